@@ -1,0 +1,460 @@
+"""Replay a chain of versions and attribute every inserted and deleted token to the revision that made it.
+
+The state is a flat sequence of items (tokens, paragraph marks, tables) in which deleted items stay in place,
+grouped so that each group shows exactly one block of the latest version. Each new version is compared block by
+block (hashes); only the changed runs of blocks are diffed token by token. Text inserted after FROM and deleted
+again before TO disappears, since it is in neither; each remaining insertion keeps the revision that made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .diffing import Edit, diff_sequences
+from .model import (
+    Block,
+    Document,
+    Meta,
+    Paragraph,
+    ParaProps,
+    Redline,
+    RBlock,
+    Revision,
+    RParagraph,
+    RRow,
+    RRun,
+    RTable,
+    Table,
+    Token,
+)
+
+
+class _Tok:
+    __slots__ = ("dele", "ins", "key", "token")
+
+    def __init__(self, token: Token, key: Hashable, ins: Revision | None = None) -> None:
+        self.token = token
+        self.key = key
+        self.ins = ins
+        self.dele: Revision | None = None
+
+
+class _Mark:
+    __slots__ = ("dele", "ins", "key", "props")
+
+    def __init__(self, props: ParaProps, ins: Revision | None = None) -> None:
+        self.props = props
+        self.key: Hashable = ("\u00b6", props.container)
+        self.ins = ins
+        self.dele: Revision | None = None
+
+
+class _Row:
+    __slots__ = ("cells", "dele", "header", "ins")
+
+    def __init__(self, cells: list[list[_Tok]], header: bool, ins: Revision | None = None) -> None:
+        self.cells = cells
+        self.header = header
+        self.ins = ins
+        self.dele: Revision | None = None
+
+    def key(self) -> Hashable:
+        return tuple(tuple(t.token for t in cell if t.dele is None) for cell in self.cells)
+
+
+class _Table:
+    __slots__ = ("align", "rows")
+    key: Hashable = ("\u229e",)
+
+    def __init__(self, rows: list[_Row], align: tuple[str | None, ...]) -> None:
+        self.rows = rows
+        self.align = align
+
+    @property
+    def dele(self) -> Revision | None:
+        """A table is gone once all its rows are deleted (the revision of the last row stands for it)."""
+        if self.rows and all(r.dele is not None for r in self.rows):
+            return self.rows[-1].dele
+        return None
+
+
+_Item = _Tok | _Mark | _Table
+
+
+def _tok_key(container: str, token: Token) -> Hashable:
+    return (container, token)
+
+
+def _cell_items(cell: Sequence[Token], ins: Revision | None) -> list[_Tok]:
+    return [_Tok(t, _tok_key("cell", t), ins) for t in cell]
+
+
+def _block_items(block: Block, ins: Revision | None) -> list[_Item]:
+    if isinstance(block, Paragraph):
+        c = block.props.container
+        items: list[_Item] = [_Tok(t, _tok_key(c, t), ins) for t in block.tokens]
+        items.append(_Mark(block.props, ins))
+        return items
+    rows = [_Row(_row_cells(row, ins), k < block.header_rows, ins) for k, row in enumerate(block.rows)]
+    return [_Table(rows, block.align)]
+
+
+def _row_cells(row: Sequence[Sequence[Token]], ins: Revision | None) -> list[list[_Tok]]:
+    return [_cell_items(cell, ins) for cell in row]
+
+
+def _new_keys(blocks: Sequence[Block]) -> list[Hashable]:
+    keys: list[Hashable] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            c = block.props.container
+            keys.extend(_tok_key(c, t) for t in block.tokens)
+            keys.append(("\u00b6", c))
+        else:
+            keys.append(_Table.key)
+    return keys
+
+
+def _new_payload(blocks: Sequence[Block]) -> list[Token | ParaProps | Table]:
+    out: list[Token | ParaProps | Table] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.extend(block.tokens)
+            out.append(block.props)
+        else:
+            out.append(block)
+    return out
+
+
+def _visible(item: _Item) -> bool:
+    return item.dele is None
+
+
+def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
+    """Coalesce a block diff into equal runs and changed regions (old a0:a1 replaced by new b0:b1)."""
+    pending: list[Edit] = []
+    for e in edits:
+        if e.op == "equal":
+            if pending:
+                yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
+                pending = []
+            yield True, e.a0, e.a1, e.b0, e.b1
+        else:
+            pending.append(e)
+    if pending:
+        yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
+
+
+class Attributor:
+    """Accumulates versions of a document and the revisions between them."""
+
+    def __init__(self, first: Document) -> None:
+        self.first_meta = first.meta
+        self.meta = first.meta
+        self.blocks: list[Block] = list(first.blocks)
+        self.groups: list[list[_Item]] = [_block_items(b, None) for b in first.blocks]
+        self.sources: list[str] = []
+
+    def apply(self, doc: Document, rev: Revision) -> None:
+        """Move to the next version `doc`, attributing its changes to `rev`."""
+        new_blocks = list(doc.blocks)
+        self.meta = doc.meta
+        if new_blocks == self.blocks:
+            return
+        if rev.author not in self.sources:
+            self.sources.append(rev.author)
+        edits = diff_sequences(self.blocks, new_blocks, semantic=False)
+        groups: list[list[_Item]] = []
+        carry: list[_Item] = []  # invisible items waiting for the next group
+        old_groups = self.groups
+        for equal, a0, a1, b0, b1 in _regions(edits):
+            if equal:
+                for k in range(a0, a1):
+                    g = old_groups[k]
+                    if carry:
+                        g = carry + g
+                        carry = []
+                    groups.append(g)
+                continue
+            items = [item for g in old_groups[a0:a1] for item in g]
+            if carry:
+                items = carry + items
+                carry = []
+            out = _merge(items, new_blocks[b0:b1], rev)
+            new_groups, trailing = _regroup(out)
+            if new_groups:
+                new_groups[-1].extend(trailing)
+                groups.extend(new_groups)
+            elif groups:
+                groups[-1].extend(trailing)
+            else:
+                carry = trailing
+        if carry:
+            if groups:
+                groups[-1].extend(carry)
+            else:
+                groups.append(carry)
+        self.groups = groups
+        self.blocks = new_blocks
+
+    def redline(self, single_author: str | None = None, single_date: str | None = None) -> Redline:
+        """Freeze the accumulated state as a Redline from the first version to the latest."""
+        remap = None
+        if single_author is not None:
+            remap = Revision(single_author, single_date or "")
+        blocks = _freeze([item for g in self.groups for item in g], remap)
+        sources = (single_author,) if single_author is not None and self.sources else tuple(self.sources)
+        return Redline(self.meta, self.first_meta, tuple(blocks), sources)
+
+
+def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> list[_Item]:
+    """Diff the visible items of a region against new blocks and apply the edits in place."""
+    visible_idx = [i for i, item in enumerate(items) if _visible(item)]
+    old_keys = [items[i].key for i in visible_idx]
+    new_keys = _new_keys(new_blocks)
+    payload = _new_payload(new_blocks)
+    edits = diff_sequences(old_keys, new_keys)
+    out: list[_Item] = []
+    pos = 0  # next index into items not yet copied
+
+    def flush_to(limit: int) -> None:
+        nonlocal pos
+        while pos < limit:
+            out.append(items[pos])
+            pos += 1
+
+    def new_item(j: int) -> list[_Item]:
+        p = payload[j]
+        if isinstance(p, Token):
+            container = new_keys[j][0]  # type: ignore[index]
+            return [_Tok(p, _tok_key(container, p), rev)]
+        if isinstance(p, ParaProps):
+            return [_Mark(p, rev)]
+        return _block_items(p, rev)
+
+    for e in edits:
+        if e.op == "insert":
+            # after any deleted items already standing here: deletion first, then insertion
+            nxt = visible_idx[e.a0] if e.a0 < len(visible_idx) else len(items)
+            flush_to(nxt)
+            for j in range(e.b0, e.b1):
+                out.extend(new_item(j))
+            continue
+        for k in range(e.a0, e.a1):
+            idx = visible_idx[k]
+            flush_to(idx)
+            item = items[idx]
+            pos = idx + 1
+            if e.op == "equal":
+                p = payload[e.b0 + (k - e.a0)]
+                if isinstance(item, _Mark):
+                    assert isinstance(p, ParaProps)
+                    item.props = p
+                elif isinstance(item, _Table):
+                    assert isinstance(p, Table)
+                    _merge_table(item, p, rev)
+                out.append(item)
+            else:
+                kept = _delete(item, rev)
+                if kept is not None:
+                    out.append(kept)
+    flush_to(len(items))
+    return out
+
+
+def _delete(item: _Item, rev: Revision) -> _Item | None:
+    """Delete a visible item: text inserted since FROM vanishes, older text is marked deleted."""
+    if isinstance(item, _Table):
+        rows = [r for r in (_delete_row(r, rev) for r in item.rows) if r is not None]
+        if not rows:
+            return None
+        item.rows = rows
+        return item
+    if item.ins is not None:
+        return None
+    item.dele = rev
+    return item
+
+
+def _delete_row(row: _Row, rev: Revision) -> _Row | None:
+    if row.dele is not None:
+        return row
+    if row.ins is not None:
+        return None
+    for cell in row.cells:
+        cell[:] = [t for t in cell if t.dele is not None or t.ins is None]
+        for t in cell:
+            if t.dele is None:
+                t.dele = rev
+    row.dele = rev
+    return row
+
+
+def _merge_tokens(items: list[_Tok], new: Sequence[Token], rev: Revision) -> list[_Tok]:
+    """Token diff of one table cell."""
+    visible_idx = [i for i, t in enumerate(items) if t.dele is None]
+    old_keys = [items[i].token for i in visible_idx]
+    edits = diff_sequences(old_keys, list(new))
+    out: list[_Tok] = []
+    pos = 0
+    for e in edits:
+        if e.op == "insert":
+            nxt = visible_idx[e.a0] if e.a0 < len(visible_idx) else len(items)
+            out.extend(items[pos:nxt])
+            pos = max(pos, nxt)
+            out.extend(_Tok(t, _tok_key("cell", t), rev) for t in new[e.b0 : e.b1])
+            continue
+        for k in range(e.a0, e.a1):
+            idx = visible_idx[k]
+            out.extend(items[pos:idx])
+            pos = idx + 1
+            item = items[idx]
+            if e.op == "equal":
+                out.append(item)
+            elif item.ins is None:
+                item.dele = rev
+                out.append(item)
+    out.extend(items[pos:])
+    return out
+
+
+def _merge_table(table: _Table, new: Table, rev: Revision) -> None:
+    """Row diff of two tables; rows replaced one for one are diffed cell by cell."""
+    table.align = new.align
+    visible = [r for r in table.rows if r.dele is None]
+    old_keys = [r.key() for r in visible]
+    new_keys: list[Hashable] = list(new.rows)
+    edits = diff_sequences(old_keys, new_keys, semantic=False)
+    # Row positions in the full list, to keep deleted rows where they stand.
+    full_index = {id(r): i for i, r in enumerate(table.rows)}
+    visible_idx = [full_index[id(r)] for r in visible]
+    out: list[_Row] = []
+    pos = 0
+
+    def flush_to(limit: int) -> None:
+        nonlocal pos
+        while pos < limit:
+            out.append(table.rows[pos])
+            pos += 1
+
+    def add_new(j: int) -> None:
+        out.append(_Row(_row_cells(new.rows[j], rev), j < new.header_rows, rev))
+
+    k = 0
+    while k < len(edits):
+        e = edits[k]
+        if e.op == "equal":
+            for n in range(e.a1 - e.a0):
+                idx = visible_idx[e.a0 + n]
+                flush_to(idx)
+                row = table.rows[idx]
+                pos = idx + 1
+                row.header = (e.b0 + n) < new.header_rows
+                out.append(row)
+            k += 1
+            continue
+        dels = e if e.op == "delete" else None
+        ins = e if e.op == "insert" else None
+        if k + 1 < len(edits) and edits[k + 1].op != "equal" and edits[k + 1].op != e.op:
+            if dels is None:
+                dels = edits[k + 1]
+            else:
+                ins = edits[k + 1]
+            k += 1
+        k += 1
+        a0, a1 = (dels.a0, dels.a1) if dels else (ins.a0 if ins else 0, ins.a0 if ins else 0)
+        b0, b1 = (ins.b0, ins.b1) if ins else (0, 0)
+        pairs = min(a1 - a0, b1 - b0)
+        for n in range(max(a1 - a0, b1 - b0)):
+            if n < a1 - a0:
+                idx = visible_idx[a0 + n]
+                flush_to(idx)
+                row = table.rows[idx]
+                pos = idx + 1
+                if n < pairs and len(row.cells) == len(new.rows[b0 + n]):
+                    for c, cell in enumerate(row.cells):
+                        row.cells[c] = _merge_tokens(cell, new.rows[b0 + n][c], rev)
+                    row.header = (b0 + n) < new.header_rows
+                    out.append(row)
+                    continue
+                kept = _delete_row(row, rev)
+                if kept is not None:
+                    out.append(kept)
+                if n < pairs:
+                    add_new(b0 + n)
+            elif n < b1 - b0:
+                if a1 - a0 == 0:
+                    nxt = visible_idx[a0] if a0 < len(visible_idx) else len(table.rows)
+                    flush_to(nxt)
+                add_new(b0 + n)
+    flush_to(len(table.rows))
+    table.rows = out
+
+
+def _regroup(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:
+    """Split items into groups ending at each visible paragraph mark or table; return trailing invisibles."""
+    groups: list[list[_Item]] = []
+    cur: list[_Item] = []
+    for item in items:
+        cur.append(item)
+        if isinstance(item, _Mark | _Table) and item.dele is None:
+            groups.append(cur)
+            cur = []
+    return groups, cur
+
+
+def _freeze(items: list[_Item], remap: Revision | None) -> list[RBlock]:
+    def r(rev: Revision | None) -> Revision | None:
+        return rev if rev is None or remap is None else remap
+
+    out: list[RBlock] = []
+    runs: list[RRun] = []
+    for item in items:
+        if isinstance(item, _Tok):
+            runs.append(RRun(item.token, r(item.ins), r(item.dele)))
+        elif isinstance(item, _Mark):
+            out.append(RParagraph(item.props, tuple(runs), r(item.ins), r(item.dele)))
+            runs = []
+        else:
+            if runs:  # cannot happen: every paragraph ends with its mark
+                raise AssertionError("tokens before a table without a paragraph mark")
+            rows = tuple(
+                RRow(
+                    tuple(tuple(RRun(t.token, r(t.ins), r(t.dele)) for t in cell) for cell in row.cells),
+                    r(row.ins),
+                    r(row.dele),
+                    row.header,
+                )
+                for row in item.rows
+            )
+            out.append(RTable(rows, item.align))
+    if runs:
+        raise AssertionError("tokens after the last paragraph mark")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One version in a chain, with the revision that produced it from the previous one."""
+
+    doc: Document
+    rev: Revision
+
+
+def attribute_chain(first: Document, steps: Iterable[Step]) -> Attributor:
+    """Replay `steps` on top of `first`."""
+    att = Attributor(first)
+    for step in steps:
+        att.apply(step.doc, step.rev)
+    return att
+
+
+def unchanged(doc: Document) -> Redline:
+    """A redline with no revisions: what a clean build renders."""
+    return Attributor(doc).redline()
+
+
+def empty_meta() -> Meta:
+    """Meta of an empty document."""
+    return Meta()

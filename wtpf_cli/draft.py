@@ -1,0 +1,349 @@
+"""Read a draft: split the YAML front matter from the Markdown body and parse both into a Document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token as MdToken
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import InputRejected
+from .model import BODY, Block, Document, Meta, Paragraph, ParaProps, Table, Token
+
+FRONT_MATTER_KEYS = ("title", "version", "symbol", "date", "language")
+# A word (letters/digits joined by inner hyphens or apostrophes), a run of spaces, or one other character.
+_TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|\s+|[^\w\s]")
+_HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
+
+
+@dataclass(frozen=True, slots=True)
+class DraftText:
+    """A draft file split into its front matter mapping and its Markdown body."""
+
+    meta: Meta
+    body: str
+    body_line: int  # 0-based line number where the body starts in the file
+
+
+def split_words(text: str) -> list[str]:
+    """Split text into Word-granularity tokens: whole words, spaces, single punctuation marks."""
+    return _TOKEN_RE.findall(text)
+
+
+def split_front_matter(source: str, *, path: str = "report.md") -> DraftText:
+    """Separate a leading `---` YAML block from the Markdown body."""
+    text = source[1:] if source.startswith("\ufeff") else source
+    if not text.startswith("---"):
+        return DraftText(Meta(), text, 0)
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip("\r\n") != "---":
+        return DraftText(Meta(), text, 0)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            raw = "".join(lines[1:i])
+            return DraftText(read_meta(raw, path=path), "".join(lines[i + 1 :]), i + 1)
+    raise InputRejected("front matter opened with '---' on line 1 is never closed", path=path)
+
+
+def read_meta(raw: str, *, path: str = "report.md") -> Meta:
+    """Parse front matter YAML (safe loader) into Meta."""
+    try:
+        data = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" on line {mark.line + 2}" if mark is not None else ""
+        raise InputRejected(f"front matter is not valid YAML{where}", path=path) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputRejected("front matter must be a mapping of keys to values", path=path)
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dt.date):
+            values[str(key)] = value.isoformat()
+        elif value is None:
+            values[str(key)] = ""
+        else:
+            values[str(key)] = str(value)
+    extra = tuple((k, v) for k, v in values.items() if k not in FRONT_MATTER_KEYS)
+    return Meta(
+        title=values.get("title", ""),
+        version=values.get("version", ""),
+        symbol=values.get("symbol", ""),
+        date=values.get("date", ""),
+        language=values.get("language", "English") or "English",
+        extra=extra,
+    )
+
+
+def render_front_matter(meta: Meta) -> str:
+    """The `---` YAML block for a Meta, keys in a fixed order."""
+    data: dict[str, Any] = {
+        "title": meta.title,
+        "version": meta.version,
+        "symbol": meta.symbol,
+        "date": meta.date,
+        "language": meta.language,
+    }
+    data.update(dict(meta.extra))
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{dumped}---\n"
+
+
+def replace_front_matter(source: str, meta: Meta) -> str:
+    """The draft text with its front matter replaced by `meta` (added if absent), body untouched."""
+    parts = split_front_matter(source)
+    return render_front_matter(meta) + parts.body
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+
+
+def format_date(iso: str) -> str:
+    """'2012-04-13' -> '13 April 2012' (as on an ITU cover); other text is returned as is."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def cover_blocks(meta: Meta) -> list[Block]:
+    """The cover block in the ITU manner: symbol top right, date, original language, title, version name."""
+    lines = [
+        ("CoverSymbol", meta.symbol or "(no symbol)"),
+        ("CoverMeta", format_date(meta.date) if meta.date else "(undated)"),
+        ("CoverMeta", f"Original: {meta.language}"),
+        ("Title", meta.title or "(untitled)"),
+        ("Subtitle", meta.version or "Working draft"),
+    ]
+    return [_paragraph(ParaProps(style=style), _plain_tokens(text)) for style, text in lines]
+
+
+def _plain_tokens(text: str) -> list[Token]:
+    return [Token(word) for word in split_words(text)]
+
+
+def _paragraph(props: ParaProps, tokens: list[Token]) -> Paragraph:
+    tup = tuple(tokens)
+    return Paragraph(props, tup, hash((props, tup)))
+
+
+def _table(rows: list[list[list[Token]]], align: list[str | None], header_rows: int) -> Table:
+    trows = tuple(tuple(tuple(cell) for cell in row) for row in rows)
+    talign = tuple(align)
+    return Table(trows, talign, header_rows, hash((trows, talign, header_rows)))
+
+
+def read_draft(source: str, *, path: str = "report.md") -> Document:
+    """Parse a draft file (front matter + Markdown) into a Document of blocks."""
+    if "\x00" in source:
+        raise InputRejected("the draft contains NUL bytes", path=path)
+    parts = split_front_matter(source, path=path)
+    blocks: list[Block] = cover_blocks(parts.meta)
+    warnings: list[str] = []
+    tokens = _markdown().parse(parts.body)
+    _Walker(blocks, warnings).walk(tokens)
+    return Document(parts.meta, tuple(blocks), tuple(warnings))
+
+
+class _Walker:
+    """Turns markdown-it's flat token stream into our blocks."""
+
+    def __init__(self, blocks: list[Block], warnings: list[str]) -> None:
+        self.blocks = blocks
+        self.warnings = warnings
+        self.lists: list[tuple[str, int, int]] = []  # (kind, list_id, start) for each open list
+        self.item_first_para: list[bool] = []
+        self.quote = 0
+        self.container = BODY
+        self.ordered_lists = 0
+
+    def walk(self, toks: list[MdToken]) -> None:
+        i = 0
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            typ = t.type
+            if typ == "heading_open":
+                level = int(t.tag[1:])
+                style = _HEADING_STYLES.get(level, "Heading4")
+                self._add_para(ParaProps(style=style, container=self.container), toks[i + 1])
+                i += 3
+                continue
+            if typ == "paragraph_open":
+                self._add_para(self._para_props(), toks[i + 1])
+                i += 3
+                continue
+            if typ in ("bullet_list_open", "ordered_list_open"):
+                if typ == "ordered_list_open":
+                    self.ordered_lists += 1
+                    start = int(t.attrs.get("start", 1) or 1)
+                    self.lists.append(("ordered", self.ordered_lists, start))
+                else:
+                    self.lists.append(("bullet", 0, 1))
+            elif typ in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif typ == "list_item_open":
+                self.item_first_para.append(True)
+            elif typ == "list_item_close":
+                self.item_first_para.pop()
+            elif typ == "blockquote_open":
+                self.quote += 1
+            elif typ == "blockquote_close":
+                self.quote -= 1
+            elif typ in ("fence", "code_block"):
+                text = t.content[:-1] if t.content.endswith("\n") else t.content
+                toks_ = [Token(w, frozenset({"code"})) for w in _split_code(text)]
+                self.blocks.append(_paragraph(ParaProps(style="SourceCode", container=self.container), toks_))
+            elif typ == "html_block":
+                self.warnings.append(f"raw HTML on line {(t.map or [0])[0] + 1} is kept as plain text")
+                text = t.content.strip()
+                self.blocks.append(_paragraph(self._para_props(), _plain_tokens(text)))
+            elif typ == "table_open":
+                i = self._add_table(toks, i)
+                continue
+            elif typ == "footnote_open":
+                self.container = f"fn:{t.meta['label']}"
+            elif typ == "footnote_close":
+                self.container = BODY
+            i += 1
+
+    def _para_props(self) -> ParaProps:
+        if self.container != BODY:
+            return ParaProps(style="FootnoteText", container=self.container)
+        if self.lists:
+            kind, list_id, start = self.lists[-1]
+            first = self.item_first_para[-1] if self.item_first_para else False
+            if first:
+                self.item_first_para[-1] = False
+                return ParaProps(
+                    style="ListParagraph",
+                    list_kind=kind,
+                    list_level=len(self.lists) - 1,
+                    list_id=list_id,
+                    list_start=start,
+                )
+            return ParaProps(style="ListParagraph", list_level=len(self.lists) - 1)
+        if self.quote:
+            return ParaProps(style="BlockQuote")
+        return ParaProps(style="BodyText")
+
+    def _add_para(self, props: ParaProps, inline: MdToken) -> None:
+        self.blocks.append(_paragraph(props, inline_tokens(inline.children or [])))
+
+    def _add_table(self, toks: list[MdToken], i: int) -> int:
+        rows: list[list[list[Token]]] = []
+        align: list[str | None] = []
+        header_rows = 0
+        in_head = False
+        row: list[list[Token]] = []
+        i += 1
+        while toks[i].type != "table_close":
+            t = toks[i]
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                row = []
+            elif t.type == "tr_close":
+                rows.append(row)
+                if in_head:
+                    header_rows += 1
+            elif t.type in ("th_open", "td_open"):
+                style = str(t.attrs.get("style", "") or "")
+                cell_align = style.split(":", 1)[1] if style.startswith("text-align:") else None
+                if len(rows) == 0:
+                    align.append(cell_align)
+            elif t.type == "inline":
+                row.append(inline_tokens(t.children or []))
+            i += 1
+        self.blocks.append(_table(rows, align, header_rows))
+        return i + 1
+
+
+def _split_code(text: str) -> list[str]:
+    out: list[str] = []
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            out.append("\n")
+        out.extend(split_words(line))
+    return out
+
+
+def inline_tokens(children: list[MdToken]) -> list[Token]:
+    """Flatten markdown-it inline tokens into our word tokens with formatting marks."""
+    out: list[Token] = []
+    marks: list[str] = []
+    href: str | None = None
+    for c in children:
+        typ = c.type
+        if typ == "text":
+            frozen = frozenset(marks)
+            out.extend(Token(w, frozen, href) for w in split_words(c.content))
+        elif typ == "softbreak":
+            out.append(Token(" ", frozenset(marks), href))
+        elif typ == "hardbreak":
+            out.append(Token("\n", frozenset(marks), href))
+        elif typ == "code_inline":
+            frozen = frozenset([*marks, "code"])
+            out.extend(Token(w, frozen, href) for w in split_words(c.content))
+        elif typ in ("strong_open", "em_open", "s_open"):
+            marks.append({"strong_open": "strong", "em_open": "em", "s_open": "strike"}[typ])
+        elif typ in ("strong_close", "em_close", "s_close"):
+            name = {"strong_close": "strong", "em_close": "em", "s_close": "strike"}[typ]
+            if name in marks:
+                marks.remove(name)
+        elif typ == "link_open":
+            href = str(c.attrs.get("href", "")) or None
+        elif typ == "link_close":
+            href = None
+        elif typ == "footnote_ref":
+            out.append(Token("", frozenset(), None, str(c.meta["label"])))
+        elif typ == "image":
+            alt = c.content or "image"
+            out.extend(Token(w, frozenset(marks), href) for w in split_words(f"[{alt}]"))
+        elif typ in ("html_inline",):
+            out.extend(Token(w, frozenset(marks), href) for w in split_words(c.content))
+    return _merge_spaces(out)
+
+
+def _merge_spaces(tokens: list[Token]) -> list[Token]:
+    """Join adjacent whitespace tokens of the same formatting (a softbreak next to a space)."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.text.isspace() and t.text != "\n" and out[-1].text.isspace() and out[-1].text != "\n" \
+                and out[-1].marks == t.marks and out[-1].href == t.href:
+            out[-1] = Token(out[-1].text + t.text, t.marks, t.href)
+        else:
+            out.append(t)
+    return out
+
+
+def plain_text(tokens: tuple[Token, ...] | list[Token]) -> str:
+    """The visible text of tokens (footnote references shown as [^label])."""
+    return "".join(f"[^{t.note}]" if t.note is not None else t.text for t in tokens)
+
+
+def word_count(doc: Document) -> int:
+    """Words in the body and footnotes, cover excluded."""
+    count = 0
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if block.props.style in ("CoverSymbol", "CoverMeta", "Title", "Subtitle"):
+                continue
+            count += sum(1 for t in block.tokens if t.text[:1].isalnum() or t.text[:1] == "_")
+        else:
+            for row in block.rows:
+                for cell in row:
+                    count += sum(1 for t in cell if t.text[:1].isalnum())
+    return count

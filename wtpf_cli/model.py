@@ -1,0 +1,155 @@
+"""Plain data passed between the stages: read -> parse -> diff -> attribute -> render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BODY = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word, a space or a punctuation mark, with its inline formatting."""
+
+    text: str
+    marks: frozenset[str] = frozenset()  # "strong", "em", "code", "strike"
+    href: str | None = None
+    note: str | None = None  # footnote label: this token is a footnote reference
+
+
+@dataclass(frozen=True, slots=True)
+class ParaProps:
+    """What a paragraph mark carries: its Word style, its container and its list numbering."""
+
+    style: str
+    container: str = BODY  # "body" or "fn:<label>"
+    list_kind: str | None = None  # "bullet" | "ordered"
+    list_level: int = 0
+    list_id: int = 0  # which ordered list instance, so that numbering restarts per list
+    list_start: int = 1
+    align: str | None = None  # "left" | "center" | "right"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Paragraph:
+    """A block of inline tokens ending with a paragraph mark."""
+
+    props: ParaProps
+    tokens: tuple[Token, ...]
+    key: int = 0
+
+    def __hash__(self) -> int:
+        return self.key
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Paragraph)
+            and self.key == other.key
+            and self.props == other.props
+            and self.tokens == other.tokens
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Table:
+    """A table: rows of cells, each cell one line of tokens; the first `header_rows` rows are headings."""
+
+    rows: tuple[tuple[tuple[Token, ...], ...], ...]
+    align: tuple[str | None, ...]
+    header_rows: int = 1
+    key: int = 0
+
+    def __hash__(self) -> int:
+        return self.key
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Table)
+            and self.key == other.key
+            and self.rows == other.rows
+            and self.align == other.align
+            and self.header_rows == other.header_rows
+        )
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """The front matter of a draft."""
+
+    title: str = ""
+    version: str = ""
+    symbol: str = ""
+    date: str = ""  # ISO date, YYYY-MM-DD
+    language: str = "English"
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed draft: its metadata and its blocks (cover, body, then footnote paragraphs)."""
+
+    meta: Meta
+    blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """Who made a change and when (UTC, YYYY-MM-DDThh:mm:ssZ)."""
+
+    author: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class RRun:
+    """A token in a redline, with the revision that inserted and/or deleted it."""
+
+    token: Token
+    ins: Revision | None = None
+    dele: Revision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RParagraph:
+    """A paragraph of a redline: runs and a paragraph mark that may itself be inserted or deleted."""
+
+    props: ParaProps
+    runs: tuple[RRun, ...]
+    ins: Revision | None = None
+    dele: Revision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RRow:
+    """A table row of a redline; a row inserted or deleted as a whole carries that revision."""
+
+    cells: tuple[tuple[RRun, ...], ...]
+    ins: Revision | None = None
+    dele: Revision | None = None
+    header: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RTable:
+    """A table of a redline."""
+
+    rows: tuple[RRow, ...]
+    align: tuple[str | None, ...]
+
+
+RBlock = RParagraph | RTable
+
+
+@dataclass(frozen=True, slots=True)
+class Redline:
+    """Attributed differences between two documents, ready to render; `meta` is the newer one's."""
+
+    meta: Meta
+    old_meta: Meta
+    blocks: tuple[RBlock, ...]
+    sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
