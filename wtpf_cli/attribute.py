@@ -177,19 +177,26 @@ class Attributor:
                         carry = []
                     groups.append(g)
                 continue
-            items = [item for g in old_groups[a0:a1] for item in g]
-            if carry:
-                items = carry + items
-                carry = []
-            out = _merge(items, new_blocks[b0:b1], rev)
-            new_groups, trailing = _regroup(out)
-            if new_groups:
-                new_groups[-1].extend(trailing)
-                groups.extend(new_groups)
-            elif groups:
-                groups[-1].extend(trailing)
+            if _pairable(self.blocks[a0:a1], new_blocks[b0:b1]):
+                # The same number of blocks of the same kinds: diff each pair on its own, so that a paragraph
+                # mark is never traded for another and the work stays proportional to the changed blocks.
+                spans = [(a0 + k, a0 + k + 1, b0 + k, b0 + k + 1) for k in range(a1 - a0)]
             else:
-                carry = trailing
+                spans = [(a0, a1, b0, b1)]
+            for s0, s1, t0, t1 in spans:
+                items = [item for g in old_groups[s0:s1] for item in g]
+                if carry:
+                    items = carry + items
+                    carry = []
+                out = _merge(items, new_blocks[t0:t1], rev)
+                new_groups, trailing = _regroup(out)
+                if new_groups:
+                    new_groups[-1].extend(trailing)
+                    groups.extend(new_groups)
+                elif groups:
+                    groups[-1].extend(trailing)
+                else:
+                    carry = trailing
         if carry:
             if groups:
                 groups[-1].extend(carry)
@@ -206,6 +213,19 @@ class Attributor:
         blocks = _freeze([item for g in self.groups for item in g], remap)
         sources = (single_author,) if single_author is not None and self.sources else tuple(self.sources)
         return Redline(self.meta, self.first_meta, tuple(blocks), sources)
+
+
+def _pairable(old: Sequence[Block], new: Sequence[Block]) -> bool:
+    """Whether two runs of blocks correspond one to one (same count, kinds and containers)."""
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if isinstance(a, Paragraph) and isinstance(b, Paragraph):
+            if a.props.container != b.props.container:
+                return False
+        elif not (isinstance(a, Table) and isinstance(b, Table)):
+            return False
+    return True
 
 
 def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> list[_Item]:

@@ -1,0 +1,5 @@
+"""python -m wtpf_cli."""
+
+from .cli import main
+
+main()

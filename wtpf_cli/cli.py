@@ -1,0 +1,250 @@
+"""The `wtpf` command line: thin typer commands over the library; errors mapped to exit codes once, here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, WtpfError
+
+app = typer.Typer(
+    name="wtpf",
+    help=(
+        "Draft a report through versions, with every change attributed to its source, and post Word files "
+        "with revision marks.\n\nStart with `wtpf demo` to see a whole history, or `wtpf init` for your own."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+
+class _State:
+    """Global options, resolved once."""
+
+    directory: Path = Path(".")
+    debug: bool = False
+
+
+STATE = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wtpf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    directory: Annotated[
+        Path | None, typer.Option("-C", help="Run as if started in DIR (like git -C).", metavar="DIR")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options."""
+    STATE.directory = directory or Path(".")
+    STATE.debug = debug
+
+
+def _workspace() -> Any:
+    from .workspace import open_workspace
+
+    return open_workspace(STATE.directory)
+
+
+def _err() -> Any:
+    from .console import stderr_console
+
+    return stderr_console()
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _warn(warnings: tuple[str, ...] | list[str]) -> None:
+    for w in warnings:
+        _err().print(f"[yellow]warning:[/] {w}")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="Folder for the workspace (default: -C or here).")] = None,
+    title: Annotated[str, typer.Option("--title", help="The report's title.")] = ...,  # type: ignore[assignment]
+    symbol_prefix: Annotated[
+        str, typer.Option("--symbol-prefix", help="Document symbol prefix, e.g. WTPF-IEG/1.")
+    ] = ...,  # type: ignore[assignment]
+    secretariat: Annotated[
+        str, typer.Option("--secretariat", help="The source that the secretariat's changes are attributed to.")
+    ] = "Secretariat",
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="Start from this Markdown file instead of the template.")
+    ] = None,
+) -> None:
+    """Create a workspace: git repository, wtpf.toml, the draft (report.md), and a first commit.
+
+    Example: `wtpf init report --title "Report of the Secretary-General" --symbol-prefix WTPF-IEG/1
+    --secretariat "ITU Secretariat"`
+    """
+    from .workspace import init_workspace
+
+    target = directory if directory is not None else STATE.directory
+    if directory is not None and not directory.is_absolute():
+        target = STATE.directory / directory
+    result = init_workspace(
+        target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file
+    )
+    _err().print(f"Workspace ready in [bold]{result.root}[/]: edit {result.draft_path.name}, then `wtpf stamp next`.")
+
+
+@app.command("stamp")
+def stamp_cmd(
+    name: Annotated[str, typer.Argument(help="A ladder name (\"First Draft\"), its slug, or `next`.")],
+    symbol: Annotated[str | None, typer.Option("--symbol", help="Document symbol (default: next number).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Version date, YYYY-MM-DD (default: today).")] = None,
+    reissue: Annotated[
+        bool, typer.Option("--reissue", help="Re-issue an already stamped version as (Rev.1), (Rev.2)...")
+    ] = False,
+) -> None:
+    """Stamp the committed draft as a version: front matter, a commit, and an annotated tag."""
+    from .versions import stamp
+
+    result = stamp(_workspace(), name, symbol=symbol, date=date, reissue=reissue)
+    v = result.version
+    _err().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
+
+
+@app.command()
+def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
+    """The ladder so far: name, symbol, date, tag, words, changes and sources since the previous version."""
+    from rich.table import Table
+
+    from .versions import version_rows
+
+    rows = version_rows(_workspace())
+    if json_out:
+        _print_json([r.as_json() for r in rows])
+        return
+    table = Table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
+    for r in rows:
+        table.add_row(r.name, r.symbol, r.date, str(r.words), str(r.changes), ", ".join(r.sources), r.tag)
+    from rich.console import Console
+
+    Console().print(table)
+
+
+@app.command()
+def build(
+    version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
+) -> None:
+    """A clean document of a version (default: the working draft) in the house template."""
+    from .outputs import build as build_doc
+
+    written = build_doc(_workspace(), version, output, fmt)
+    _warn(written.warnings)
+    _err().print(f"Wrote {written.label} to [bold]{written.path}[/]")
+
+
+@app.command()
+def redline(
+    from_version: Annotated[str, typer.Argument(metavar="FROM", help="The older version.")],
+    to_version: Annotated[
+        str | None, typer.Argument(metavar="[TO]", help="The newer version (default: the working draft).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="docx, or text for the terminal.")] = "docx",
+    single_author: Annotated[
+        str | None, typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare).")
+    ] = None,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="With --format text: show only changed paragraphs.")
+    ] = False,
+) -> None:
+    """Revision marks between two versions, each change attributed to the source whose commit made it.
+
+    Example: `wtpf redline "First Draft" "Second Draft" -o redline.docx`
+    """
+    from .redline import RedlineRequest
+
+    ws = _workspace()
+    request = RedlineRequest(from_version, to_version, single_author)
+    if fmt == "text":
+        from rich.console import Console
+
+        from .console import redline_text
+        from .redline import make_redline
+
+        result = make_redline(ws, request)
+        Console(highlight=False, soft_wrap=True).print(redline_text(result.redline, changed_only=changed_only))
+        return
+    if fmt != "docx":
+        from .errors import UsageError
+
+        raise UsageError(f"--format {fmt!r}: redline writes docx or text")
+    from .outputs import redline_docx
+
+    written, result = redline_docx(ws, request, output)
+    sources = ", ".join(result.redline.sources) or "no changes"
+    _err().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
+) -> None:
+    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs."""
+    from .demo import run_demo
+
+    err = _err()
+    target = directory if directory.is_absolute() else STATE.directory / directory
+    with err.status("Replaying the example history...") as status:
+        result = run_demo(target, lambda msg: status.update(msg))
+    for v in result.versions:
+        err.print(f"  stamped {v.name} ({v.symbol}, {v.date})")
+    err.print(f"Sources: {', '.join(result.sources)}")
+    err.print(f"Clean document:  [bold]{result.clean.path}[/]")
+    err.print(f"Redline:         [bold]{result.redline.path}[/]")
+    err.print(f"Try: wtpf -C {result.root} redline \"First Draft\" \"Third Draft\" --format text --changed-only")
+
+
+def main() -> None:
+    """Entry point: run the app and map every failure to one stderr line and an exit code."""
+    import click
+
+    try:
+        app(standalone_mode=False)
+    except WtpfError as exc:
+        if STATE.debug:
+            traceback.print_exc()
+        sys.stderr.write(f"wtpf: {exc.one_line()}\n")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("wtpf: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        sys.stderr.write("wtpf: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else 1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        if STATE.debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"wtpf: {where}{exc.strerror or exc}\n")
+        sys.exit(5)

@@ -1,0 +1,121 @@
+"""wtpf.toml: the workspace settings (title, symbol prefix, ladder, identities of the secretariat's staff)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomlkit
+
+from .errors import InputRejected
+
+CONFIG_NAME = "wtpf.toml"
+DEFAULT_LADDER = (
+    "First Draft",
+    "Preliminary Second Draft",
+    "Second Draft",
+    "Third Draft",
+    "Fourth Draft",
+    "Final Report",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings of one report."""
+
+    title: str
+    symbol_prefix: str
+    secretariat: str
+    secretariat_email: str = "secretariat@wtpf.invalid"
+    draft: str = "report.md"
+    report_id: str = "report"
+    ladder: tuple[str, ...] = DEFAULT_LADDER
+    language: str = "English"
+    identities: tuple[tuple[str, str], ...] = field(default=())
+
+    def source_of(self, name: str, email: str) -> str:
+        """The source a git identity stands for: by email, by name, by email domain (`@itu.int`), else the name."""
+        table = dict((k.lower(), v) for k, v in self.identities)
+        for key in (email.lower(), name.lower()):
+            if key and key in table:
+                return table[key]
+        if "@" in email:
+            domain = "@" + email.rsplit("@", 1)[1].lower()
+            if domain in table:
+                return table[domain]
+        return name or email or "Unknown"
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug: 'WTPF-IEG/1 (Rev.1)' -> 'wtpf-ieg-1-rev-1'."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return slug or "x"
+
+
+def read_config(path: Path) -> Config:
+    """Load and validate wtpf.toml."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputRejected(f"not valid TOML: {exc}", path=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputRejected("not UTF-8 text", path=str(path)) from exc
+    report = data.get("report")
+    if not isinstance(report, dict):
+        raise InputRejected("missing the [report] table", path=str(path))
+
+    def text(key: str, default: str | None = None) -> str:
+        value = report.get(key, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            raise InputRejected(f"[report].{key} must be a non-empty string", path=str(path))
+        return value
+
+    ladder = report.get("ladder", list(DEFAULT_LADDER))
+    if not isinstance(ladder, list) or not ladder or not all(isinstance(x, str) and x.strip() for x in ladder):
+        raise InputRejected("[report].ladder must be a non-empty list of version names", path=str(path))
+    identities = data.get("identities", {})
+    if not isinstance(identities, dict) or not all(isinstance(v, str) for v in identities.values()):
+        raise InputRejected("[identities] must map git names or emails to source names", path=str(path))
+    prefix = text("symbol_prefix")
+    return Config(
+        title=text("title"),
+        symbol_prefix=prefix,
+        secretariat=text("secretariat"),
+        secretariat_email=text("secretariat_email", "secretariat@wtpf.invalid"),
+        draft=text("draft", "report.md"),
+        report_id=slugify(text("id", slugify(prefix))),
+        ladder=tuple(ladder),
+        language=text("language", "English"),
+        identities=tuple((str(k), str(v)) for k, v in identities.items()),
+    )
+
+
+def render_config(cfg: Config) -> str:
+    """wtpf.toml text for a new workspace, with comments that explain each setting."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("wtpf workspace settings. Edit freely; `wtpf check` validates them."))
+    report = tomlkit.table()
+    report.add("title", cfg.title)
+    report.add("symbol_prefix", cfg.symbol_prefix)
+    report["symbol_prefix"].comment("stamp numbers versions PREFIX/1, PREFIX/2, ... unless --symbol is given")
+    report.add("id", cfg.report_id)
+    report["id"].comment("tags are named <id>/<version-slug>, so two reports can share a repository")
+    report.add("secretariat", cfg.secretariat)
+    report.add("secretariat_email", cfg.secretariat_email)
+    report.add("draft", cfg.draft)
+    report.add("language", cfg.language)
+    ladder = tomlkit.array()
+    ladder.multiline(True)
+    ladder.extend(cfg.ladder)
+    report.add("ladder", ladder)
+    report["ladder"].comment("the names `wtpf stamp next` walks through, in order")
+    doc.add("report", report)
+    identities = tomlkit.table()
+    identities.add(tomlkit.comment("git identity (email, name, or @domain) = source it stands for"))
+    for key, value in cfg.identities:
+        identities.add(key, value)
+    doc.add("identities", identities)
+    return tomlkit.dumps(doc)

@@ -1,0 +1,100 @@
+"""`wtpf demo`: replay the example history in drafts/ into a new workspace and write its outputs."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .draft import replace_front_matter, split_front_matter
+from .errors import InputRejected, UsageError
+from .history import Identity
+from .outputs import Written, build, redline_docx
+from .redline import RedlineRequest
+from .resources import drafts_path
+from .versions import Version, stamp
+from .workspace import init_workspace, open_workspace, read_text, write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    """One commit of the example history."""
+
+    file: str
+    source: str
+    email: str
+    date: str
+    message: str
+    stamp: str | None = None
+    stamp_date: str | None = None
+    symbol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What the demo made."""
+
+    root: Path
+    versions: tuple[Version, ...]
+    clean: Written
+    redline: Written
+    sources: tuple[str, ...]
+
+
+def read_demo(folder: Path) -> tuple[dict[str, str], list[DemoStep]]:
+    """drafts/demo.toml: the report settings and the steps."""
+    try:
+        data = tomllib.loads((folder / "demo.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputRejected(f"cannot read the demo history: {exc}", path=str(folder / "demo.toml")) from exc
+    settings = {k: str(v) for k, v in data.items() if not isinstance(v, list)}
+    steps = [DemoStep(**{k: str(v) for k, v in step.items()}) for step in data.get("step", [])]
+    return settings, steps
+
+
+def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Build the example workspace in `target` (which must not exist or be empty)."""
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} exists and is not empty: name a new folder")
+    folder = drafts_path()
+    settings, steps = read_demo(folder)
+    if not steps:
+        raise InputRejected("the demo history has no steps", path=str(folder / "demo.toml"))
+    secretariat = settings.get("secretariat", "Secretariat")
+    sec_email = next((s.email for s in steps if s.source == secretariat), "secretariat@wtpf.invalid")
+    signer = Identity(secretariat, sec_email)
+    init_workspace(
+        target,
+        title=settings["title"],
+        symbol_prefix=settings["symbol_prefix"],
+        secretariat=secretariat,
+        language=settings.get("language", "English"),
+        identities=((sec_email, secretariat),),
+        signer=signer,
+        date=steps[0].date,
+    )
+    ws = open_workspace(target)
+    versions: list[Version] = []
+    for n, step in enumerate(steps, 1):
+        if progress:
+            progress(f"step {n}/{len(steps)}: {step.source}: {step.message}")
+        body = split_front_matter(read_text(folder / step.file), path=step.file).body
+        current = ws.read_draft_text()
+        write_atomic(ws.draft_path, _with_body(current, body).encode())
+        author = Identity(step.source, step.email)
+        ws.history.commit([ws.draft_repo_path], step.message, author, signer, step.date)
+        if step.stamp:
+            result = stamp(ws, step.stamp, symbol=step.symbol, date=step.stamp_date, signer=signer)
+            versions.append(result.version)
+    out = target / "out"
+    out.mkdir(exist_ok=True)
+    clean = build(ws, versions[-1].name if versions else None, out)
+    written, result = redline_docx(ws, RedlineRequest(versions[0].name, versions[-1].name), out)
+    return DemoResult(target, tuple(versions), clean, written, result.redline.sources)
+
+
+def _with_body(current: str, body: str) -> str:
+    """The draft text with its body replaced and its front matter kept."""
+    meta = split_front_matter(current).meta
+    return replace_front_matter("", meta) + body

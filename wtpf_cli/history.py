@@ -1,0 +1,251 @@
+"""The git boundary: the only module that imports git. User-supplied strings never reach git as options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from .errors import OutputError, WorkspaceStateError
+
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A git author or committer."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """What the attribution needs of a commit."""
+
+    sha: str
+    author: Identity
+    date: str  # author date, UTC, YYYY-MM-DDThh:mm:ssZ
+    subject: str
+    parents: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """An annotated tag: its short name, the commit it points to, its message."""
+
+    name: str
+    sha: str
+    message: str
+
+
+def utc_stamp(epoch: int) -> str:
+    """Seconds since the epoch -> 'YYYY-MM-DDThh:mm:ssZ'."""
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_git_date(stamp: str) -> str:
+    """An ISO date or date-time (UTC if no zone) in git's internal format '<epoch> +0000'."""
+    text = stamp.replace("Z", "+00:00")
+    when = dt.datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return f"{int(when.timestamp())} +0000"
+
+
+class History:
+    """A git repository holding a workspace."""
+
+    def __init__(self, repo: git.Repo) -> None:
+        self.repo = repo
+        self.root = Path(repo.working_tree_dir or ".").resolve()
+
+    @staticmethod
+    def find(start: Path) -> History | None:
+        """The repository containing `start`, or None."""
+        try:
+            return History(git.Repo(start, search_parent_directories=True))
+        except (InvalidGitRepositoryError, NoSuchPathError):
+            return None
+
+    @staticmethod
+    def create(path: Path) -> History:
+        """A new repository at `path` whose first branch is main."""
+        path.mkdir(parents=True, exist_ok=True)
+        repo = git.Repo.init(path)
+        repo.git.symbolic_ref("HEAD", "refs/heads/main")
+        return History(repo)
+
+    def _git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        try:
+            out: str = self.repo.git.execute(["git", *args], env=env, strip_newline_in_stdout=False)
+            return out
+        except GitCommandError as exc:
+            detail = (exc.stderr or "").strip().splitlines()
+            raise WorkspaceStateError(f"git {args[0]} failed: {detail[-1] if detail else exc}") from exc
+
+    def resolve(self, rev: str) -> str | None:
+        """The commit a revision names, or None (the revision is never read as an option)."""
+        try:
+            out: str = self.repo.git.execute(
+                ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"]
+            )
+        except GitCommandError:
+            return None
+        return out.strip() or None
+
+    def head(self) -> str | None:
+        """The commit HEAD points to, or None in a repository without commits."""
+        return self.resolve("HEAD")
+
+    def branch(self) -> str | None:
+        """The current branch, or None when HEAD is detached."""
+        try:
+            out: str = self.repo.git.execute(["git", "symbolic-ref", "--quiet", "--short", "HEAD"])
+        except GitCommandError:
+            return None
+        return out.strip() or None
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether commit `older` is an ancestor of (or equal to) `newer`."""
+        try:
+            self.repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer])
+        except GitCommandError:
+            return False
+        return True
+
+    def commits_touching(self, older: str | None, newer: str, path: str) -> list[CommitInfo]:
+        """First-parent commits after `older` up to `newer` that change `path`, oldest first."""
+        span = f"{older}..{newer}" if older else newer
+        fmt = _SEP.join(["%H", "%an", "%ae", "%at", "%P", "%s"])
+        out = self._git("log", "--first-parent", "--reverse", f"--format={fmt}", span, "--", path)
+        commits = []
+        for line in out.splitlines():
+            if not line:
+                continue
+            sha, name, email, at, parents, subject = line.split(_SEP, 5)
+            commits.append(CommitInfo(sha, Identity(name, email), utc_stamp(int(at)), subject, len(parents.split())))
+        return commits
+
+    def commit_info(self, sha: str) -> CommitInfo:
+        """Author, date and subject of one commit."""
+        c = self.repo.commit(sha)
+        return CommitInfo(
+            c.hexsha,
+            Identity(c.author.name or "", c.author.email or ""),
+            utc_stamp(c.authored_date),
+            c.summary if isinstance(c.summary, str) else c.summary.decode(),
+            len(c.parents),
+        )
+
+    def read_file(self, sha: str, path: str) -> bytes | None:
+        """The bytes of `path` at commit `sha`, or None where it does not exist."""
+        try:
+            blob = self.repo.commit(sha).tree / path
+        except KeyError:
+            return None
+        data: bytes = blob.data_stream.read()
+        return data
+
+    def blob_id(self, sha: str, path: str) -> str | None:
+        """The blob id of `path` at `sha` (cheap change detection), or None."""
+        try:
+            return str((self.repo.commit(sha).tree / path).hexsha)
+        except KeyError:
+            return None
+
+    def changed_paths(self, paths: list[str]) -> list[str]:
+        """Paths among `paths` (folders allowed) that differ from HEAD or are untracked."""
+        out = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+        return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+
+    def operation_in_progress(self) -> str | None:
+        """'merge', 'rebase', 'cherry-pick' or 'revert' when git is in the middle of one."""
+        gd = Path(self.repo.git_dir)
+        for name, what in (
+            ("MERGE_HEAD", "merge"),
+            ("rebase-merge", "rebase"),
+            ("rebase-apply", "rebase"),
+            ("CHERRY_PICK_HEAD", "cherry-pick"),
+            ("REVERT_HEAD", "revert"),
+        ):
+            if (gd / name).exists():
+                return what
+        return None
+
+    @property
+    def git_dir(self) -> Path:
+        """The .git folder."""
+        return Path(self.repo.git_dir)
+
+    def configured_identity(self) -> Identity | None:
+        """user.name/user.email from git config or the environment, if set."""
+        name = os.environ.get("GIT_AUTHOR_NAME") or self._config("user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or self._config("user.email")
+        if not name:
+            return None
+        return Identity(name, email or "")
+
+    def _config(self, key: str) -> str | None:
+        try:
+            out: str = self.repo.git.execute(["git", "config", "--get", key])
+        except GitCommandError:
+            return None
+        return out.strip() or None
+
+    def commit(
+        self,
+        paths: list[str],
+        message: str,
+        author: Identity,
+        committer: Identity,
+        date: str | None = None,
+    ) -> str:
+        """Commit exactly `paths` (added or removed) with the given identities; returns the new commit."""
+        env = {
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
+            "GIT_COMMITTER_NAME": committer.name,
+            "GIT_COMMITTER_EMAIL": committer.email,
+        }
+        if date:
+            env["GIT_AUTHOR_DATE"] = to_git_date(date)
+            env["GIT_COMMITTER_DATE"] = to_git_date(date)
+        self._git("add", "--all", "--", *paths)
+        self._git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths, env=env)
+        sha = self.head()
+        if sha is None:
+            raise OutputError("git commit produced no commit")
+        return sha
+
+    def tag(self, name: str, sha: str, message: str, tagger: Identity, date: str | None = None) -> None:
+        """Create annotated tag `name` on `sha`; refuses to move an existing tag."""
+        env = {"GIT_COMMITTER_NAME": tagger.name, "GIT_COMMITTER_EMAIL": tagger.email}
+        if date:
+            env["GIT_COMMITTER_DATE"] = to_git_date(date)
+        self._git("tag", "--annotate", "-m", message, "--end-of-options", name, sha, env=env)
+
+    def delete_tag(self, name: str) -> None:
+        """Remove a tag (used to undo a half-finished stamp)."""
+        self._git("tag", "--delete", "--end-of-options", name)
+
+    def reset_mixed(self, sha: str) -> None:
+        """Move the current branch and index back to `sha`, keeping the work tree (used to undo a commit)."""
+        self._git("reset", "--quiet", "--mixed", sha)
+
+    def tags(self, prefix: str) -> list[TagInfo]:
+        """Annotated tags under refs/tags/<prefix>/, oldest tagged first."""
+        fmt = _SEP.join(["%(refname:strip=2)", "%(*objectname)", "%(objectname)", "%(contents)"]) + "\x1e"
+        out = self._git("for-each-ref", "--sort=creatordate", f"--format={fmt}", f"refs/tags/{prefix}/")
+        tags = []
+        for rec in out.split("\x1e"):
+            rec = rec.lstrip("\n")
+            if not rec:
+                continue
+            name, peeled, obj, message = rec.split(_SEP, 3)
+            tags.append(TagInfo(name, peeled or obj, message.strip()))
+        return tags

@@ -1,0 +1,176 @@
+"""Small builders for WordprocessingML elements; each docstring starts with the tag it makes."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {"w": W_NS, "r": R_NS}
+
+Element = etree._Element
+
+
+def w(tag: str) -> str:
+    """The Clark name of a w: tag."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def el(tag: str, attrs: dict[str, str] | None = None, *children: Element) -> Element:
+    """<w:TAG w:attr=...> with children; attribute names are w: names unless they contain '{'."""
+    e = etree.Element(w(tag), nsmap=NSMAP)
+    for k, v in (attrs or {}).items():
+        e.set(k if k.startswith("{") else w(k), v)
+    for c in children:
+        e.append(c)
+    return e
+
+
+def val(tag: str, value: str) -> Element:
+    """<w:TAG w:val="value"/>."""
+    return el(tag, {"val": value})
+
+
+def text(content: str, *, deleted: bool = False) -> Element:
+    """<w:t> or <w:delText> (ECMA-376 17.3.3.7: deleted run content must be delText), spaces preserved."""
+    e = el("delText" if deleted else "t")
+    e.text = content
+    if content[:1].isspace() or content[-1:].isspace():
+        e.set(f"{{{XML_NS}}}space", "preserve")
+    return e
+
+
+def run_properties(
+    style: str | None = None, *, bold: bool = False, italic: bool = False, strike: bool = False, mono: bool = False
+) -> Element | None:
+    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or None when empty."""
+    children: list[Element] = []
+    if style:
+        children.append(val("rStyle", style))
+    if mono:
+        children.append(el("rFonts", {"ascii": "Courier New", "hAnsi": "Courier New", "cs": "Courier New"}))
+    if bold:
+        children.append(el("b"))
+    if italic:
+        children.append(el("i"))
+    if strike:
+        children.append(el("strike"))
+    return el("rPr", None, *children) if children else None
+
+
+def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> Element:
+    """<w:r> holding text; a newline becomes <w:br/>."""
+    r = el("r")
+    if rpr is not None:
+        r.append(rpr)
+    for k, line in enumerate(content.split("\n")):
+        if k:
+            r.append(el("br"))
+        if line:
+            r.append(text(line, deleted=deleted))
+    return r
+
+
+def footnote_reference_run(note_id: int) -> Element:
+    """<w:r> with <w:footnoteReference w:id=N/> in the FootnoteReference style."""
+    return el("r", None, el("rPr", None, val("rStyle", "FootnoteReference")), el("footnoteReference", {"id": str(note_id)}))
+
+
+def footnote_ref_mark_run() -> Element:
+    """<w:r> with <w:footnoteRef/>: the number at the start of a footnote's text."""
+    return el("r", None, el("rPr", None, val("rStyle", "FootnoteReference")), el("footnoteRef"))
+
+
+def revision(tag: str, rev_id: int, author: str, date: str, *children: Element) -> Element:
+    """<w:ins> or <w:del> (or any w:CT_TrackChange tag) with id, author and date."""
+    attrs = {"id": str(rev_id), "author": author}
+    if date:
+        attrs["date"] = date
+    return el(tag, attrs, *children)
+
+
+def ins(rev_id: int, author: str, date: str, *children: Element) -> Element:
+    """<w:ins> around inserted runs (ECMA-376 17.13.5.18)."""
+    return revision("ins", rev_id, author, date, *children)
+
+
+def delete(rev_id: int, author: str, date: str, *children: Element) -> Element:
+    """<w:del> around deleted runs (ECMA-376 17.13.5.14)."""
+    return revision("del", rev_id, author, date, *children)
+
+
+def paragraph_properties(
+    style: str,
+    *,
+    num: tuple[int, int] | None = None,
+    jc: str | None = None,
+    mark: Element | None = None,
+) -> Element:
+    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema order."""
+    ppr = el("pPr", None, val("pStyle", style))
+    if num is not None:
+        ilvl, num_id = num
+        ppr.append(el("numPr", None, val("ilvl", str(ilvl)), val("numId", str(num_id))))
+    if jc:
+        ppr.append(val("jc", jc))
+    if mark is not None:
+        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr.
+        ppr.append(el("rPr", None, mark))
+    return ppr
+
+
+def paragraph(ppr: Element, *content: Element) -> Element:
+    """<w:p> with properties and content."""
+    return el("p", None, ppr, *content)
+
+
+def hyperlink(rel_id: str, *content: Element) -> Element:
+    """<w:hyperlink r:id=...>; revisions go inside it, never around it."""
+    h = el("hyperlink")
+    h.set(f"{{{R_NS}}}id", rel_id)
+    for c in content:
+        h.append(c)
+    return h
+
+
+def table_properties(style: str) -> Element:
+    """<w:tblPr> with the table style, full width and the usual look flags."""
+    return el(
+        "tblPr",
+        None,
+        val("tblStyle", style),
+        el("tblW", {"w": "5000", "type": "pct"}),
+        el("tblLook", {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "0", "lastColumn": "0",
+                       "noHBand": "0", "noVBand": "1"}),
+    )
+
+
+def table_grid(widths: list[int]) -> Element:
+    """<w:tblGrid> with one gridCol per column (twips)."""
+    return el("tblGrid", None, *(el("gridCol", {"w": str(x)}) for x in widths))
+
+
+def table_row(cells: list[Element], *, header: bool = False, mark: Element | None = None) -> Element:
+    """<w:tr> with trPr: tblHeader for heading rows, w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
+    tr = el("tr")
+    props: list[Element] = []
+    if header:
+        props.append(el("tblHeader"))
+    if mark is not None:
+        props.append(mark)
+    if props:
+        tr.append(el("trPr", None, *props))
+    for c in cells:
+        tr.append(c)
+    return tr
+
+
+def table_cell(width: int, *paragraphs: Element) -> Element:
+    """<w:tc> with its width and paragraphs (a cell must hold at least one w:p)."""
+    return el("tc", None, el("tcPr", None, el("tcW", {"w": str(width), "type": "dxa"})), *paragraphs)
+
+
+def footnote(note_id: int, *paragraphs: Element) -> Element:
+    """<w:footnote w:id=N> holding paragraphs."""
+    return el("footnote", {"id": str(note_id)}, *paragraphs)

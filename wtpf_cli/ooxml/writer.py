@@ -1,0 +1,340 @@
+"""Render a Redline (or a clean document: a redline without revisions) as a .docx package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..model import BODY, Redline, Revision, RParagraph, RRun, RTable, Token
+from . import elements as E
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TEXT_WIDTH = 9638  # twips between the template's margins on A4
+_ALIGN = {"left": "left", "center": "center", "right": "right"}
+
+
+@dataclass
+class _Part:
+    """Relationships collected for one XML part (document or footnotes)."""
+
+    name: str
+    links: dict[str, str] = field(default_factory=dict)  # href -> rId
+
+    def link(self, href: str) -> str:
+        rid = self.links.get(href)
+        if rid is None:
+            rid = f"rId{100 + len(self.links)}"
+            self.links[href] = rid
+        return rid
+
+
+@dataclass
+class _Ids:
+    """Counters that must be unique across the whole package (ECMA-376 17.13.4: revision ids)."""
+
+    revision: int = 0
+    notes: dict[str, int] = field(default_factory=dict)
+    lists: dict[int, int] = field(default_factory=dict)  # ordered list id -> numId
+
+    def next_revision(self) -> int:
+        self.revision += 1
+        return self.revision
+
+
+class DocxRenderer:
+    """Turns Redline blocks into WordprocessingML and packs it into the house template."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self.ids = _Ids()
+        self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
+
+    # -- runs ------------------------------------------------------------------------------------------------
+
+    def _rpr(self, token: Token) -> E.Element | None:
+        style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in token.marks else None)
+        return E.run_properties(
+            style,
+            bold="strong" in token.marks,
+            italic="em" in token.marks,
+            strike="strike" in token.marks,
+            mono="code" in token.marks and token.href is not None,
+        )
+
+    def _wrap(self, kind: str, rev: Revision, runs: list[E.Element]) -> E.Element:
+        maker = E.ins if kind == "ins" else E.delete
+        return maker(self.ids.next_revision(), rev.author, rev.date, *runs)
+
+    def _inline(self, runs: Iterable[RRun], part: _Part) -> list[E.Element]:
+        """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks."""
+        out: list[E.Element] = []
+        link_href: str | None = None
+        link_children: list[E.Element] = []
+
+        def close_link() -> None:
+            nonlocal link_href, link_children
+            if link_href is not None:
+                out.append(E.hyperlink(part.link(link_href), *link_children))
+            link_href, link_children = None, []
+
+        groups: list[tuple[tuple[object, ...], list[RRun]]] = []
+        for r in runs:
+            key = (r.token.marks, r.token.href, r.ins, r.dele, r.token.note)
+            if groups and groups[-1][0] == key and r.token.note is None:
+                groups[-1][1].append(r)
+            else:
+                groups.append((key, [r]))
+        for _key, members in groups:
+            first = members[0]
+            href = first.token.href
+            if href != link_href:
+                close_link()
+                link_href = href
+            deleted = first.dele is not None
+            if first.token.note is not None:
+                note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
+                element = E.footnote_reference_run(note_id)
+            else:
+                element = E.run("".join(m.token.text for m in members), self._rpr(first.token), deleted=deleted)
+            # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
+            # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
+            # except for text that was in FROM (ins None) and is deleted.
+            if first.ins is not None and first.dele is not None:
+                wrapped = self._wrap("del", first.dele, [self._wrap("ins", first.ins, [element])])
+            elif first.ins is not None:
+                wrapped = self._wrap("ins", first.ins, [element])
+            elif first.dele is not None:
+                wrapped = self._wrap("del", first.dele, [element])
+            else:
+                wrapped = element
+            if link_href is not None:
+                link_children.append(wrapped)
+            else:
+                out.append(wrapped)
+        close_link()
+        return out
+
+    # -- paragraphs and tables -------------------------------------------------------------------------------
+
+    def _num(self, para: RParagraph) -> tuple[int, int] | None:
+        p = para.props
+        if p.list_kind == "bullet":
+            return (min(p.list_level, 8), 1)
+        if p.list_kind == "ordered":
+            num_id = self.ids.lists.get(p.list_id)
+            if num_id is None:
+                num_id = 100 + len(self.ids.lists)
+                self.ids.lists[p.list_id] = num_id
+                self.list_starts[num_id] = (min(p.list_level, 8), p.list_start)
+            return (min(p.list_level, 8), num_id)
+        return None
+
+    def _mark(self, ins: Revision | None, dele: Revision | None) -> E.Element | None:
+        if dele is not None:
+            return E.delete(self.ids.next_revision(), dele.author, dele.date)
+        if ins is not None:
+            return E.ins(self.ids.next_revision(), ins.author, ins.date)
+        return None
+
+    def paragraph(self, para: RParagraph, part: _Part, *, lead: list[E.Element] | None = None) -> E.Element:
+        ppr = E.paragraph_properties(
+            para.props.style,
+            num=self._num(para),
+            jc=_ALIGN.get(para.props.align or ""),
+            mark=self._mark(para.ins, para.dele),
+        )
+        return E.paragraph(ppr, *(lead or []), *self._inline(para.runs, part))
+
+    def table(self, table: RTable, part: _Part) -> E.Element:
+        ncols = max((len(r.cells) for r in table.rows), default=1) or 1
+        width = TEXT_WIDTH // ncols
+        tbl = E.el("tbl", None, E.table_properties("WtpfTable"), E.table_grid([width] * ncols))
+        for row in table.rows:
+            cells = []
+            for c, cell in enumerate(row.cells):
+                align = table.align[c] if c < len(table.align) else None
+                ppr = E.paragraph_properties(
+                    "TableHeading" if row.header else "TableText",
+                    jc=_ALIGN.get(align or ""),
+                    mark=self._mark(row.ins, row.dele),
+                )
+                cells.append(E.table_cell(width, E.paragraph(ppr, *self._inline(cell, part))))
+            tbl.append(E.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
+        return tbl
+
+    # -- the package -----------------------------------------------------------------------------------------
+
+    def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+        doc_part = _Part("document")
+        note_part = _Part("footnotes")
+        body: list[E.Element] = []
+        notes: dict[str, list[RParagraph]] = {}
+        previous_was_table = False
+        for block in redline.blocks:
+            if isinstance(block, RTable):
+                if previous_was_table:
+                    body.append(E.paragraph(E.paragraph_properties("BodyText")))
+                body.append(self.table(block, doc_part))
+                previous_was_table = True
+                continue
+            if block.props.container != BODY:
+                notes.setdefault(block.props.container[3:], []).append(block)
+                continue
+            body.append(self.paragraph(block, doc_part))
+            previous_was_table = False
+        if previous_was_table:
+            body.append(E.paragraph(E.paragraph_properties("BodyText")))
+        footnotes: list[E.Element] = []
+        for label, note_id in self.ids.notes.items():
+            paras = notes.get(label, [])
+            rendered = [
+                self.paragraph(p, note_part, lead=[E.footnote_ref_mark_run()] if k == 0 else None)
+                for k, p in enumerate(paras)
+            ] or [E.paragraph(E.paragraph_properties("FootnoteText"), E.footnote_ref_mark_run())]
+            footnotes.append(E.footnote(note_id, *rendered))
+        return self._pack(body, footnotes, doc_part, note_part, header_text, core)
+
+    def _pack(
+        self,
+        body: list[E.Element],
+        footnotes: list[E.Element],
+        doc_part: _Part,
+        note_part: _Part,
+        header_text: str,
+        core: dict[str, str],
+    ) -> bytes:
+        with zipfile.ZipFile(self.template) as src:
+            names = src.namelist()
+            parts = {n: src.read(n) for n in names}
+        parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body)
+        parts["word/footnotes.xml"] = _footnotes_xml(parts["word/footnotes.xml"], footnotes)
+        parts["word/numbering.xml"] = _numbering_xml(parts["word/numbering.xml"], self.list_starts)
+        parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text)
+        parts["docProps/core.xml"] = _core_xml(core)
+        parts["word/_rels/document.xml.rels"] = _add_links(parts["word/_rels/document.xml.rels"], doc_part)
+        if note_part.links:
+            name = "word/_rels/footnotes.xml.rels"
+            empty = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
+            parts[name] = _add_links(parts.get(name, empty), note_part)
+            if name not in names:
+                names.append(name)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for n in names:
+                info = zipfile.ZipInfo(n, date_time=FIXED_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                dst.writestr(info, parts[n])
+        return out.getvalue()
+
+
+def _xml(root: E.Element) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _parse(data: bytes) -> E.Element:
+    # Our own template: still parsed without entities or network access.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
+
+
+def _document_xml(template: bytes, body_children: list[E.Element]) -> bytes:
+    root = _parse(template)
+    body = root.find(E.w("body"))
+    assert body is not None
+    sect = body.find(E.w("sectPr"))
+    for child in list(body):
+        body.remove(child)
+    for c in body_children:
+        body.append(c)
+    if sect is not None:
+        body.append(sect)
+    return _xml(root)
+
+
+def _footnotes_xml(template: bytes, notes: list[E.Element]) -> bytes:
+    root = _parse(template)
+    for n in notes:
+        root.append(n)
+    return _xml(root)
+
+
+def _numbering_xml(template: bytes, starts: dict[int, tuple[int, int]]) -> bytes:
+    root = _parse(template)
+    for num_id, (ilvl, start) in sorted(starts.items()):
+        root.append(
+            E.el(
+                "num",
+                {"numId": str(num_id)},
+                E.val("abstractNumId", "20"),
+                E.el("lvlOverride", {"ilvl": str(ilvl)}, E.val("startOverride", str(start))),
+            )
+        )
+    return _xml(root)
+
+
+def _header_xml(template: bytes, header_text: str) -> bytes:
+    root = _parse(template)
+    p = root.find(E.w("p"))
+    assert p is not None
+    for r in p.findall(E.w("r")):
+        p.remove(r)
+    p.append(E.run(header_text))
+    return _xml(root)
+
+
+def _add_links(rels: bytes, part: _Part) -> bytes:
+    root = _parse(rels)
+    for href, rid in part.links.items():
+        rel = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", HYPERLINK_REL)
+        rel.set("Target", href)
+        rel.set("TargetMode", "External")
+    return _xml(root)
+
+
+def _core_xml(core: dict[str, str]) -> bytes:
+    cp = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    dc = "http://purl.org/dc/elements/1.1/"
+    dcterms = "http://purl.org/dc/terms/"
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    root = etree.Element(f"{{{cp}}}coreProperties", nsmap={"cp": cp, "dc": dc, "dcterms": dcterms, "xsi": xsi})
+    for ns, tag, key in (
+        (dc, "title", "title"),
+        (dc, "subject", "subject"),
+        (dc, "creator", "creator"),
+        (cp, "keywords", "keywords"),
+        (dc, "description", "description"),
+        (cp, "lastModifiedBy", "creator"),
+    ):
+        e = etree.SubElement(root, f"{{{ns}}}{tag}")
+        e.text = core.get(key, "")
+    for tag in ("created", "modified"):
+        e = etree.SubElement(root, f"{{{dcterms}}}{tag}")
+        e.set(f"{{{xsi}}}type", "dcterms:W3CDTF")
+        e.text = core.get("date", "2000-01-01T00:00:00Z")
+    return _xml(root)
+
+
+def core_date(iso_date: str) -> str:
+    """A front-matter date as a W3CDTF timestamp (fixed, never the wall clock: invariant 5)."""
+    try:
+        day = dt.date.fromisoformat(iso_date)
+    except ValueError:
+        return "2000-01-01T00:00:00Z"
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
+    """The .docx bytes of a redline in the house template."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core)

@@ -1,0 +1,115 @@
+"""Write documents: the clean build of a version and the redline between two versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .attribute import unchanged
+from .config import slugify
+from .draft import split_front_matter
+from .errors import UsageError
+from .model import Meta, Redline
+from .ooxml.writer import core_date, render_docx
+from .redline import RedlineRequest, RedlineResult, load_version, make_redline
+from .resources import template_path
+from .versions import Resolved
+from .workspace import Workspace, decode_text, write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file written and what it holds."""
+
+    path: Path
+    label: str
+    warnings: tuple[str, ...] = ()
+
+
+def safe_stem(meta: Meta, fallback: str) -> str:
+    """A readable, portable file name stem from symbol and version: 'WTPF-IEG-1-9_Second-Draft'."""
+    sym = slugify(meta.symbol).upper() if meta.symbol else ""
+    ver = "-".join(w.capitalize() for w in slugify(meta.version or fallback).split("-"))
+    return "_".join(x for x in (sym, ver) if x) or "report"
+
+
+def header_text(meta: Meta) -> str:
+    """The running header: symbol and version."""
+    return " — ".join(x for x in (meta.symbol, meta.version or "Working draft") if x)
+
+
+def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str, str]:
+    """docProps/core.xml values: title, subject = version, keywords = symbol."""
+    return {
+        "title": meta.title,
+        "subject": meta.version or "Working draft",
+        "keywords": meta.symbol,
+        "creator": creator,
+        "description": description,
+        "date": core_date(meta.date),
+    }
+
+
+def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
+    """Render a redline (or clean document) in the house template."""
+    meta = redline.meta
+    return render_docx(
+        redline,
+        template_path("reference.docx"),
+        header_text=header_text(meta),
+        core=core_properties(meta, ws.config.secretariat, description),
+    )
+
+
+def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
+    if out is None:
+        return Path.cwd() / f"{stem}.{ext}"
+    if out.is_dir():
+        return out / f"{stem}.{ext}"
+    return out
+
+
+def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -> Written:
+    """A clean document of one version (default: the working draft)."""
+    resolved, doc = load_version(ws, ref)
+    stem = safe_stem(doc.meta, "working-draft")
+    if fmt == "md":
+        if resolved.sha is None:
+            data = ws.draft_path.read_bytes()
+        else:
+            data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
+        decode_text(data, ws.draft_repo_path)
+        path = _out_path(ws, out, stem, "md")
+        write_atomic(path, data)
+        return Written(path, resolved.label, doc.warnings)
+    if fmt != "docx":
+        raise UsageError(f"--format {fmt!r}: build writes docx or md")
+    path = _out_path(ws, out, stem, "docx")
+    write_atomic(path, docx_bytes(ws, unchanged(doc)))
+    return Written(path, resolved.label, doc.warnings)
+
+
+def redline_stem(result: RedlineResult) -> str:
+    """'WTPF-IEG-1-9_Second-Draft_redline-from-first-draft'."""
+    old = result.redline.old_meta
+    return f"{safe_stem(result.redline.meta, 'working-draft')}_redline-from-{_ref_slug(old, result.old)}"
+
+
+def _ref_slug(meta: Meta, resolved: Resolved) -> str:
+    if resolved.version is not None:
+        return resolved.version.slug
+    return slugify(meta.version or resolved.label)
+
+
+def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+    """The Word redline between two versions, each change under its source."""
+    result = make_redline(ws, request)
+    path = _out_path(ws, out, redline_stem(result), "docx")
+    description = f"Revision marks from {result.old.label} to {result.new.label}"
+    write_atomic(path, docx_bytes(ws, result.redline, description))
+    return Written(path, description), result
+
+
+def draft_meta(ws: Workspace) -> Meta:
+    """Front matter of the working draft."""
+    return split_front_matter(ws.read_draft_text(), path=str(ws.draft_path)).meta

@@ -1,0 +1,106 @@
+"""Gather the versions between two points of the history and attribute their changes (the redline's core)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .attribute import Attributor, Step
+from .draft import read_draft
+from .errors import WorkspaceStateError
+from .history import utc_stamp
+from .model import Document, Redline, Revision
+from .versions import Resolved, list_versions, resolve_version
+from .workspace import Workspace, decode_text
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineRequest:
+    """Options of a redline, resolved at the edge."""
+
+    from_ref: str
+    to_ref: str | None = None
+    single_author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineResult:
+    """A redline and the two ends it compares."""
+
+    redline: Redline
+    old: Resolved
+    new: Resolved
+    commits: int
+
+
+class _Reader:
+    """Parses each distinct version of the draft once."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.cache: dict[str, Document] = {}
+
+    def at(self, sha: str) -> Document:
+        path = self.ws.draft_repo_path
+        blob = self.ws.history.blob_id(sha, path)
+        if blob is None:
+            raise WorkspaceStateError(f"{path} does not exist at {sha[:12]}")
+        doc = self.cache.get(blob)
+        if doc is None:
+            data = self.ws.history.read_file(sha, path) or b""
+            where = f"{path}@{sha[:12]}"
+            doc = read_draft(decode_text(data, where), path=where)
+            self.cache[blob] = doc
+        return doc
+
+    def working(self) -> Document:
+        text = decode_text(self.ws.draft_path.read_bytes(), str(self.ws.draft_path))
+        return read_draft(text, path=str(self.ws.draft_path))
+
+
+def working_revision(ws: Workspace) -> Revision:
+    """Uncommitted edits count as the secretariat's, dated by the draft file's modification time."""
+    mtime = int(ws.draft_path.stat().st_mtime)
+    return Revision(ws.config.secretariat, utc_stamp(mtime))
+
+
+def load_version(ws: Workspace, ref: str | None) -> tuple[Resolved, Document]:
+    """The parsed document of one version (None: the working draft)."""
+    resolved = resolve_version(ws, ref)
+    reader = _Reader(ws)
+    return resolved, (reader.working() if resolved.sha is None else reader.at(resolved.sha))
+
+
+def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
+    """Attributed changes from FROM to TO, walking the first-parent commits in between."""
+    versions = list_versions(ws)
+    old = resolve_version(ws, request.from_ref, versions)
+    new = resolve_version(ws, request.to_ref, versions)
+    reader = _Reader(ws)
+    if old.sha is None:
+        raise WorkspaceStateError("FROM must be a stamped version or a commit, not the working draft")
+    att = Attributor(reader.at(old.sha))
+    head = ws.history.head()
+    to_sha = new.sha if new.sha is not None else head
+    commits = 0
+    last_date = ""
+    if to_sha is not None and to_sha != old.sha:
+        if ws.history.is_ancestor(old.sha, to_sha):
+            chain = ws.history.commits_touching(old.sha, to_sha, ws.draft_repo_path)
+        else:
+            # Not on one line of history: compare the two ends directly, as TO's author's change.
+            chain = [ws.history.commit_info(to_sha)]
+        for c in chain:
+            rev = Revision(ws.source_of(c.author), c.date)
+            att.apply(reader.at(c.sha), rev)
+            commits += 1
+            last_date = c.date
+    if new.sha is None:
+        doc = reader.working()
+        if list(doc.blocks) != att.blocks:
+            rev = working_revision(ws)
+            att.apply(doc, rev)
+            last_date = max(last_date, rev.date)
+    single_date = last_date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    redline = att.redline(request.single_author, single_date)
+    return RedlineResult(redline, old, new, commits)
