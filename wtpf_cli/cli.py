@@ -222,29 +222,30 @@ def demo(
 
 def main() -> None:
     """Entry point: run the app and map every failure to one stderr line and an exit code."""
-    import click
+    from typer._click import exceptions as click_exc
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except WtpfError as exc:
         if STATE.debug:
             traceback.print_exc()
         sys.stderr.write(f"wtpf: {exc.one_line()}\n")
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("wtpf: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         sys.stderr.write("wtpf: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else 1)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    except click_exc.ClickException as exc:
+        hint = " (see `wtpf --help`)" if isinstance(exc, click_exc.UsageError) else ""
+        if exc.format_message():
+            sys.stderr.write(f"wtpf: {exc.format_message()}{hint}\n")
+        sys.exit(2 if isinstance(exc, click_exc.UsageError) else 1)
     except OSError as exc:
         if STATE.debug:
             traceback.print_exc()
         where = f"{exc.filename}: " if exc.filename else ""
         sys.stderr.write(f"wtpf: {where}{exc.strerror or exc}\n")
         sys.exit(5)
+    sys.exit(code if isinstance(code, int) else 0)

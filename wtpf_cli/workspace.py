@@ -197,7 +197,10 @@ def init_workspace(
         extra=parts.meta.extra,
     )
     draft_text = render_front_matter(meta) + parts.body
-    history = History.find(folder) if folder.exists() else None
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    history = History.find(existing)
     if history is None:
         history = History.create(folder)
     config = Config(

@@ -1,0 +1,52 @@
+"""Run the real `wtpf` command in a subprocess, as a user would, on a machine with no git identity."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The environment of a fresh machine: no git user, no global or system git config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / "no-gitconfig"),
+        COLUMNS="200",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def wtpf(*args: str, cwd: Path, home: Path | None = None, check: int | None = 0) -> Run:
+    """`wtpf ARGS` in `cwd`; asserts the exit code unless check is None."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "wtpf_cli", *args],
+        cwd=cwd,
+        env=clean_env(home or cwd),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    result = Run(proc.returncode, proc.stdout, proc.stderr)
+    if check is not None:
+        assert proc.returncode == check, f"exit {proc.returncode} != {check}\n{proc.stdout}\n{proc.stderr}"
+    return result
+
+
+def git(*args: str, cwd: Path, home: Path | None = None) -> str:
+    """Plain git, for setting up and checking states."""
+    env = clean_env(home or cwd)
+    base = ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    return subprocess.run([*base, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
