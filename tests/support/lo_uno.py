@@ -1,0 +1,406 @@
+#!/usr/bin/python3
+"""LibreOffice worker: reads .docx files through UNO and answers with JSON lines.
+
+Run under the interpreter that has LibreOffice's ``uno`` module (Debian: ``/usr/bin/python3`` with
+``python3-uno``), never under the test interpreter. ``support/libreoffice.py`` starts soffice and this worker
+once per test session and talks to it; the protocol, one JSON object per line each way:
+
+On start-up the worker connects to the already running soffice (``--connect``, polling until
+``--deadline`` seconds have passed) and prints ``{"ready": true, "version": ...}`` or
+``{"ready": false, "error": ...}`` (and exits).
+
+Requests on stdin, one response line on stdout each:
+
+- ``{"path": "/abs/file.docx", "view": "accept" | "reject" | "none"}`` →
+  ``{"body": [...], "labels": [...], "footnotes": [...], "endnotes": [...], "changes": [...],
+  "comments": [...], "record_changes": bool, "remaining_changes": int, "error": null}``.
+  ``body`` holds the paragraph texts in document order; a table contributes each cell's paragraphs in
+  row-major order (covered cells of a merge included, as empty cells), where the table stands; nested
+  tables are flattened the same way. ``labels`` runs beside ``body``: each paragraph's list number or bullet
+  as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels.
+  Field results appear as LibreOffice shows them; footnote and endnote
+  reference marks are left out (their notes are in ``footnotes`` / ``endnotes``, one string per note, its
+  paragraphs joined by ``"\\n"``). ``changes`` lists the redlines present before accepting/rejecting:
+  ``{"type", "author", "date", "text", "comment"}``; ``comments`` the comments as
+  ``{"author", "date", "text"}``; ``record_changes`` whether the file turns change tracking on.
+  ``remaining_changes`` counts redlines still there after Accept All / Reject All (normally 0).
+  Dates are ``YYYY-MM-DDThh:mm:ss`` as stored (no time zone), or null when the file has none.
+- ``{"path": ..., "convert_pdf": "/abs/out.pdf", "view": ...}`` → ``{"pdf": "/abs/out.pdf", "error": null}``;
+  with view ``none`` (the default) the PDF shows the tracked changes as LibreOffice marks them up.
+- ``{"ping": true}`` → ``{"ok": true, "error": null}``.
+
+Failures answer ``{"error": "message"}``. When the connection to soffice is gone (soffice crashed), the
+answer also carries ``"fatal": true`` (plus ``"stale": true`` when it was already gone before the request
+was touched) and the worker exits: the caller restarts soffice and the worker.
+
+The input file is never opened in place: it is copied into a private temporary folder and the copy is
+loaded hidden, so neither a save nor a lock file can touch the original. Comments are read and then removed
+from the loaded copy before a view is made (see ``Worker.open``): Debian's no-GUI LibreOffice aborts when it
+lays out a comment margin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from typing import Any
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+VIEW_COMMANDS = {
+    "accept": ".uno:AcceptAllTrackedChanges",
+    "reject": ".uno:RejectAllTrackedChanges",
+    "none": None,
+}
+
+
+def prop(name: str, value: Any) -> Any:
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+class LoadFailed(Exception):
+    """loadComponentFromURL gave no document."""
+
+
+class Worker:
+    def __init__(self, connect: str, deadline: float, scratch: str | None) -> None:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        url = f"uno:{connect};StarOffice.ComponentContext"
+        end = time.monotonic() + deadline
+        while True:
+            try:
+                self.ctx = resolver.resolve(url)
+                break
+            except Exception as exc:  # NoConnectException until soffice listens
+                if time.monotonic() > end:
+                    raise RuntimeError(
+                        f"no LibreOffice listening on {connect} after {deadline:.0f}s: {exc}"
+                    ) from exc
+                time.sleep(0.1)
+        self.smgr = smgr = self.ctx.ServiceManager
+        self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
+        self.dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", self.ctx)
+        self.detection = smgr.createInstanceWithContext("com.sun.star.document.TypeDetection", self.ctx)
+        if scratch:
+            os.makedirs(scratch, exist_ok=True)
+        self.scratch = tempfile.mkdtemp(prefix="wtpf-lo-worker-", dir=scratch)
+
+    def version(self) -> str:
+        try:
+            cfg = self.ctx.ServiceManager.createInstanceWithContext(
+                "com.sun.star.configuration.ConfigurationProvider", self.ctx
+            )
+            access = cfg.createInstanceWithArguments(
+                "com.sun.star.configuration.ConfigurationAccess",
+                (prop("nodepath", "/org.openoffice.Setup/Product"),),
+            )
+            return f"{access.getByName('ooName')} {access.getByName('ooSetupVersionAboutBox')}"
+        except Exception:
+            return "unknown"
+
+    def alive(self) -> bool:
+        try:
+            self.desktop.getFrames().getCount()
+            return True
+        except Exception:
+            return False
+
+    # -- documents -------------------------------------------------------------------------------------
+
+    def open(self, path: str) -> tuple[Any, str, dict[str, Any]]:
+        """Load a private copy of ``path`` into a hidden view.
+
+        Returns the document, the folder holding the copy, and facts only the freshly loaded model tells:
+        its comments and whether it records changes. The model is loaded without a view first, its comments
+        are noted and removed, and only then is a view attached: LibreOffice's no-GUI packages lack the .ui
+        file of the comment margin, and building that margin for a document with comments aborts soffice.
+        """
+        if not os.path.isabs(path):
+            raise ValueError(f"path must be absolute: {path}")
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such file: {path}")
+        folder = tempfile.mkdtemp(dir=self.scratch)
+        try:
+            copy = os.path.join(folder, os.path.basename(path))
+            shutil.copyfile(path, copy)
+            url = uno.systemPathToFileUrl(copy)
+            doc = self.smgr.createInstanceWithContext("com.sun.star.text.TextDocument", self.ctx)
+            doc.load((prop("URL", url), prop("FilterName", self.filter_for(url)), prop("Hidden", True)))
+            facts = {"comments": [], "record_changes": bool(doc.RecordChanges)}
+            try:
+                annotations = [
+                    field
+                    for field in enumerate_all(doc.getTextFields())
+                    if field.supportsService("com.sun.star.text.TextField.Annotation")
+                ]
+                facts["comments"] = [describe_annotation(field) for field in annotations]
+                if annotations:
+                    doc.RecordChanges = False  # removing a comment must not become a tracked change
+                    for field in annotations:
+                        field.dispose()
+                view = self.desktop.loadComponentFromURL(
+                    "private:object", "_blank", 0, (prop("Model", doc), prop("Hidden", True))
+                )
+                if view is None or doc.getCurrentController() is None:
+                    raise LoadFailed("LibreOffice could not open a view on it")
+            except BaseException:
+                close_document(doc)
+                raise
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return doc, folder, facts
+
+    def filter_for(self, url: str) -> str:
+        found = self.detection.queryTypeByDescriptor((prop("URL", url),), True)
+        type_name = found if isinstance(found, str) else found[0]
+        if type_name:
+            info = {p.Name: p.Value for p in self.detection.getByName(type_name)}
+            if info.get("PreferredFilter"):
+                return str(info["PreferredFilter"])
+        raise LoadFailed(f"LibreOffice does not recognise it as a document (type {type_name or 'unknown'!r})")
+
+    def close(self, doc: Any, folder: str) -> None:
+        close_document(doc)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def apply_view(self, doc: Any, view: str) -> None:
+        """Accept All / Reject All through the dispatcher, as the Edit > Track Changes menu does."""
+        command = VIEW_COMMANDS[view]
+        if command is not None:
+            frame = doc.getCurrentController().getFrame()
+            self.dispatcher.executeDispatch(frame, command, "", 0, ())
+
+    def read(self, path: str, view: str) -> dict[str, Any]:
+        doc, folder, facts = self.open(path)
+        try:
+            changes = [describe_redline(r) for r in redlines(doc)]
+            self.apply_view(doc, view)
+            body = paragraphs(doc.getText())
+            footnotes, endnotes = notes(doc.getFootnotes()), notes(doc.getEndnotes())
+            has_notes = bool(footnotes or endnotes)
+            return {
+                **facts,
+                "body": [paragraph_text(p, has_notes) for p in body],
+                "labels": [list_label(p) for p in body],
+                "footnotes": footnotes,
+                "endnotes": endnotes,
+                "changes": changes,
+                "remaining_changes": len(redlines(doc)),
+                "error": None,
+            }
+        finally:
+            self.close(doc, folder)
+
+    def convert_pdf(self, path: str, out: str, view: str) -> dict[str, Any]:
+        if not os.path.isabs(out):
+            raise ValueError(f"convert_pdf must be an absolute path: {out}")
+        doc, folder, _ = self.open(path)
+        try:
+            self.apply_view(doc, view)
+            doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", "writer_pdf_Export"),))
+            return {"pdf": out, "error": None}
+        finally:
+            self.close(doc, folder)
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("ping"):
+            return {"ok": True, "error": None}
+        path = request.get("path")
+        if not isinstance(path, str):
+            raise ValueError("request needs a string 'path'")
+        view = request.get("view", "none")
+        if view not in VIEW_COMMANDS:
+            raise ValueError(f"view must be one of {sorted(VIEW_COMMANDS)}, not {view!r}")
+        if "convert_pdf" in request:
+            return self.convert_pdf(path, str(request["convert_pdf"]), view)
+        return self.read(path, view)
+
+
+# -- text extraction -----------------------------------------------------------------------------------
+
+
+def enumerate_all(enumeration_access: Any) -> list[Any]:
+    items = []
+    en = enumeration_access.createEnumeration()
+    while en.hasMoreElements():
+        items.append(en.nextElement())
+    return items
+
+
+def redlines(doc: Any) -> list[Any]:
+    return enumerate_all(doc.getRedlines())
+
+
+def close_document(doc: Any) -> None:
+    try:
+        doc.close(True)
+    except Exception:
+        with contextlib.suppress(Exception):
+            doc.dispose()
+
+
+def paragraphs(text: Any) -> list[Any]:
+    """The paragraphs of an XText in order; a table contributes its cells' paragraphs, row-major, in place."""
+    out: list[Any] = []
+    for element in enumerate_all(text):
+        if element.supportsService("com.sun.star.text.Paragraph"):
+            out.append(element)
+        elif element.supportsService("com.sun.star.text.TextTable"):
+            for name in element.getCellNames():  # row-major: A1, B1, ..., A2, ...
+                out.extend(paragraphs(element.getCellByName(name)))
+    return out
+
+
+def paragraph_text(paragraph: Any, has_notes: bool = True) -> str:
+    """The paragraph's text as shown, field results included, footnote and endnote marks left out.
+
+    Walking the text portions is what finds the marks, and costs ten times ``getString()``: documents
+    without notes (``has_notes=False``) take the short way, which gives the same text there.
+    """
+    if not has_notes:
+        return str(paragraph.getString())
+    return "".join(
+        portion.getString() for portion in enumerate_all(paragraph) if portion.TextPortionType != "Footnote"
+    )
+
+
+CHAR_SPECIAL = 6  # com.sun.star.style.NumberingType: a bullet
+# Word's usual bullets are Symbol/Wingdings characters that LibreOffice keeps in the private use area; its
+# plain-text export shows them as these.
+SYMBOL_BULLETS = {
+    "\uf0b7": "\u2022",  # Symbol: bullet
+    "\uf0a7": "\u25aa",  # Wingdings: small square
+    "\uf0d8": "\u27a2",  # Wingdings: arrowhead
+    "\uf076": "\u2756",  # Wingdings: diamond
+    "\uf0fc": "\u2713",  # Wingdings: check mark
+}
+
+
+def list_label(paragraph: Any) -> str:
+    """The number LibreOffice shows before a list paragraph (``"1."``), its bullet (``"•"``), or ``""``."""
+    try:
+        label = str(paragraph.ListLabelString or "")
+        if label or not paragraph.NumberingIsNumber or paragraph.NumberingRules is None:
+            return label
+        level = {p.Name: p.Value for p in paragraph.NumberingRules.getByIndex(paragraph.NumberingLevel)}
+    except Exception:  # not every paragraph-like object has these properties
+        return ""
+    if level.get("NumberingType") == CHAR_SPECIAL:
+        bullet = str(level.get("BulletChar") or "")
+        return SYMBOL_BULLETS.get(bullet, bullet)
+    return ""
+
+
+def notes(index_access: Any) -> list[str]:
+    return [
+        "\n".join(paragraph_text(p, has_notes=False) for p in paragraphs(index_access.getByIndex(i)))
+        for i in range(index_access.getCount())
+    ]
+
+
+def format_date(dt: Any) -> str | None:
+    if dt is None or not dt.Year:
+        return None
+    return f"{dt.Year:04d}-{dt.Month:02d}-{dt.Day:02d}T{dt.Hours:02d}:{dt.Minutes:02d}:{dt.Seconds:02d}"
+
+
+def redline_text(redline: Any) -> str | None:
+    try:
+        start, end = redline.RedlineStart, redline.RedlineEnd
+        cursor = start.getText().createTextCursorByRange(start)
+        cursor.gotoRange(end, True)
+        return str(cursor.getString())
+    except Exception:
+        return None
+
+
+def describe_annotation(field: Any) -> dict[str, Any]:
+    return {
+        "author": str(field.Author),
+        "date": format_date(field.DateTimeValue),
+        "text": str(field.Content),
+    }
+
+
+def describe_redline(redline: Any) -> dict[str, Any]:
+    return {
+        "type": str(redline.RedlineType),
+        "author": str(redline.RedlineAuthor),
+        "date": format_date(redline.RedlineDateTime),
+        "text": redline_text(redline),
+        "comment": str(redline.RedlineComment or ""),
+    }
+
+
+# -- main loop -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connect", required=True, help='UNO connection, e.g. "pipe,name=x;urp"')
+    parser.add_argument("--deadline", type=float, default=120.0, help="seconds to wait for soffice")
+    parser.add_argument("--scratch", help="folder for the private copies (default: the system's temp folder)")
+    args = parser.parse_args()
+
+    # Keep the protocol stream clean: whatever else writes to fd 1 lands on stderr.
+    proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def send(obj: dict[str, Any]) -> None:
+        proto.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        proto.flush()
+
+    try:
+        worker = Worker(args.connect, args.deadline, args.scratch)
+    except Exception as exc:
+        send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        return 2
+    send({"ready": True, "version": worker.version(), "error": None})
+
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                if not isinstance(request, dict):
+                    raise ValueError("request must be a JSON object")
+            except ValueError as exc:
+                send({"error": f"bad request: {exc}"})
+                continue
+            if not worker.alive():
+                send({"error": "the connection to LibreOffice is gone", "fatal": True, "stale": True})
+                return 3
+            try:
+                send(worker.handle(request))
+            except Exception as exc:
+                if isinstance(exc, (ValueError, OSError, LoadFailed)):
+                    message = str(exc)
+                else:
+                    message = f"LibreOffice failed: {type(exc).__name__}: {exc}".strip()
+                    traceback.print_exc(file=sys.stderr)
+                if not worker.alive():
+                    send({"error": message, "fatal": True})
+                    return 3
+                send({"error": message})
+    finally:
+        shutil.rmtree(worker.scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
