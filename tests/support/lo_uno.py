@@ -70,7 +70,7 @@ def prop(name: str, value: Any) -> Any:
 
 
 class LoadFailed(Exception):
-    """loadComponentFromURL gave no document."""
+    """LibreOffice cannot load the file as a text document."""
 
 
 class Worker:
@@ -99,7 +99,7 @@ class Worker:
 
     def version(self) -> str:
         try:
-            cfg = self.ctx.ServiceManager.createInstanceWithContext(
+            cfg = self.smgr.createInstanceWithContext(
                 "com.sun.star.configuration.ConfigurationProvider", self.ctx
             )
             access = cfg.createInstanceWithArguments(
