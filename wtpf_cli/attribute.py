@@ -8,7 +8,7 @@ again before TO disappears, since it is in neither; each remaining insertion kee
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .diffing import Edit, diff_sequences
@@ -64,12 +64,12 @@ class _Row:
 
 
 class _Table:
-    __slots__ = ("align", "rows")
-    key: Hashable = ("\u229e",)
+    __slots__ = ("align", "key", "rows")
 
     def __init__(self, rows: list[_Row], align: tuple[str | None, ...]) -> None:
         self.rows = rows
         self.align = align
+        self.key: Hashable = ("\u229e",)
 
     @property
     def dele(self) -> Revision | None:
@@ -112,7 +112,7 @@ def _new_keys(blocks: Sequence[Block]) -> list[Hashable]:
             keys.extend(_tok_key(c, t) for t in block.tokens)
             keys.append(("\u00b6", c))
         else:
-            keys.append(_Table.key)
+            keys.append(("\u229e",))
     return keys
 
 
@@ -164,7 +164,7 @@ class Attributor:
             return
         if rev.author not in self.sources:
             self.sources.append(rev.author)
-        edits = diff_sequences(self.blocks, new_blocks, semantic=False)
+        edits = diff_sequences(self.blocks, new_blocks)
         groups: list[list[_Item]] = []
         carry: list[_Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
@@ -177,26 +177,20 @@ class Attributor:
                         carry = []
                     groups.append(g)
                 continue
-            if _pairable(self.blocks[a0:a1], new_blocks[b0:b1]):
-                # The same number of blocks of the same kinds: diff each pair on its own, so that a paragraph
-                # mark is never traded for another and the work stays proportional to the changed blocks.
-                spans = [(a0 + k, a0 + k + 1, b0 + k, b0 + k + 1) for k in range(a1 - a0)]
+            # The whole changed run at once: text may move between its blocks (splits, merges).
+            items = [item for g in old_groups[a0:a1] for item in g]
+            if carry:
+                items = carry + items
+                carry = []
+            out = _merge(items, new_blocks[b0:b1], rev)
+            new_groups, trailing = _regroup(out)
+            if new_groups:
+                new_groups[-1].extend(trailing)
+                groups.extend(new_groups)
+            elif groups:
+                groups[-1].extend(trailing)
             else:
-                spans = [(a0, a1, b0, b1)]
-            for s0, s1, t0, t1 in spans:
-                items = [item for g in old_groups[s0:s1] for item in g]
-                if carry:
-                    items = carry + items
-                    carry = []
-                out = _merge(items, new_blocks[t0:t1], rev)
-                new_groups, trailing = _regroup(out)
-                if new_groups:
-                    new_groups[-1].extend(trailing)
-                    groups.extend(new_groups)
-                elif groups:
-                    groups[-1].extend(trailing)
-                else:
-                    carry = trailing
+                carry = trailing
         if carry:
             if groups:
                 groups[-1].extend(carry)
@@ -215,26 +209,30 @@ class Attributor:
         return Redline(self.meta, self.first_meta, tuple(blocks), sources)
 
 
-def _pairable(old: Sequence[Block], new: Sequence[Block]) -> bool:
-    """Whether two runs of blocks correspond one to one (same count, kinds and containers)."""
-    if len(old) != len(new):
-        return False
-    for a, b in zip(old, new, strict=True):
-        if isinstance(a, Paragraph) and isinstance(b, Paragraph):
-            if a.props.container != b.props.container:
-                return False
-        elif not (isinstance(a, Table) and isinstance(b, Table)):
-            return False
-    return True
+def _token_rank(t: Hashable) -> int:
+    """Words and tables align first (0), then line breaks (1), then spaces (2)."""
+    if isinstance(t, Token) and t.text.isspace():
+        return 1 if t.text == "\n" else 2
+    return 0
+
+
+def _key_rank(key: Hashable) -> int:
+    """As _token_rank for region keys; paragraph marks rank 1."""
+    if isinstance(key, tuple) and len(key) == 2:
+        if key[0] == "\u00b6":
+            return 1
+        return _token_rank(key[1])
+    return 0
 
 
 def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> list[_Item]:
     """Diff the visible items of a region against new blocks and apply the edits in place."""
     visible_idx = [i for i, item in enumerate(items) if _visible(item)]
-    old_keys = [items[i].key for i in visible_idx]
     new_keys = _new_keys(new_blocks)
+    _key_tables([items[i] for i in visible_idx], new_blocks, new_keys)
+    old_keys = [items[i].key for i in visible_idx]
     payload = _new_payload(new_blocks)
-    edits = diff_sequences(old_keys, new_keys)
+    edits = diff_sequences(old_keys, new_keys, rank=_key_rank)
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
 
@@ -283,6 +281,24 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     return out
 
 
+def _key_tables(old: list[_Item], new_blocks: Sequence[Block], new_keys: list[Hashable]) -> None:
+    """Give tables keys so that only similar tables (sharing words) align, each with at most one other."""
+    old_tables = [t for t in old if isinstance(t, _Table)]
+    if not old_tables:
+        return
+    new_pos = [k for k, key in enumerate(new_keys) if key == ("\u229e",)]
+    new_tables = [b for b in new_blocks if isinstance(b, Table)]
+    old_words = [_table_words([[[t.token for t in c if t.dele is None] for c in r.cells] for r in tb.rows])
+                 for tb in old_tables]
+    new_words = [_table_words(tb.rows) for tb in new_tables]
+    pairs = dict(_lcs_pairs(len(old_tables), len(new_tables), lambda x, y: bool(old_words[x] & new_words[y])))
+    paired_new = {y: x for x, y in pairs.items()}
+    for x, tb in enumerate(old_tables):
+        tb.key = ("\u229e", x) if x in pairs else ("\u229e", "old", x)
+    for y, pos in enumerate(new_pos):
+        new_keys[pos] = ("\u229e", paired_new[y]) if y in paired_new else ("\u229e", "new", y)
+
+
 def _delete(item: _Item, rev: Revision) -> _Item | None:
     """Delete a visible item: text inserted since FROM vanishes, older text is marked deleted."""
     if isinstance(item, _Table):
@@ -315,7 +331,7 @@ def _merge_tokens(items: list[_Tok], new: Sequence[Token], rev: Revision) -> lis
     """Token diff of one table cell."""
     visible_idx = [i for i, t in enumerate(items) if t.dele is None]
     old_keys = [items[i].token for i in visible_idx]
-    edits = diff_sequences(old_keys, list(new))
+    edits = diff_sequences(old_keys, list(new), rank=_token_rank)
     out: list[_Tok] = []
     pos = 0
     for e in edits:
@@ -345,7 +361,7 @@ def _merge_table(table: _Table, new: Table, rev: Revision) -> None:
     visible = [r for r in table.rows if r.dele is None]
     old_keys = [r.key() for r in visible]
     new_keys: list[Hashable] = list(new.rows)
-    edits = diff_sequences(old_keys, new_keys, semantic=False)
+    edits = diff_sequences(old_keys, new_keys)
     # Row positions in the full list, to keep deleted rows where they stand.
     full_index = {id(r): i for i, r in enumerate(table.rows)}
     visible_idx = [full_index[id(r)] for r in visible]
@@ -385,31 +401,76 @@ def _merge_table(table: _Table, new: Table, rev: Revision) -> None:
         k += 1
         a0, a1 = (dels.a0, dels.a1) if dels else (ins.a0 if ins else 0, ins.a0 if ins else 0)
         b0, b1 = (ins.b0, ins.b1) if ins else (0, 0)
-        pairs = min(a1 - a0, b1 - b0)
-        for n in range(max(a1 - a0, b1 - b0)):
-            if n < a1 - a0:
-                idx = visible_idx[a0 + n]
+        old_rows = [table.rows[visible_idx[i]] for i in range(a0, a1)]
+        pairs = _align_rows(old_rows, list(new.rows[b0:b1]))
+        i, j = a0, b0
+
+        def next_visible(i: int) -> int:
+            return visible_idx[i] if i < len(visible_idx) else len(table.rows)
+
+        for pi, pj in [*((a0 + x, b0 + y) for x, y in pairs), (a1, b1)]:
+            while i < pi:  # rows of the old table with no counterpart: deleted
+                idx = visible_idx[i]
                 flush_to(idx)
-                row = table.rows[idx]
                 pos = idx + 1
-                if n < pairs and len(row.cells) == len(new.rows[b0 + n]):
-                    for c, cell in enumerate(row.cells):
-                        row.cells[c] = _merge_tokens(cell, new.rows[b0 + n][c], rev)
-                    row.header = (b0 + n) < new.header_rows
-                    out.append(row)
-                    continue
-                kept = _delete_row(row, rev)
+                kept = _delete_row(table.rows[idx], rev)
                 if kept is not None:
                     out.append(kept)
-                if n < pairs:
-                    add_new(b0 + n)
-            elif n < b1 - b0:
-                if a1 - a0 == 0:
-                    nxt = visible_idx[a0] if a0 < len(visible_idx) else len(table.rows)
-                    flush_to(nxt)
-                add_new(b0 + n)
+                i += 1
+            if j < pj:
+                flush_to(next_visible(i))
+            while j < pj:  # rows of the new table with no counterpart: inserted
+                add_new(j)
+                j += 1
+            if pi < a1:  # a row edited in place: diff cell by cell
+                idx = visible_idx[pi]
+                flush_to(idx)
+                pos = idx + 1
+                row = table.rows[idx]
+                for c, cell in enumerate(row.cells):
+                    row.cells[c] = _merge_tokens(cell, new.rows[pj][c], rev)
+                row.header = pj < new.header_rows
+                out.append(row)
+                i, j = pi + 1, pj + 1
     flush_to(len(table.rows))
     table.rows = out
+
+
+def _lcs_pairs(n: int, m: int, match: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """The longest chain of pairs (i, j), increasing in both, for which match(i, j) holds."""
+    table = [[False] * m for _ in range(n)]
+    for x in range(n):
+        for y in range(m):
+            table[x][y] = match(x, y)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for x in range(n - 1, -1, -1):
+        for y in range(m - 1, -1, -1):
+            best[x][y] = max(best[x + 1][y], best[x][y + 1], best[x + 1][y + 1] + 1 if table[x][y] else 0)
+    pairs = []
+    x = y = 0
+    while x < n and y < m:
+        if table[x][y] and best[x][y] == best[x + 1][y + 1] + 1:
+            pairs.append((x, y))
+            x, y = x + 1, y + 1
+        elif best[x + 1][y] >= best[x][y + 1]:
+            x += 1
+        else:
+            y += 1
+    return pairs
+
+
+def _align_rows(old: list[_Row], new: list[tuple[tuple[Token, ...], ...]]) -> list[tuple[int, int]]:
+    """Rows to diff cell by cell: same number of cells and at least one word in common."""
+    old_words = [{t.token for cell in r.cells for t in cell if t.dele is None and not t.token.text.isspace()}
+                 for r in old]
+    new_words = [{t for cell in r for t in cell if not t.text.isspace()} for r in new]
+    return _lcs_pairs(
+        len(old), len(new), lambda x, y: len(old[x].cells) == len(new[y]) and bool(old_words[x] & new_words[y])
+    )
+
+
+def _table_words(rows: Iterable[Iterable[Iterable[Token]]]) -> set[Token]:
+    return {t for row in rows for cell in row for t in cell if not t.text.isspace()}
 
 
 def _regroup(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -31,9 +31,12 @@ def _engine() -> diff_match_patch:
     return dmp
 
 
-def _encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str]:
+def _encode(
+    a: Sequence[Hashable], b: Sequence[Hashable], soft: Callable[[Hashable], bool] | None = None
+) -> tuple[str, str, set[str]]:
     """Map each distinct item to one character, so that the character diff is an item diff."""
     codes: dict[Hashable, str] = {}
+    soft_codes: set[str] = set()
     next_code = 1
 
     def code(item: Hashable) -> str:
@@ -45,20 +48,105 @@ def _encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str]:
             c = chr(next_code)
             next_code += 1
             codes[item] = c
+            if soft is not None and soft(item):
+                soft_codes.add(c)
         return c
 
-    return "".join(map(code, a)), "".join(map(code, b))
+    return "".join(map(code, a)), "".join(map(code, b)), soft_codes
 
 
-def diff_sequences(a: Sequence[Hashable], b: Sequence[Hashable], *, semantic: bool = True) -> list[Edit]:
-    """The edits that turn `a` into `b`; with `semantic`, small equalities between changes are folded in."""
+def diff_sequences(
+    a: Sequence[Hashable], b: Sequence[Hashable], *, rank: Callable[[Hashable], int] | None = None
+) -> list[Edit]:
+    """A minimal diff turning `a` into `b`.
+
+    With `rank` (0 for words, 1 for paragraph marks, 2 for spaces), items of rank 0 are aligned first, then items
+    of rank 1 only within the gaps between aligned words, and so on: a paragraph mark or a space never wins over a
+    word. Runs of equal spaces between two changes are then folded into them, so that a reworded phrase is one
+    deletion and one insertion, not one per word.
+    """
     if len(a) == len(b) and all(x == y for x, y in zip(a, b, strict=True)):
         return [Edit("equal", 0, len(a), 0, len(b))] if a else []
-    text_a, text_b = _encode(a, b)
-    dmp = _engine()
-    diffs = dmp.diff_main(text_a, text_b, False)
-    if semantic:
-        dmp.diff_cleanupSemantic(diffs)
+    if rank is None:
+        return _to_edits(_raw_diff(a, b))
+    ranks_a = [rank(x) for x in a]
+    ranks_b = [rank(y) for y in b]
+    top = max([*ranks_a, *ranks_b, 0])
+    ops = _tiered(a, b, ranks_a, ranks_b, 0, top)
+    return _to_edits(_fold_soft(_merge_ops(ops), [r == top and top > 0 for r in ranks_a]))
+
+
+def _tiered(
+    a: Sequence[Hashable], b: Sequence[Hashable], ra: list[int], rb: list[int], level: int, top: int
+) -> list[tuple[int, str]]:
+    """Align the items of rank `level`, then recurse into the gaps between them for the weaker ranks."""
+    if level > top:
+        return [(op, "x" * n) for op, n in ((-1, len(a)), (1, len(b))) if n]
+    idx_a = [i for i, r in enumerate(ra) if r == level]
+    idx_b = [j for j, r in enumerate(rb) if r == level]
+    anchors: list[tuple[int, int]] = []
+    if idx_a and idx_b:
+        for op, sa, sb, n in _runs(_raw_diff([a[i] for i in idx_a], [b[j] for j in idx_b])):
+            if op == 0:
+                anchors.extend((idx_a[sa + k], idx_b[sb + k]) for k in range(n))
+    ops: list[tuple[int, str]] = []  # one character per item, so that dmp-style merging can be reused
+    pa = pb = 0
+    for ia, jb in [*anchors, (len(a), len(b))]:
+        if ia > pa or jb > pb:
+            ops.extend(_tiered(a[pa:ia], b[pb:jb], ra[pa:ia], rb[pb:jb], level + 1, top))
+        if ia < len(a):
+            ops.append((0, "x"))
+        pa, pb = ia + 1, jb + 1
+    return ops
+
+
+def _raw_diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, str]]:
+    text_a, text_b, _ = _encode(a, b)
+    diffs: list[tuple[int, str]] = _engine().diff_main(text_a, text_b, False)
+    return diffs
+
+
+def _runs(diffs: list[tuple[int, str]]) -> list[tuple[int, int, int, int]]:
+    """(op, start in a, start in b, length) for each chunk of a dmp diff."""
+    out = []
+    i = j = 0
+    for op, chunk in diffs:
+        n = len(chunk)
+        out.append((op, i, j, n))
+        if op != 1:
+            i += n
+        if op != -1:
+            j += n
+    return out
+
+
+def _merge_ops(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join neighbours of the same kind; within each run of changes, deletions first."""
+    merged: list[tuple[int, str]] = []
+    dels = ins = ""
+    for op, chunk in ops:
+        if op == -1:
+            dels += chunk
+        elif op == 1:
+            ins += chunk
+        else:
+            if dels:
+                merged.append((-1, dels))
+            if ins:
+                merged.append((1, ins))
+            dels = ins = ""
+            if merged and merged[-1][0] == 0:
+                merged[-1] = (0, merged[-1][1] + chunk)
+            else:
+                merged.append((0, chunk))
+    if dels:
+        merged.append((-1, dels))
+    if ins:
+        merged.append((1, ins))
+    return merged
+
+
+def _to_edits(diffs: list[tuple[int, str]]) -> list[Edit]:
     edits: list[Edit] = []
     i = j = 0
     for op, chunk in diffs:
@@ -74,3 +162,20 @@ def diff_sequences(a: Sequence[Hashable], b: Sequence[Hashable], *, semantic: bo
             edits.append(Edit("insert", i, i, j, j + n))
             j += n
     return edits
+
+
+def _fold_soft(diffs: list[tuple[int, str]], soft_a: list[bool]) -> list[tuple[int, str]]:
+    """Turn soft-only equalities between two changes into a deletion plus an insertion, then merge neighbours."""
+    out: list[tuple[int, str]] = []
+    i = 0  # position in a
+    for k, (op, chunk) in enumerate(diffs):
+        n = len(chunk)
+        between = 0 < k < len(diffs) - 1 and diffs[k - 1][0] != 0 and diffs[k + 1][0] != 0
+        if op == 0 and between and all(soft_a[i : i + n]):
+            out.append((-1, chunk))
+            out.append((1, chunk))
+        else:
+            out.append((op, chunk))
+        if op != 1:
+            i += n
+    return _merge_ops(out)
