@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from support.libreoffice import LibreOffice, libreoffice_unavailable_reason
 
 REPO = Path(__file__).resolve().parent.parent

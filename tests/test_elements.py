@@ -6,8 +6,10 @@ from lxml import etree
 
 from wtpf_cli.ooxml import elements as E
 
-NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' \
-     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
 
 
 def xml(e: etree._Element) -> str:
@@ -16,7 +18,9 @@ def xml(e: etree._Element) -> str:
 
 def test_an_insertion_wraps_runs_with_id_author_and_date() -> None:
     e = E.ins(7, "Brazil", "2012-05-11T16:05:00Z", E.run("shall"))
-    assert xml(e) == '<w:ins w:id="7" w:author="Brazil" w:date="2012-05-11T16:05:00Z"><w:r><w:t>shall</w:t></w:r></w:ins>'
+    assert (
+        xml(e) == '<w:ins w:id="7" w:author="Brazil" w:date="2012-05-11T16:05:00Z"><w:r><w:t>shall</w:t></w:r></w:ins>'
+    )
 
 
 def test_a_deleted_run_holds_its_text_in_deltext() -> None:
@@ -51,8 +55,11 @@ def test_an_inserted_paragraph_mark_sits_in_the_paragraph_properties() -> None:
 
 
 def test_a_deleted_table_row_is_marked_in_the_row_properties() -> None:
-    tr = E.table_row([E.table_cell(100, E.paragraph(E.paragraph_properties("TableText")))], header=True,
-                     mark=E.delete(9, "ARIN", "2012-05-15T18:45:00Z"))
+    tr = E.table_row(
+        [E.table_cell(100, E.paragraph(E.paragraph_properties("TableText")))],
+        header=True,
+        mark=E.delete(9, "ARIN", "2012-05-15T18:45:00Z"),
+    )
     assert xml(tr).startswith(
         '<w:tr><w:trPr><w:tblHeader/><w:del w:id="9" w:author="ARIN" w:date="2012-05-15T18:45:00Z"/></w:trPr><w:tc>'
     )

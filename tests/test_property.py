@@ -115,7 +115,7 @@ def edit(draw: st.DrawFn, m: Model, source: str) -> None:
             m.drop(b.words.pop(i), source)
         elif op == "insert":
             b.words[i:i] = [m.new_word(source) for _ in range(draw(st.integers(1, 3)))]
-        elif op == "split" and b.kind == "p" and 0 < i:
+        elif op == "split" and b.kind == "p" and i > 0:
             k = m.blocks.index(b)
             m.blocks.insert(k + 1, Block("p", b.words[i:]))
             del b.words[i:]

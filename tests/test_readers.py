@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from support import words
 from support.libreoffice import LibreOffice, LibreOfficeError, LoDoc
 from support.pandoc import PandocDoc, pandoc_read
@@ -139,9 +140,7 @@ def test_pandoc_reject_view_matches_the_rejected_sibling(corpus: Path, stem: str
 
 
 @pytest.mark.parametrize("name", AUTHORED_FILES)
-def test_libreoffice_names_the_authors_oracle_json_records(
-    libreoffice: LibreOffice, corpus: Path, name: str
-) -> None:
+def test_libreoffice_names_the_authors_oracle_json_records(libreoffice: LibreOffice, corpus: Path, name: str) -> None:
     recorded = oracle(corpus)[name]
     doc = libreoffice.read(corpus / name, "none")
     assert doc.authors == recorded["authors"]
@@ -197,9 +196,7 @@ def test_libreoffice_and_pandoc_read_the_same_words(
 
 
 @pytest.mark.parametrize("name", AUTHORED_FILES[:5])
-def test_pandoc_names_the_same_authors_as_libreoffice(
-    libreoffice: LibreOffice, corpus: Path, name: str
-) -> None:
+def test_pandoc_names_the_same_authors_as_libreoffice(libreoffice: LibreOffice, corpus: Path, name: str) -> None:
     changes = pandoc_read(corpus / name, "all").changes
     assert sorted({change["author"] for change in changes}) == libreoffice.read(corpus / name, "none").authors
 
@@ -245,9 +242,7 @@ def test_libreoffice_reads_documents_with_comments(libreoffice: LibreOffice, cor
     assert libreoffice.read(scrubbed, "none").authors == ["Author"]
 
 
-def test_a_file_libreoffice_cannot_read_fails_alone(
-    libreoffice: LibreOffice, corpus: Path, tmp_path: Path
-) -> None:
+def test_a_file_libreoffice_cannot_read_fails_alone(libreoffice: LibreOffice, corpus: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes((corpus / "poi" / "delins.docx").read_bytes()[:3000])
     with pytest.raises(LibreOfficeError, match=r"broken\.docx"):
@@ -281,9 +276,7 @@ def test_reading_leaves_the_input_file_alone(libreoffice: LibreOffice, corpus: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.docx", "out.pdf"]  # no lock files either
 
 
-def test_libreoffice_exports_a_pdf_showing_the_changes(
-    libreoffice: LibreOffice, corpus: Path, tmp_path: Path
-) -> None:
+def test_libreoffice_exports_a_pdf_showing_the_changes(libreoffice: LibreOffice, corpus: Path, tmp_path: Path) -> None:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
     source = corpus / "pandoc" / "track_changes_deletion.docx"

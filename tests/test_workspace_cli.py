@@ -14,8 +14,17 @@ from support.cli import git, wtpf
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     root = tmp_path / "report"
-    wtpf("init", str(root), "--title", "Report of the Secretary-General", "--symbol-prefix", "WTPF-IEG/1",
-         "--secretariat", "ITU Secretariat", cwd=tmp_path)
+    wtpf(
+        "init",
+        str(root),
+        "--title",
+        "Report of the Secretary-General",
+        "--symbol-prefix",
+        "WTPF-IEG/1",
+        "--secretariat",
+        "ITU Secretariat",
+        cwd=tmp_path,
+    )
     return root
 
 
@@ -163,7 +172,10 @@ def test_two_reports_share_one_repository_with_separate_tags(tmp_path: Path) -> 
     wtpf("init", "b", "--title", "B", "--symbol-prefix", "CWG-WSIS/2", cwd=repo)
     wtpf("-C", "a", "stamp", "next", "--date", "2012-04-13", cwd=repo)
     wtpf("-C", "b", "stamp", "next", "--date", "2012-04-14", cwd=repo)
-    assert sorted(git("tag", "--list", cwd=repo).split()) == ["cwg-wsis-2/first-draft", "wtpf-ieg-1/first-draft"]
+    assert sorted(git("tag", "--list", cwd=repo).split()) == [
+        "cwg-wsis-2/first-draft",
+        "wtpf-ieg-1/first-draft",
+    ]
     rows = json.loads(wtpf("-C", "b", "versions", "--json", cwd=repo).out)
     assert [r["symbol"] for r in rows] == ["CWG-WSIS/2/1"]
 
@@ -176,7 +188,17 @@ def test_a_history_with_a_merge_commit_gives_a_redline(ws: Path) -> None:
     git("checkout", "-q", "main", cwd=ws)
     edit(ws, "Replace this text", "Revise this text")
     git("-c", "user.name=ARIN", "-c", "user.email=a@example.org", "commit", "-qam", "main", cwd=ws)
-    git("-c", "user.name=ITU Secretariat", "-c", "user.email=s@example.org", "merge", "-q", "--no-edit", "side", cwd=ws)
+    git(
+        "-c",
+        "user.name=ITU Secretariat",
+        "-c",
+        "user.email=s@example.org",
+        "merge",
+        "-q",
+        "--no-edit",
+        "side",
+        cwd=ws,
+    )
     r = wtpf("redline", "First Draft", "HEAD", "--format", "text", cwd=ws)
     # The merged side's change is attributed to the author of the merge commit (first-parent walk).
     assert "ARIN" in r.out and "ITU Secretariat" in r.out and "All" in r.out

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .diffing import Edit, diff_sequences
+from .diffing import Edit, diff_sequences, unalign
 from .model import (
     Block,
     Document,
     Meta,
     Paragraph,
     ParaProps,
-    Redline,
     RBlock,
+    Redline,
     Revision,
     RParagraph,
     RRow,
@@ -233,6 +233,7 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     old_keys = [items[i].key for i in visible_idx]
     payload = _new_payload(new_blocks)
     edits = diff_sequences(old_keys, new_keys, rank=_key_rank)
+    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys))
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
 
@@ -281,6 +282,36 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     return out
 
 
+def _stranded_words(edits: list[Edit], old_keys: list[Hashable], new_keys: list[Hashable]) -> set[int]:
+    """Old indices of the few words kept from a paragraph that is mostly deleted (or mostly new) and loses (or
+    gains) its paragraph mark. Shown deleted and re-inserted, the paragraph goes as a whole, as Word's Compare
+    shows it, instead of lending a word or two (often its number) to its neighbour across a deleted mark."""
+    old_to_new: dict[int, int] = {}
+    for e in edits:
+        if e.op == "equal":
+            for k in range(e.a1 - e.a0):
+                old_to_new[e.a0 + k] = e.b0 + k
+    new_to_old = {j: i for i, j in old_to_new.items()}
+    fold: set[int] = set()
+
+    def scan(keys: list[Hashable], mapping: dict[int, int], to_old: bool) -> None:
+        start = 0
+        for i, key in enumerate(keys):
+            if _key_rank(key) != 1 or key[0] != "\u00b6":  # type: ignore[index]
+                continue
+            if i not in mapping:  # this paragraph's mark is deleted (old side) or inserted (new side)
+                words = [k for k in range(start, i) if _key_rank(keys[k]) == 0]
+                kept = [k for k in range(start, i) if k in mapping]
+                kept_words = [k for k in kept if _key_rank(keys[k]) == 0]
+                if kept_words and 2 * len(kept_words) < len(words):
+                    fold.update(k if to_old else mapping[k] for k in kept)
+            start = i + 1
+
+    scan(old_keys, old_to_new, True)
+    scan(new_keys, new_to_old, False)
+    return fold
+
+
 def _key_tables(old: list[_Item], new_blocks: Sequence[Block], new_keys: list[Hashable]) -> None:
     """Give tables keys so that only similar tables (sharing words) align, each with at most one other."""
     old_tables = [t for t in old if isinstance(t, _Table)]
@@ -288,8 +319,9 @@ def _key_tables(old: list[_Item], new_blocks: Sequence[Block], new_keys: list[Ha
         return
     new_pos = [k for k, key in enumerate(new_keys) if key == ("\u229e",)]
     new_tables = [b for b in new_blocks if isinstance(b, Table)]
-    old_words = [_table_words([[[t.token for t in c if t.dele is None] for c in r.cells] for r in tb.rows])
-                 for tb in old_tables]
+    old_words = [
+        _table_words([[[t.token for t in c if t.dele is None] for c in r.cells] for r in tb.rows]) for tb in old_tables
+    ]
     new_words = [_table_words(tb.rows) for tb in new_tables]
     pairs = dict(_lcs_pairs(len(old_tables), len(new_tables), lambda x, y: bool(old_words[x] & new_words[y])))
     paired_new = {y: x for x, y in pairs.items()}
@@ -461,11 +493,14 @@ def _lcs_pairs(n: int, m: int, match: Callable[[int, int], bool]) -> list[tuple[
 
 def _align_rows(old: list[_Row], new: list[tuple[tuple[Token, ...], ...]]) -> list[tuple[int, int]]:
     """Rows to diff cell by cell: same number of cells and at least one word in common."""
-    old_words = [{t.token for cell in r.cells for t in cell if t.dele is None and not t.token.text.isspace()}
-                 for r in old]
+    old_words = [
+        {t.token for cell in r.cells for t in cell if t.dele is None and not t.token.text.isspace()} for r in old
+    ]
     new_words = [{t for cell in r for t in cell if not t.text.isspace()} for r in new]
     return _lcs_pairs(
-        len(old), len(new), lambda x, y: len(old[x].cells) == len(new[y]) and bool(old_words[x] & new_words[y])
+        len(old),
+        len(new),
+        lambda x, y: len(old[x].cells) == len(new[y]) and bool(old_words[x] & new_words[y]),
     )
 
 

@@ -86,7 +86,8 @@ def init(
         str, typer.Option("--symbol-prefix", help="Document symbol prefix, e.g. WTPF-IEG/1.")
     ] = ...,  # type: ignore[assignment]
     secretariat: Annotated[
-        str, typer.Option("--secretariat", help="The source that the secretariat's changes are attributed to.")
+        str,
+        typer.Option("--secretariat", help="The source that the secretariat's changes are attributed to."),
     ] = "Secretariat",
     from_file: Annotated[
         Path | None, typer.Option("--from", help="Start from this Markdown file instead of the template.")
@@ -110,7 +111,7 @@ def init(
 
 @app.command("stamp")
 def stamp_cmd(
-    name: Annotated[str, typer.Argument(help="A ladder name (\"First Draft\"), its slug, or `next`.")],
+    name: Annotated[str, typer.Argument(help='A ladder name ("First Draft"), its slug, or `next`.')],
     symbol: Annotated[str | None, typer.Option("--symbol", help="Document symbol (default: next number).")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Version date, YYYY-MM-DD (default: today).")] = None,
     reissue: Annotated[
@@ -167,7 +168,8 @@ def redline(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="docx, or text for the terminal.")] = "docx",
     single_author: Annotated[
-        str | None, typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare).")
+        str | None,
+        typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare)."),
     ] = None,
     changed_only: Annotated[
         bool, typer.Option("--changed-only", help="With --format text: show only changed paragraphs.")
@@ -217,7 +219,7 @@ def demo(
     err.print(f"Sources: {', '.join(result.sources)}")
     err.print(f"Clean document:  [bold]{result.clean.path}[/]")
     err.print(f"Redline:         [bold]{result.redline.path}[/]")
-    err.print(f"Try: wtpf -C {result.root} redline \"First Draft\" \"Third Draft\" --format text --changed-only")
+    err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')
 
 
 def main() -> None:

@@ -9,7 +9,17 @@ from rich.text import Text
 from .draft import plain_text
 from .model import Redline, RParagraph, RRun, RTable
 
-PALETTE = ("green", "magenta", "cyan", "yellow", "blue", "red", "bright_green", "bright_magenta", "bright_cyan")
+PALETTE = (
+    "green",
+    "magenta",
+    "cyan",
+    "yellow",
+    "blue",
+    "red",
+    "bright_green",
+    "bright_magenta",
+    "bright_cyan",
+)
 _STYLE_PREFIX = {"Heading1": "# ", "Heading2": "## ", "Heading3": "### ", "Heading4": "#### "}
 
 

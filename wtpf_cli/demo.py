@@ -85,8 +85,8 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
         author = Identity(step.source, step.email)
         ws.history.commit([ws.draft_repo_path], step.message, author, signer, step.date)
         if step.stamp:
-            result = stamp(ws, step.stamp, symbol=step.symbol, date=step.stamp_date, signer=signer)
-            versions.append(result.version)
+            stamped = stamp(ws, step.stamp, symbol=step.symbol, date=step.stamp_date, signer=signer)
+            versions.append(stamped.version)
     out = target / "out"
     out.mkdir(exist_ok=True)
     clean = build(ws, versions[-1].name if versions else None, out)

@@ -179,3 +179,22 @@ def _fold_soft(diffs: list[tuple[int, str]], soft_a: list[bool]) -> list[tuple[i
         if op != 1:
             i += n
     return _merge_ops(out)
+
+
+def unalign(edits: list[Edit], fold: set[int]) -> list[Edit]:
+    """The same diff with the equal items at old indices `fold` turned into a deletion plus an insertion."""
+    if not fold:
+        return edits
+    ops: list[tuple[int, str]] = []
+    for e in edits:
+        if e.op == "equal":
+            for k in range(e.a1 - e.a0):
+                if e.a0 + k in fold:
+                    ops += [(-1, "x"), (1, "x")]
+                else:
+                    ops.append((0, "x"))
+        elif e.op == "delete":
+            ops.append((-1, "x" * (e.a1 - e.a0)))
+        else:
+            ops.append((1, "x" * (e.b1 - e.b0)))
+    return _to_edits(_merge_ops(ops))

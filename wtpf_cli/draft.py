@@ -321,8 +321,15 @@ def _merge_spaces(tokens: list[Token]) -> list[Token]:
     """Join adjacent whitespace tokens of the same formatting (a softbreak next to a space)."""
     out: list[Token] = []
     for t in tokens:
-        if out and t.text.isspace() and t.text != "\n" and out[-1].text.isspace() and out[-1].text != "\n" \
-                and out[-1].marks == t.marks and out[-1].href == t.href:
+        if (
+            out
+            and t.text.isspace()
+            and t.text != "\n"
+            and out[-1].text.isspace()
+            and out[-1].text != "\n"
+            and out[-1].marks == t.marks
+            and out[-1].href == t.href
+        ):
             out[-1] = Token(out[-1].text + t.text, t.marks, t.href)
         else:
             out.append(t)

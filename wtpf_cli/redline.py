@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .attribute import Attributor, Step
+from .attribute import Attributor
 from .draft import read_draft
 from .errors import WorkspaceStateError
 from .history import utc_stamp

@@ -101,8 +101,10 @@ def resolve_version(ws: Workspace, ref: str | None, versions: list[Version] | No
         return Resolved(sha, wanted)
     choices = [v.name for v in versions] + [v.symbol for v in versions if v.symbol] + [v.slug for v in versions]
     close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else (
-        "; stamped so far: " + ", ".join(v.name for v in versions) if versions else "; nothing is stamped yet"
+    hint = (
+        f"; did you mean {close[0]!r}?"
+        if close
+        else ("; stamped so far: " + ", ".join(v.name for v in versions) if versions else "; nothing is stamped yet")
     )
     raise UnknownVersion(f"no version or git revision named {wanted!r}{hint}")
 

@@ -15,7 +15,6 @@ from .draft import read_meta, render_front_matter, split_front_matter
 from .errors import InputRejected, OutputError, UsageError, WorkspaceStateError
 from .history import History, Identity
 from .model import Meta
-
 from .resources import template_path
 
 
@@ -49,9 +48,7 @@ class Workspace:
 
     def tool_identity(self) -> Identity:
         """Who signs the tool's own commits: the git user if configured, else the secretariat."""
-        return self.history.configured_identity() or Identity(
-            self.config.secretariat, self.config.secretariat_email
-        )
+        return self.history.configured_identity() or Identity(self.config.secretariat, self.config.secretariat_email)
 
     def source_of(self, identity: Identity) -> str:
         """The source a git identity stands for."""
@@ -154,7 +151,7 @@ def require_clean(ws: Workspace, what: str) -> None:
     if dirty:
         shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
         raise WorkspaceStateError(
-            f"uncommitted changes ({shown}): commit them (e.g. `wtpf commit`) or stash them before `wtpf {what}`"
+            f"uncommitted changes ({shown}): commit them (git commit) or stash them before `wtpf {what}`"
         )
 
 

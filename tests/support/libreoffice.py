@@ -119,9 +119,7 @@ def _tail(path: Path, limit: int = 1500) -> str:
 class LibreOffice:
     """One headless soffice plus one UNO worker, started on first use and restarted when they die."""
 
-    def __init__(
-        self, *, timeout: float = 60.0, startup_timeout: float = 120.0, python: str = SYSTEM_PYTHON
-    ) -> None:
+    def __init__(self, *, timeout: float = 60.0, startup_timeout: float = 120.0, python: str = SYSTEM_PYTHON) -> None:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
         self.python = python

@@ -85,9 +85,7 @@ class Worker:
                 break
             except Exception as exc:  # NoConnectException until soffice listens
                 if time.monotonic() > end:
-                    raise RuntimeError(
-                        f"no LibreOffice listening on {connect} after {deadline:.0f}s: {exc}"
-                    ) from exc
+                    raise RuntimeError(f"no LibreOffice listening on {connect} after {deadline:.0f}s: {exc}") from exc
                 time.sleep(0.1)
         self.smgr = smgr = self.ctx.ServiceManager
         self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
@@ -99,9 +97,7 @@ class Worker:
 
     def version(self) -> str:
         try:
-            cfg = self.smgr.createInstanceWithContext(
-                "com.sun.star.configuration.ConfigurationProvider", self.ctx
-            )
+            cfg = self.smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", self.ctx)
             access = cfg.createInstanceWithArguments(
                 "com.sun.star.configuration.ConfigurationAccess",
                 (prop("nodepath", "/org.openoffice.Setup/Product"),),
@@ -272,9 +268,7 @@ def paragraph_text(paragraph: Any, has_notes: bool = True) -> str:
     """
     if not has_notes:
         return str(paragraph.getString())
-    return "".join(
-        portion.getString() for portion in enumerate_all(paragraph) if portion.TextPortionType != "Footnote"
-    )
+    return "".join(portion.getString() for portion in enumerate_all(paragraph) if portion.TextPortionType != "Footnote")
 
 
 CHAR_SPECIAL = 6  # com.sun.star.style.NumberingType: a bullet

@@ -98,7 +98,9 @@ def read_paragraphs(path: Path) -> list[Para]:
     """Body paragraphs (table cells row-major, in place), then footnote paragraphs."""
     with zipfile.ZipFile(path) as z:
         doc = etree.fromstring(z.read("word/document.xml"), _parser())
-        notes = etree.fromstring(z.read("word/footnotes.xml"), _parser()) if "word/footnotes.xml" in z.namelist() else None
+        notes = (
+            etree.fromstring(z.read("word/footnotes.xml"), _parser()) if "word/footnotes.xml" in z.namelist() else None
+        )
     paras: list[Para] = []
     body = doc.find(W + "body")
     assert body is not None

@@ -42,7 +42,12 @@ def text(content: str, *, deleted: bool = False) -> Element:
 
 
 def run_properties(
-    style: str | None = None, *, bold: bool = False, italic: bool = False, strike: bool = False, mono: bool = False
+    style: str | None = None,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    mono: bool = False,
 ) -> Element | None:
     """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or None when empty."""
     children: list[Element] = []
@@ -74,7 +79,12 @@ def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> E
 
 def footnote_reference_run(note_id: int) -> Element:
     """<w:r> with <w:footnoteReference w:id=N/> in the FootnoteReference style."""
-    return el("r", None, el("rPr", None, val("rStyle", "FootnoteReference")), el("footnoteReference", {"id": str(note_id)}))
+    return el(
+        "r",
+        None,
+        el("rPr", None, val("rStyle", "FootnoteReference")),
+        el("footnoteReference", {"id": str(note_id)}),
+    )
 
 
 def footnote_ref_mark_run() -> Element:
@@ -141,8 +151,18 @@ def table_properties(style: str) -> Element:
         None,
         val("tblStyle", style),
         el("tblW", {"w": "5000", "type": "pct"}),
-        el("tblLook", {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "0", "lastColumn": "0",
-                       "noHBand": "0", "noVBand": "1"}),
+        el(
+            "tblLook",
+            {
+                "val": "04A0",
+                "firstRow": "1",
+                "lastRow": "0",
+                "firstColumn": "0",
+                "lastColumn": "0",
+                "noHBand": "0",
+                "noVBand": "1",
+            },
+        ),
     )
 
 
