@@ -314,9 +314,7 @@ def _sz(half_points: int) -> str:
 
 BOLD = "<w:b/><w:bCs/>"
 ITALIC = "<w:i/><w:iCs/>"
-HF_TABS = (
-    f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_W // 2}"/><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
-)
+HF_TABS = f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_W // 2}"/><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
 
 
 def styles() -> bytes:
@@ -428,11 +426,7 @@ def styles() -> bytes:
             rpr=_sz(22),
         )
     )
-    s.append(
-        _style(
-            p, "TableHeading", "Table Heading", based="TableText", qformat=True, ppr="<w:keepNext/>", rpr=BOLD
-        )
-    )
+    s.append(_style(p, "TableHeading", "Table Heading", based="TableText", qformat=True, ppr="<w:keepNext/>", rpr=BOLD))
     s.append(
         _style(
             p,
@@ -470,14 +464,10 @@ def styles() -> bytes:
     )
     s.append(_style(p, "Header", "header", based="Normal", ui=99, semi_hidden=True, ppr=HF_TABS, rpr=_sz(20)))
     s.append(_style(p, "Footer", "footer", based="Normal", ui=99, semi_hidden=True, ppr=HF_TABS, rpr=_sz(20)))
-    s.append(
-        _style(p, "CommentText", "annotation text", based="Normal", ui=99, semi_hidden=True, rpr=_sz(20))
-    )
+    s.append(_style(p, "CommentText", "annotation text", based="Normal", ui=99, semi_hidden=True, rpr=_sz(20)))
     # --- character styles
     c = "character"
-    s.append(
-        _style(c, "DefaultParagraphFont", "Default Paragraph Font", default=True, ui=1, semi_hidden=True)
-    )
+    s.append(_style(c, "DefaultParagraphFont", "Default Paragraph Font", default=True, ui=1, semi_hidden=True))
     s.append(
         _style(
             c,

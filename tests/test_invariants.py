@@ -3,6 +3,7 @@ and pandoc (--track-changes=accept|reject), on the demo's redlines and on every 
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from collections import Counter
@@ -184,7 +185,7 @@ def test_changes_are_whole_words_never_letters(outputs: dict[str, Path], key: st
     for p in read_paragraphs(outputs[key]):
         for hidden in ("del", "ins"):  # the accept view hides deletions, the reject view insertions
             segs = [s for s in p.segments if s.kind != hidden and s.text]
-            for a, b in zip(segs, segs[1:], strict=False):
+            for a, b in itertools.pairwise(segs):
                 if a.kind != b.kind:
                     assert not (a.text[-1].isalnum() and b.text[0].isalnum()), (a.text, b.text)
 
@@ -207,7 +208,7 @@ def test_two_demo_runs_give_byte_identical_documents(tmp_path: Path) -> None:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-# -- the demo itself ----------------------------------------------------------------------------------------------------
+# -- the demo itself ---------------------------------------------------------------------------------------------
 
 
 def test_the_demo_has_three_or_more_versions_and_four_or_more_sources(demo: Workspace) -> None:

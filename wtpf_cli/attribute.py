@@ -297,6 +297,9 @@ def _stranded_words(edits: list[Edit], old_keys: list[Hashable], new_keys: list[
     def scan(keys: list[Hashable], mapping: dict[int, int], to_old: bool) -> None:
         start = 0
         for i, key in enumerate(keys):
+            if isinstance(key, tuple) and key[:1] == ("\u229e",):  # a table: paragraphs start after it
+                start = i + 1
+                continue
             if _key_rank(key) != 1 or key[0] != "\u00b6":  # type: ignore[index]
                 continue
             if i not in mapping:  # this paragraph's mark is deleted (old side) or inserted (new side)
