@@ -212,3 +212,23 @@ def test_help_and_version_work_and_errors_are_one_line(tmp_path: Path) -> None:
     r = wtpf("build", "--format", "pdf", cwd=tmp_path, check=4)
     r = wtpf("stamp", cwd=tmp_path, check=2)
     assert "Missing argument" in r.err
+
+
+def test_a_stamp_that_fails_at_the_tag_leaves_draft_index_and_refs_as_they_were(ws: Path) -> None:
+    # A file where the tag namespace folder should be makes `git tag` fail after the stamp's commit.
+    (ws / ".git" / "refs" / "tags" / "wtpf-ieg-1").write_text("in the way\n")
+    draft_before = (ws / "report.md").read_bytes()
+    head_before = git("rev-parse", "HEAD", cwd=ws)
+    r = wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws, check=4)
+    assert "git tag failed" in r.err and r.err.count("\n") == 1
+    assert git("rev-parse", "HEAD", cwd=ws) == head_before
+    assert (ws / "report.md").read_bytes() == draft_before
+    assert git("status", "--porcelain", cwd=ws) == ""
+    assert not (ws / ".git" / "wtpf.lock").exists()
+
+
+def test_a_second_wtpf_writing_at_the_same_time_is_refused(ws: Path) -> None:
+    (ws / ".git" / "wtpf.lock").write_text("12345")
+    r = wtpf("stamp", "next", cwd=ws, check=4)
+    assert "another wtpf command holds" in r.err
+    assert git("tag", "--list", cwd=ws) == ""

@@ -80,6 +80,10 @@ def _tiered(
     a: Sequence[Hashable], b: Sequence[Hashable], ra: list[int], rb: list[int], level: int, top: int
 ) -> list[tuple[int, str]]:
     """Align the items of rank `level`, then recurse into the gaps between them for the weaker ranks."""
+    if not a or not b:
+        return [(-1, "x" * len(a))] if a else [(1, "x" * len(b))] if b else []
+    if len(a) == len(b) and all(x == y for x, y in zip(a, b, strict=True)):
+        return [(0, "x" * len(a))]
     if level > top:
         return [(op, "x" * n) for op, n in ((-1, len(a)), (1, len(b))) if n]
     idx_a = [i for i, r in enumerate(ra) if r == level]

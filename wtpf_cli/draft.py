@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token as MdToken
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -56,7 +58,8 @@ def read_meta(raw: str, *, path: str = "report.md") -> Meta:
     try:
         data = yaml.safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The start of the faulty construct (context_mark) names the line a person has to fix.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
         raise InputRejected(f"front matter is not valid YAML{where}", path=path) from exc
     if data is None:
@@ -143,16 +146,186 @@ def _table(rows: list[list[list[Token]]], align: list[str | None], header_rows: 
     return Table(trows, talign, header_rows, hash((trows, talign, header_rows)))
 
 
-def read_draft(source: str, *, path: str = "report.md") -> Document:
-    """Parse a draft file (front matter + Markdown) into a Document of blocks."""
+class ParseCache:
+    """Parsed chunks of Markdown shared by the versions read in one run: unchanged text is parsed once."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[tuple[str, frozenset[str], frozenset[tuple[str, str, str]]], _Chunk] = {}
+        self.definitions: dict[str, _Definitions] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    blocks: tuple[Block, ...]
+    notes: tuple[tuple[str, tuple[Block, ...]], ...]  # footnotes this chunk defines, with their paragraphs
+    ordered_lists: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Definitions:
+    notes: frozenset[str]
+    references: tuple[tuple[str, str, str], ...]  # (normalized label, href, title)
+
+
+# A chunk boundary: a blank line followed by a line that starts at column 0 (a new top-level block in
+# CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
+_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
+
+
+def _split_chunks(body: str) -> list[str] | None:
+    """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
+    lines = body.splitlines(keepends=True)
+    chunks: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    blank_before = False
+    for line in lines:
+        m = _FENCE_RE.match(line)
+        if fence is None and m:
+            fence = m.group(1)[0] * 3
+        elif fence is not None and m and m.group(1).startswith(fence):
+            fence = None
+            current.append(line)
+            blank_before = False
+            continue
+        if fence is None and line.startswith("<"):
+            return None
+        starts_block = fence is None and blank_before and line[:1] not in (" ", "\t", "\n", "\r", "")
+        if starts_block and current:
+            chunks.append("".join(current))
+            current = []
+        current.append(line)
+        blank_before = fence is None and not line.strip()
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+def read_draft(
+    source: str, *, path: str = "report.md", cache: ParseCache | None = None, chunked: bool = True
+) -> Document:
+    """Parse a draft file (front matter + Markdown) into a Document of blocks.
+
+    The body is parsed chunk by chunk (top-level blocks), each chunk once per run thanks to `cache`, with the
+    footnote and link definitions of the whole body in scope; footnotes follow the body in order of first use.
+    """
     if "\x00" in source:
         raise InputRejected("the draft contains NUL bytes", path=path)
     parts = split_front_matter(source, path=path)
     blocks: list[Block] = cover_blocks(parts.meta)
     warnings: list[str] = []
-    tokens = _markdown().parse(parts.body)
-    _Walker(blocks, warnings).walk(tokens)
+    chunks = _split_chunks(parts.body) if chunked else None
+    if chunks is None:
+        _Walker(blocks, warnings).walk(_markdown().parse(parts.body))
+        return Document(parts.meta, tuple(blocks), tuple(warnings))
+    cache = cache if cache is not None else ParseCache()
+    notes: set[str] = set()
+    references: dict[str, tuple[str, str]] = {}
+    for text in chunks:
+        if _DEF_RE.match(text):
+            d = _definitions(text, cache)
+            notes |= d.notes
+            for label, href, title in d.references:
+                references.setdefault(label, (href, title))
+    bodies: list[Block] = []
+    note_blocks: dict[str, tuple[Block, ...]] = {}
+    list_offset = 0
+    for text in chunks:
+        chunk = _parse_chunk(text, notes, references, cache)
+        for block in chunk.blocks:
+            if list_offset and isinstance(block, Paragraph) and block.props.list_kind == "ordered":
+                props = replace(block.props, list_id=block.props.list_id + list_offset)
+                block = Paragraph(props, block.tokens, hash((props, block.tokens)))
+            bodies.append(block)
+        list_offset += chunk.ordered_lists
+        for label, paras in chunk.notes:
+            note_blocks.setdefault(label, paras)
+        warnings.extend(chunk.warnings)
+    blocks.extend(bodies)
+    blocks.extend(_notes_in_order(bodies, note_blocks))
     return Document(parts.meta, tuple(blocks), tuple(warnings))
+
+
+def _notes_in_order(bodies: list[Block], note_blocks: dict[str, tuple[Block, ...]]) -> list[Block]:
+    """Footnote paragraphs in order of first reference (body first, then references inside footnotes)."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            toks = block.tokens if isinstance(block, Paragraph) else [t for r in block.rows for c in r for t in c]
+            for t in toks:
+                if t.note is not None and t.note not in seen and t.note in note_blocks:
+                    seen.add(t.note)
+                    order.append(t.note)
+
+    visit(bodies)
+    k = 0
+    while k < len(order):
+        visit(note_blocks[order[k]])
+        k += 1
+    return [b for label in order for b in note_blocks[label]]
+
+
+def _definitions(text: str, cache: ParseCache) -> _Definitions:
+    found = cache.definitions.get(text)
+    if found is None:
+        env: dict[str, Any] = {}
+        _markdown().parse(text, env)
+        refs = env.get("footnotes", {}).get("refs", {})
+        found = _Definitions(
+            frozenset(k[1:] for k in refs),
+            tuple(
+                (label, str(v.get("href", "")), str(v.get("title", "")))
+                for label, v in sorted(env.get("references", {}).items())
+            ),
+        )
+        cache.definitions[text] = found
+    return found
+
+
+def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, str]], cache: ParseCache) -> _Chunk:
+    """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small)."""
+    used_notes = frozenset(n for n in _NOTE_CAND_RE.findall(text) if n in notes)
+    used_refs = frozenset(
+        (label, *references[label])
+        for label in (normalizeReference(c) for c in _REF_CAND_RE.findall(text))
+        if label in references
+    )
+    key = (text, used_notes, used_refs)
+    found = cache.chunks.get(key)
+    if found is not None:
+        return found
+    own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
+    env: dict[str, Any] = {
+        "references": {label: {"href": href, "title": title} for label, href, title in used_refs},
+        "footnotes": {"refs": {f":{n}": -1 for n in used_notes}},
+    }
+    # A footnote is only emitted where it is referenced: refer to this chunk's own definitions once, after it.
+    src = text + ("\n\n" + "".join(f"[^{n}]" for n in own_notes) + "\n" if own_notes else "")
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    walker = _Walker(blocks, warnings)
+    walker.walk(_markdown().parse(src, env))
+    body = [b for b in blocks if not (isinstance(b, Paragraph) and b.props.container != BODY)]
+    if own_notes:
+        body = body[:-1]  # the synthetic paragraph of references
+    by_label: dict[str, list[Block]] = {}
+    for b in blocks:
+        if isinstance(b, Paragraph) and b.props.container != BODY:
+            by_label.setdefault(b.props.container[3:], []).append(b)
+    chunk = _Chunk(
+        tuple(body),
+        tuple((n, tuple(by_label[n])) for n in own_notes if n in by_label),
+        walker.ordered_lists,
+        tuple(warnings),
+    )
+    cache.chunks[key] = chunk
+    return chunk
 
 
 class _Walker:

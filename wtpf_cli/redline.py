@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .attribute import Attributor
-from .draft import read_draft
+from .draft import ParseCache, read_draft
 from .errors import WorkspaceStateError
 from .history import utc_stamp
 from .model import Document, Redline, Revision
@@ -39,6 +39,7 @@ class _Reader:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.cache: dict[str, Document] = {}
+        self.chunks = ParseCache()
 
     def at(self, sha: str) -> Document:
         path = self.ws.draft_repo_path
@@ -49,13 +50,13 @@ class _Reader:
         if doc is None:
             data = self.ws.history.read_file(sha, path) or b""
             where = f"{path}@{sha[:12]}"
-            doc = read_draft(decode_text(data, where), path=where)
+            doc = read_draft(decode_text(data, where), path=where, cache=self.chunks)
             self.cache[blob] = doc
         return doc
 
     def working(self) -> Document:
         text = decode_text(self.ws.draft_path.read_bytes(), str(self.ws.draft_path))
-        return read_draft(text, path=str(self.ws.draft_path))
+        return read_draft(text, path=str(self.ws.draft_path), cache=self.chunks)
 
 
 def working_revision(ws: Workspace) -> Revision:

@@ -1,0 +1,125 @@
+"""Reading drafts: front matter, Markdown features, and the chunked parse agreeing with a whole-body parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wtpf_cli.draft import ParseCache, plain_text, read_draft, split_words
+from wtpf_cli.errors import InputRejected
+from wtpf_cli.model import Paragraph, Table
+
+DRAFTS = Path(__file__).resolve().parent.parent / "drafts" / "steps"
+SAMPLE = """---
+title: Report
+version: First Draft
+symbol: WTPF-IEG/1/2
+date: 2012-04-13
+---
+# 2 Internet governance
+
+2.4.1. The Forum's *opinions* are **non-binding**; see [ITU](https://www.itu.int/) and `2001:db8::/32`.[^1]
+
+- multistakeholder model
+  - open participation
+- IXPs
+
+3. three
+4. four
+
+| Region | Status |
+|:--|--:|
+| ARIN | exhausted |
+
+[^1]: Council Decision 562.
+"""
+
+
+def texts(blocks: tuple[object, ...]) -> list[str]:
+    out = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(
+                f"{b.props.style}|{b.props.container}|{b.props.list_kind}|{b.props.list_level}|"
+                f"{b.props.list_start}|{plain_text(b.tokens)}"
+            )
+        elif isinstance(b, Table):
+            out.append("table|" + "/".join(plain_text(c) for r in b.rows for c in r))
+    return out
+
+
+def test_words_spaces_and_punctuation_are_separate_tokens() -> None:
+    assert split_words("IPv6's take-up, 2.4.1. (slow)") == [
+        "IPv6's",
+        " ",
+        "take-up",
+        ",",
+        " ",
+        "2",
+        ".",
+        "4",
+        ".",
+        "1",
+        ".",
+        " ",
+        "(",
+        "slow",
+        ")",
+    ]
+
+
+def test_a_draft_reads_into_cover_headings_paragraphs_lists_tables_and_footnotes() -> None:
+    doc = read_draft(SAMPLE)
+    assert doc.meta.symbol == "WTPF-IEG/1/2" and doc.meta.date == "2012-04-13"
+    got = texts(doc.blocks)
+    assert got[:5] == [
+        "CoverSymbol|body|None|0|1|WTPF-IEG/1/2",
+        "CoverMeta|body|None|0|1|13 April 2012",
+        "CoverMeta|body|None|0|1|Original: English",
+        "Title|body|None|0|1|Report",
+        "Subtitle|body|None|0|1|First Draft",
+    ]
+    assert got[5:] == [
+        "Heading1|body|None|0|1|2 Internet governance",
+        "BodyText|body|None|0|1|2.4.1. The Forum's opinions are non-binding; see ITU and 2001:db8::/32.[^1]",
+        "ListParagraph|body|bullet|0|1|multistakeholder model",
+        "ListParagraph|body|bullet|1|1|open participation",
+        "ListParagraph|body|bullet|0|1|IXPs",
+        "ListParagraph|body|ordered|0|3|three",
+        "ListParagraph|body|ordered|0|3|four",
+        "table|Region/Status/ARIN/exhausted",
+        "FootnoteText|fn:1|None|0|1|Council Decision 562.",
+    ]
+    para = doc.blocks[6]
+    assert isinstance(para, Paragraph)
+    marks = {t.text: t.marks for t in para.tokens}
+    assert marks["opinions"] == {"em"} and marks["non-binding"] == {"strong"} and "code" in marks["2001"]
+    assert any(t.href == "https://www.itu.int/" for t in para.tokens)
+
+
+@pytest.mark.parametrize("step", sorted(p.name for p in DRAFTS.glob("*.md")))
+def test_the_chunked_parse_gives_the_same_blocks_as_parsing_the_whole_body(step: str) -> None:
+    text = (DRAFTS / step).read_text(encoding="utf-8")
+    whole = read_draft(text, chunked=False)
+    cache = ParseCache()
+    assert texts(read_draft(text, cache=cache).blocks) == texts(whole.blocks)
+    assert texts(read_draft(text, cache=cache).blocks) == texts(whole.blocks)  # from the cache
+
+
+def test_a_footnote_defined_before_use_and_a_reference_link_resolve_in_chunks() -> None:
+    text = "[^a]: First note.\n\n[ref]: https://example.org\n\nSee [the site][ref].[^a]\n"
+    assert texts(read_draft(text).blocks)[5:] == texts(read_draft(text, chunked=False).blocks)[5:]
+    assert texts(read_draft(text).blocks)[5:] == [
+        "BodyText|body|None|0|1|See the site.[^a]",
+        "FootnoteText|fn:a|None|0|1|First note.",
+    ]
+
+
+def test_front_matter_errors_name_the_line_and_nul_bytes_are_refused() -> None:
+    with pytest.raises(InputRejected, match="line 3"):
+        read_draft("---\ntitle: a\nversion: [unclosed\n---\nbody\n")
+    with pytest.raises(InputRejected, match="never closed"):
+        read_draft("---\ntitle: a\n")
+    with pytest.raises(InputRejected, match="NUL"):
+        read_draft("a\x00b")
