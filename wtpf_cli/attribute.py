@@ -9,13 +9,11 @@ again before TO disappears, since it is in neither; each remaining insertion kee
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 
 from .diffing import Edit, diff_sequences, unalign
 from .model import (
     Block,
     Document,
-    Meta,
     Paragraph,
     ParaProps,
     RBlock,
@@ -553,27 +551,6 @@ def _freeze(items: list[_Item], remap: Revision | None) -> list[RBlock]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One version in a chain, with the revision that produced it from the previous one."""
-
-    doc: Document
-    rev: Revision
-
-
-def attribute_chain(first: Document, steps: Iterable[Step]) -> Attributor:
-    """Replay `steps` on top of `first`."""
-    att = Attributor(first)
-    for step in steps:
-        att.apply(step.doc, step.rev)
-    return att
-
-
 def unchanged(doc: Document) -> Redline:
     """A redline with no revisions: what a clean build renders."""
     return Attributor(doc).redline()
-
-
-def empty_meta() -> Meta:
-    """Meta of an empty document."""
-    return Meta()

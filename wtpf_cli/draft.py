@@ -512,18 +512,3 @@ def _merge_spaces(tokens: list[Token]) -> list[Token]:
 def plain_text(tokens: tuple[Token, ...] | list[Token]) -> str:
     """The visible text of tokens (footnote references shown as [^label])."""
     return "".join(f"[^{t.note}]" if t.note is not None else t.text for t in tokens)
-
-
-def word_count(doc: Document) -> int:
-    """Words in the body and footnotes, cover excluded."""
-    count = 0
-    for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            if block.props.style in ("CoverSymbol", "CoverMeta", "Title", "Subtitle"):
-                continue
-            count += sum(1 for t in block.tokens if t.text[:1].isalnum() or t.text[:1] == "_")
-        else:
-            for row in block.rows:
-                for cell in row:
-                    count += sum(1 for t in cell if t.text[:1].isalnum())
-    return count

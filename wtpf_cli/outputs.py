@@ -7,7 +7,6 @@ from pathlib import Path
 
 from .attribute import unchanged
 from .config import slugify
-from .draft import split_front_matter
 from .errors import UsageError
 from .model import Meta, Redline
 from .ooxml.writer import core_date, render_docx
@@ -108,8 +107,3 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     description = f"Revision marks from {result.old.label} to {result.new.label}"
     write_atomic(path, docx_bytes(ws, result.redline, description))
     return Written(path, description), result
-
-
-def draft_meta(ws: Workspace) -> Meta:
-    """Front matter of the working draft."""
-    return split_front_matter(ws.read_draft_text(), path=str(ws.draft_path)).meta

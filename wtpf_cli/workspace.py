@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config, read_config, render_config, slugify
-from .draft import read_meta, render_front_matter, split_front_matter
+from .draft import render_front_matter, split_front_matter
 from .errors import InputRejected, OutputError, UsageError, WorkspaceStateError
 from .history import History, Identity
 from .model import Meta
@@ -183,7 +183,7 @@ def init_workspace(
         raise WorkspaceStateError(f"{folder / CONFIG_NAME} already exists: this is a workspace already")
     if not title.strip() or not symbol_prefix.strip():
         raise UsageError("--title and --symbol-prefix must not be empty")
-    body = from_file_text(from_file) if from_file else read_text(template_path("report.md"))
+    body = read_text(from_file) if from_file else read_text(template_path("report.md"))
     parts = split_front_matter(body, path=str(from_file or "template"))
     meta = Meta(
         title=parts.meta.title or title,
@@ -224,17 +224,6 @@ def init_workspace(
     return InitResult(folder, cfg_path, ws.draft_path, sha)
 
 
-def from_file_text(path: Path) -> str:
-    """The Markdown a workspace starts from (`--from`)."""
-    return read_text(path)
-
-
-def today(tz_name: str | None = None) -> str:
+def today() -> str:
     """Today's date in UTC (the secretariat's calendar day), ISO format."""
     return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-def meta_of(text: str, path: str) -> Meta:
-    """Front matter of a draft text."""
-    parts = split_front_matter(text, path=path)
-    return parts.meta if parts.meta else read_meta("")
