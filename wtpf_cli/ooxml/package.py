@@ -1,0 +1,311 @@
+"""A safe reader of an untrusted .docx: checks the zip before decompressing, reads parts bounded, parses XML safely."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import InputRejected
+
+NOT_DOCX = "not a Word .docx file"
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+OFFICE_DOCUMENT_TYPES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+WORD_MAIN_CONTENT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+OTHER_OFFICE_KINDS = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+}
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """Limits on an untrusted .docx, checked before anything is decompressed (XML depth: while parsing)."""
+
+    max_entries: int = 1_000  # zip entries
+    max_part_bytes: int = 50 * 1024 * 1024  # one part, uncompressed
+    max_total_bytes: int = 200 * 1024 * 1024  # all parts, uncompressed
+    max_ratio: int = 100  # uncompressed : compressed, for parts larger than ratio_floor_bytes
+    ratio_floor_bytes: int = 100 * 1024
+    max_archive_bytes: int = 256 * 1024 * 1024  # the .docx file itself
+    max_central_directory_bytes: int = 8 * 1024 * 1024
+    max_xml_depth: int = 256  # element nesting in any XML part
+
+
+LIMITS = PackageLimits()
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EOCD = b"PK\x05\x06"
+_EOCD_STRUCT = struct.Struct("<4s4H2LH")
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One relationship of a part: id, type, target (a part name, or a URI when external) and whether it is external."""
+
+    rel_id: str
+    rel_type: str
+    target: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class DocxPackage:
+    """A checked .docx held in memory: its part names, its main document and safe access to its XML parts."""
+
+    path: Path
+    names: tuple[str, ...]
+    main_document_name: str
+    _blob: bytes = field(repr=False, compare=False)
+    _cache: dict[str, etree._Element | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def has(self, name: str) -> bool:
+        """Whether the package holds a part of that name."""
+        return name in self.names
+
+    def read_bytes(self, name: str) -> bytes | None:
+        """The bytes of a part (None when absent), read with a bound on its size."""
+        if name not in self.names:
+            return None
+        with zipfile.ZipFile(io.BytesIO(self._blob)) as archive:
+            return _bounded_read(archive, archive.getinfo(name), self.path)
+
+    def part(self, name: str) -> etree._Element | None:
+        """The parsed root element of an XML part, or None when the package has no such part."""
+        if name not in self._cache:
+            data = self.read_bytes(name)
+            self._cache[name] = None if data is None else parse_xml(data, where=f"{self.path} ({name})")
+        return self._cache[name]
+
+    def relationships(self, name: str) -> tuple[Relationship, ...]:
+        """The relationships of a part (from its _rels file), targets resolved to part names; never fetched."""
+        folder, base = posixpath.split(name)
+        rels = self.part(posixpath.join(folder, "_rels", base + ".rels"))
+        if rels is None:
+            return ()
+        out: list[Relationship] = []
+        for rel in rels.iter(f"{{{REL_NS}}}Relationship"):
+            target = rel.get("Target", "")
+            external = rel.get("TargetMode", "") == "External"
+            if not external:
+                target = _resolve(folder, target)
+            out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), target, external))
+        return tuple(out)
+
+    def related_part(self, name: str, type_suffix: str) -> str | None:
+        """The internal part that ``name`` points to by a relationship whose type ends with ``/type_suffix``."""
+        for rel in self.relationships(name):
+            if not rel.external and rel.rel_type.endswith("/" + type_suffix) and rel.target in self.names:
+                return rel.target
+        return None
+
+
+def open_docx(path: Path, limits: PackageLimits = LIMITS) -> DocxPackage:
+    """Check and open an untrusted .docx; raise InputRejected for anything unsafe or that is not a Word document."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_archive_bytes:
+            raise InputRejected(
+                f"the file is {size:,} bytes, more than the {limits.max_archive_bytes:,} allowed", path=where
+            )
+        with path.open("rb") as handle:
+            blob = handle.read(limits.max_archive_bytes + 1)
+    except OSError as exc:
+        raise InputRejected(f"cannot read the file: {exc.strerror or exc}", path=where) from exc
+    if len(blob) > limits.max_archive_bytes:
+        raise InputRejected(f"the file is more than the {limits.max_archive_bytes:,} bytes allowed", path=where)
+    _check_kind(blob, where)
+    _check_end_record(blob, limits, where)
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise InputRejected(f"a damaged zip archive ({exc}): {NOT_DOCX}", path=where) from exc
+    names = _check_entries(infos, limits, where)
+    package = DocxPackage(path=path, names=names, main_document_name="", _blob=blob)
+    main = _main_document(package, where)
+    return DocxPackage(path=path, names=names, main_document_name=main, _blob=blob)
+
+
+def parse_xml(data: bytes, *, where: str, limits: PackageLimits = LIMITS) -> etree._Element:
+    """Parse untrusted XML: no entities, network, DTD or processing instructions; a DTD or deep nesting is refused."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=True, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        reason = " ".join(str(exc).split())
+        if "depth" in reason.lower():
+            raise InputRejected(f"XML nested deeper than {limits.max_xml_depth} levels", path=where) from exc
+        raise InputRejected(f"malformed XML: {reason}", path=where) from exc
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise InputRejected("the XML declares a DTD (<!DOCTYPE>), which Word documents never do: refused", path=where)
+    _check_depth(root, limits.max_xml_depth, where)
+    return root
+
+
+def _check_depth(root: etree._Element, max_depth: int, where: str) -> None:
+    """Walk the tree iteratively and refuse nesting deeper than ``max_depth``."""
+    depth = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > max_depth:
+                raise InputRejected(f"XML nested deeper than {max_depth} levels", path=where)
+        else:
+            depth -= 1
+
+
+def _check_kind(blob: bytes, where: str) -> None:
+    """Refuse files that are plainly not zip archives, naming what they look like."""
+    if blob.startswith(_OLE_MAGIC):
+        raise InputRejected(
+            f"an OLE compound file (a legacy .doc, or a password-protected Word file): {NOT_DOCX}", path=where
+        )
+    if blob.startswith(b"%PDF"):
+        raise InputRejected(f"a PDF file: {NOT_DOCX}", path=where)
+    if not blob.startswith(b"PK"):
+        head = blob[:4096]
+        if b"\x00" not in head:
+            try:
+                head.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+                    raise InputRejected(f"not a zip archive: {NOT_DOCX}", path=where) from exc
+            raise InputRejected(f"a text file: {NOT_DOCX}", path=where)
+        raise InputRejected(f"not a zip archive: {NOT_DOCX}", path=where)
+
+
+def _check_end_record(blob: bytes, limits: PackageLimits, where: str) -> None:
+    """Read the zip's end record and refuse too many entries or an oversized directory before listing them."""
+    start = blob.rfind(_EOCD, max(0, len(blob) - (_EOCD_STRUCT.size + 0xFFFF)))
+    if start < 0 or start + _EOCD_STRUCT.size > len(blob):
+        raise InputRejected(f"not a zip archive (no end of central directory): {NOT_DOCX}", path=where)
+    _sig, _disk, _cd_disk, _here, entries, cd_size, _cd_offset, _comment = _EOCD_STRUCT.unpack_from(blob, start)
+    if entries > limits.max_entries:
+        raise InputRejected(
+            f"the zip has {entries:,} entries, more than the {limits.max_entries:,} allowed", path=where
+        )
+    if cd_size > limits.max_central_directory_bytes:
+        raise InputRejected(f"the zip's central directory is {cd_size:,} bytes: too large", path=where)
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], limits: PackageLimits, where: str) -> tuple[str, ...]:
+    """Check every entry's name, size and compression ratio from the directory alone; return the names."""
+    if len(infos) > limits.max_entries:
+        raise InputRejected(
+            f"the zip has {len(infos):,} entries, more than the {limits.max_entries:,} allowed", path=where
+        )
+    seen: set[str] = set()
+    folded: set[str] = set()
+    total = 0
+    for info in infos:
+        name = info.orig_filename
+        _check_name(name, where)
+        if name in seen:
+            raise InputRejected(f"the zip holds two entries named {name!r}", path=where)
+        if name.casefold() in folded:
+            raise InputRejected(f"the zip holds two entries whose names differ only in case: {name!r}", path=where)
+        seen.add(name)
+        folded.add(name.casefold())
+        if info.flag_bits & 0x1:
+            raise InputRejected(f"the zip entry {name!r} is encrypted", path=where)
+        if info.file_size > limits.max_part_bytes:
+            raise InputRejected(
+                f"the part {name!r} is {info.file_size:,} bytes uncompressed, more than the "
+                f"{limits.max_part_bytes:,} allowed",
+                path=where,
+            )
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise InputRejected(f"the part {name!r} expands more than {limits.max_ratio}:1 (a zip bomb?)", path=where)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise InputRejected(
+                f"the parts add up to more than the {limits.max_total_bytes:,} bytes allowed uncompressed", path=where
+            )
+    return tuple(info.filename for info in infos)
+
+
+def _check_name(name: str, where: str) -> None:
+    """Refuse entry names that could escape a folder or confuse a reader."""
+    if "\x00" in name or "\\" in name:
+        raise InputRejected(f"unsafe zip entry name {name!r} (NUL or backslash)", path=where)
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise InputRejected(f"unsafe zip entry name {name!r} (absolute path)", path=where)
+    if ".." in name.split("/"):
+        raise InputRejected(f"unsafe zip entry name {name!r} ('..' segment)", path=where)
+
+
+def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: PackageLimits = LIMITS) -> bytes:
+    """Decompress one entry, never more than its declared size nor the per-part limit."""
+    bound = min(info.file_size, limits.max_part_bytes)
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        with archive.open(info) as stream:
+            while True:
+                chunk = stream.read(min(1 << 20, bound + 1 - got))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+                if got > bound:
+                    raise InputRejected(f"the part {info.filename!r} is larger than declared", path=str(path))
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+        raise InputRejected(f"cannot decompress the part {info.filename!r}: {exc}", path=str(path)) from exc
+    return b"".join(chunks)
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship target as a part name: relative to the source part's folder, or absolute from the root."""
+    target = target.split("#", 1)[0]
+    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    return posixpath.normpath(joined).lstrip("/") if joined else ""
+
+
+def _main_document(package: DocxPackage, where: str) -> str:
+    """The main document part, found through _rels/.rels and [Content_Types].xml."""
+    if not package.has("[Content_Types].xml"):
+        raise InputRejected(f"a zip archive without [Content_Types].xml: {NOT_DOCX}", path=where)
+    types = package.part("[Content_Types].xml")
+    assert types is not None
+    overrides = {
+        (el.get("PartName") or "").lstrip("/"): el.get("ContentType") or "" for el in types.iter(f"{{{CT_NS}}}Override")
+    }
+    candidates = [
+        rel.target for rel in package.relationships("") if rel.rel_type in OFFICE_DOCUMENT_TYPES and not rel.external
+    ]
+    for name in candidates:
+        kind = overrides.get(name, "")
+        for marker, label in OTHER_OFFICE_KINDS.items():
+            if marker in kind:
+                raise InputRejected(f"{label}: {NOT_DOCX}", path=where)
+        if package.has(name) and (not kind or kind in WORD_MAIN_CONTENT_TYPES):
+            return name
+    for name, kind in sorted(overrides.items()):
+        if kind in WORD_MAIN_CONTENT_TYPES and package.has(name):
+            return name
+    if any(marker in kind for kind in overrides.values() for marker in OTHER_OFFICE_KINDS):
+        label = next(
+            label for kind in overrides.values() for marker, label in OTHER_OFFICE_KINDS.items() if marker in kind
+        )
+        raise InputRejected(f"{label}: {NOT_DOCX}", path=where)
+    raise InputRejected(f"no main Word document in the package: {NOT_DOCX}", path=where)

@@ -1,0 +1,871 @@
+"""Read Word revision marks: each tracked change and comment of a .docx, its text with all changes accepted or rejected.
+
+The walk is our own (python-docx's ``paragraph.text`` drops inserted and deleted text) and iterative: an explicit
+stack, never recursion over the document's nesting. Paragraphs come in document order: the body (table cells row
+by row, where the table stands), then footnotes, then endnotes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal, TypeAlias
+
+from lxml import etree
+
+from .package import DocxPackage
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+
+ChangeKind: TypeAlias = Literal[
+    "insertion",
+    "deletion",
+    "paragraph-insertion",
+    "paragraph-deletion",
+    "row-insertion",
+    "row-deletion",
+    "cell-insertion",
+    "cell-deletion",
+    "move-from",
+    "move-to",
+    "format",
+]
+View: TypeAlias = Literal["accept", "reject"]
+PartKind: TypeAlias = Literal["document", "footnotes", "endnotes"]
+PARTS: tuple[PartKind, ...] = ("document", "footnotes", "endnotes")
+ChangePart: TypeAlias = Literal["document", "footnotes", "endnotes", "styles", "numbering"]
+
+FORMAT_CHANGES = (
+    "rPrChange",
+    "pPrChange",
+    "sectPrChange",
+    "tblPrChange",
+    "tblPrExChange",
+    "tcPrChange",
+    "trPrChange",
+    "tblGridChange",
+    "numberingChange",
+)
+_RUN_KINDS: dict[str, ChangeKind] = {
+    "ins": "insertion",
+    "del": "deletion",
+    "moveFrom": "move-from",
+    "moveTo": "move-to",
+}
+_MARK_KINDS: dict[str, ChangeKind] = {
+    "ins": "paragraph-insertion",
+    "del": "paragraph-deletion",
+    "moveFrom": "move-from",
+    "moveTo": "move-to",
+}
+_CONTAINER_RANGES = {
+    "customXmlInsRangeStart": "content control inserted",
+    "customXmlDelRangeStart": "content control deleted",
+    "customXmlMoveFromRangeStart": "content control moved from",
+    "customXmlMoveToRangeStart": "content control moved to",
+}
+_REVISION_TAGS = {f"{W}{tag}" for tag in ("ins", "del", "moveFrom", "moveTo", *FORMAT_CHANGES)}
+_NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
+_CONTAINERS = {f"{W}{tag}" for tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+_SKIPPED = {f"{W}{tag}" for tag in ("drawing", "pict", "object", "txbxContent")} | {f"{MC}AlternateContent"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a paragraph's text, inserted and/or deleted or plain; ``note`` marks a note reference (no text)."""
+
+    text: str
+    inserted: bool = False
+    deleted: bool = False
+    change: int | None = None
+    note: str | None = None
+
+    def kept(self, view: View) -> bool:
+        """Whether this piece stays when all changes are accepted or rejected."""
+        return not (self.deleted if view == "accept" else self.inserted)
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: its pieces, the state of its mark and of what holds it (row, cell or note reference)."""
+
+    index: int
+    part: PartKind
+    where: str
+    segments: tuple[Segment, ...]
+    mark_inserted: bool = False
+    mark_deleted: bool = False
+    held_inserted: bool = False
+    held_deleted: bool = False
+    flow: int = 0
+    style: str | None = None
+
+    def text(self, view: View | None = None) -> str:
+        """The paragraph's own text in a view (None: everything, inserted and deleted)."""
+        return "".join(s.text for s in self.segments if view is None or s.kept(view))
+
+    def kept(self, view: View) -> bool:
+        """Whether the paragraph exists in a view (its row, cell or note is not removed)."""
+        return not (self.held_deleted if view == "accept" else self.held_inserted)
+
+    def mark_kept(self, view: View) -> bool:
+        """Whether the paragraph mark stays in a view (else the paragraph joins the next)."""
+        return not (self.mark_deleted if view == "accept" else self.mark_inserted)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tracked change: kind, author, date as written (None when absent), its text and where it is."""
+
+    kind: ChangeKind
+    author: str
+    date: str | None
+    text: str
+    part: ChangePart
+    paragraph: int | None
+    where: str
+    detail: str = ""
+    revision_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment: its id, author, initials, date, text, the text it is anchored on, and its parent for a reply."""
+
+    comment_id: str
+    author: str
+    initials: str | None
+    date: str | None
+    text: str
+    anchor: str
+    paragraph: int | None
+    parent_id: str | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a Word file holds: paragraphs with their revision state, tracked changes, comments and warnings."""
+
+    paragraphs: tuple[Para, ...]
+    changes: tuple[Change, ...]
+    comments: tuple[Comment, ...]
+    warnings: tuple[str, ...]
+
+    def authors(self) -> tuple[str, ...]:
+        """The named authors of tracked changes, sorted, each once."""
+        return tuple(sorted({change.author for change in self.changes if change.author}))
+
+
+def text_view(
+    inspection: Inspection, view: str, *, parts: Iterable[PartKind] = PARTS, note_marks: bool = False
+) -> list[str]:
+    """Paragraph texts with all changes accepted or rejected: removed marks join paragraphs, removed rows drop."""
+    if view not in ("accept", "reject"):
+        raise ValueError(f"view must be 'accept' or 'reject', not {view!r}")
+    mode: View = "accept" if view == "accept" else "reject"
+    wanted = set(parts)
+    out: list[str] = []
+    pending: str | None = None
+    pending_flow = -1
+    counters: dict[str, int] = {}
+    for para in inspection.paragraphs:
+        if para.part not in wanted or not para.kept(mode):
+            continue
+        text = _para_text(para, mode, counters if note_marks else None)
+        if pending is not None:
+            if pending_flow == para.flow:
+                text = pending + text
+            else:
+                out.append(pending)
+            pending = None
+        if not para.mark_kept(mode):
+            pending, pending_flow = text, para.flow
+            continue
+        out.append(text)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _para_text(para: Para, view: View, counters: dict[str, int] | None) -> str:
+    """The text of a paragraph in a view; with ``counters``, note references as their numbers (1, 2… / i, ii…)."""
+    pieces: list[str] = []
+    for segment in para.segments:
+        if not segment.kept(view):
+            continue
+        if segment.note is not None and counters is not None:
+            kind = segment.note.split(":", 1)[0]
+            counters[kind] = counters.get(kind, 0) + 1
+            pieces.append(roman_numeral(counters[kind]) if kind == "endnotes" else str(counters[kind]))
+        else:
+            pieces.append(segment.text)
+    return "".join(pieces)
+
+
+def roman_numeral(number: int) -> str:
+    """Lower-case Roman numerals, Word's default for endnote numbers."""
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l")):
+        count, number = divmod(number, value)
+        out += letters * count
+    for value, letters in ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
+
+
+def read_inspection(package: DocxPackage) -> Inspection:
+    """Read every paragraph, tracked change and comment of a checked .docx package."""
+    return _Reader(package).read()
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What the walk knows at an element: its part and place, and the revisions around it."""
+
+    part: PartKind
+    where: str
+    inserted: bool = False
+    deleted: bool = False
+    change: int | None = None
+    collect: tuple[int, ...] = ()
+    held_inserted: bool = False
+    held_deleted: bool = False
+    held_changes: tuple[int, ...] = ()
+
+
+@dataclass
+class _ChangeDraft:
+    """A change being read: its text grows as the walk meets it."""
+
+    kind: ChangeKind
+    author: str
+    date: str | None
+    part: ChangePart
+    paragraph: int | None
+    where: str
+    detail: str
+    revision_id: str | None
+    pieces: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _ParaDraft:
+    """A paragraph being read."""
+
+    index: int
+    ctx: _Ctx
+    segments: list[Segment] = field(default_factory=list)
+    mark_inserted: bool = False
+    mark_deleted: bool = False
+    style: str | None = None
+    own_changes: list[int] = field(default_factory=list)
+    marks: list[tuple[ChangeKind, etree._Element]] = field(default_factory=list)
+    last_change: int | None = None
+
+
+_Work: TypeAlias = "tuple[etree._Element, _Ctx] | Callable[[], None]"
+_Handler: TypeAlias = "Callable[[_Reader, etree._Element, _Ctx, list[_Work]], None]"
+
+
+def _constant(text: str) -> _Handler:
+    """A handler that emits a fixed text (a tab, a line break, a non-breaking hyphen)."""
+
+    def handler(reader: _Reader, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        reader.emit(text, ctx)
+
+    return handler
+
+
+class _Reader:
+    """The walk over one package; builds the Inspection."""
+
+    def __init__(self, package: DocxPackage) -> None:
+        self.package = package
+        self.paragraphs: list[Para] = []
+        self.changes: list[_ChangeDraft] = []
+        self.warnings: list[str] = []
+        self.para: _ParaDraft | None = None
+        self.next_index = 0
+        self.flow = 0
+        self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
+        self.note_refs: dict[str, tuple[bool, bool]] = {}
+        self.open_comments: dict[str, list[str]] = {}
+        self.anchors: dict[str, tuple[str, int | None]] = {}
+        self.comment_paragraph: dict[str, int | None] = {}
+        self.tables = 0
+
+    def read(self) -> Inspection:
+        """Walk the main document, then the notes, then read the comments."""
+        main = self.package.main_document_name
+        root = self.package.part(main)
+        body = root.find(f"{W}body") if root is not None else None
+        if body is not None:
+            self.walk(body, _Ctx(part="document", where="body"))
+        for kind in ("footnotes", "endnotes"):
+            self.read_notes(main, kind)
+        comments = self.read_comments(main)
+        self.read_definitions(main)
+        self.check_other_parts(main)
+        changes = tuple(
+            Change(
+                kind=d.kind,
+                author=d.author,
+                date=d.date,
+                text="".join(d.pieces),
+                part=d.part,
+                paragraph=d.paragraph,
+                where=d.where,
+                detail=d.detail,
+                revision_id=d.revision_id,
+            )
+            for d in self.changes
+        )
+        return Inspection(tuple(self.paragraphs), changes, comments, tuple(dict.fromkeys(self.warnings)))
+
+    # -- the walk ---------------------------------------------------------------------------------------------------
+
+    def walk(self, root: etree._Element, ctx: _Ctx) -> None:
+        """Visit the children of ``root`` in document order with an explicit stack."""
+        self.fields = []
+        stack: list[_Work] = [(child, ctx) for child in reversed(root)]
+        while stack:
+            item = stack.pop()
+            if callable(item):
+                item()
+                continue
+            element, here = item
+            self.visit(element, here, stack)
+        if self.fields:
+            self.warnings.append(f"a field is not closed in the {ctx.part} part")
+
+    def push(self, stack: list[_Work], children: Sequence[etree._Element], ctx: _Ctx) -> None:
+        """Queue children to be visited next, in order."""
+        stack.extend((child, ctx) for child in reversed(children))
+
+    def visit(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """Handle one element: emit its text, open revisions, queue its children."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        if tag.startswith(W):
+            name = tag[len(W) :]
+            handler = self.handlers.get(name)
+            if handler is not None:
+                handler(self, el, ctx, stack)
+            elif tag in _CONTAINERS:
+                self.push(stack, [c for c in el if not _local(c).endswith("Pr")], ctx)
+            elif tag in _SKIPPED:
+                self.skip(el, ctx)
+        elif tag.startswith(M):
+            self.visit_math(el, ctx, stack)
+        elif tag == f"{MC}AlternateContent":
+            self.skip(el, ctx)
+
+    def skip(self, el: etree._Element, ctx: _Ctx) -> None:
+        """Leave out drawings and text boxes, warning when they hold revisions."""
+        if any(e.tag in _REVISION_TAGS for e in el.iter()):
+            self.warnings.append(f"tracked changes inside a drawing or text box in the {ctx.part} part are not read")
+
+    # block level
+
+    def on_p(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A paragraph: its mark's revision and formatting changes, then its content."""
+        index = self.next_index
+        self.next_index += 1
+        draft = _ParaDraft(index=index, ctx=ctx)
+        outer = self.para
+        self.para = draft
+        ppr = el.find(f"{W}pPr")
+        if ppr is not None:
+            self.paragraph_properties(ppr, draft, ctx)
+
+        def leave() -> None:
+            self.end_paragraph(draft)
+            self.para = outer
+
+        stack.append(leave)
+        self.push(stack, [c for c in el if c.tag != f"{W}pPr"], ctx)
+
+    def paragraph_properties(self, ppr: etree._Element, draft: _ParaDraft, ctx: _Ctx) -> None:
+        """Read a paragraph's style, mark revision, and formatting changes."""
+        style = ppr.find(f"{W}pStyle")
+        if style is not None:
+            draft.style = style.get(f"{W}val")
+        rpr = ppr.find(f"{W}rPr")
+        if rpr is not None:
+            for child in rpr:
+                local = _local(child)
+                kind = _MARK_KINDS.get(local)
+                if kind is not None:
+                    if local in ("ins", "moveTo"):
+                        draft.mark_inserted = True
+                    else:
+                        draft.mark_deleted = True
+                    draft.marks.append((kind, child))  # recorded when the paragraph ends, after its content
+                elif local == "rPrChange":
+                    draft.own_changes.append(
+                        self.new_change("format", child, ctx, draft.index, detail="rPrChange (paragraph mark)")
+                    )
+        change = ppr.find(f"{W}pPrChange")
+        if change is not None:
+            draft.own_changes.append(self.new_change("format", change, ctx, draft.index, detail="pPrChange"))
+        numbering = ppr.find(f"{W}numPr/{W}numberingChange")
+        if numbering is not None:
+            draft.own_changes.append(self.new_change("format", numbering, ctx, draft.index, detail="numberingChange"))
+        numbered = ppr.find(f"{W}numPr/{W}ins")
+        if numbered is not None:
+            draft.own_changes.append(self.new_change("format", numbered, ctx, draft.index, detail="numbering inserted"))
+        sect = ppr.find(f"{W}sectPr/{W}sectPrChange")
+        if sect is not None:
+            self.new_change("format", sect, ctx, draft.index, detail="sectPrChange")
+
+    def end_paragraph(self, draft: _ParaDraft) -> None:
+        """Close a paragraph: give its text to the changes that hold it and to open comment anchors."""
+        ctx = draft.ctx
+        for kind, element in draft.marks:
+            detail = "paragraph mark" if kind.startswith("move") else ""
+            draft.own_changes.append(self.new_change(kind, element, ctx, draft.index, detail=detail))
+        para = Para(
+            index=draft.index,
+            part=ctx.part,
+            where=ctx.where,
+            segments=tuple(_merge_segments(draft.segments)),
+            mark_inserted=draft.mark_inserted,
+            mark_deleted=draft.mark_deleted,
+            held_inserted=ctx.held_inserted,
+            held_deleted=ctx.held_deleted,
+            flow=self.flow,
+            style=draft.style,
+        )
+        self.paragraphs.append(para)
+        text = para.text()
+        for index in (*draft.own_changes, *ctx.held_changes):
+            pieces = self.changes[index].pieces
+            if pieces and text:
+                pieces.append(" ")
+            pieces.append(text)
+        for anchor in self.open_comments.values():
+            anchor.append("\n")
+
+    def on_tbl(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A table: its property and grid changes, then its rows."""
+        self.tables += 1
+        where = f"table {self.tables}" if ctx.where == "body" else f"{ctx.where}, table {self.tables}"
+        here = dataclasses.replace(ctx, where=where)
+        for holder, detail in (("tblPr", "tblPrChange"), ("tblGrid", "tblGridChange")):
+            found = el.find(f"{W}{holder}/{W}{detail}")
+            if found is not None:
+                self.new_change("format", found, here, self.next_index, detail=detail)
+        self.flow += 1
+
+        def leave() -> None:
+            self.flow += 1
+
+        stack.append(leave)
+        rows = [c for c in el if c.tag not in (f"{W}tblPr", f"{W}tblGrid")]
+        self.push(stack, rows, dataclasses.replace(here, where=where))
+
+    def on_tr(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A table row: inserted or deleted rows hold their cells' paragraphs."""
+        row_number = sum(1 for s in el.itersiblings(preceding=True) if s.tag == f"{W}tr") + 1
+        table = ctx.where.split(", row")[0]
+        here = dataclasses.replace(ctx, where=f"{table}, row {row_number}")
+        trpr = el.find(f"{W}trPr")
+        if trpr is not None:
+            for child in trpr:
+                local = _local(child)
+                if local in ("ins", "del"):
+                    kind: ChangeKind = "row-insertion" if local == "ins" else "row-deletion"
+                    index = self.new_change(kind, child, here, self.next_index)
+                    here = dataclasses.replace(
+                        here,
+                        held_inserted=here.held_inserted or local == "ins",
+                        held_deleted=here.held_deleted or local == "del",
+                        held_changes=(*here.held_changes, index),
+                    )
+                elif local == "trPrChange":
+                    self.new_change("format", child, here, self.next_index, detail="trPrChange")
+        ex_change = el.find(f"{W}tblPrEx/{W}tblPrExChange")
+        if ex_change is not None:
+            self.new_change("format", ex_change, here, self.next_index, detail="tblPrExChange")
+        self.push(stack, [c for c in el if c.tag not in (f"{W}trPr", f"{W}tblPrEx")], here)
+
+    def on_tc(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A table cell: its own flow of paragraphs; inserted or deleted cells hold them."""
+        cell_number = sum(1 for s in el.itersiblings(preceding=True) if s.tag == f"{W}tc") + 1
+        here = dataclasses.replace(ctx, where=f"{ctx.where}, cell {cell_number}")
+        tcpr = el.find(f"{W}tcPr")
+        if tcpr is not None:
+            for child in tcpr:
+                local = _local(child)
+                if local in ("cellIns", "cellDel"):
+                    kind: ChangeKind = "cell-insertion" if local == "cellIns" else "cell-deletion"
+                    index = self.new_change(kind, child, here, self.next_index)
+                    here = dataclasses.replace(
+                        here,
+                        held_inserted=here.held_inserted or local == "cellIns",
+                        held_deleted=here.held_deleted or local == "cellDel",
+                        held_changes=(*here.held_changes, index),
+                    )
+                elif local in ("tcPrChange", "cellMerge"):
+                    self.new_change("format", child, here, self.next_index, detail=local)
+        self.flow += 1
+
+        def leave() -> None:
+            self.flow += 1
+
+        stack.append(leave)
+        self.push(stack, [c for c in el if c.tag != f"{W}tcPr"], here)
+
+    def on_sdt(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A content control (block, row, cell or run level): its content."""
+        content = el.find(f"{W}sdtContent")
+        if content is not None:
+            self.push(stack, list(content), ctx)
+
+    def on_sect_pr(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """The body's last section properties: a change to them is a formatting change."""
+        change = el.find(f"{W}sectPrChange")
+        if change is not None:
+            self.new_change("format", change, ctx, max(self.next_index - 1, 0), detail="sectPrChange")
+
+    def on_custom_xml_range(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A content control or custom XML element itself inserted, deleted or moved: its text is unaffected."""
+        what = _CONTAINER_RANGES[_local(el)]
+        paragraph = self.current_index()
+        self.new_change("format", el, ctx, self.next_index if paragraph is None else paragraph, detail=what)
+
+    def on_alt_chunk(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """An imported chunk (altChunk) is not read."""
+        self.warnings.append(f"an imported document chunk (altChunk) in the {ctx.part} part is not read")
+
+    # run level
+
+    def on_revision(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """w:ins, w:del, w:moveFrom, w:moveTo around runs: their content is inserted or deleted."""
+        local = _local(el)
+        kind = _RUN_KINDS[local]
+        index = self.join_or_new_change(kind, el, ctx)
+        inserted = local in ("ins", "moveTo")
+        here = dataclasses.replace(
+            ctx,
+            inserted=ctx.inserted or inserted,
+            deleted=ctx.deleted or not inserted,
+            change=index,
+            collect=(*ctx.collect, index),
+        )
+        self.push(stack, list(el), here)
+
+    def on_r(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A run: a formatting change of the run, then its content."""
+        here = ctx
+        change = el.find(f"{W}rPr/{W}rPrChange")
+        if change is not None:
+            index = self.new_change("format", change, ctx, self.current_index(), detail="rPrChange")
+            here = dataclasses.replace(ctx, collect=(*ctx.collect, index))
+        self.push(stack, [c for c in el if c.tag != f"{W}rPr"], here)
+
+    def on_text(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """w:t and w:delText (also w:t in deleted or moved-from text): the text."""
+        self.emit(el.text or "", ctx)
+
+    def on_fld_char(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A complex field's begin, separate or end: only the result shows, never the instruction."""
+        kind = el.get(f"{W}fldCharType")
+        if kind == "begin":
+            self.fields.append(False)
+        elif kind == "separate" and self.fields:
+            self.fields[-1] = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+        numbering = el.find(f"{W}numberingChange")
+        if numbering is not None:
+            self.new_change("format", numbering, ctx, self.current_index(), detail="numberingChange (field)")
+
+    def on_note_reference(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A footnote or endnote reference: its note lives and dies with it."""
+        kind = "footnotes" if _local(el) == "footnoteReference" else "endnotes"
+        key = f"{kind}:{el.get(f'{W}id', '')}"
+        self.note_refs[key] = (ctx.inserted or ctx.held_inserted, ctx.deleted or ctx.held_deleted)
+        if self.para is not None and self.visible():
+            self.para.segments.append(Segment("", ctx.inserted, ctx.deleted, ctx.change, note=key))
+
+    def on_comment_start(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """The start of the text a comment is anchored on."""
+        comment_id = el.get(f"{W}id", "")
+        self.open_comments[comment_id] = []
+        self.comment_paragraph[comment_id] = self.current_index()
+
+    def on_comment_end(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """The end of a comment's anchor."""
+        comment_id = el.get(f"{W}id", "")
+        pieces = self.open_comments.pop(comment_id, None)
+        if pieces is not None:
+            self.anchors[comment_id] = ("".join(pieces).strip("\n"), self.comment_paragraph.get(comment_id))
+
+    def on_comment_reference(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A comment's reference mark: where a comment without a range stands."""
+        comment_id = el.get(f"{W}id", "")
+        self.comment_paragraph.setdefault(comment_id, self.current_index())
+
+    def on_ruby(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """Phonetic guide text: the base text only."""
+        base = el.find(f"{W}rubyBase")
+        if base is not None:
+            self.push(stack, list(base), ctx)
+
+    def on_sym(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A symbol character: its code as written (symbol fonts use the private use area, as LibreOffice shows)."""
+        try:
+            code = int(el.get(f"{W}char", ""), 16)
+        except ValueError:
+            return
+        if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            self.emit(chr(code), ctx)
+
+    def on_tab(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A tab character in a run (tab stops live in w:pPr, which the walk does not enter)."""
+        self.emit("\t", ctx)
+
+    handlers: ClassVar[dict[str, _Handler]] = {
+        "p": on_p,
+        "tbl": on_tbl,
+        "tr": on_tr,
+        "tc": on_tc,
+        "sdt": on_sdt,
+        "sectPr": on_sect_pr,
+        "altChunk": on_alt_chunk,
+        "customXmlInsRangeStart": on_custom_xml_range,
+        "customXmlDelRangeStart": on_custom_xml_range,
+        "customXmlMoveFromRangeStart": on_custom_xml_range,
+        "customXmlMoveToRangeStart": on_custom_xml_range,
+        "ins": on_revision,
+        "del": on_revision,
+        "moveFrom": on_revision,
+        "moveTo": on_revision,
+        "r": on_r,
+        "t": on_text,
+        "delText": on_text,
+        "fldChar": on_fld_char,
+        "footnoteReference": on_note_reference,
+        "endnoteReference": on_note_reference,
+        "commentRangeStart": on_comment_start,
+        "commentRangeEnd": on_comment_end,
+        "commentReference": on_comment_reference,
+        "ruby": on_ruby,
+        "sym": on_sym,
+        "tab": on_tab,
+        "ptab": _constant("\t"),
+        "br": _constant("\n"),
+        "cr": _constant("\n"),
+        "noBreakHyphen": _constant("-"),
+    }
+
+    def visit_math(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """Office Math: its text (m:t), with revisions inside math runs; property elements are skipped."""
+        local = _local(el)
+        if local == "t":
+            self.emit(el.text or "", ctx)
+        elif not local.endswith("Pr"):
+            self.push(stack, list(el), ctx)
+
+    # helpers
+
+    def visible(self) -> bool:
+        """Whether text here shows: not inside a complex field's instruction."""
+        return all(self.fields)
+
+    def current_index(self) -> int | None:
+        """The index of the paragraph being read."""
+        return self.para.index if self.para is not None else None
+
+    def emit(self, text: str, ctx: _Ctx) -> None:
+        """Add text to the current paragraph, the changes around it and the open comment anchors."""
+        if not text or self.para is None or not self.visible():
+            return
+        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change))
+        self.para.last_change = ctx.change
+        for index in ctx.collect:
+            self.changes[index].pieces.append(text)
+        for anchor in self.open_comments.values():
+            anchor.append(text)
+
+    def new_change(
+        self, kind: ChangeKind, el: etree._Element, ctx: _Ctx, paragraph: int | None, *, detail: str = ""
+    ) -> int:
+        """Record a change read from a revision element; return its index."""
+        self.changes.append(
+            _ChangeDraft(
+                kind=kind,
+                author=el.get(f"{W}author", ""),
+                date=el.get(f"{W}date"),
+                part=ctx.part,
+                paragraph=paragraph,
+                where=ctx.where,
+                detail=detail,
+                revision_id=el.get(f"{W}id"),
+            )
+        )
+        return len(self.changes) - 1
+
+    def join_or_new_change(self, kind: ChangeKind, el: etree._Element, ctx: _Ctx) -> int:
+        """Continue the change just before (same kind, author and date, nothing between) or record a new one."""
+        para = self.para
+        if para is not None and para.last_change is not None:
+            last = self.changes[para.last_change]
+            if (
+                last.kind == kind
+                and last.author == el.get(f"{W}author", "")
+                and last.date == el.get(f"{W}date")
+                and last.paragraph == para.index
+                and para.last_change not in ctx.collect
+            ):
+                return para.last_change
+        return self.new_change(kind, el, ctx, self.current_index())
+
+    # notes, comments, other parts
+
+    def read_notes(self, main: str, kind: Literal["footnotes", "endnotes"]) -> None:
+        """Footnote or endnote paragraphs, each note held by its reference's revision state."""
+        name = self.package.related_part(main, kind)
+        root = self.package.part(name) if name else None
+        if root is None:
+            return
+        tag = f"{W}{kind[:-1]}"
+        for note in root.iter(tag):
+            if note.get(f"{W}type") in _NOTE_SEPARATORS:
+                continue
+            note_id = note.get(f"{W}id", "")
+            key = f"{kind}:{note_id}"
+            if key not in self.note_refs:
+                continue  # a note nothing refers to is not shown by Word
+            inserted, deleted = self.note_refs[key]
+            self.flow += 1
+            ctx = _Ctx(part=kind, where=f"{kind[:-1]} {note_id}", held_inserted=inserted, held_deleted=deleted)
+            self.walk(note, ctx)
+        self.flow += 1
+
+    def read_comments(self, main: str) -> tuple[Comment, ...]:
+        """The comments with their anchors, authors, dates and reply parents."""
+        name = self.package.related_part(main, "comments")
+        root = self.package.part(name) if name else None
+        if root is None:
+            if self.comment_paragraph:
+                self.warnings.append("the document refers to comments but has no comments part")
+            return ()
+        parents, done = self.comment_threads(main)
+        out: list[Comment] = []
+        para_ids: dict[str, str] = {}
+        for comment in root.iter(f"{W}comment"):
+            comment_id = comment.get(f"{W}id", "")
+            paragraphs = comment.findall(f".//{W}p")
+            if paragraphs:
+                para_id = paragraphs[-1].get(f"{W14}paraId")
+                if para_id:
+                    para_ids[para_id.upper()] = comment_id
+            anchor, paragraph = self.anchors.get(comment_id, ("", self.comment_paragraph.get(comment_id)))
+            out.append(
+                Comment(
+                    comment_id=comment_id,
+                    author=comment.get(f"{W}author", ""),
+                    initials=comment.get(f"{W}initials"),
+                    date=comment.get(f"{W}date"),
+                    text="\n".join(t for t in (_plain_text(p).strip() for p in paragraphs) if t),
+                    anchor=anchor,
+                    paragraph=paragraph,
+                    done=bool(paragraphs) and (paragraphs[-1].get(f"{W14}paraId") or "").upper() in done,
+                )
+            )
+        last_para = {comment_id: para_id for para_id, comment_id in para_ids.items()}
+        return tuple(
+            dataclasses.replace(c, parent_id=para_ids.get(parents.get(last_para.get(c.comment_id, ""), "")))
+            for c in out
+        )
+
+    def comment_threads(self, main: str) -> tuple[dict[str, str], set[str]]:
+        """From commentsExtended.xml: each reply's parent paragraph id, and the ids of resolved comments."""
+        name = self.package.related_part(main, "commentsExtended")
+        root = self.package.part(name) if name else None
+        parents: dict[str, str] = {}
+        done: set[str] = set()
+        if root is None:
+            return parents, done
+        for entry in root.iter(f"{W15}commentEx"):
+            para_id = (entry.get(f"{W15}paraId") or "").upper()
+            parent = entry.get(f"{W15}paraIdParent")
+            if parent:
+                parents[para_id] = parent.upper()
+            if entry.get(f"{W15}done") in ("1", "true", "on"):
+                done.add(para_id)
+        return parents, done
+
+    def read_definitions(self, main: str) -> None:
+        """Formatting changes in style and numbering definitions (text unaffected)."""
+        changes = {f"{W}{tag}" for tag in FORMAT_CHANGES}
+        for kind, holders in (("styles", ("style",)), ("numbering", ("abstractNum", "num"))):
+            name = self.package.related_part(main, kind)
+            root = self.package.part(name) if name else None
+            if root is None:
+                continue
+            for holder in root.iter(*(f"{W}{tag}" for tag in holders)):
+                label = holder.get(f"{W}styleId") or holder.get(f"{W}abstractNumId") or holder.get(f"{W}numId") or ""
+                for found in holder.iter(*changes):
+                    self.changes.append(
+                        _ChangeDraft(
+                            kind="format",
+                            author=found.get(f"{W}author", ""),
+                            date=found.get(f"{W}date"),
+                            part="styles" if kind == "styles" else "numbering",
+                            paragraph=None,
+                            where=f"{_local(holder)} {label}",
+                            detail=_local(found),
+                            revision_id=found.get(f"{W}id"),
+                        )
+                    )
+
+    def check_other_parts(self, main: str) -> None:
+        """Warn about tracked changes in headers and footers, which are not read."""
+        for rel in self.package.relationships(main):
+            kind = rel.rel_type.rsplit("/", 1)[-1]
+            if rel.external or kind not in ("header", "footer"):
+                continue
+            root = self.package.part(rel.target)
+            if root is not None and any(e.tag in _REVISION_TAGS for e in root.iter()):
+                self.warnings.append(f"tracked changes in {rel.target} ({kind}) are not read")
+
+
+def _local(el: etree._Element) -> str:
+    """An element's tag without its namespace."""
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _plain_text(p: etree._Element) -> str:
+    """A comment paragraph's text as it reads with its own changes accepted."""
+    pieces: list[str] = []
+    for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+        if any(_local(a) in ("del", "moveFrom") for a in el.iterancestors()):
+            continue
+        local = _local(el)
+        pieces.append(el.text or "" if local == "t" else "\t" if local == "tab" else "\n")
+    return "".join(pieces)
+
+
+def _merge_segments(segments: list[Segment]) -> list[Segment]:
+    """Join neighbouring pieces of the same state and change."""
+    out: list[Segment] = []
+    for segment in segments:
+        if out and segment.note is None and out[-1].note is None:
+            last = out[-1]
+            if (last.inserted, last.deleted, last.change) == (segment.inserted, segment.deleted, segment.change):
+                out[-1] = dataclasses.replace(last, text=last.text + segment.text)
+                continue
+        out.append(segment)
+    return out
