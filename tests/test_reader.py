@@ -424,6 +424,21 @@ def test_math_text_and_revisions_in_math_runs(tmp_path: Path) -> None:
     assert views(found) == (["A=2πr"], ["A=πr"])
 
 
+def test_revisions_in_text_boxes_are_warned_about(tmp_path: Path) -> None:
+    box = "<w:r><w:drawing><w:txbxContent>" + p(ins(r("boxed"))) + "</w:txbxContent></w:drawing></w:r>"
+    found = read(tmp_path, p(r("Text") + box))
+    assert views(found) == (["Text"], ["Text"])
+    assert found.warnings == ("tracked changes inside a drawing or text box in the document part are not read",)
+
+
+def test_strict_open_xml_is_refused(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "t.docx", p(r("x")))
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries["word/document.xml"] = b'<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"/>'
+    rejected(write_zip(tmp_path / "strict.docx", entries), "Strict Open XML")
+
+
 # -- the inspect renderings -------------------------------------------------------------------------------------------
 
 
@@ -545,7 +560,7 @@ def test_files_that_are_not_docx_are_refused(tmp_path: Path) -> None:
     (tmp_path / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     rejected(tmp_path / "old.docx", "password-protected Word file.*not a Word .docx file")
     (tmp_path / "empty.docx").write_bytes(b"")
-    rejected(tmp_path / "empty.docx", "not a Word .docx file")
+    rejected(tmp_path / "empty.docx", "an empty file: not a Word .docx file")
     rejected(write_zip(tmp_path / "plain.docx", {"readme.txt": b"hello"}), "without \\[Content_Types\\].xml")
 
 

@@ -182,6 +182,8 @@ def _check_kind(blob: bytes, where: str) -> None:
         )
     if blob.startswith(b"%PDF"):
         raise InputRejected(f"a PDF file: {NOT_DOCX}", path=where)
+    if not blob:
+        raise InputRejected(f"an empty file: {NOT_DOCX}", path=where)
     if not blob.startswith(b"PK"):
         head = blob[:4096]
         if b"\x00" not in head:

@@ -14,11 +14,13 @@ from typing import ClassVar, Literal, TypeAlias
 
 from lxml import etree
 
+from ..errors import InputRejected
 from .package import DocxPackage
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+STRICT_W = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 
@@ -305,6 +307,11 @@ class _Reader:
         """Walk the main document, then the notes, then read the comments."""
         main = self.package.main_document_name
         root = self.package.part(main)
+        if root is not None and str(root.tag).startswith(STRICT_W):
+            raise InputRejected(
+                "a Strict Open XML document, which is not read: save it in Word as a Word Document (.docx)",
+                path=str(self.package.path),
+            )
         body = root.find(f"{W}body") if root is not None else None
         if body is not None:
             self.walk(body, _Ctx(part="document", where="body"))
