@@ -405,6 +405,7 @@ def test_comments_with_anchors_and_replies(tmp_path: Path) -> None:
     )
     assert (first.anchor, first.paragraph, first.parent_id, first.done) == ("digital divide", 0, None, False)
     assert (reply.author, reply.date, reply.parent_id, reply.done, reply.anchor) == ("ITU", None, "0", True, "")
+    assert render_inspection_text(found)[-1] == "reply 1 to 0 ITU (no date): Agreed. (resolved)"
     assert views(found) == (["The digital divide narrows."], ["The digital  narrows."])
 
 

@@ -107,7 +107,9 @@ def _change_line(change: Change) -> str:
 
 def _comment_line(comment: Comment) -> str:
     """``comment author date: text`` for a comment (``reply`` for a reply), with the text it is anchored on."""
-    kind = f"reply to {comment.parent_id}" if comment.parent_id else "comment"
+    kind = (
+        f"reply {comment.comment_id} to {comment.parent_id}" if comment.parent_id else f"comment {comment.comment_id}"
+    )
     anchor = f'  [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
     done = " (resolved)" if comment.done else ""
-    return f"{kind} {comment.comment_id} {_who(comment.author, comment.date)}: {_one_line(comment.text)}{done}{anchor}"
+    return f"{kind} {_who(comment.author, comment.date)}: {_one_line(comment.text)}{done}{anchor}"
