@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from . import __version__
+from .cli_common import STATE, err_console, print_json, workspace
 from .errors import EXIT_INTERRUPTED, WtpfError
 
 app = typer.Typer(
@@ -24,16 +24,6 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
-
-
-class _State:
-    """Global options, resolved once."""
-
-    directory: Path = Path(".")
-    debug: bool = False
-
-
-STATE = _State()
 
 
 def _version(value: bool) -> None:
@@ -57,25 +47,9 @@ def main_options(
     STATE.debug = debug
 
 
-def _workspace() -> Any:
-    from .workspace import open_workspace
-
-    return open_workspace(STATE.directory)
-
-
-def _err() -> Any:
-    from .console import stderr_console
-
-    return stderr_console()
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
 def _warn(warnings: tuple[str, ...] | list[str]) -> None:
     for w in warnings:
-        _err().print(f"[yellow]warning:[/] {w}")
+        err_console().print(f"[yellow]warning:[/] {w}")
 
 
 @app.command()
@@ -106,7 +80,9 @@ def init(
     result = init_workspace(
         target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file
     )
-    _err().print(f"Workspace ready in [bold]{result.root}[/]: edit {result.draft_path.name}, then `wtpf stamp next`.")
+    err_console().print(
+        f"Workspace ready in [bold]{result.root}[/]: edit {result.draft_path.name}, then `wtpf stamp next`."
+    )
 
 
 @app.command("stamp")
@@ -121,9 +97,9 @@ def stamp_cmd(
     """Stamp the committed draft as a version: front matter, a commit, and an annotated tag."""
     from .versions import stamp
 
-    result = stamp(_workspace(), name, symbol=symbol, date=date, reissue=reissue)
+    result = stamp(workspace(), name, symbol=symbol, date=date, reissue=reissue)
     v = result.version
-    _err().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
+    err_console().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
 
 
 @app.command()
@@ -133,9 +109,9 @@ def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
 
     from .versions import version_rows
 
-    rows = version_rows(_workspace())
+    rows = version_rows(workspace())
     if json_out:
-        _print_json([r.as_json() for r in rows])
+        print_json([r.as_json() for r in rows])
         return
     table = Table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
     for r in rows:
@@ -154,9 +130,9 @@ def build(
     """A clean document of a version (default: the working draft) in the house template."""
     from .outputs import build as build_doc
 
-    written = build_doc(_workspace(), version, output, fmt)
+    written = build_doc(workspace(), version, output, fmt)
     _warn(written.warnings)
-    _err().print(f"Wrote {written.label} to [bold]{written.path}[/]")
+    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/]")
 
 
 @app.command()
@@ -181,7 +157,7 @@ def redline(
     """
     from .redline import RedlineRequest
 
-    ws = _workspace()
+    ws = workspace()
     request = RedlineRequest(from_version, to_version, single_author)
     if fmt == "text":
         from rich.console import Console
@@ -200,7 +176,7 @@ def redline(
 
     written, result = redline_docx(ws, request, output)
     sources = ", ".join(result.redline.sources) or "no changes"
-    _err().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
+    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
 
 
 @app.command()
@@ -210,7 +186,7 @@ def demo(
     """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs."""
     from .demo import run_demo
 
-    err = _err()
+    err = err_console()
     target = directory if directory.is_absolute() else STATE.directory / directory
     with err.status("Replaying the example history...") as status:
         result = run_demo(target, lambda msg: status.update(msg))
@@ -220,6 +196,13 @@ def demo(
     err.print(f"Clean document:  [bold]{result.clean.path}[/]")
     err.print(f"Redline:         [bold]{result.redline.path}[/]")
     err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')
+
+
+from .cli_contrib import commit, contribution_app, inspect, merge, resolve  # noqa: E402  (commands beside this module)
+
+app.add_typer(contribution_app, name="contribution")
+for command in (inspect, merge, resolve, commit):
+    app.command()(command)
 
 
 def main() -> None:

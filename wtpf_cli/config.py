@@ -22,6 +22,19 @@ DEFAULT_LADDER = (
 )
 
 
+MILESTONE_KINDS = ("comments", "posting", "meeting", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A date of the timetable: a deadline for comments on a version, a posting, a meeting."""
+
+    date: str  # ISO date, a calendar day in the secretariat's time zone
+    kind: str  # one of MILESTONE_KINDS
+    version: str = ""
+    description: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The settings of one report."""
@@ -35,6 +48,13 @@ class Config:
     ladder: tuple[str, ...] = DEFAULT_LADDER
     language: str = "English"
     identities: tuple[tuple[str, str], ...] = field(default=())
+    milestones: tuple[Milestone, ...] = field(default=())
+
+    def comment_deadline(self, version: str) -> str | None:
+        """The deadline for comments on `version` (ladder name, any '(Rev.N)' ignored), if the timetable has one."""
+        base = version.split(" (Rev.", 1)[0].strip().lower()
+        dates = [m.date for m in self.milestones if m.kind == "comments" and m.version.strip().lower() == base]
+        return min(dates) if dates else None
 
     def source_of(self, name: str, email: str) -> str:
         """The source a git identity stands for: by email, by name, by email domain (`@itu.int`), else the name."""
@@ -80,6 +100,16 @@ def read_config(path: Path) -> Config:
     if not isinstance(identities, dict) or not all(isinstance(v, str) for v in identities.values()):
         raise InputRejected("[identities] must map git names or emails to source names", path=str(path))
     prefix = text("symbol_prefix")
+    milestones = []
+    raw_milestones = data.get("milestone", [])
+    if not isinstance(raw_milestones, list):
+        raise InputRejected("[[milestone]] must be an array of tables", path=str(path))
+    for n, m in enumerate(raw_milestones, 1):
+        if not isinstance(m, dict) or "date" not in m or m.get("kind") not in MILESTONE_KINDS:
+            raise InputRejected(f"milestone {n} needs a date and a kind ({', '.join(MILESTONE_KINDS)})", path=str(path))
+        milestones.append(
+            Milestone(str(m["date"]), str(m["kind"]), str(m.get("version", "")), str(m.get("description", "")))
+        )
     return Config(
         title=text("title"),
         symbol_prefix=prefix,
@@ -90,6 +120,7 @@ def read_config(path: Path) -> Config:
         ladder=tuple(ladder),
         language=text("language", "English"),
         identities=tuple((str(k), str(v)) for k, v in identities.items()),
+        milestones=tuple(milestones),
     )
 
 
@@ -118,4 +149,16 @@ def render_config(cfg: Config) -> str:
     for key, value in cfg.identities:
         identities.add(key, value)
     doc.add("identities", identities)
+    if cfg.milestones:
+        aot = tomlkit.aot()
+        for m in cfg.milestones:
+            t = tomlkit.table()
+            t.add("date", m.date)
+            t.add("kind", m.kind)
+            if m.version:
+                t.add("version", m.version)
+            if m.description:
+                t.add("description", m.description)
+            aot.append(t)
+        doc.add("milestone", aot)
     return tomlkit.dumps(doc)

@@ -151,6 +151,27 @@ class History:
         data: bytes = blob.data_stream.read()
         return data
 
+    def blame_authors(self, sha: str, path: str) -> list[Identity]:
+        """The author of the last change to each line of `path` at `sha` (1st line first)."""
+        out = self._git("blame", "--porcelain", sha, "--", path)
+        authors: dict[str, Identity] = {}
+        lines: list[Identity] = []
+        current = ""
+        name = email = ""
+        for line in out.splitlines():
+            if line.startswith("\t"):
+                lines.append(authors.get(current, Identity("", "")))
+                continue
+            head = line.split(" ", 1)
+            if len(head[0]) == 40 and all(ch in "0123456789abcdef" for ch in head[0]):
+                current = head[0]
+            elif head[0] == "author":
+                name = head[1] if len(head) > 1 else ""
+            elif head[0] == "author-mail":
+                email = (head[1] if len(head) > 1 else "").strip("<>")
+                authors[current] = Identity(name, email)
+        return lines
+
     def blob_id(self, sha: str, path: str) -> str | None:
         """The blob id of `path` at `sha` (cheap change detection), or None."""
         try:
@@ -158,9 +179,10 @@ class History:
         except KeyError:
             return None
 
-    def changed_paths(self, paths: list[str]) -> list[str]:
-        """Paths among `paths` (folders allowed) that differ from HEAD or are untracked."""
-        out = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    def changed_paths(self, paths: list[str], *, untracked: bool = True) -> list[str]:
+        """Paths among `paths` (folders allowed) that differ from HEAD (or, with `untracked`, are new)."""
+        mode = "--untracked-files=all" if untracked else "--untracked-files=no"
+        out = self._git("status", "--porcelain=v1", "-z", mode, "--", *paths)
         return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
     def operation_in_progress(self) -> str | None:

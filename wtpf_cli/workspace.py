@@ -147,7 +147,8 @@ def require_clean(ws: Workspace, what: str) -> None:
         raise WorkspaceStateError(f"a git {op} is in progress: finish or abort it before `wtpf {what}`")
     if (ws.history.git_dir / "index.lock").exists():
         raise WorkspaceStateError("git's index.lock exists: another git command is running, or remove the file")
-    dirty = ws.history.changed_paths([ws.rel or "."])
+    # Files git does not track (outputs such as .docx) do not block; changes to tracked ones do.
+    dirty = ws.history.changed_paths([ws.rel or "."], untracked=False)
     if dirty:
         shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
         raise WorkspaceStateError(

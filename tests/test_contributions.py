@@ -1,0 +1,331 @@
+"""Contributions through the command line: add, list, late marking, commit --source, merge with brackets,
+resolve, decline — in real git repositories."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from support.cli import git, wtpf
+from support.ooxml_view import read_paragraphs
+
+BODY = """# 1 Introduction
+
+1.1. The Forum will discuss the issues raised in Resolution 101.
+
+1.2. IPv6 adoption remains slow in most regions.
+
+1.3. Internet exchange points keep local traffic local.
+"""
+TIMETABLE = """
+[[milestone]]
+date = 2012-05-15
+kind = "comments"
+version = "First Draft"
+description = "Deadline for comments on the first draft"
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "report"
+    wtpf(
+        "init",
+        str(root),
+        "--title",
+        "Report",
+        "--symbol-prefix",
+        "WTPF-IEG/1",
+        "--secretariat",
+        "ITU Secretariat",
+        cwd=tmp_path,
+    )
+    text = (root / "report.md").read_text(encoding="utf-8")
+    front = text[: text.index("---\n", 4) + 4]
+    (root / "report.md").write_text(front + BODY, encoding="utf-8")
+    with (root / "wtpf.toml").open("a", encoding="utf-8") as fh:
+        fh.write(TIMETABLE)
+    git("commit", "-qam", "First draft text", cwd=root)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    return root
+
+
+def proposal(root: Path, old: str, new: str, name: str) -> Path:
+    text = (root / "report.md").read_text(encoding="utf-8")
+    assert old in text
+    path = root.parent / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_add_keeps_the_file_as_received_with_metadata_and_marks_late_ones(ws: Path) -> None:
+    early = proposal(ws, "will discuss", "shall discuss", "brazil.md")
+    wtpf(
+        "contribution",
+        "add",
+        str(early),
+        "--source",
+        "Brazil",
+        "--symbol",
+        "WTPF-IEG/1/4",
+        "--received",
+        "2012-05-11",
+        cwd=ws,
+    )
+    late = ws.parent / "isoc.txt"
+    late.write_text("The Internet Society welcomes the draft and has no amendments.\n", encoding="utf-8")
+    wtpf("contribution", "add", str(late), "--source", "Internet Society", "--received", "2012-05-21", cwd=ws)
+    rows = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)
+    assert [(r["source"], r["kind"], r["late"], r["status"]) for r in rows] == [
+        ("Brazil", "revised-draft", False, "pending"),
+        ("Internet Society", "letter", True, "pending"),
+    ]
+    kept = ws / "contributions" / rows[0]["id"] / "brazil.md"
+    assert kept.read_bytes() == early.read_bytes()
+    assert rows[1]["deadline"] == "2012-05-15"
+    assert git("status", "--porcelain", cwd=ws) == ""
+    assert "Receive contribution" in git("log", "-1", "--format=%s", cwd=ws)
+
+
+def test_a_criticmarkup_file_is_recognised_and_a_non_text_file_refused(ws: Path) -> None:
+    critic = proposal(ws, "will discuss", "{~~will~>shall~~} discuss{>>Stronger.<<}", "ru.md")
+    wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=ws)
+    assert json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]["kind"] == "criticmarkup"
+    bad = ws.parent / "x.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    r = wtpf("contribution", "add", str(bad), "--source", "X", cwd=ws, check=3)
+    assert "x.pdf" in r.err and r.err.count("\n") == 1
+
+
+def test_merge_applies_each_contribution_as_a_commit_by_its_source_dated_when_received(ws: Path) -> None:
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
+        "--source",
+        "Brazil",
+        "--symbol",
+        "WTPF-IEG/1/4",
+        "--received",
+        "2012-05-11",
+        cwd=ws,
+    )
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "remains slow", "remains very slow", "a.md")),
+        "--source",
+        "ARIN",
+        "--received",
+        "2012-05-12",
+        cwd=ws,
+    )
+    report = json.loads(wtpf("merge", "--json", cwd=ws).out)
+    assert [(o["source"], o["status"], o["applied"]) for o in report] == [
+        ("Brazil", "merged", 1),
+        ("ARIN", "merged", 1),
+    ]
+    log = git("log", "-2", "--format=%an|%ad|%B", "--date=short", cwd=ws)
+    assert "ARIN|2012-05-12|" in log and "Brazil|2012-05-11|" in log and "Wtpf-Symbol: WTPF-IEG/1/4" in log
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    assert "shall discuss" in draft and "remains very slow" in draft
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=ws)
+    wtpf("redline", "First Draft", "-o", "r.docx", cwd=ws)
+    authors = {s.author for p in read_paragraphs(ws / "r.docx") for s in p.segments if s.kind == "ins"}
+    assert {"Brazil", "ARIN"} <= authors
+
+
+def test_a_contribution_on_an_older_base_merges_after_the_draft_moved_on(ws: Path) -> None:
+    prop = proposal(ws, "remains slow", "remains very slow", "a.md")
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    (ws / "report.md").write_text(text.replace("1.1. The Forum", "1.1. The Policy Forum"), encoding="utf-8")
+    wtpf("commit", "--source", "United States", "-m", "Name the Forum in full", cwd=ws)
+    wtpf(
+        "contribution", "add", str(prop), "--source", "ARIN", "--on", "First Draft", "--received", "2012-05-12", cwd=ws
+    )
+    wtpf("merge", cwd=ws)
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    assert "1.1. The Policy Forum will discuss" in draft and "remains very slow" in draft
+    assert "United States" in git("log", "--format=%an", cwd=ws)
+
+
+def test_two_sources_changing_the_same_words_are_kept_as_attributed_brackets_and_resolved(ws: Path) -> None:
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
+        "--source",
+        "Brazil",
+        "--received",
+        "2012-05-11",
+        cwd=ws,
+    )
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "may discuss", "u.md")),
+        "--source",
+        "United States",
+        "--received",
+        "2012-05-12",
+        cwd=ws,
+    )
+    report = json.loads(wtpf("merge", "--json", cwd=ws).out)
+    assert [o["status"] for o in report] == ["merged", "in-brackets"]
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    assert "1.1. The Forum [[Brazil: shall]] [[United States: may]] discuss" in draft
+    listing = wtpf("resolve", cwd=ws).out
+    assert listing.startswith("1. line ") and "Brazil: shall  |  United States: may" in listing
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=ws)
+    wtpf("redline", "First Draft", "-o", "r.docx", cwd=ws)
+    paras = read_paragraphs(ws / "r.docx")
+    ins = [(s.author, s.text) for p in paras for s in p.segments if s.kind == "ins"]
+    assert any(a == "United States" and "may" in t for a, t in ins)
+    wtpf("resolve", "1", "--keep", "Brazil", "--reason", "Agreed at the first meeting", cwd=ws)
+    assert "1.1. The Forum shall discuss" in (ws / "report.md").read_text(encoding="utf-8")
+    rows = {r["source"]: r for r in json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)}
+    assert rows["United States"]["status"] == "not-retained"
+    assert "Agreed at the first meeting" in rows["United States"]["disposition"]
+    assert "Agreed at the first meeting" in git("log", "-1", "--format=%B", cwd=ws)
+
+
+def test_stop_on_conflict_applies_nothing_of_the_conflicting_contribution(ws: Path) -> None:
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
+        "--source",
+        "Brazil",
+        "--received",
+        "2012-05-11",
+        cwd=ws,
+    )
+    wtpf("merge", cwd=ws)
+    u = proposal(ws, "shall discuss", "may discuss", "u.md")  # made from the merged draft, but based on v1
+    text = u.read_text(encoding="utf-8").replace("may discuss", "may discuss").replace("remains slow", "is slow")
+    u.write_text(text, encoding="utf-8")
+    wtpf(
+        "contribution",
+        "add",
+        str(u),
+        "--source",
+        "United States",
+        "--on",
+        "First Draft",
+        "--received",
+        "2012-05-12",
+        cwd=ws,
+    )
+    before = (ws / "report.md").read_bytes()
+    report = json.loads(wtpf("merge", "--conflicts", "stop", "--json", cwd=ws).out)
+    assert report[0]["status"] == "pending" and report[0]["commit"] is None
+    assert (ws / "report.md").read_bytes() == before
+
+
+def test_a_change_whose_context_was_deleted_is_reported_not_lost(ws: Path) -> None:
+    prop = proposal(ws, "remains slow", "remains very slow", "a.md")
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    (ws / "report.md").write_text(
+        text.replace("1.2. IPv6 adoption remains slow in most regions.\n\n", ""), encoding="utf-8"
+    )
+    wtpf("commit", "--source", "ITU Secretariat", "-m", "Drop 1.2", cwd=ws)
+    wtpf(
+        "contribution", "add", str(prop), "--source", "ARIN", "--on", "First Draft", "--received", "2012-05-12", cwd=ws
+    )
+    r = wtpf("merge", "--json", cwd=ws)
+    report = json.loads(r.out)
+    assert report[0]["status"] == "partly-merged" and report[0]["unplaced"] == ["very "]
+    row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
+    assert row["disposition"] == "partly merged (0 of 1 changes)"
+
+
+def test_commit_source_attributes_hand_edits_and_marks_the_contribution(ws: Path) -> None:
+    letter = ws.parent / "letter.txt"
+    letter.write_text("We suggest that the report mention non-discriminatory access.\n", encoding="utf-8")
+    wtpf(
+        "contribution",
+        "add",
+        str(letter),
+        "--source",
+        "Russian Federation",
+        "--symbol",
+        "WTPF-IEG/1/3",
+        "--received",
+        "2012-05-07",
+        cwd=ws,
+    )
+    r = wtpf("commit", "--source", "Russian Federation", "--contribution", "WTPF-IEG/1/3", "-m", "x", cwd=ws, check=4)
+    assert "no uncommitted edits" in r.err
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    (ws / "report.md").write_text(text + "\n1.4. Non-discriminatory access to the Internet.\n", encoding="utf-8")
+    wtpf("commit", "--source", "Russian Federation", "--contribution", "WTPF-IEG/1/3", "-m", "Add 1.4", cwd=ws)
+    log = git("log", "-1", "--format=%an|%B", cwd=ws)
+    assert log.startswith("Russian Federation|Add 1.4") and "Wtpf-Symbol: WTPF-IEG/1/3" in log
+    assert json.loads(wtpf("contribution", "show", "WTPF-IEG/1/3", "--json", cwd=ws).out)["status"] == "merged"
+
+
+def test_decline_records_the_reason_in_the_disposition(ws: Path) -> None:
+    letter = ws.parent / "letter.txt"
+    letter.write_text("Please add a chapter on satellites.\n", encoding="utf-8")
+    wtpf("contribution", "add", str(letter), "--source", "ARIN", "--received", "2012-05-07", cwd=ws)
+    ident = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]["id"]
+    wtpf("contribution", "decline", ident, "--reason", "Outside Resolutions 101, 102 and 133", cwd=ws)
+    shown = wtpf("contribution", "show", ident, cwd=ws).out
+    assert "not retained: Outside Resolutions 101, 102 and 133" in shown
+
+
+def test_the_redline_of_a_merge_with_brackets_opens_with_both_alternatives(ws: Path) -> None:
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
+        "--source",
+        "Brazil",
+        "--received",
+        "2012-05-11",
+        cwd=ws,
+    )
+    wtpf(
+        "contribution",
+        "add",
+        str(proposal(ws, "will discuss", "may discuss", "u.md")),
+        "--source",
+        "United States",
+        "--received",
+        "2012-05-12",
+        cwd=ws,
+    )
+    wtpf("merge", cwd=ws)
+    wtpf("build", "-o", "b.docx", cwd=ws)
+    doc = zipfile.ZipFile(ws / "b.docx").read("word/document.xml").decode()
+    assert "[[Brazil: shall]] [[United States: may]]" in doc
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "docx"
+
+
+def test_inspect_lists_tracked_changes_and_gives_accept_and_reject_views(tmp_path: Path) -> None:
+    docx = CORPUS / "pandoc" / "track_changes_insertion.docx"
+    if not docx.exists():
+        pytest.skip(f"the shared corpus is absent: no {docx}")
+    assert wtpf("inspect", str(docx), cwd=tmp_path).out.startswith("insertion eng-dept 2014-06-25T10:40:00Z: two")
+    accept = json.loads(wtpf("inspect", str(docx), "--view", "accept", "--format", "json", cwd=tmp_path).out)
+    reject = json.loads(wtpf("inspect", str(docx), "--view", "reject", "--format", "json", cwd=tmp_path).out)
+    assert accept["paragraphs"] == ["This is a text with two exciting insertions."]
+    assert reject["paragraphs"] == ["This is a text with insertions."]
+    fake = tmp_path / "fake.docx"
+    fake.write_text("not a zip", encoding="utf-8")
+    r = wtpf("inspect", str(fake), cwd=tmp_path, check=3)
+    assert r.err.startswith(f"wtpf: {fake}") and r.err.count("\n") == 1
+
+
+def test_a_word_file_with_tracked_changes_is_registered_as_word_revisions(ws: Path) -> None:
+    docx = CORPUS / "pandoc" / "track_changes_insertion.docx"
+    if not docx.exists():
+        pytest.skip(f"the shared corpus is absent: no {docx}")
+    wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
+    row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
+    assert row["kind"] == "word-revisions" and row["file"] == "track_changes_insertion.docx"

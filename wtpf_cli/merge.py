@@ -1,0 +1,311 @@
+"""Merge contributions into the current draft: a three-way word merge of base -> proposal onto base -> current.
+
+Each contribution states what its source proposes as a whole draft (a revised Markdown file, or the accepted
+view of its CriticMarkup). Its changes against the version it commented on are re-anchored on the current draft,
+which may have moved on. A change whose words another source has changed since that version is kept beside
+the current text as a bracketed alternative, in the form
+
+    [[United States: the current words]] [[Brazil: the proposed words]]
+
+(double square brackets, the source's name, a colon), which `wtpf resolve` settles. A change whose context is
+gone altogether is listed in the report, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+
+from .contributions import Contribution, list_contributions, render_contribution, source_identity
+from .diffing import diff_sequences
+from .draft import split_front_matter, split_words
+from .errors import InputRejected, UsageError
+from .workspace import Workspace, decode_text, require_clean, workspace_lock, write_atomic
+
+ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
+_CRITIC_ADD = re.compile(r"\{\+\+(.*?)\+\+\}", re.S)
+_CRITIC_DEL = re.compile(r"\{--(.*?)--\}", re.S)
+_CRITIC_SUB = re.compile(r"\{~~(.*?)~>(.*?)~~\}", re.S)
+_CRITIC_COMMENT = re.compile(r"\{>>(.*?)<<\}", re.S)
+_CRITIC_HIGHLIGHT = re.compile(r"\{==(.*?)==\}", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One change a contribution proposes: base tokens [start, end) become `new`."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one contribution in a merge."""
+
+    contribution: Contribution
+    changes: int
+    applied: int
+    conflicts: tuple[Hunk, ...]
+    unplaced: tuple[Hunk, ...]
+    commit: str | None
+    status: str
+
+
+def critic_views(text: str) -> tuple[str, str, list[str]]:
+    """(accepted text, rejected text, comments) of a CriticMarkup document."""
+    comments = [c.strip() for c in _CRITIC_COMMENT.findall(text)]
+    no_comments = _CRITIC_HIGHLIGHT.sub(r"\1", _CRITIC_COMMENT.sub("", text))
+    accepted = _CRITIC_SUB.sub(r"\2", _CRITIC_DEL.sub("", _CRITIC_ADD.sub(r"\1", no_comments)))
+    rejected = _CRITIC_SUB.sub(r"\1", _CRITIC_DEL.sub(r"\1", _CRITIC_ADD.sub("", no_comments)))
+    return accepted, rejected, comments
+
+
+def _rank(token: Hashable) -> int:
+    text = str(token)
+    if text.isspace():
+        return 1 if "\n" in text else 2
+    return 0
+
+
+def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
+    """Token ranges of paragraphs, each with the blank-line separator that ends it."""
+    spans, start = [], 0
+    for k, t in enumerate(tokens):
+        if t.isspace() and t.count("\n") >= 2:
+            spans.append((start, k + 1))
+            start = k + 1
+    if start < len(tokens):
+        spans.append((start, len(tokens)))
+    return spans
+
+
+def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Edits from x to y: paragraphs matched whole first, then words inside the runs of changed paragraphs
+    (so that a repeated word or full stop is never matched across paragraphs)."""
+    px, py = _paragraph_spans(x), _paragraph_spans(y)
+    kx = ["".join(x[a:b]) for a, b in px]
+    ky = ["".join(y[a:b]) for a, b in py]
+    out: list[tuple[str, int, int, int, int]] = []
+    for e in diff_sequences(kx, ky):
+        xa = px[e.a0][0] if e.a0 < len(px) else len(x)
+        xb = px[e.a1 - 1][1] if e.a1 > e.a0 else xa
+        ya = py[e.b0][0] if e.b0 < len(py) else len(y)
+        yb = py[e.b1 - 1][1] if e.b1 > e.b0 else ya
+        if e.op == "equal":
+            out.append(("equal", xa, xb, ya, yb))
+            continue
+        out.append(("change", xa, xb, ya, yb))
+    # Refine each change (a run of changed paragraphs, possibly next to a pure insertion) word by word.
+    refined: list[tuple[str, int, int, int, int]] = []
+    k = 0
+    while k < len(out):
+        op, xa, xb, ya, yb = out[k]
+        if op == "equal":
+            refined.append(out[k])
+            k += 1
+            continue
+        while k + 1 < len(out) and out[k + 1][0] == "change":
+            k += 1
+            xb, yb = out[k][2], out[k][4]
+        for e in diff_sequences(x[xa:xb], y[ya:yb], rank=_rank):
+            refined.append((e.op, xa + e.a0, xa + e.a1, ya + e.b0, ya + e.b1))
+        k += 1
+    return refined
+
+
+def proposal_hunks(base: list[str], proposal: list[str]) -> list[Hunk]:
+    """The changes from base to proposal, as replaced token ranges of the base."""
+    hunks: list[Hunk] = []
+    pending: list[tuple[int, int, int, int]] = []
+
+    def close() -> None:
+        if pending:
+            a0, b0 = pending[0][0], pending[0][2]
+            a1, b1 = pending[-1][1], pending[-1][3]
+            hunks.append(Hunk(a0, a1, "".join(base[a0:a1]), "".join(proposal[b0:b1])))
+            pending.clear()
+
+    for op, a0, a1, b0, b1 in two_level_diff(base, proposal):
+        if op == "equal":
+            close()
+        else:
+            pending.append((a0, a1, b0, b1))
+    close()
+    return hunks
+
+
+def merge_text(
+    base: str, current: str, proposal: str, source: str, current_label: Callable[[int], str]
+) -> tuple[str, int, list[Hunk], list[Hunk]]:
+    """Apply base->proposal onto current. Returns (merged text, applied, conflicts, unplaced)."""
+    b, c, p = split_words(base), split_words(current), split_words(proposal)
+    hunks = proposal_hunks(b, p)
+    to_c: dict[int, int] = {}
+    for op, a0, a1, b0, _b1 in two_level_diff(b, c):
+        if op == "equal":
+            for k in range(a1 - a0):
+                to_c[a0 + k] = b0 + k
+    paragraph_of = _paragraph_ids(b)
+    surviving = {paragraph_of[k] for k in to_c}
+    edits: list[tuple[int, int, str]] = []  # (start, end) in current tokens, replacement text
+    applied = 0
+    conflicts: list[Hunk] = []
+    unplaced: list[Hunk] = []
+    for h in hunks:
+        placed = _place(h, to_c, len(b), len(c))
+        if placed is not None:
+            edits.append((placed[0], placed[1], h.new))
+            applied += 1
+            continue
+        # Another source changed these words since the base: both versions stay, bracketed, between the
+        # nearest words of the base that still stand.
+        left = next((to_c[k] + 1 for k in range(h.start - 1, -1, -1) if k in to_c), 0)
+        right = next((to_c[k] for k in range(h.end, len(b)) if k in to_c), len(c))
+        touched = {paragraph_of[k] for k in range(max(h.start - 1, 0), min(h.end + 1, len(b)))}
+        overlaps = any(lo < right and left < hi for lo, hi, _ in edits)
+        if left > right or overlaps or not (touched & surviving):
+            unplaced.append(h)  # the context is gone: reported, never dropped
+            continue
+        current_text = "".join(c[left:right])
+        core = current_text.strip()
+        ws_left = current_text[: len(current_text) - len(current_text.lstrip())]
+        ws_right = current_text[len(current_text.rstrip()) :] if core else ""
+        proposed = h.new.strip() or "(delete)"
+        label = current_label(left)
+        edits.append((left, right, f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"))
+        conflicts.append(h)
+    out: list[str] = []
+    pos = 0
+    for lo, hi, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        if lo < pos:
+            continue
+        out.extend(c[pos:lo])
+        out.append(text)
+        pos = hi
+    out.extend(c[pos:])
+    return "".join(out), applied, conflicts, unplaced
+
+
+def _place(h: Hunk, to_c: dict[int, int], len_b: int, len_c: int) -> tuple[int, int] | None:
+    """Where a change applies cleanly in the current text: its words unchanged there, nothing inserted among
+    them or at an insertion point; None when another source has touched them."""
+    before = to_c.get(h.start - 1) if h.start > 0 else -1
+    after = to_c.get(h.end) if h.end < len_b else len_c
+    if before is None or after is None:
+        return None
+    inside = [to_c.get(k) for k in range(h.start, h.end)]
+    if any(x is None for x in inside):
+        return None
+    lo, hi = before + 1, after
+    if hi - lo != h.end - h.start:  # something was inserted among or beside these words
+        return None
+    return lo, hi
+
+
+def _paragraph_ids(tokens: list[str]) -> list[int]:
+    """For each token, the number of the paragraph (blank-line separated) it belongs to."""
+    ids, n = [], 0
+    for t in tokens:
+        ids.append(n)
+        if t.isspace() and t.count("\n") >= 2:
+            n += 1
+    return ids
+
+
+def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> str:
+    """The whole draft a contribution proposes (Markdown body)."""
+    path = ws.root / "contributions" / c.id / c.file
+    data = path.read_bytes()
+    if c.kind == "revised-draft":
+        return split_front_matter(decode_text(data, str(path)), path=str(path)).body
+    if c.kind == "criticmarkup":
+        accepted, _rejected, _comments = critic_views(decode_text(data, str(path)))
+        return split_front_matter(accepted, path=str(path)).body
+    raise InputRejected(f"merging a {c.kind} contribution is not supported yet", path=str(path))
+
+
+def merge_contributions(
+    ws: Workspace,
+    ids: list[str] | None = None,
+    *,
+    stop_on_conflict: bool = False,
+    progress: Callable[[Contribution], None] | None = None,
+) -> list[Outcome]:
+    """Apply pending contributions in order of receipt, one commit each, authored by the source."""
+    outcomes: list[Outcome] = []
+    with workspace_lock(ws):
+        require_clean(ws, "merge")
+        pending = [c for c in list_contributions(ws) if c.status == "pending"]
+        if ids:
+            wanted = set(ids)
+            pending = [c for c in pending if c.id in wanted or c.symbol in wanted]
+            missing = wanted - {c.id for c in pending} - {c.symbol for c in pending}
+            if missing:
+                raise UsageError(f"not pending or unknown: {', '.join(sorted(missing))}")
+        for c in pending:
+            if progress:
+                progress(c)
+            if c.kind not in ("revised-draft", "criticmarkup"):
+                outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
+                continue
+            outcomes.append(_merge_one(ws, c, stop_on_conflict))
+    return outcomes
+
+
+def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcome:
+    path = ws.draft_repo_path
+    base_full = decode_text(ws.history.read_file(c.on_commit, path) or b"", f"{path}@{c.on_commit[:10]}")
+    base = split_front_matter(base_full).body
+    current_full = ws.read_draft_text()
+    parts = split_front_matter(current_full)
+    head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
+    front = current_full[: len(current_full) - len(head_body)]
+    proposal = proposal_of(ws, c, base)
+    head = ws.history.head()
+    blame = ws.history.blame_authors(head, path) if head else []
+    body_tokens = split_words(parts.body)
+    front_lines = front.count("\n")
+
+    def label(pos: int) -> str:
+        """The source of the current words at token `pos`: who last changed that line."""
+        line = front_lines + sum(t.count("\n") for t in body_tokens[:pos])
+        who = blame[line] if 0 <= line < len(blame) else None
+        return ws.source_of(who) if who and who.name else ws.config.secretariat
+
+    merged, applied, conflicts, unplaced = merge_text(base, parts.body, proposal, c.source, label)
+    changes = applied + len(conflicts) + len(unplaced)
+    if changes == 0:
+        status = "merged"
+    elif conflicts and stop_on_conflict:
+        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending")
+    elif unplaced:
+        status = "partly-merged"
+    elif conflicts:
+        status = "in-brackets"
+    else:
+        status = "merged"
+    updated = replace(c, status=status, changes=changes, applied=applied)
+    meta_path = ws.root / "contributions" / c.id / "contribution.toml"
+    original = ws.draft_path.read_bytes()
+    write_atomic(ws.draft_path, (front + merged).encode())
+    write_atomic(meta_path, render_contribution(updated).encode())
+    trailer = f"\n\nWtpf-Contribution: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
+    what = f"{c.symbol} " if c.symbol else ""
+    try:
+        sha = ws.history.commit(
+            [ws.draft_repo_path, ws.repo_path(f"contributions/{c.id}/contribution.toml")],
+            f"Merge {what}from {c.source}: {applied} of {changes} changes applied"
+            + (f", {len(conflicts)} in brackets" if conflicts else "")
+            + trailer,
+            source_identity(ws, c.source),
+            ws.tool_identity(),
+            f"{c.received}T12:00:00Z",
+        )
+    except Exception:
+        write_atomic(ws.draft_path, original)
+        write_atomic(meta_path, render_contribution(c).encode())
+        raise
+    return Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status)
