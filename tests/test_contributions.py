@@ -329,3 +329,29 @@ def test_a_word_file_with_tracked_changes_is_registered_as_word_revisions(ws: Pa
     wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
     row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
     assert row["kind"] == "word-revisions" and row["file"] == "track_changes_insertion.docx"
+
+
+def delegate_docx(ws: Path, who: str, old: str, new: str, name: str) -> Path:
+    """A delegate's Word file: the built First Draft with `who`'s edit as tracked changes (made in a clone)."""
+    clone = ws.parent / f"clone-{name}"
+    git("clone", "-q", str(ws), str(clone), cwd=ws.parent)
+    git("fetch", "-q", "--tags", cwd=clone)
+    text = (clone / "report.md").read_text(encoding="utf-8")
+    assert old in text
+    (clone / "report.md").write_text(text.replace(old, new), encoding="utf-8")
+    git("-c", f"user.name={who}", "-c", "user.email=d@example.org", "commit", "-qam", "edit", cwd=clone)
+    out = ws.parent / f"{name}.docx"
+    wtpf("redline", "First Draft", "HEAD", "-o", str(out), cwd=clone)
+    return out
+
+
+def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: Path) -> None:
+    docx = delegate_docx(ws, "A Delegate", "will discuss the issues", "shall discuss *all* the issues", "brazil")
+    wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
+    assert json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]["kind"] == "word-revisions"
+    report = json.loads(wtpf("merge", "--json", cwd=ws).out)
+    assert report[0]["status"] == "merged"
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    # The inserted words arrive as plain text (emphasis of inserted text is not carried over yet).
+    assert "1.1. The Forum shall discuss all the issues raised in Resolution 101." in draft
+    assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"

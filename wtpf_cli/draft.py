@@ -19,6 +19,7 @@ from .errors import InputRejected
 from .model import BODY, Block, Document, Meta, Paragraph, ParaProps, Table, Token
 
 FRONT_MATTER_KEYS = ("title", "version", "symbol", "date", "language")
+COVER_STYLES = frozenset({"CoverSymbol", "CoverMeta", "Title", "Subtitle"})
 # A word (letters/digits joined by inner hyphens or apostrophes), a run of spaces, or one other character.
 _TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|\s+|[^\w\s]")
 _HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}

@@ -224,7 +224,11 @@ def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> str:
     if c.kind == "criticmarkup":
         accepted, _rejected, _comments = critic_views(decode_text(data, str(path)))
         return split_front_matter(accepted, path=str(path)).body
-    raise InputRejected(f"merging a {c.kind} contribution is not supported yet", path=str(path))
+    if c.kind == "word-revisions":
+        from .wordmap import word_proposal
+
+        return word_proposal(path, base_text).body
+    raise InputRejected(f"a {c.kind} contribution has no edits to merge", path=str(path))
 
 
 def merge_contributions(
@@ -248,7 +252,7 @@ def merge_contributions(
         for c in pending:
             if progress:
                 progress(c)
-            if c.kind not in ("revised-draft", "criticmarkup"):
+            if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
                 outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
                 continue
             outcomes.append(_merge_one(ws, c, stop_on_conflict))
@@ -263,7 +267,7 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
-    proposal = proposal_of(ws, c, base)
+    proposal = proposal_of(ws, c, base_full)
     head = ws.history.head()
     blame = ws.history.blame_authors(head, path) if head else []
     body_tokens = split_words(parts.body)

@@ -1,0 +1,162 @@
+"""Map a delegate's Word file back onto the Markdown draft it was built from.
+
+The delegate received the .docx of a version (`wtpf build`), edited it in Word or LibreOffice and sent it back.
+Its text with all changes accepted is compared, word by word, with the text of the base version; each change is
+then made in the Markdown source at the words it touches, leaving the Markdown syntax around them alone. Edits
+made with tracking off differ from the base in the rejected view too: they are taken as well, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diffing import diff_sequences
+from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter, split_words
+from .inspect import inspect_docx
+from .model import BODY, Document, Paragraph
+from .ooxml.reader import text_view
+
+_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>])")
+
+
+@dataclass(frozen=True, slots=True)
+class WordProposal:
+    """The Markdown body a Word contribution proposes, and what the reader noticed."""
+
+    body: str
+    warnings: tuple[str, ...]
+
+
+def _rank(item: Hashable) -> int:
+    token = str(item)
+    if token.isspace():
+        return 1 if "\n" in token else 2
+    return 0
+
+
+def _base_paragraphs(doc: Document) -> tuple[list[str], list[str], int]:
+    """(body paragraph texts with the cover first and table cells in place, footnote texts, cover count)."""
+    body: list[str] = []
+    notes: list[str] = []
+    cover = 0
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            text = plain_text([t for t in block.tokens if t.note is None])
+            if block.props.style in COVER_STYLES and block.props.container == BODY:
+                cover += 1
+            (body if block.props.container == BODY else notes).append(text)
+        else:
+            body.extend(plain_text(cell) for row in block.rows for cell in row)
+    return body, notes, cover
+
+
+def _tokens(paragraphs: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        if not p.strip():
+            continue
+        if out:
+            out.append("\n\n")
+        out.extend(split_words(p))
+    return out
+
+
+def word_proposal(path: Path, base_source: str) -> WordProposal:
+    """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
+    doc = read_draft(base_source)
+    base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
+    found = inspect_docx(path)
+    warnings = list(found.warnings)
+    accept = text_view(found, "accept", parts=("document",))
+    reject = text_view(found, "reject", parts=("document",))
+    accept_notes = text_view(found, "accept", parts=("footnotes",))
+    nonempty_base = [p for p in base_body_paras if p.strip()]
+    nonempty_reject = [p for p in reject if p.strip()]
+    if nonempty_reject != nonempty_base:
+        changed = sum(1 for a, b in zip(nonempty_reject, nonempty_base, strict=False) if a != b)
+        changed += abs(len(nonempty_reject) - len(nonempty_base))
+        warnings.append(
+            f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
+            "tracking off are taken as changes of the same source"
+        )
+    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
+    new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
+    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
+    body = split_front_matter(base_source).body
+    source = split_words(body)
+    to_src: dict[int, int] = {}
+    for e in diff_sequences(base_plain, source, rank=_rank):
+        if e.op == "equal":
+            for k in range(e.a1 - e.a0):
+                to_src[e.a0 + k] = e.b0 + k
+    removals: set[int] = set()
+    inserts: dict[int, list[str]] = {}
+    hunks = _hunks(base_plain, new_plain)
+    skipped_cover = 0
+    for a0, a1, b0, b1 in hunks:
+        if a0 < cover_end:
+            skipped_cover += 1
+            continue
+        text = "".join(new_plain[b0:b1])
+        mapped = [to_src[k] for k in range(a0, a1) if k in to_src]
+        unmapped_words = [base_plain[k] for k in range(a0, a1) if k not in to_src and not base_plain[k].isspace()]
+        if unmapped_words:
+            warnings.append(f"could not find {' '.join(unmapped_words)!r} in the Markdown source; left as it was")
+            continue
+        if mapped:
+            at = mapped[0]
+        elif text[:1].isspace() and "\n" in text.split("\n", 1)[0] + "\n" and text.lstrip(" ")[:1] == "\n":
+            at = _after_previous(a0, to_src, source)  # a new paragraph after this one
+        else:
+            at = _insertion_point(a0, to_src, len(base_plain), len(source))
+        removals.update(mapped)
+        inserts.setdefault(at, []).append(_escape(text))
+    if skipped_cover:
+        warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
+    out: list[str] = []
+    for k, token in enumerate(source):
+        out.extend(inserts.get(k, []))
+        if k not in removals:
+            out.append(token)
+    out.extend(inserts.get(len(source), []))
+    return WordProposal("".join(out), tuple(warnings))
+
+
+def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    from .merge import two_level_diff
+
+    hunks: list[tuple[int, int, int, int]] = []
+    pending: list[tuple[int, int, int, int]] = []
+    for op, a0, a1, b0, b1 in [*two_level_diff(a, b), ("equal", len(a), len(a), len(b), len(b))]:
+        if op == "equal":
+            if pending:
+                hunks.append((pending[0][0], pending[-1][1], pending[0][2], pending[-1][3]))
+                pending = []
+        else:
+            pending.append((a0, a1, b0, b1))
+    return hunks
+
+
+def _insertion_point(k: int, to_src: dict[int, int], n_plain: int, n_source: int) -> int:
+    """Where text inserted before plain token `k` goes in the source: just before the next word that maps."""
+    for j in range(k, n_plain):
+        if j in to_src:
+            return to_src[j]
+    return n_source
+
+
+def _after_previous(k: int, to_src: dict[int, int], source: list[str]) -> int:
+    """After the last word before plain token `k` and the markup that closes its paragraph (`**`, `[^1]`...)."""
+    prev = next((to_src[j] for j in range(k - 1, -1, -1) if j in to_src), -1)
+    at = prev + 1
+    while at < len(source) and not source[at].isspace():
+        at += 1
+    return at
+
+
+def _escape(text: str) -> str:
+    """Inserted text as Markdown that reads back as the same text."""
+    return _ESCAPE_RE.sub(r"\\\1", text)
