@@ -352,6 +352,6 @@ def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: P
     report = json.loads(wtpf("merge", "--json", cwd=ws).out)
     assert report[0]["status"] == "merged"
     draft = (ws / "report.md").read_text(encoding="utf-8")
-    # The inserted words arrive as plain text (emphasis of inserted text is not carried over yet).
-    assert "1.1. The Forum shall discuss all the issues raised in Resolution 101." in draft
+    # The emphasis the delegate gave the inserted word is kept as Markdown.
+    assert "1.1. The Forum shall discuss *all* the issues raised in Resolution 101." in draft
     assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"

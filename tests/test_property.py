@@ -183,13 +183,20 @@ def test_random_histories_accept_to_the_last_reject_to_the_first_with_true_autho
         last = steps[-1][1]
         assert view(paras, "accept") == last.texts()
         assert view(paras, "reject") == base.texts()
-        for p in paras:
-            for s in p.segments:
-                for word in s.text.split():
-                    if s.kind == "ins":
-                        assert last.inserted_by.get(word) == s.author, (word, s.author)
-                    elif s.kind == "del":
-                        assert last.deleted_by.get(word) == s.author, (word, s.author)
+        marked = [(s.kind, word, s.author, s.date) for p in paras for s in p.segments for word in s.text.split()]
+        alive = {w for text in last.texts() for w in text.split()}
+        for kind, word, author, date in marked:
+            # A word of FROM may be shown deleted and re-inserted by one commit (same author and date) that
+            # moved it, e.g. a paragraph number that goes with its otherwise deleted paragraph.
+            moved = (
+                word in alive
+                and word not in last.inserted_by
+                and {("ins", word, author, date), ("del", word, author, date)} <= set(marked)
+            )
+            if kind == "ins":
+                assert last.inserted_by.get(word) == author or moved, (word, author)
+            elif kind == "del":
+                assert last.deleted_by.get(word) == author or moved, (word, author)
         for rev in revisions(written.path):
             assert DATE_RE.match(rev.date), rev
             assert rev.author in SOURCES

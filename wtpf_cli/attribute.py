@@ -231,7 +231,8 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     old_keys = [items[i].key for i in visible_idx]
     payload = _new_payload(new_blocks)
     edits = diff_sequences(old_keys, new_keys, rank=_key_rank)
-    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys))
+    original = [getattr(items[i], "ins", None) is None for i in visible_idx]
+    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original))
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
 
@@ -280,10 +281,13 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     return out
 
 
-def _stranded_words(edits: list[Edit], old_keys: list[Hashable], new_keys: list[Hashable]) -> set[int]:
-    """Old indices of the few words kept from a paragraph that is mostly deleted (or mostly new) and loses (or
-    gains) its paragraph mark. Shown deleted and re-inserted, the paragraph goes as a whole, as Word's Compare
-    shows it, instead of lending a word or two (often its number) to its neighbour across a deleted mark."""
+def _stranded_words(
+    edits: list[Edit], old_keys: list[Hashable], new_keys: list[Hashable], original: list[bool]
+) -> set[int]:
+    """Old indices of the few words that open a paragraph which is otherwise deleted (or otherwise new) and loses
+    (or gains) its paragraph mark: typically its number. Shown deleted and re-inserted, the paragraph goes as a
+    whole, as Word's Compare shows it, instead of lending its number to its neighbour across a deleted mark
+    (which readers such as pandoc do not join). Only words of FROM are moved so: an insertion keeps its author."""
     old_to_new: dict[int, int] = {}
     for e in edits:
         if e.op == "equal":
@@ -301,11 +305,22 @@ def _stranded_words(edits: list[Edit], old_keys: list[Hashable], new_keys: list[
             if _key_rank(key) != 1 or key[0] != "\u00b6":  # type: ignore[index]
                 continue
             if i not in mapping:  # this paragraph's mark is deleted (old side) or inserted (new side)
-                words = [k for k in range(start, i) if _key_rank(keys[k]) == 0]
-                kept = [k for k in range(start, i) if k in mapping]
+                span = range(start, i)
+                kept = [k for k in span if k in mapping]
+                words = [k for k in span if _key_rank(keys[k]) == 0]
                 kept_words = [k for k in kept if _key_rank(keys[k]) == 0]
-                if kept_words and 2 * len(kept_words) < len(words):
-                    fold.update(k if to_old else mapping[k] for k in kept)
+                lead = 0
+                while lead < len(span) and span[lead] in mapping:
+                    lead += 1
+                prefix = set(span[:lead])
+                olds = [k if to_old else mapping[k] for k in kept]
+                if (
+                    kept_words
+                    and 2 * len(kept_words) < len(words)
+                    and set(kept) <= prefix
+                    and all(original[o] for o in olds)
+                ):
+                    fold.update(olds)
             start = i + 1
 
     scan(old_keys, old_to_new, True)

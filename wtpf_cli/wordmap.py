@@ -17,7 +17,7 @@ from .diffing import diff_sequences
 from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter, split_words
 from .inspect import inspect_docx
 from .model import BODY, Document, Paragraph
-from .ooxml.reader import text_view
+from .ooxml.reader import Segment, text_view
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>])")
 
@@ -70,9 +70,9 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
     base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
     found = inspect_docx(path)
     warnings = list(found.warnings)
-    accept = text_view(found, "accept", parts=("document",))
+    accept = text_view(found, "accept", parts=("document",), render=_markdown_of_insertions)
     reject = text_view(found, "reject", parts=("document",))
-    accept_notes = text_view(found, "accept", parts=("footnotes",))
+    accept_notes = text_view(found, "accept", parts=("footnotes",), render=_markdown_of_insertions)
     nonempty_base = [p for p in base_body_paras if p.strip()]
     nonempty_reject = [p for p in reject if p.strip()]
     if nonempty_reject != nonempty_base:
@@ -113,7 +113,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
         else:
             at = _insertion_point(a0, to_src, len(base_plain), len(source))
         removals.update(mapped)
-        inserts.setdefault(at, []).append(_escape(text))
+        inserts.setdefault(at, []).append(text)
     if skipped_cover:
         warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
     out: list[str] = []
@@ -157,6 +157,14 @@ def _after_previous(k: int, to_src: dict[int, int], source: list[str]) -> int:
     return at
 
 
-def _escape(text: str) -> str:
-    """Inserted text as Markdown that reads back as the same text."""
-    return _ESCAPE_RE.sub(r"\\\1", text)
+def _markdown_of_insertions(segment: Segment) -> str:
+    """Inserted text as Markdown: escaped so that it reads back as typed, its bold or italic kept."""
+    if not segment.inserted:
+        return segment.text
+    core = _ESCAPE_RE.sub(r"\\\1", segment.text)
+    stripped = core.strip()
+    if not stripped or not segment.marks:
+        return core
+    wrap = ("**" if "strong" in segment.marks else "") + ("*" if "em" in segment.marks else "")
+    lead, trail = core[: len(core) - len(core.lstrip())], core[len(core.rstrip()) :]
+    return f"{lead}{wrap}{stripped}{wrap[::-1]}{trail}"

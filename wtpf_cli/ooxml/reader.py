@@ -86,6 +86,7 @@ class Segment:
     deleted: bool = False
     change: int | None = None
     note: str | None = None
+    marks: frozenset[str] = frozenset()  # "strong", "em": direct bold and italic of the run
 
     def kept(self, view: View) -> bool:
         """Whether this piece stays when all changes are accepted or rejected."""
@@ -164,8 +165,25 @@ class Inspection:
         return tuple(sorted({change.author for change in self.changes if change.author}))
 
 
+def _run_marks(rpr: etree._Element | None) -> frozenset[str]:
+    """Direct bold and italic of a run (w:b, w:i unless w:val turns them off)."""
+    if rpr is None:
+        return frozenset()
+    marks = set()
+    for tag, mark in (("b", "strong"), ("i", "em")):
+        el = rpr.find(f"{W}{tag}")
+        if el is not None and el.get(f"{W}val", "true").lower() not in ("0", "false", "off"):
+            marks.add(mark)
+    return frozenset(marks)
+
+
 def text_view(
-    inspection: Inspection, view: str, *, parts: Iterable[PartKind] = PARTS, note_marks: bool = False
+    inspection: Inspection,
+    view: str,
+    *,
+    parts: Iterable[PartKind] = PARTS,
+    note_marks: bool = False,
+    render: Callable[[Segment], str] | None = None,
 ) -> list[str]:
     """Paragraph texts with all changes accepted or rejected: removed marks join paragraphs, removed rows drop."""
     if view not in ("accept", "reject"):
@@ -179,7 +197,7 @@ def text_view(
     for para in inspection.paragraphs:
         if para.part not in wanted or not para.kept(mode):
             continue
-        text = _para_text(para, mode, counters if note_marks else None)
+        text = _para_text(para, mode, counters if note_marks else None, render)
         if pending is not None:
             if pending_flow == para.flow:
                 text = pending + text
@@ -195,7 +213,9 @@ def text_view(
     return out
 
 
-def _para_text(para: Para, view: View, counters: dict[str, int] | None) -> str:
+def _para_text(
+    para: Para, view: View, counters: dict[str, int] | None, render: Callable[[Segment], str] | None = None
+) -> str:
     """The text of a paragraph in a view; with ``counters``, note references as their numbers (1, 2… / i, ii…)."""
     pieces: list[str] = []
     for segment in para.segments:
@@ -206,7 +226,7 @@ def _para_text(para: Para, view: View, counters: dict[str, int] | None) -> str:
             counters[kind] = counters.get(kind, 0) + 1
             pieces.append(roman_numeral(counters[kind]) if kind == "endnotes" else str(counters[kind]))
         else:
-            pieces.append(segment.text)
+            pieces.append(render(segment) if render is not None else segment.text)
     return "".join(pieces)
 
 
@@ -240,6 +260,7 @@ class _Ctx:
     held_inserted: bool = False
     held_deleted: bool = False
     held_changes: tuple[int, ...] = ()
+    marks: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -572,11 +593,11 @@ class _Reader:
 
     def on_r(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A run: a formatting change of the run, then its content."""
-        here = ctx
+        here = dataclasses.replace(ctx, marks=_run_marks(el.find(f"{W}rPr")))
         change = el.find(f"{W}rPr/{W}rPrChange")
         if change is not None:
             index = self.new_change("format", change, ctx, self.current_index(), detail="rPrChange")
-            here = dataclasses.replace(ctx, collect=(*ctx.collect, index))
+            here = dataclasses.replace(here, collect=(*ctx.collect, index))
         self.push(stack, [c for c in el if c.tag != f"{W}rPr"], here)
 
     def on_text(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
@@ -697,7 +718,7 @@ class _Reader:
         """Add text to the current paragraph, the changes around it and the open comment anchors."""
         if not text or self.para is None or not self.visible():
             return
-        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change))
+        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change, marks=ctx.marks))
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)
