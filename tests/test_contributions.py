@@ -355,3 +355,42 @@ def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: P
     # The emphasis the delegate gave the inserted word is kept as Markdown.
     assert "1.1. The Forum shall discuss *all* the issues raised in Resolution 101." in draft
     assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"
+
+
+def test_the_corpus_base_and_two_revised_copies_both_merge(tmp_path: Path) -> None:
+    rc = CORPUS / "oxpt" / "RC"
+    if not (rc / "RC001-Before.docx").exists():
+        pytest.skip(f"the shared corpus is absent: no {rc}")
+    start = tmp_path / "before.md"
+    start.write_text("One\n\nTwo\n\nThree\n\nFour\n\nFive\n\nSix\n", encoding="utf-8")
+    root = tmp_path / "rc"
+    wtpf("init", str(root), "--title", "RC001", "--symbol-prefix", "RC/1", "--from", str(start), cwd=tmp_path)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    wtpf(
+        "contribution",
+        "add",
+        str(rc / "RC001-After1.docx"),
+        "--source",
+        "Reviewer One",
+        "--received",
+        "2012-05-01",
+        cwd=root,
+    )
+    wtpf(
+        "contribution",
+        "add",
+        str(rc / "RC001-After2.docx"),
+        "--source",
+        "Reviewer Two",
+        "--received",
+        "2012-05-02",
+        cwd=root,
+    )
+    kinds = [r["kind"] for r in json.loads(wtpf("contribution", "list", "--json", cwd=root).out)]
+    assert kinds == ["word-revisions", "word-revisions"]  # revised copies, tracking off
+    report = json.loads(wtpf("merge", "--json", cwd=root).out)
+    assert [o["status"] for o in report] == ["merged", "in-brackets"]
+    body = (root / "report.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == (
+        "One\n\n[[Reviewer One: Two1]] [[Reviewer Two: Another Two]]\n\nThree\n\nFour\n\nAnother Five\n\nSix\n"
+    )

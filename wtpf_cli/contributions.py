@@ -145,7 +145,21 @@ def detect_kind(path: Path, data: bytes, base_body: str) -> str:
         found = inspect_docx(path)
         if found.changes:
             return "word-revisions"
-        return "word-comments" if found.comments else "letter"
+        if found.comments:
+            return "word-comments"
+        # No tracked changes: a copy of the draft edited with tracking off is still a set of revisions.
+        from .draft import plain_text, read_draft
+        from .model import Paragraph
+        from .ooxml.reader import text_view
+
+        base_paras = {
+            plain_text(b.tokens).strip()
+            for b in read_draft(base_body).blocks
+            if isinstance(b, Paragraph) and plain_text(b.tokens).strip()
+        }
+        paras = [p.strip() for p in text_view(found, "accept", parts=("document",)) if p.strip()]
+        shared = sum(1 for p in paras if p in base_paras)
+        return "word-revisions" if paras and shared >= 0.5 * len(paras) and shared >= 1 else "letter"
     if suffix not in (".md", ".markdown", ".txt"):
         raise InputRejected("a contribution is a .docx, .md or .txt file", path=str(path))
     if len(data) > MAX_TEXT_BYTES:

@@ -154,29 +154,40 @@ def merge_text(
     applied = 0
     conflicts: list[Hunk] = []
     unplaced: list[Hunk] = []
-    for h in hunks:
+    n = 0
+    while n < len(hunks):
+        h = hunks[n]
+        n += 1
         placed = _place(h, to_c, len(b), len(c))
         if placed is not None:
             edits.append((placed[0], placed[1], h.new))
             applied += 1
             continue
         # Another source changed these words since the base: both versions stay, bracketed, between the
-        # nearest words of the base that still stand.
-        left = next((to_c[k] + 1 for k in range(h.start - 1, -1, -1) if k in to_c), 0)
-        right = next((to_c[k] for k in range(h.end, len(b)) if k in to_c), len(c))
-        touched = {paragraph_of[k] for k in range(max(h.start - 1, 0), min(h.end + 1, len(b)))}
+        # nearest words of the base that still stand (kl, kr); later changes of this contribution inside that
+        # stretch go into the same bracket.
+        kl = next((k for k in range(h.start - 1, -1, -1) if k in to_c), -1)
+        kr = next((k for k in range(h.end, len(b)) if k in to_c), len(b))
+        group = [h]
+        while n < len(hunks) and hunks[n].start < kr:
+            group.append(hunks[n])
+            kr = max(kr, next((k for k in range(hunks[n].end, len(b)) if k in to_c), len(b)))
+            n += 1
+        left = to_c[kl] + 1 if kl >= 0 else 0
+        right = to_c[kr] if kr < len(b) else len(c)
+        touched = {paragraph_of[k] for g in group for k in range(max(g.start - 1, 0), min(g.end + 1, len(b)))}
         overlaps = any(lo < right and left < hi for lo, hi, _ in edits)
         if left > right or overlaps or not (touched & surviving):
-            unplaced.append(h)  # the context is gone: reported, never dropped
+            unplaced.extend(group)  # the context is gone: reported, never dropped
             continue
         current_text = "".join(c[left:right])
         core = current_text.strip()
         ws_left = current_text[: len(current_text) - len(current_text.lstrip())]
         ws_right = current_text[len(current_text.rstrip()) :] if core else ""
-        proposed = h.new.strip() or "(delete)"
+        proposed = _proposed_span(b, group, kl + 1, kr).strip() or "(delete)"
         label = current_label(left)
         edits.append((left, right, f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"))
-        conflicts.append(h)
+        conflicts.extend(group)
     out: list[str] = []
     pos = 0
     for lo, hi, text in sorted(edits, key=lambda e: (e[0], e[1])):
@@ -187,6 +198,18 @@ def merge_text(
         pos = hi
     out.extend(c[pos:])
     return "".join(out), applied, conflicts, unplaced
+
+
+def _proposed_span(base: list[str], hunks: list[Hunk], start: int, end: int) -> str:
+    """The proposal's text for base tokens [start, end): the base with these hunks applied."""
+    out: list[str] = []
+    k = start
+    for h in hunks:
+        out.extend(base[k : h.start])
+        out.append(h.new)
+        k = max(k, h.end)
+    out.extend(base[k:end])
+    return "".join(out)
 
 
 def _place(h: Hunk, to_c: dict[int, int], len_b: int, len_c: int) -> tuple[int, int] | None:
