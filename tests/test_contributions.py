@@ -4,6 +4,7 @@ resolve, decline — in real git repositories."""
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -394,3 +395,23 @@ def test_the_corpus_base_and_two_revised_copies_both_merge(tmp_path: Path) -> No
     assert body == (
         "One\n\n[[Reviewer One: Two1]] [[Reviewer Two: Another Two]]\n\nThree\n\nFour\n\nAnother Five\n\nSix\n"
     )
+
+
+def test_criticmarkup_and_word_comments_appear_in_the_redline_as_word_comments(ws: Path) -> None:
+    critic = proposal(
+        ws, "IPv6 adoption remains slow", "IPv6 adoption {==remains slow==}{>>Cite the RIR figures.<<}", "ru.md"
+    )
+    wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=ws)
+    wtpf("merge", cwd=ws)
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=ws)
+    wtpf("redline", "First Draft", "-o", "r.docx", cwd=ws)
+    with zipfile.ZipFile(ws / "r.docx") as z:
+        comments = z.read("word/comments.xml").decode()
+        doc = z.read("word/document.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+    assert 'w:author="Russian Federation"' in comments and "Cite the RIR figures." in comments
+    assert 'w:date="2012-05-07T12:00:00Z"' in comments
+    start, end = doc.index("<w:commentRangeStart"), doc.index("<w:commentRangeEnd")
+    anchored = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", doc[start:end]))
+    assert anchored.strip() == "remains slow"
+    assert "wordprocessingml.comments+xml" in types

@@ -309,7 +309,11 @@ def commit_as_source(
         if not ws.history.changed_paths([ws.draft_repo_path]):
             raise WorkspaceStateError(f"{ws.config.draft} has no uncommitted edits to commit")
         c = find_contribution(ws, contribution) if contribution else None
-        trailer = f"\n\nWtpf-Contribution: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "") if c else ""
+        trailer = (
+            f"\n\nWtpf-Contribution: {c.id}\nWtpf-Merged: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
+            if c
+            else ""
+        )
         author = source_identity(ws, source)
         signer = ws.tool_identity()
         paths = [ws.draft_repo_path]

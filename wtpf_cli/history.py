@@ -121,15 +121,23 @@ class History:
     def commits_touching(self, older: str | None, newer: str, path: str) -> list[CommitInfo]:
         """First-parent commits after `older` up to `newer` that change `path`, oldest first."""
         span = f"{older}..{newer}" if older else newer
-        fmt = _SEP.join(["%H", "%an", "%ae", "%at", "%P", "%s"])
+        fmt = _SEP.join(["%H", "%an", "%ae", "%at", "%P", "%s"]) + "%x1e"
         out = self._git("log", "--first-parent", "--reverse", f"--format={fmt}", span, "--", path)
         commits = []
-        for line in out.splitlines():
+        for record in out.split("\x1e"):
+            line = record.strip("\n")
             if not line:
                 continue
             sha, name, email, at, parents, subject = line.split(_SEP, 5)
             commits.append(CommitInfo(sha, Identity(name, email), utc_stamp(int(at)), subject, len(parents.split())))
         return commits
+
+    def trailer_values(self, older: str | None, newer: str, key: str) -> list[str]:
+        """Values of trailer `key` in the first-parent commits after `older` up to `newer`, oldest first."""
+        span = f"{older}..{newer}" if older else newer
+        fmt = f"%(trailers:key={key},valueonly,separator=%x1f)%x1e"
+        out = self._git("log", "--first-parent", "--reverse", f"--format={fmt}", span)
+        return [v.strip() for rec in out.split("\x1e") for v in rec.split(_SEP) if v.strip()]
 
     def commit_info(self, sha: str) -> CommitInfo:
         """Author, date and subject of one commit."""

@@ -319,7 +319,7 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     original = ws.draft_path.read_bytes()
     write_atomic(ws.draft_path, (front + merged).encode())
     write_atomic(meta_path, render_contribution(updated).encode())
-    trailer = f"\n\nWtpf-Contribution: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
+    trailer = f"\n\nWtpf-Contribution: {c.id}\nWtpf-Merged: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
     what = f"{c.symbol} " if c.symbol else ""
     try:
         sha = ws.history.commit(

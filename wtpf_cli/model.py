@@ -114,6 +114,18 @@ class RRun:
 
 
 @dataclass(frozen=True, slots=True)
+class RComment:
+    """A contributor's comment, anchored on runs [start, end) of its paragraph."""
+
+    author: str
+    date: str
+    text: str
+    start: int
+    end: int
+    initials: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RParagraph:
     """A paragraph of a redline: runs and a paragraph mark that may itself be inserted or deleted."""
 
@@ -121,6 +133,7 @@ class RParagraph:
     runs: tuple[RRun, ...]
     ins: Revision | None = None
     dele: Revision | None = None
+    comments: tuple[RComment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

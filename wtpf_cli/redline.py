@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .attribute import Attributor
 from .draft import ParseCache, read_draft
@@ -85,12 +85,15 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
     to_sha = new.sha if new.sha is not None else head
     commits = 0
     last_date = ""
+    merged: list[str] = []  # contributions merged by the commits walked: their comments go in the redline
     if to_sha is not None and to_sha != old.sha:
         if ws.history.is_ancestor(old.sha, to_sha):
             chain = ws.history.commits_touching(old.sha, to_sha, ws.draft_repo_path)
         else:
             # Not on one line of history: compare the two ends directly, as TO's author's change.
             chain = [ws.history.commit_info(to_sha)]
+        if ws.history.is_ancestor(old.sha, to_sha):
+            merged = list(dict.fromkeys(ws.history.trailer_values(old.sha, to_sha, "Wtpf-Merged")))
         for c in chain:
             rev = Revision(ws.source_of(c.author), c.date)
             att.apply(reader.at(c.sha), rev)
@@ -104,4 +107,13 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
             last_date = max(last_date, rev.date)
     single_date = last_date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     redline = att.redline(request.single_author, single_date)
+    if merged:
+        from .comments import attach_comments, contribution_comments
+        from .contributions import find_contribution
+
+        found = [sc for ident in merged for sc in contribution_comments(ws, find_contribution(ws, ident))]
+        if request.single_author is not None:
+            found = [replace(sc, author=request.single_author) for sc in found]
+        redline, warnings = attach_comments(redline, found)
+        redline = replace(redline, warnings=(*redline.warnings, *warnings))
     return RedlineResult(redline, old, new, commits)

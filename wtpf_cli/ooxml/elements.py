@@ -194,3 +194,34 @@ def table_cell(width: int, *paragraphs: Element) -> Element:
 def footnote(note_id: int, *paragraphs: Element) -> Element:
     """<w:footnote w:id=N> holding paragraphs."""
     return el("footnote", {"id": str(note_id)}, *paragraphs)
+
+
+def comment_range_start(comment_id: int) -> Element:
+    """<w:commentRangeStart w:id=N/>: where the commented words begin (ECMA-376 17.13.4.4)."""
+    return el("commentRangeStart", {"id": str(comment_id)})
+
+
+def comment_range_end(comment_id: int) -> Element:
+    """<w:commentRangeEnd w:id=N/>: where the commented words end."""
+    return el("commentRangeEnd", {"id": str(comment_id)})
+
+
+def comment_reference_run(comment_id: int) -> Element:
+    """<w:r> with <w:commentReference w:id=N/> in the CommentReference style, after the range end."""
+    return el(
+        "r", None, el("rPr", None, val("rStyle", "CommentReference")), el("commentReference", {"id": str(comment_id)})
+    )
+
+
+def comment(comment_id: int, author: str, date: str, initials: str, content: str) -> Element:
+    """<w:comment> with id, author, date and initials, holding one CommentText paragraph per line of text."""
+    attrs = {"id": str(comment_id), "author": author, "initials": initials or author[:3]}
+    if date:
+        attrs["date"] = date
+    paragraphs = []
+    for k, line in enumerate(content.split("\n") or [""]):
+        lead = (
+            [el("r", None, el("rPr", None, val("rStyle", "CommentReference")), el("annotationRef"))] if k == 0 else []
+        )
+        paragraphs.append(paragraph(paragraph_properties("CommentText"), *lead, run(line)))
+    return el("comment", attrs, *paragraphs)

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import BODY, Redline, Revision, RParagraph, RRun, RTable, Token
+from ..model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from . import elements as E
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
@@ -57,6 +59,7 @@ class DocxRenderer:
         self.template = template
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
+        self.comments: list[E.Element] = []
 
     # -- runs ------------------------------------------------------------------------------------------------
 
@@ -74,9 +77,18 @@ class DocxRenderer:
         maker = E.ins if kind == "ins" else E.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, *runs)
 
-    def _inline(self, runs: Iterable[RRun], part: _Part) -> list[E.Element]:
-        """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks."""
+    def _inline(self, runs: Iterable[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[E.Element]:
+        """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks; comment
+        ranges around the runs they cover."""
         out: list[E.Element] = []
+        starts: dict[int, list[int]] = {}
+        ends: dict[int, list[int]] = {}
+        for c in comments:
+            cid = len(self.comments)
+            self.comments.append(E.comment(cid, c.author, c.date, c.initials, c.text))
+            starts.setdefault(c.start, []).append(cid)
+            ends.setdefault(max(c.end, c.start + 1), []).append(cid)
+        bounds = set(starts) | set(ends)
         link_href: str | None = None
         link_children: list[E.Element] = []
 
@@ -86,14 +98,17 @@ class DocxRenderer:
                 out.append(E.hyperlink(part.link(link_href), *link_children))
             link_href, link_children = None, []
 
-        groups: list[tuple[tuple[object, ...], list[RRun]]] = []
-        for r in runs:
+        groups: list[tuple[tuple[object, ...], list[RRun], int]] = []
+        for k, r in enumerate(runs):
             key = (r.token.marks, r.token.href, r.ins, r.dele, r.token.note)
-            if groups and groups[-1][0] == key and r.token.note is None:
+            if groups and groups[-1][0] == key and r.token.note is None and k not in bounds:
                 groups[-1][1].append(r)
             else:
-                groups.append((key, [r]))
-        for _key, members in groups:
+                groups.append((key, [r], k))
+        end_of_all = groups[-1][2] + len(groups[-1][1]) if groups else 0
+        for _key, members, first_index in groups:
+            for cid in starts.get(first_index, []):
+                (link_children if link_href is not None else out).append(E.comment_range_start(cid))
             first = members[0]
             href = first.token.href
             if href != link_href:
@@ -120,7 +135,15 @@ class DocxRenderer:
                 link_children.append(wrapped)
             else:
                 out.append(wrapped)
+            after = first_index + len(members)
+            for cid in ends.get(after, []):
+                target = link_children if link_href is not None else out
+                target.append(E.comment_range_end(cid))
+                target.append(E.comment_reference_run(cid))
         close_link()
+        for cid in [c for pos, ids in ends.items() if pos > end_of_all for c in ids]:
+            out.append(E.comment_range_end(cid))
+            out.append(E.comment_reference_run(cid))
         return out
 
     # -- paragraphs and tables -------------------------------------------------------------------------------
@@ -152,7 +175,7 @@ class DocxRenderer:
             jc=_ALIGN.get(para.props.align or ""),
             mark=self._mark(para.ins, para.dele),
         )
-        return E.paragraph(ppr, *(lead or []), *self._inline(para.runs, part))
+        return E.paragraph(ppr, *(lead or []), *self._inline(para.runs, part, para.comments))
 
     def table(self, table: RTable, part: _Part) -> E.Element:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
@@ -221,6 +244,16 @@ class DocxRenderer:
         parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text)
         parts["docProps/core.xml"] = _core_xml(core)
         parts["word/_rels/document.xml.rels"] = _add_links(parts["word/_rels/document.xml.rels"], doc_part)
+        if self.comments:
+            root = E.el("comments", None, *self.comments)
+            parts["word/comments.xml"] = _xml(root)
+            names.append("word/comments.xml")
+            parts["word/_rels/document.xml.rels"] = _add_relationship(
+                parts["word/_rels/document.xml.rels"], "rId99", COMMENTS_REL, "comments.xml"
+            )
+            parts["[Content_Types].xml"] = _add_override(
+                parts["[Content_Types].xml"], "/word/comments.xml", COMMENTS_CT
+            )
         if note_part.links:
             name = "word/_rels/footnotes.xml.rels"
             empty = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
@@ -300,6 +333,23 @@ def _add_links(rels: bytes, part: _Part) -> bytes:
         rel.set("Type", HYPERLINK_REL)
         rel.set("Target", href)
         rel.set("TargetMode", "External")
+    return _xml(root)
+
+
+def _add_relationship(rels: bytes, rid: str, rel_type: str, target: str) -> bytes:
+    root = _parse(rels)
+    rel = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship")
+    rel.set("Id", rid)
+    rel.set("Type", rel_type)
+    rel.set("Target", target)
+    return _xml(root)
+
+
+def _add_override(types: bytes, part_name: str, content_type: str) -> bytes:
+    root = _parse(types)
+    o = etree.SubElement(root, f"{{{CT_NS}}}Override")
+    o.set("PartName", part_name)
+    o.set("ContentType", content_type)
     return _xml(root)
 
 
