@@ -415,3 +415,30 @@ def test_criticmarkup_and_word_comments_appear_in_the_redline_as_word_comments(w
     anchored = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", doc[start:end]))
     assert anchored.strip() == "remains slow"
     assert "wordprocessingml.comments+xml" in types
+
+
+def test_the_disposition_annex_is_written_as_markdown_and_word(ws: Path) -> None:
+    letter = ws.parent / "letter.txt"
+    letter.write_text("Please add a chapter on satellites.\n", encoding="utf-8")
+    wtpf(
+        "contribution",
+        "add",
+        str(letter),
+        "--source",
+        "ARIN",
+        "--symbol",
+        "WTPF-IEG/1/5",
+        "--received",
+        "2012-05-21",
+        cwd=ws,
+    )
+    wtpf("contribution", "decline", "WTPF-IEG/1/5", "--reason", "Outside the Forum's scope", cwd=ws)
+    wtpf("contribution", "list", "--format", "md", "-o", "annex.md", cwd=ws)
+    annex = (ws / "annex.md").read_text(encoding="utf-8")
+    assert (
+        "| WTPF-IEG/1/5 | ARIN | 2012-05-21 (late) | First Draft | letter | not retained: Outside the Forum's scope |"
+        in annex
+    )
+    wtpf("contribution", "list", "--format", "docx", "-o", "annex.docx", cwd=ws)
+    doc = zipfile.ZipFile(ws / "annex.docx").read("word/document.xml").decode()
+    assert "Disposition of contributions" in doc and "Outside the Forum" in doc

@@ -35,14 +35,30 @@ def contribution_add(
 
 
 @contribution_app.command("list")
-def contribution_list(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
-    """Every contribution with its source, symbol, date, kind and disposition."""
+def contribution_list(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or docx: write the disposition annex (with -o).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+) -> None:
+    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex."""
     from rich.console import Console
     from rich.table import Table
 
-    from .contributions import list_contributions
+    from .contributions import disposition_markdown, list_contributions
 
-    items = list_contributions(workspace())
+    ws = workspace()
+    items = list_contributions(ws)
+    if fmt is not None:
+        from .errors import UsageError
+        from .outputs import write_annex
+
+        if fmt not in ("md", "docx"):
+            raise UsageError("--format takes md or docx")
+        path = write_annex(ws, disposition_markdown(ws, items), output, fmt, "disposition-of-contributions")
+        err_console().print(f"Wrote the disposition of contributions to [bold]{path}[/]")
+        return
     if json_out:
         print_json([c.as_json() for c in items])
         return

@@ -322,3 +322,31 @@ def commit_as_source(
             write_atomic(_folder(ws) / c.id / META, render_contribution(updated).encode())
             paths.append(ws.repo_path(f"{FOLDER}/{c.id}/{META}"))
         return ws.history.commit(paths, message.strip() + trailer, author, signer, date)
+
+
+def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:
+    """The "disposition of contributions" annex a secretariat posts with a new draft, as a Markdown draft."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "---",
+        f'title: "{ws.config.title}: disposition of contributions"',
+        "version: Annex",
+        'symbol: ""',
+        'date: ""',
+        f"language: {ws.config.language}",
+        "---",
+        "# Disposition of contributions",
+        "",
+        "| Symbol | Source | Received | On | Kind | Disposition |",
+        "|:--|:--|:--|:--|:--|:--|",
+    ]
+    for c in items:
+        received = f"{c.received} (late)" if c.late else c.received
+        row = [c.symbol or c.id, c.source, received, c.on_version, c.kind.replace("-", " "), c.disposition()]
+        lines.append("| " + " | ".join(cell(x) for x in row) + " |")
+    if not items:
+        lines.append("| | | | | | No contributions received. |")
+    return "\n".join(lines) + "\n"

@@ -107,3 +107,15 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     description = f"Revision marks from {result.old.label} to {result.new.label}"
     write_atomic(path, docx_bytes(ws, result.redline, description))
     return Written(path, description), result
+
+
+def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
+    """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
+    from .draft import read_draft
+
+    path = _out_path(ws, out, stem, fmt)
+    if fmt == "md":
+        write_atomic(path, markdown.encode())
+    else:
+        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem))))
+    return path
