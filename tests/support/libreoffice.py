@@ -4,13 +4,15 @@ LibreOffice's Python bridge (``uno``) only imports under the system interpreter 
 ``/usr/bin/python3``), so this module imports no ``uno``: it starts one headless soffice, listening on a pipe
 of its own, with a fresh profile, plus one ``lo_uno.py`` worker under the system interpreter, and talks to the
 worker in JSON lines. Start-up is paid once; each read loads a private copy of the file, applies Accept All /
-Reject All if asked, reads it and closes it. A request that hangs is cut off after ``timeout`` seconds; a
+Reject All if asked, reads it and closes it; an edit loads a private copy, changes it as a named delegate with
+Track Changes on and saves the result as .docx. A request that hangs is cut off after ``timeout`` seconds; a
 request that kills soffice raises, and the next request starts a fresh soffice and worker, so one bad file
 does not spoil the rest of the session.
 
     lo = LibreOffice()
     doc = lo.read(Path("out.docx"), "accept")   # LoDoc(body=[...], footnotes=[...], changes=[...], ...)
     lo.to_pdf(Path("out.docx"), Path("out.pdf"))
+    lo.edit(Path("out.docx"), Path("edited.docx"), author="A. Delegate", replacements=[("old", "new")])
     lo.close()
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import datetime
 import functools
 import hashlib
 import json
@@ -30,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -164,6 +168,52 @@ class LibreOffice:
         path, out = Path(path).resolve(), Path(out).resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
         self._request({"path": str(path), "convert_pdf": str(out), "view": view}, f"{path} -> {out}")
+        return out
+
+    def edit(
+        self,
+        path: Path,
+        out: Path,
+        *,
+        author: str,
+        replacements: Sequence[tuple[str, str]] = (),
+        comments: Sequence[tuple[str, str]] = (),
+        date: str | None = None,
+    ) -> Path:
+        """Edit ``path`` as the delegate ``author`` would, with Track Changes on, and save it as .docx at ``out``.
+
+        ``replacements``: ``(old, new)`` pairs, applied in order, each to the first occurrence of ``old`` in the
+        body as a reader sees it at that point (text already deleted as a tracked change is skipped): ``new``
+        replaces it, an empty ``new`` deletes it, and an ``old`` of the form ``"AFTER:<text>"`` inserts ``new``
+        right after ``<text>``; a ``"\\n"`` in ``new`` is a line break. ``comments``: ``(anchor, text)`` pairs,
+        a comment by ``author`` on the first occurrence of ``anchor``, searched after all replacements. A search
+        is case-sensitive and stays within one paragraph (table cells count; headers, footers and notes are not
+        searched); it cannot cross a field, a footnote mark, a comment anchor or deleted text. Text not found
+        raises ``LibreOfficeError``; so does soffice failing, as for ``read``.
+
+        The changes carry ``author`` (LibreOffice's user name is set to it) and, with ``date``
+        (``YYYY-MM-DDThh:mm:ss``, local time as Word stores it), that date; without it, the time of the edit.
+        The document is saved with change tracking on ("MS Word 2007 XML", Word 2007-365); ``path`` is only
+        read (a private copy is edited), so ``out`` may equal ``path`` to replace it.
+        """
+        if not author.strip():
+            raise ValueError("author must not be empty")
+        if date is not None:
+            parsed = datetime.datetime.fromisoformat(date)
+            if parsed.tzinfo is not None:
+                raise ValueError(f"date must have no time zone (Word stores local time): {date!r}")
+            date = parsed.isoformat(timespec="seconds")
+        path, out = Path(path).resolve(), Path(out).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        request = {
+            "path": str(path),
+            "edit": str(out),
+            "author": author,
+            "replacements": [[old, new] for old, new in replacements],
+            "comments": [[anchor, text] for anchor, text in comments],
+            "date": date,
+        }
+        self._request(request, f"{path} -> {out} (edit by {author})")
         return out
 
     def start(self) -> None:

@@ -27,6 +27,15 @@ Requests on stdin, one response line on stdout each:
   Dates are ``YYYY-MM-DDThh:mm:ss`` as stored (no time zone), or null when the file has none.
 - ``{"path": ..., "convert_pdf": "/abs/out.pdf", "view": ...}`` → ``{"pdf": "/abs/out.pdf", "error": null}``;
   with view ``none`` (the default) the PDF shows the tracked changes as LibreOffice marks them up.
+- ``{"path": ..., "edit": "/abs/out.docx", "author": "A. Delegate", "replacements": [[old, new], ...],
+  "comments": [[anchor, text], ...], "date": "YYYY-MM-DDThh:mm:ss" | null}`` →
+  ``{"docx": "/abs/out.docx", "error": null}``: edits a private copy as ``author`` with change tracking on and
+  stores it as .docx ("MS Word 2007 XML"). Each replacement acts on the first
+  occurrence of ``old`` in the body as a reader sees it (``find_text``): ``new`` replaces it, an empty
+  ``new`` deletes it, and ``old`` = ``"AFTER:<text>"`` inserts ``new`` after ``<text>``. Then each comment
+  is anchored on the first ``anchor``. Text not found is an error. The author reaches the redlines through
+  LibreOffice's user name (``Worker.set_user_name``); with ``date`` the changes and comments carry that date
+  instead of the time of the edit (``replace``).
 - ``{"ping": true}`` → ``{"ok": true, "error": null}``.
 
 Failures answer ``{"error": "message"}``. When the connection to soffice is gone (soffice crashed), the
@@ -36,13 +45,14 @@ was touched) and the worker exits: the caller restarts soffice and the worker.
 The input file is never opened in place: it is copied into a private temporary folder and the copy is
 loaded hidden, so neither a save nor a lock file can touch the original. Comments are read and then removed
 from the loaded copy before a view is made (see ``Worker.open``): Debian's no-GUI LibreOffice aborts when it
-lays out a comment margin.
+lays out a comment margin. An edit never makes a view, so the document keeps its comments and gains new ones.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import shutil
@@ -50,11 +60,15 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import dataclass
 from typing import Any
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
+DOCX_FILTER = "MS Word 2007 XML"  # File > Save As "Word 2007-365"
+USER_DATA = "/org.openoffice.UserProfile/Data"
+AFTER = "AFTER:"  # a replacement's ``old`` of the form "AFTER:<text>" inserts after <text>
 VIEW_COMMANDS = {
     "accept": ".uno:AcceptAllTrackedChanges",
     "reject": ".uno:RejectAllTrackedChanges",
@@ -91,14 +105,14 @@ class Worker:
         self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
         self.dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", self.ctx)
         self.detection = smgr.createInstanceWithContext("com.sun.star.document.TypeDetection", self.ctx)
+        self.config = smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", self.ctx)
         if scratch:
             os.makedirs(scratch, exist_ok=True)
         self.scratch = tempfile.mkdtemp(prefix="wtpf-lo-worker-", dir=scratch)
 
     def version(self) -> str:
         try:
-            cfg = self.smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", self.ctx)
-            access = cfg.createInstanceWithArguments(
+            access = self.config.createInstanceWithArguments(
                 "com.sun.star.configuration.ConfigurationAccess",
                 (prop("nodepath", "/org.openoffice.Setup/Product"),),
             )
@@ -123,17 +137,8 @@ class Worker:
         are noted and removed, and only then is a view attached: LibreOffice's no-GUI packages lack the .ui
         file of the comment margin, and building that margin for a document with comments aborts soffice.
         """
-        if not os.path.isabs(path):
-            raise ValueError(f"path must be absolute: {path}")
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"no such file: {path}")
-        folder = tempfile.mkdtemp(dir=self.scratch)
+        doc, folder = self.load(path)
         try:
-            copy = os.path.join(folder, os.path.basename(path))
-            shutil.copyfile(path, copy)
-            url = uno.systemPathToFileUrl(copy)
-            doc = self.smgr.createInstanceWithContext("com.sun.star.text.TextDocument", self.ctx)
-            doc.load((prop("URL", url), prop("FilterName", self.filter_for(url)), prop("Hidden", True)))
             facts = {"comments": [], "record_changes": bool(doc.RecordChanges)}
             try:
                 annotations = [
@@ -158,6 +163,24 @@ class Worker:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return doc, folder, facts
+
+    def load(self, path: str) -> tuple[Any, str]:
+        """Load a private copy of ``path`` as a model without a view: the document and the copy's folder."""
+        if not os.path.isabs(path):
+            raise ValueError(f"path must be absolute: {path}")
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such file: {path}")
+        folder = tempfile.mkdtemp(dir=self.scratch)
+        try:
+            copy = os.path.join(folder, os.path.basename(path))
+            shutil.copyfile(path, copy)
+            url = uno.systemPathToFileUrl(copy)
+            doc = self.smgr.createInstanceWithContext("com.sun.star.text.TextDocument", self.ctx)
+            doc.load((prop("URL", url), prop("FilterName", self.filter_for(url)), prop("Hidden", True)))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return doc, folder
 
     def filter_for(self, url: str) -> str:
         found = self.detection.queryTypeByDescriptor((prop("URL", url),), True)
@@ -211,12 +234,56 @@ class Worker:
         finally:
             self.close(doc, folder)
 
+    def set_user_name(self, author: str) -> None:
+        """Make ``author`` LibreOffice's user name (Tools > Options > User Data): the author of recorded changes.
+
+        Writer takes a new redline's author from the user profile's full name (``givenname`` + ``sn``), and
+        forgets its cached copy when the profile changes, so the next change recorded in any document
+        carries the new name. The session's profile is private to the test run.
+        """
+        access = self.config.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess", (prop("nodepath", USER_DATA),)
+        )
+        access.setPropertyValue("givenname", author)
+        access.setPropertyValue("sn", "")
+        access.setPropertyValue("initials", initials(author))
+        access.commitChanges()
+
+    def edit(self, path: str, out: str, edit: Edit) -> dict[str, Any]:
+        """Edit a private copy of ``path`` as ``edit.author`` with Track Changes on; store it as .docx at ``out``.
+
+        The model never gets a view (see ``open``): a comment inserted into a document with a view aborts
+        Debian's no-GUI soffice. Without a view Writer has no layout, and its search API
+        (``findFirst``) finds nothing without one, so ``find_text`` searches the paragraphs itself.
+        """
+        if not os.path.isabs(out):
+            raise ValueError(f"the edited file's path must be absolute: {out}")
+        self.set_user_name(edit.author)
+        doc, folder = self.load(path)
+        try:
+            # Recorded: Writer makes the redlines, as for a person typing, dated by its clock. Dated: the
+            # edits go in unrecorded and are marked with makeRedline (as Writer's .docx import does), since a
+            # recorded redline's date cannot be changed through the API.
+            doc.RecordChanges = edit.date is None
+            for old, new in edit.replacements:
+                replace(doc, old, new, edit)
+            doc.RecordChanges = False  # inserting a comment would be recorded as an insertion
+            for anchor, content in edit.comments:
+                insert_comment(doc, anchor, content, edit)
+            doc.RecordChanges = True
+            doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", DOCX_FILTER), prop("Overwrite", True)))
+            return {"docx": out, "error": None}
+        finally:
+            self.close(doc, folder)
+
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         if request.get("ping"):
             return {"ok": True, "error": None}
         path = request.get("path")
         if not isinstance(path, str):
             raise ValueError("request needs a string 'path'")
+        if "edit" in request:
+            return self.edit(path, str(request["edit"]), Edit.from_request(request))
         view = request.get("view", "none")
         if view not in VIEW_COMMANDS:
             raise ValueError(f"view must be one of {sorted(VIEW_COMMANDS)}, not {view!r}")
@@ -337,6 +404,169 @@ def describe_redline(redline: Any) -> dict[str, Any]:
         "text": redline_text(redline),
         "comment": str(redline.RedlineComment or ""),
     }
+
+
+# -- editing -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a delegate does to a document: see the ``edit`` request in the module's docstring."""
+
+    author: str
+    replacements: list[tuple[str, str]]
+    comments: list[tuple[str, str]]
+    date: Any  # com.sun.star.util.DateTime, or None: LibreOffice's clock
+
+    @classmethod
+    def from_request(cls, request: dict[str, Any]) -> Edit:
+        author = request.get("author")
+        if not isinstance(author, str) or not author.strip():
+            raise ValueError("an edit needs a non-empty 'author'")
+        date = request.get("date")
+        return cls(
+            author=author,
+            replacements=string_pairs(request.get("replacements", []), "replacements"),
+            comments=string_pairs(request.get("comments", []), "comments"),
+            date=None if date is None else uno_date(str(date)),
+        )
+
+    def redline_properties(self) -> tuple[Any, ...]:
+        return (prop("RedlineAuthor", self.author), prop("RedlineDateTime", self.date))
+
+
+def string_pairs(value: Any, what: str) -> list[tuple[str, str]]:
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(item, str) for item in pair) for pair in value
+    ):
+        raise ValueError(f"{what} must be a list of [string, string] pairs")
+    return [(first, second) for first, second in value]
+
+
+def uno_date(text: str) -> Any:
+    """``YYYY-MM-DDThh:mm:ss`` (local time, no zone, as Word stores it) as a com.sun.star.util.DateTime."""
+    parsed = datetime.datetime.fromisoformat(text)
+    if parsed.tzinfo is not None:
+        raise ValueError(f"the date must have no time zone (Word stores local time): {text}")
+    dt = uno.createUnoStruct("com.sun.star.util.DateTime")
+    dt.Year, dt.Month, dt.Day = parsed.year, parsed.month, parsed.day
+    dt.Hours, dt.Minutes, dt.Seconds = parsed.hour, parsed.minute, parsed.second
+    return dt
+
+
+def initials(author: str) -> str:
+    return "".join(word[0] for word in author.split() if word[:1].isalnum()).upper()
+
+
+# Portions that take no place in the text a reader sees; any other portion but "Text" (a field, a footnote mark,
+# a comment anchor, a frame...) stops a match.
+INVISIBLE_PORTIONS = frozenset({"Redline", "Bookmark", "ReferenceMark", "DocumentIndexMark", "SoftPageBreak"})
+BARRIER = "\ufffc"
+
+
+def find_text(doc: Any, needle: str) -> Any:
+    """A text cursor selecting the first occurrence of ``needle`` in the body, as a reader sees the text.
+
+    Paragraphs are searched in document order, table cells row-major (see ``paragraphs``); headers, footers,
+    notes, frames and comments are not searched. A match lies within one paragraph: it cannot span a
+    paragraph break, a field, a footnote mark or a comment anchor, and text a tracked deletion has removed
+    is invisible to it (it cannot span that either). Case-sensitive, no regular expressions.
+    """
+    if not needle or BARRIER in needle or "\n" in needle:
+        raise ValueError(f"cannot search for {needle!r}: the text must be non-empty and within one paragraph")
+    for paragraph in paragraphs(doc.getText()):
+        # The visible text, less what stops a match, is a part of the paragraph's string: one call rules out
+        # most paragraphs before their portions are walked.
+        if needle in paragraph.getString():
+            found = find_in_paragraph(paragraph, needle)
+            if found is not None:
+                return found
+    raise ValueError(f"text not found in the document: {needle!r}")
+
+
+def find_in_paragraph(paragraph: Any, needle: str) -> Any:
+    """A cursor on ``needle``'s first occurrence in the visible text of ``paragraph``, or ``None``."""
+    seen: list[str] = []  # the paragraph as a reader sees it, a BARRIER for each thing a match cannot cross
+    pieces: list[tuple[int, Any, int]] = []  # (offset in seen, Text portion, length) for each visible text
+    deletions = 0
+    length = 0
+    for portion in enumerate_all(paragraph):
+        kind = portion.TextPortionType
+        if kind == "Redline":
+            if portion.RedlineType == "Delete" and not portion.IsCollapsed:
+                deletions += 1 if portion.IsStart else -1
+            continue
+        if kind in INVISIBLE_PORTIONS:
+            continue
+        if kind == "Text" and deletions <= 0:
+            text = str(portion.getString())
+            pieces.append((length, portion, len(text)))
+            seen.append(text)
+            length += len(text)
+        else:
+            seen.append(BARRIER)
+            length += 1
+    start = "".join(seen).find(needle)
+    if start < 0:
+        return None
+    cursor = position(pieces, start, at_end=False)
+    cursor.gotoRange(position(pieces, start + len(needle), at_end=True).getStart(), True)
+    if cursor.getString() != needle:  # e.g. characters Python and Writer count differently
+        raise ValueError(f"could not select {needle!r} (got {cursor.getString()!r})")
+    return cursor
+
+
+def position(pieces: list[tuple[int, Any, int]], offset: int, *, at_end: bool) -> Any:
+    """A collapsed cursor at ``offset`` of the visible text; ``at_end`` picks the piece ending there."""
+    for start, portion, length in pieces:
+        if start <= offset < start + length or (at_end and start < offset <= start + length):
+            cursor = portion.getText().createTextCursorByRange(portion.getStart())
+            cursor.goRight(offset - start, False)
+            return cursor
+    raise ValueError(f"no text at offset {offset}")  # cannot happen: the needle holds no BARRIER
+
+
+def replace(doc: Any, old: str, new: str, edit: Edit) -> None:
+    """Replace the first ``old`` by ``new`` (delete it when ``new`` is empty), or insert ``new`` after the text
+    ``X`` when ``old`` is ``"AFTER:X"``; tracked as ``edit.author``'s change."""
+    after = old.startswith(AFTER)
+    found = find_text(doc, old[len(AFTER) :] if after else old)
+    if after and not new:
+        raise ValueError(f"nothing to insert after {old[len(AFTER) :]!r}")
+    text = found.getText()
+    if edit.date is None:  # recorded: the redlines are Writer's own
+        if after:
+            found.collapseToEnd()
+            text.insertString(found, new, False)
+        else:
+            found.setString(new)
+        return
+    inserted = None
+    if new:
+        inserted = text.createTextCursorByRange(found.getEnd())
+        text.insertString(inserted, new, False)  # the cursor moves past what it inserts
+        inserted.goLeft(len(new), True)
+        if inserted.getString() != new:
+            raise ValueError(f"could not select the inserted {new!r} (got {inserted.getString()!r})")
+    if not after:
+        removed = text.createTextCursorByRange(found.getStart())
+        removed.gotoRange(inserted.getStart() if inserted is not None else found.getEnd(), True)
+        removed.makeRedline("Delete", edit.redline_properties())
+    if inserted is not None:
+        inserted.makeRedline("Insert", edit.redline_properties())
+
+
+def insert_comment(doc: Any, anchor: str, content: str, edit: Edit) -> None:
+    """Comment ``content`` by ``edit.author`` on the first ``anchor`` (searched as ``find_text`` does)."""
+    found = find_text(doc, anchor)
+    annotation = doc.createInstance("com.sun.star.text.textfield.Annotation")
+    annotation.Author = edit.author
+    annotation.Initials = initials(edit.author)
+    annotation.Content = content
+    annotation.DateTimeValue = (
+        edit.date if edit.date is not None else uno_date(datetime.datetime.now().isoformat(timespec="seconds"))
+    )
+    found.getText().insertTextContent(found, annotation, True)  # over a range: the comment spans it
 
 
 # -- main loop -----------------------------------------------------------------------------------------
