@@ -232,3 +232,10 @@ def test_a_second_wtpf_writing_at_the_same_time_is_refused(ws: Path) -> None:
     r = wtpf("stamp", "next", cwd=ws, check=4)
     assert "another wtpf command holds" in r.err
     assert git("tag", "--list", cwd=ws) == ""
+
+
+def test_written_files_are_readable_by_others_as_the_umask_allows(ws: Path) -> None:
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws)
+    wtpf("build", "-o", "out.docx", cwd=ws)
+    for name in ("report.md", "wtpf.toml", "out.docx"):
+        assert (ws / name).stat().st_mode & 0o777 == 0o644, name

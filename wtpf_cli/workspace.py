@@ -84,8 +84,15 @@ def decode_text(data: bytes, where: str) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder, fsync, rename: readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777  # keep the mode of the file replaced
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # a new file gets what open() would give it, not mkstemp's 0600
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
