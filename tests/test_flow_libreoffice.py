@@ -1,0 +1,81 @@
+"""The real flow: the .docx of a version goes to three delegations, who edit it in LibreOffice with Track Changes
+on (two of them on the same words, one with a comment); the secretariat adds the three files, merges, stamps and
+posts a redline in which each delegation's changes stand under its name."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from support import words
+from support.cli import git, wtpf
+from support.libreoffice import LibreOffice
+from support.ooxml_view import read_paragraphs, revisions
+from support.pandoc import pandoc_read
+
+BODY = """# 1 Introduction
+
+1.1. The Forum will discuss the issues raised in Resolution 101.
+
+1.2. IPv6 adoption remains slow in most regions.
+
+- Internet exchange points keep local traffic local.
+- Open participation of all stakeholders.
+
+| Region | IPv4 status |
+|:--|--:|
+| ARIN | exhausted |
+"""
+
+
+def nonempty(paras: list[str]) -> list[str]:
+    return [" ".join(p.split()) for p in paras if p.strip()]
+
+
+def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    root = tmp_path / "report"
+    wtpf("init", str(root), "--title", "Report of the Secretary-General", "--symbol-prefix", "WTPF-IEG/1",
+         "--secretariat", "ITU Secretariat", cwd=tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
+    git("commit", "-qam", "First draft", cwd=root)
+    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    built = wtpf("build", "First Draft", "-o", str(tmp_path / "v1.docx"), cwd=root)
+    assert built.code == 0
+    v1 = tmp_path / "v1.docx"
+    edits = {
+        "Brazil": ([("will discuss", "shall discuss")], [("Resolution 101", "Add Resolution 102 and 133.")]),
+        "United States": ([("will discuss", "may discuss")], []),
+        "ARIN": ([("remains slow", "remains very slow"), ("exhausted", "waiting list")], []),
+    }
+    for n, (source, (replacements, comments)) in enumerate(edits.items()):
+        out = tmp_path / f"{source}.docx"
+        libreoffice.edit(v1, out, author=f"Delegate of {source}", replacements=replacements, comments=comments,
+                         date=f"2012-05-1{n}T09:00:00")
+        wtpf("contribution", "add", str(out), "--source", source, "--received", f"2012-05-1{n}", cwd=root)
+    wtpf("merge", cwd=root)
+    draft = (root / "report.md").read_text(encoding="utf-8")
+    assert "1.1. The Forum [[Brazil: shall]] [[United States: may]] discuss" in draft
+    assert "remains very slow" in draft and "| ARIN | waiting list |" in draft
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
+    wtpf("build", "Preliminary Second Draft", "-o", str(tmp_path / "v2.docx"), cwd=root)
+    wtpf("redline", "First Draft", "Preliminary Second Draft", "-o", str(tmp_path / "r.docx"), cwd=root)
+    redline = tmp_path / "r.docx"
+
+    inserted = {(s.author, s.text.strip()) for p in read_paragraphs(redline) for s in p.segments if s.kind == "ins"}
+    assert any(a == "Brazil" and "shall" in t for a, t in inserted)
+    assert any(a == "United States" and "may" in t for a, t in inserted)
+    assert ("ARIN", "very") in inserted or any(a == "ARIN" and "very" in t for a, t in inserted)
+    assert {r.author for r in revisions(redline)} >= {"Brazil", "United States", "ARIN"}
+    with zipfile.ZipFile(redline) as z:
+        comments = z.read("word/comments.xml").decode()
+    assert 'w:author="Brazil"' in comments and "Add Resolution 102 and 133." in comments
+
+    accepted, rejected = libreoffice.read(redline, "accept"), libreoffice.read(redline, "reject")
+    assert nonempty(accepted.body) == nonempty(libreoffice.read(tmp_path / "v2.docx", "none").body)
+    assert nonempty(rejected.body) == nonempty(libreoffice.read(v1, "none").body)
+    assert pandoc_read(redline, "accept").words() == pandoc_read(tmp_path / "v2.docx", "accept").words()
+    assert pandoc_read(redline, "reject").words() == pandoc_read(v1, "accept").words()
+    assert "Brazil" in words(c["author"] for c in libreoffice.read(redline, "none").changes)
