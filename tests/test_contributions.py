@@ -442,3 +442,34 @@ def test_the_disposition_annex_is_written_as_markdown_and_word(ws: Path) -> None
     wtpf("contribution", "list", "--format", "docx", "-o", "annex.docx", cwd=ws)
     doc = zipfile.ZipFile(ws / "annex.docx").read("word/document.xml").decode()
     assert "Disposition of contributions" in doc and "Outside the Forum" in doc
+
+
+def test_a_criticmarkup_contribution_merges_its_substitutions_insertions_and_deletions(ws: Path) -> None:
+    critic = proposal(ws, "will discuss the issues", "{~~will~>shall~~} discuss {++all ++}the issues", "c.md")
+    text = critic.read_text(encoding="utf-8").replace(" in most regions", "{-- in most regions--}")
+    critic.write_text(text, encoding="utf-8")
+    wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=ws)
+    report = json.loads(wtpf("merge", "--json", cwd=ws).out)
+    assert report[0]["status"] == "merged" and report[0]["applied"] == 3
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    assert "1.1. The Forum shall discuss all the issues raised" in draft
+    assert "1.2. IPv6 adoption remains slow.\n" in draft
+
+
+def test_a_letter_is_shown_with_its_contribution_and_untracked_word_edits_are_warned(tmp_path: Path) -> None:
+    rc = CORPUS / "oxpt" / "RC"
+    if not (rc / "RC001-Before.docx").exists():
+        pytest.skip(f"the shared corpus is absent: no {rc}")
+    start = tmp_path / "before.md"
+    start.write_text("One\n\nTwo\n\nThree\n\nFour\n\nFive\n\nSix\n", encoding="utf-8")
+    root = tmp_path / "rc"
+    wtpf("init", str(root), "--title", "RC001", "--symbol-prefix", "RC/1", "--from", str(start), cwd=tmp_path)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    letter = tmp_path / "letter.md"
+    letter.write_text("Dear Secretariat,\n\nWe support the draft.\n", encoding="utf-8")
+    wtpf("contribution", "add", str(letter), "--source", "Brazil", "--received", "2012-05-01", cwd=root)
+    assert "We support the draft." in wtpf("contribution", "show", "2012-05-01-brazil", cwd=root).out
+    wtpf("contribution", "add", str(rc / "RC001-After1.docx"), "--source", "Reviewer One", cwd=root)
+    report = json.loads(wtpf("merge", "--json", cwd=root).out)
+    untracked = next(o for o in report if o["source"] == "Reviewer One")
+    assert any("tracking off" in w for w in untracked["warnings"])

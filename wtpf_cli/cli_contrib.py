@@ -79,12 +79,18 @@ def contribution_show(
 
     from .contributions import find_contribution
 
-    c = find_contribution(workspace(), ident)
+    ws = workspace()
+    c = find_contribution(ws, ident)
     if json_out:
         print_json(c.as_json())
         return
+    console = Console(highlight=False)
     for key, value in c.as_json().items():
-        Console(highlight=False).print(f"{key:12} {value if value is not None else ''}")
+        console.print(f"{key:12} {value if value is not None else ''}", markup=False)
+    if c.kind == "letter" and not c.file.lower().endswith(".docx"):
+        from .contributions import letter_text
+
+        console.print("\n" + letter_text(ws, c), markup=False)
 
 
 @contribution_app.command("decline")
@@ -189,6 +195,7 @@ def merge(
                     "conflicts": [h.new for h in o.conflicts],
                     "unplaced": [h.new for h in o.unplaced],
                     "commit": o.commit,
+                    "warnings": list(o.warnings),
                 }
                 for o in outcomes
             ]
@@ -207,6 +214,8 @@ def merge(
         )
     Console(stderr=True).print(table if outcomes else "Nothing pending to merge.")
     for o in outcomes:
+        for w in o.warnings:
+            err_console().print(f"[yellow]warning[/] ({o.contribution.id}): {w}")
         for h in o.unplaced:
             err_console().print(
                 f"[yellow]not placed[/] ({o.contribution.id}): its context is gone: "

@@ -350,3 +350,10 @@ def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:
     if not items:
         lines.append("| | | | | | No contributions received. |")
     return "\n".join(lines) + "\n"
+
+
+def letter_text(ws: Workspace, c: Contribution, limit: int = 4000) -> str:
+    """The text of a comment letter (.md/.txt), shown with the contribution; cut at `limit` characters."""
+    path = ws.root / FOLDER / c.id / c.file
+    text = decode_text(path.read_bytes(), str(path))
+    return text if len(text) <= limit else text[:limit] + "\n[...]"

@@ -52,6 +52,7 @@ class Outcome:
     unplaced: tuple[Hunk, ...]
     commit: str | None
     status: str
+    warnings: tuple[str, ...] = ()
 
 
 def critic_views(text: str) -> tuple[str, str, list[str]]:
@@ -238,19 +239,30 @@ def _paragraph_ids(tokens: list[str]) -> list[int]:
     return ids
 
 
-def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> str:
-    """The whole draft a contribution proposes (Markdown body)."""
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The whole draft a contribution proposes (Markdown body), what the reading noticed, and the names of the
+    individual reviewers found in the file (kept as detail: the source is the contribution's)."""
+
+    body: str
+    warnings: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+
+
+def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> Proposal:
+    """The whole draft a contribution proposes."""
     path = ws.root / "contributions" / c.id / c.file
     data = path.read_bytes()
     if c.kind == "revised-draft":
-        return split_front_matter(decode_text(data, str(path)), path=str(path)).body
+        return Proposal(split_front_matter(decode_text(data, str(path)), path=str(path)).body)
     if c.kind == "criticmarkup":
         accepted, _rejected, _comments = critic_views(decode_text(data, str(path)))
-        return split_front_matter(accepted, path=str(path)).body
+        return Proposal(split_front_matter(accepted, path=str(path)).body)
     if c.kind == "word-revisions":
         from .wordmap import word_proposal
 
-        return word_proposal(path, base_text).body
+        found = word_proposal(path, base_text)
+        return Proposal(found.body, found.warnings, found.reviewers)
     raise InputRejected(f"a {c.kind} contribution has no edits to merge", path=str(path))
 
 
@@ -290,7 +302,8 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
-    proposal = proposal_of(ws, c, base_full)
+    offer = proposal_of(ws, c, base_full)
+    proposal = offer.body
     head = ws.history.head()
     blame = ws.history.blame_authors(head, path) if head else []
     body_tokens = split_words(parts.body)
@@ -307,7 +320,7 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     if changes == 0:
         status = "merged"
     elif conflicts and stop_on_conflict:
-        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending")
+        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings)
     elif unplaced:
         status = "partly-merged"
     elif conflicts:
@@ -335,4 +348,4 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
         write_atomic(ws.draft_path, original)
         write_atomic(meta_path, render_contribution(c).encode())
         raise
-    return Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status)
+    return Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)

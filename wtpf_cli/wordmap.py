@@ -28,6 +28,7 @@ class WordProposal:
 
     body: str
     warnings: tuple[str, ...]
+    reviewers: tuple[str, ...] = ()
 
 
 def _rank(item: Hashable) -> int:
@@ -122,7 +123,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
         if k not in removals:
             out.append(token)
     out.extend(inserts.get(len(source), []))
-    return WordProposal("".join(out), tuple(warnings))
+    return WordProposal("".join(out), tuple(warnings), found.authors())
 
 
 def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
