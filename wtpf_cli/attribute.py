@@ -78,6 +78,8 @@ class _Table:
 
 
 _Item = _Tok | _Mark | _Table
+# A group of items showing one block; a block of FROM that no diff has touched stays a Block (no items yet).
+_Group = list[_Item] | Block
 
 
 def _tok_key(container: str, token: Token) -> Hashable:
@@ -151,7 +153,7 @@ class Attributor:
         self.first_meta = first.meta
         self.meta = first.meta
         self.blocks: list[Block] = list(first.blocks)
-        self.groups: list[list[_Item]] = [_block_items(b, None) for b in first.blocks]
+        self.groups: list[_Group] = list(first.blocks)  # items are made only for blocks that a diff touches
         self.sources: list[str] = []
 
     def apply(self, doc: Document, rev: Revision) -> None:
@@ -163,20 +165,19 @@ class Attributor:
         if rev.author not in self.sources:
             self.sources.append(rev.author)
         edits = diff_sequences(self.blocks, new_blocks)
-        groups: list[list[_Item]] = []
+        groups: list[_Group] = []
         carry: list[_Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
         for equal, a0, a1, b0, b1 in _regions(edits):
             if equal:
-                for k in range(a0, a1):
-                    g = old_groups[k]
-                    if carry:
-                        g = carry + g
-                        carry = []
-                    groups.append(g)
+                if carry:
+                    groups.append(carry + _items(old_groups[a0]))
+                    carry = []
+                    a0 += 1
+                groups.extend(old_groups[a0:a1])
                 continue
             # The whole changed run at once: text may move between its blocks (splits, merges).
-            items = [item for g in old_groups[a0:a1] for item in g]
+            items = [item for g in old_groups[a0:a1] for item in _items(g)]
             if carry:
                 items = carry + items
                 carry = []
@@ -186,12 +187,12 @@ class Attributor:
                 new_groups[-1].extend(trailing)
                 groups.extend(new_groups)
             elif groups:
-                groups[-1].extend(trailing)
+                groups[-1] = _items(groups[-1]) + trailing
             else:
                 carry = trailing
         if carry:
             if groups:
-                groups[-1].extend(carry)
+                groups[-1] = _items(groups[-1]) + carry
             else:
                 groups.append(carry)
         self.groups = groups
@@ -202,9 +203,14 @@ class Attributor:
         remap = None
         if single_author is not None:
             remap = Revision(single_author, single_date or "")
-        blocks = _freeze([item for g in self.groups for item in g], remap)
+        blocks = _freeze(self.groups, remap)
         sources = (single_author,) if single_author is not None and self.sources else tuple(self.sources)
         return Redline(self.meta, self.first_meta, tuple(blocks), sources)
+
+
+def _items(group: _Group) -> list[_Item]:
+    """The items of a group, made from its block if no diff has touched it yet."""
+    return group if isinstance(group, list) else _block_items(group, None)
 
 
 def _token_rank(t: Hashable) -> int:
@@ -536,12 +542,28 @@ def _regroup(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:
     return groups, cur
 
 
-def _freeze(items: list[_Item], remap: Revision | None) -> list[RBlock]:
+def _freeze(groups: list[_Group], remap: Revision | None) -> list[RBlock]:
     def r(rev: Revision | None) -> Revision | None:
         return rev if rev is None or remap is None else remap
 
     out: list[RBlock] = []
     runs: list[RRun] = []
+    for group in groups:
+        if isinstance(group, list):
+            runs = _freeze_items(group, r, out, runs)
+        elif runs:  # deleted tokens waiting for this block's paragraph mark
+            runs = _freeze_items(_block_items(group, None), r, out, runs)
+        else:
+            out.append(_plain_block(group))
+    if runs:
+        raise AssertionError("tokens after the last paragraph mark")
+    return out
+
+
+def _freeze_items(
+    items: list[_Item], r: Callable[[Revision | None], Revision | None], out: list[RBlock], runs: list[RRun]
+) -> list[RRun]:
+    """Freeze items onto `out`; return the runs still waiting for a paragraph mark."""
     for item in items:
         if isinstance(item, _Tok):
             runs.append(RRun(item.token, r(item.ins), r(item.dele)))
@@ -561,11 +583,20 @@ def _freeze(items: list[_Item], remap: Revision | None) -> list[RBlock]:
                 for row in item.rows
             )
             out.append(RTable(rows, item.align))
-    if runs:
-        raise AssertionError("tokens after the last paragraph mark")
-    return out
+    return runs
+
+
+def _plain_block(block: Block) -> RBlock:
+    """A block with no revisions, as a redline block."""
+    if isinstance(block, Paragraph):
+        return RParagraph(block.props, tuple([RRun(t) for t in block.tokens]))
+    rows = tuple(
+        RRow(tuple([tuple([RRun(t) for t in cell]) for cell in row]), None, None, k < block.header_rows)
+        for k, row in enumerate(block.rows)
+    )
+    return RTable(rows, block.align)
 
 
 def unchanged(doc: Document) -> Redline:
     """A redline with no revisions: what a clean build renders."""
-    return Attributor(doc).redline()
+    return Redline(doc.meta, doc.meta, tuple([_plain_block(b) for b in doc.blocks]), ())
