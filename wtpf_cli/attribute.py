@@ -93,7 +93,7 @@ def _cell_items(cell: Sequence[Token], ins: Revision | None) -> list[_Tok]:
 def _block_items(block: Block, ins: Revision | None) -> list[_Item]:
     if isinstance(block, Paragraph):
         c = block.props.container
-        items: list[_Item] = [_Tok(t, _tok_key(c, t), ins) for t in block.tokens]
+        items: list[_Item] = [_Tok(t, (c, t), ins) for t in block.tokens]
         items.append(_Mark(block.props, ins))
         return items
     rows = [_Row(_row_cells(row, ins), k < block.header_rows, ins) for k, row in enumerate(block.rows)]
@@ -109,7 +109,7 @@ def _new_keys(blocks: Sequence[Block]) -> list[Hashable]:
     for block in blocks:
         if isinstance(block, Paragraph):
             c = block.props.container
-            keys.extend(_tok_key(c, t) for t in block.tokens)
+            keys.extend([(c, t) for t in block.tokens])
             keys.append(("\u00b6", c))
         else:
             keys.append(("\u229e",))
@@ -213,6 +213,11 @@ def _items(group: _Group) -> list[_Item]:
     return group if isinstance(group, list) else _block_items(group, None)
 
 
+def _text_rank(text: str) -> int:
+    """_token_rank of a token's text."""
+    return (1 if text == "\n" else 2) if text.isspace() else 0
+
+
 def _token_rank(t: Hashable) -> int:
     """Words and tables align first (0), then line breaks (1), then spaces (2)."""
     if isinstance(t, Token) and t.text.isspace():
@@ -220,25 +225,21 @@ def _token_rank(t: Hashable) -> int:
     return 0
 
 
-def _key_rank(key: Hashable) -> int:
-    """As _token_rank for region keys; paragraph marks rank 1."""
-    if isinstance(key, tuple) and len(key) == 2:
-        if key[0] == "\u00b6":
-            return 1
-        return _token_rank(key[1])
-    return 0
-
-
 def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> list[_Item]:
     """Diff the visible items of a region against new blocks and apply the edits in place."""
     visible_idx = [i for i, item in enumerate(items) if _visible(item)]
+    visible = [items[i] for i in visible_idx]
     new_keys = _new_keys(new_blocks)
-    _key_tables([items[i] for i in visible_idx], new_blocks, new_keys)
-    old_keys = [items[i].key for i in visible_idx]
+    _key_tables(visible, new_blocks, new_keys)
+    old_keys = [item.key for item in visible]
     payload = _new_payload(new_blocks)
-    edits = diff_sequences(old_keys, new_keys, rank=_key_rank)
-    original = [getattr(items[i], "ins", None) is None for i in visible_idx]
-    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original))
+    old_ranks = [
+        _text_rank(it.token.text) if isinstance(it, _Tok) else 1 if isinstance(it, _Mark) else 0 for it in visible
+    ]
+    new_ranks = [_text_rank(p.text) if isinstance(p, Token) else 1 if isinstance(p, ParaProps) else 0 for p in payload]
+    edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks))
+    original = [getattr(item, "ins", None) is None for item in visible]
+    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
 
@@ -288,7 +289,11 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
 
 
 def _stranded_words(
-    edits: list[Edit], old_keys: list[Hashable], new_keys: list[Hashable], original: list[bool]
+    edits: list[Edit],
+    old_keys: list[Hashable],
+    new_keys: list[Hashable],
+    original: list[bool],
+    ranks: tuple[list[int], list[int]],
 ) -> set[int]:
     """Old indices of the few words that open a paragraph which is otherwise deleted (or otherwise new) and loses
     (or gains) its paragraph mark: typically its number. Shown deleted and re-inserted, the paragraph goes as a
@@ -302,19 +307,20 @@ def _stranded_words(
     new_to_old = {j: i for i, j in old_to_new.items()}
     fold: set[int] = set()
 
-    def scan(keys: list[Hashable], mapping: dict[int, int], to_old: bool) -> None:
+    def scan(keys: list[Hashable], mapping: dict[int, int], to_old: bool, rank: list[int]) -> None:
         start = 0
         for i, key in enumerate(keys):
-            if isinstance(key, tuple) and key[:1] == ("\u229e",):  # a table: paragraphs start after it
-                start = i + 1
+            if rank[i] == 0:
+                if isinstance(key, tuple) and key[:1] == ("\u229e",):  # a table: paragraphs start after it
+                    start = i + 1
                 continue
-            if _key_rank(key) != 1 or key[0] != "\u00b6":  # type: ignore[index]
+            if rank[i] != 1 or key[0] != "\u00b6":  # type: ignore[index]
                 continue
             if i not in mapping:  # this paragraph's mark is deleted (old side) or inserted (new side)
                 span = range(start, i)
                 kept = [k for k in span if k in mapping]
-                words = [k for k in span if _key_rank(keys[k]) == 0]
-                kept_words = [k for k in kept if _key_rank(keys[k]) == 0]
+                words = [k for k in span if rank[k] == 0]
+                kept_words = [k for k in kept if rank[k] == 0]
                 lead = 0
                 while lead < len(span) and span[lead] in mapping:
                     lead += 1
@@ -329,8 +335,8 @@ def _stranded_words(
                     fold.update(olds)
             start = i + 1
 
-    scan(old_keys, old_to_new, True)
-    scan(new_keys, new_to_old, False)
+    scan(old_keys, old_to_new, True, ranks[0])
+    scan(new_keys, new_to_old, False, ranks[1])
     return fold
 
 

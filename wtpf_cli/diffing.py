@@ -56,21 +56,29 @@ def _encode(
 
 
 def diff_sequences(
-    a: Sequence[Hashable], b: Sequence[Hashable], *, rank: Callable[[Hashable], int] | None = None
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    *,
+    rank: Callable[[Hashable], int] | None = None,
+    ranks: tuple[list[int], list[int]] | None = None,
 ) -> list[Edit]:
     """A minimal diff turning `a` into `b`.
 
     With `rank` (0 for words, 1 for paragraph marks, 2 for spaces), items of rank 0 are aligned first, then items
     of rank 1 only within the gaps between aligned words, and so on: a paragraph mark or a space never wins over a
     word. Runs of equal spaces between two changes are then folded into them, so that a reworded phrase is one
-    deletion and one insertion, not one per word.
+    deletion and one insertion, not one per word. `ranks` gives the ranks of a and b precomputed, in place of
+    calling `rank` on each item.
     """
-    if len(a) == len(b) and all(x == y for x, y in zip(a, b, strict=True)):
+    if _same(a, b):
         return [Edit("equal", 0, len(a), 0, len(b))] if a else []
-    if rank is None:
+    if ranks is not None:
+        ranks_a, ranks_b = ranks
+    elif rank is not None:
+        ranks_a = [rank(x) for x in a]
+        ranks_b = [rank(y) for y in b]
+    else:
         return _to_edits(_raw_diff(a, b))
-    ranks_a = [rank(x) for x in a]
-    ranks_b = [rank(y) for y in b]
     top = max([*ranks_a, *ranks_b, 0])
     ops = _tiered(a, b, ranks_a, ranks_b, 0, top)
     return _to_edits(_fold_soft(_merge_ops(ops), [r == top and top > 0 for r in ranks_a]))
@@ -82,7 +90,7 @@ def _tiered(
     """Align the items of rank `level`, then recurse into the gaps between them for the weaker ranks."""
     if not a or not b:
         return [(-1, "x" * len(a))] if a else [(1, "x" * len(b))] if b else []
-    if len(a) == len(b) and all(x == y for x, y in zip(a, b, strict=True)):
+    if _same(a, b):
         return [(0, "x" * len(a))]
     if level > top:
         return [(op, "x" * n) for op, n in ((-1, len(a)), (1, len(b))) if n]
@@ -102,6 +110,11 @@ def _tiered(
             ops.append((0, "x"))
         pa, pb = ia + 1, jb + 1
     return ops
+
+
+def _same(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
+    """Item by item equal (a list comparison: in C, and identical items compare without calling __eq__)."""
+    return len(a) == len(b) and list(a) == list(b)
 
 
 def _raw_diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, str]]:
