@@ -153,6 +153,12 @@ class ParseCache:
     def __init__(self) -> None:
         self.chunks: dict[tuple[str, frozenset[str], frozenset[tuple[str, str, str]]], _Chunk] = {}
         self.definitions: dict[str, _Definitions] = {}
+        # a chunk's blocks with its ordered lists renumbered after `offset` earlier ones: (id(chunk), offset)
+        self.shifted: dict[tuple[int, int], tuple[Block, ...]] = {}
+        self.tokens: _TokenMemo = {}  # one Token object for equal tokens
+
+
+_TokenMemo = dict[tuple[str, frozenset[str], str | None], Token]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +167,7 @@ class _Chunk:
     notes: tuple[tuple[str, tuple[Block, ...]], ...]  # footnotes this chunk defines, with their paragraphs
     ordered_lists: int
     warnings: tuple[str, ...]
+    refs: tuple[str, ...]  # footnote labels referenced in `blocks`, in order of first reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +228,7 @@ def read_draft(
     warnings: list[str] = []
     chunks = _split_chunks(parts.body) if chunked else None
     if chunks is None:
-        _Walker(blocks, warnings).walk(_markdown().parse(parts.body))
+        _Walker(blocks, warnings, {}).walk(_markdown().parse(parts.body))
         return Document(parts.meta, tuple(blocks), tuple(warnings))
     cache = cache if cache is not None else ParseCache()
     notes: set[str] = set()
@@ -232,39 +239,63 @@ def read_draft(
             notes |= d.notes
             for label, href, title in d.references:
                 references.setdefault(label, (href, title))
-    bodies: list[Block] = []
     note_blocks: dict[str, tuple[Block, ...]] = {}
+    refs: list[str] = []
     list_offset = 0
     for text in chunks:
         chunk = _parse_chunk(text, notes, references, cache)
-        for block in chunk.blocks:
-            if list_offset and isinstance(block, Paragraph) and block.props.list_kind == "ordered":
-                props = replace(block.props, list_id=block.props.list_id + list_offset)
-                block = Paragraph(props, block.tokens, hash((props, block.tokens)))
-            bodies.append(block)
+        blocks.extend(_shifted(chunk, list_offset, cache) if list_offset and chunk.ordered_lists else chunk.blocks)
         list_offset += chunk.ordered_lists
         for label, paras in chunk.notes:
             note_blocks.setdefault(label, paras)
+        refs.extend(chunk.refs)
         warnings.extend(chunk.warnings)
-    blocks.extend(bodies)
-    blocks.extend(_notes_in_order(bodies, note_blocks))
+    blocks.extend(_notes_in_order(refs, note_blocks))
     return Document(parts.meta, tuple(blocks), tuple(warnings))
 
 
-def _notes_in_order(bodies: list[Block], note_blocks: dict[str, tuple[Block, ...]]) -> list[Block]:
-    """Footnote paragraphs in order of first reference (body first, then references inside footnotes)."""
+def _shifted(chunk: _Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]:
+    """A chunk's blocks with its ordered lists numbered after `offset` lists of the chunks before it."""
+    key = (id(chunk), offset)  # chunks live as long as the cache: their ids are not reused meanwhile
+    found = cache.shifted.get(key)
+    if found is None:
+        out: list[Block] = []
+        for block in chunk.blocks:
+            if isinstance(block, Paragraph) and block.props.list_kind == "ordered":
+                props = replace(block.props, list_id=block.props.list_id + offset)
+                block = Paragraph(props, block.tokens, hash((props, block.tokens)))
+            out.append(block)
+        found = cache.shifted[key] = tuple(out)
+    return found
+
+
+def _note_refs(blocks: Iterable[Block]) -> list[str]:
+    """Footnote labels referenced in blocks, in order of first reference."""
+    order: dict[str, None] = {}
+    for block in blocks:
+        toks = block.tokens if isinstance(block, Paragraph) else [t for r in block.rows for c in r for t in c]
+        for t in toks:
+            if t.note is not None:
+                order.setdefault(t.note)
+    return list(order)
+
+
+def _notes_in_order(refs: list[str], note_blocks: dict[str, tuple[Block, ...]]) -> list[Block]:
+    """Footnote paragraphs in order of first reference (body first, then references inside footnotes); `refs`
+    are the labels referenced in the body, in order."""
     order: list[str] = []
     seen: set[str] = set()
 
-    def visit(blocks: Iterable[Block]) -> None:
-        for block in blocks:
-            toks = block.tokens if isinstance(block, Paragraph) else [t for r in block.rows for c in r for t in c]
-            for t in toks:
-                if t.note is not None and t.note not in seen and t.note in note_blocks:
-                    seen.add(t.note)
-                    order.append(t.note)
+    def visit_labels(labels: Iterable[str]) -> None:
+        for label in labels:
+            if label not in seen and label in note_blocks:
+                seen.add(label)
+                order.append(label)
 
-    visit(bodies)
+    def visit(blocks: Iterable[Block]) -> None:
+        visit_labels(_note_refs(blocks))
+
+    visit_labels(refs)
     k = 0
     while k < len(order):
         visit(note_blocks[order[k]])
@@ -310,7 +341,7 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
     src = text + ("\n\n" + "".join(f"[^{n}]" for n in own_notes) + "\n" if own_notes else "")
     blocks: list[Block] = []
     warnings: list[str] = []
-    walker = _Walker(blocks, warnings)
+    walker = _Walker(blocks, warnings, cache.tokens)
     walker.walk(_markdown().parse(src, env))
     body = [b for b in blocks if not (isinstance(b, Paragraph) and b.props.container != BODY)]
     if own_notes:
@@ -324,6 +355,7 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
         tuple((n, tuple(by_label[n])) for n in own_notes if n in by_label),
         walker.ordered_lists,
         tuple(warnings),
+        tuple(_note_refs(body)),
     )
     cache.chunks[key] = chunk
     return chunk
@@ -332,9 +364,10 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
 class _Walker:
     """Turns markdown-it's flat token stream into our blocks."""
 
-    def __init__(self, blocks: list[Block], warnings: list[str]) -> None:
+    def __init__(self, blocks: list[Block], warnings: list[str], memo: _TokenMemo) -> None:
         self.blocks = blocks
         self.warnings = warnings
+        self.memo = memo
         self.lists: list[tuple[str, int, int]] = []  # (kind, list_id, start) for each open list
         self.item_first_para: list[bool] = []
         self.quote = 0
@@ -412,7 +445,7 @@ class _Walker:
         return ParaProps(style="BodyText")
 
     def _add_para(self, props: ParaProps, inline: MdToken) -> None:
-        self.blocks.append(_paragraph(props, inline_tokens(inline.children or [])))
+        self.blocks.append(_paragraph(props, inline_tokens(inline.children or [], self.memo)))
 
     def _add_table(self, toks: list[MdToken], i: int) -> int:
         rows: list[list[list[Token]]] = []
@@ -439,7 +472,7 @@ class _Walker:
                 if len(rows) == 0:
                     align.append(cell_align)
             elif t.type == "inline":
-                row.append(inline_tokens(t.children or []))
+                row.append(inline_tokens(t.children or [], self.memo))
             i += 1
         self.blocks.append(_table(rows, align, header_rows))
         return i + 1
@@ -454,23 +487,34 @@ def _split_code(text: str) -> list[str]:
     return out
 
 
-def inline_tokens(children: list[MdToken]) -> list[Token]:
-    """Flatten markdown-it inline tokens into our word tokens with formatting marks."""
+def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> list[Token]:
+    """Flatten markdown-it inline tokens into our word tokens with formatting marks (equal tokens shared through
+    `memo`)."""
+    memo = {} if memo is None else memo
+
+    def words(text: str, frozen: frozenset[str], href: str | None) -> list[Token]:
+        found = []
+        for w in split_words(text):
+            key = (w, frozen, href)
+            tok = memo.get(key)
+            if tok is None:
+                tok = memo[key] = Token(w, frozen, href)
+            found.append(tok)
+        return found
+
     out: list[Token] = []
     marks: list[str] = []
     href: str | None = None
     for c in children:
         typ = c.type
         if typ == "text":
-            frozen = frozenset(marks)
-            out.extend(Token(w, frozen, href) for w in split_words(c.content))
+            out.extend(words(c.content, frozenset(marks), href))
         elif typ == "softbreak":
             out.append(Token(" ", frozenset(marks), href))
         elif typ == "hardbreak":
             out.append(Token("\n", frozenset(marks), href))
         elif typ == "code_inline":
-            frozen = frozenset([*marks, "code"])
-            out.extend(Token(w, frozen, href) for w in split_words(c.content))
+            out.extend(words(c.content, frozenset([*marks, "code"]), href))
         elif typ in ("strong_open", "em_open", "s_open"):
             marks.append({"strong_open": "strong", "em_open": "em", "s_open": "strike"}[typ])
         elif typ in ("strong_close", "em_close", "s_close"):
