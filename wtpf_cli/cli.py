@@ -5,15 +5,68 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .cli_common import STATE, err_console, print_json, workspace
 from .errors import EXIT_INTERRUPTED, WtpfError
 
+
+class _Coerce:
+    """A parameter's coercion that answers the plain cases itself: no value, or a string for a `str` parameter.
+
+    Typer 0.29 builds a Pydantic TypeAdapter for each parameter it processes, even an option left out (its value
+    None, which coerces to None before the adapter is used): importing Pydantic costs about 0.1 s of start-up.
+    Every other value goes through typer's own coercion, built when first needed."""
+
+    def __init__(self, param: Any, build: Any) -> None:
+        self.param = param
+        self.build = build
+        self.plain_str = param.type_descriptor.annotation is str and param.type_descriptor.parameter_info.parser is None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None:
+            return () if self.param.multiple or self.param.nargs == -1 else None
+        if self.plain_str and isinstance(value, str) and self.param.nargs == 1 and not self.param.multiple:
+            return value
+        return self.build().coerce(value, param=param, ctx=ctx)
+
+
+def _defer_param(param: Any) -> None:
+    if hasattr(param, "type_descriptor") and "get_runtime_param" not in vars(param):
+        coerce = _Coerce(param, param.get_runtime_param)
+        setattr(param, "get_runtime_param", lambda: coerce)  # noqa: B010  (typer's method, on this parameter)
+
+
+def _defer_coercion(command: Any) -> None:
+    for param in command.params:
+        _defer_param(param)
+    make_help = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:  # --help is made when parsing starts: a parameter like the others
+        option = make_help(ctx)
+        if option is not None:
+            _defer_param(option)
+        return option
+
+    setattr(command, "get_help_option", help_option)  # noqa: B010
+    for sub in getattr(command, "commands", {}).values():
+        _defer_coercion(sub)
+
+
+class _Group(TyperGroup):
+    """The top-level group: its commands' parameters coerce without Pydantic where they can (see _Coerce)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _defer_coercion(self)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="wtpf",
     help=(
         "Draft a report through versions, with every change attributed to its source, and post Word files "

@@ -7,16 +7,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
-from markdown_it.token import Token as MdToken
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputRejected
 from .model import BODY, Block, Document, Meta, Paragraph, ParaProps, Table, Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token as MdToken
+
+# The Markdown parser and YAML are imported where they are used, so that commands which only split the front
+# matter or count words (`wtpf versions`) start quickly.
 
 FRONT_MATTER_KEYS = ("title", "version", "symbol", "date", "language")
 COVER_STYLES = frozenset({"CoverSymbol", "CoverMeta", "Title", "Subtitle"})
@@ -56,6 +57,8 @@ def split_front_matter(source: str, *, path: str = "report.md") -> DraftText:
 
 def read_meta(raw: str, *, path: str = "report.md") -> Meta:
     """Parse front matter YAML (safe loader) into Meta."""
+    import yaml
+
     try:
         data = yaml.safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
@@ -96,6 +99,8 @@ def render_front_matter(meta: Meta) -> str:
         "language": meta.language,
     }
     data.update(dict(meta.extra))
+    import yaml
+
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{dumped}---\n"
 
@@ -108,6 +113,9 @@ def replace_front_matter(source: str, meta: Meta) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
 
 
@@ -322,6 +330,8 @@ def _definitions(text: str, cache: ParseCache) -> _Definitions:
 
 def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, str]], cache: ParseCache) -> _Chunk:
     """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small)."""
+    from markdown_it.common.utils import normalizeReference
+
     used_notes = frozenset(n for n in _NOTE_CAND_RE.findall(text) if n in notes)
     used_refs = frozenset(
         (label, *references[label])
