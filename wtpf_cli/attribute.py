@@ -83,7 +83,8 @@ _Group = list[_Item] | Block
 
 
 def _tok_key(container: str, token: Token) -> Hashable:
-    return (container, token)
+    # The token's fields rather than the token: a tuple of strings and a frozenset hashes and compares in C.
+    return (container, token.text, token.marks, token.href, token.note)
 
 
 def _cell_items(cell: Sequence[Token], ins: Revision | None) -> list[_Tok]:
@@ -93,7 +94,7 @@ def _cell_items(cell: Sequence[Token], ins: Revision | None) -> list[_Tok]:
 def _block_items(block: Block, ins: Revision | None) -> list[_Item]:
     if isinstance(block, Paragraph):
         c = block.props.container
-        items: list[_Item] = [_Tok(t, (c, t), ins) for t in block.tokens]
+        items: list[_Item] = [_Tok(t, (c, t.text, t.marks, t.href, t.note), ins) for t in block.tokens]
         items.append(_Mark(block.props, ins))
         return items
     rows = [_Row(_row_cells(row, ins), k < block.header_rows, ins) for k, row in enumerate(block.rows)]
@@ -109,7 +110,7 @@ def _new_keys(blocks: Sequence[Block]) -> list[Hashable]:
     for block in blocks:
         if isinstance(block, Paragraph):
             c = block.props.container
-            keys.extend([(c, t) for t in block.tokens])
+            keys.extend([(c, t.text, t.marks, t.href, t.note) for t in block.tokens])
             keys.append(("\u00b6", c))
         else:
             keys.append(("\u229e",))
@@ -554,25 +555,33 @@ def _freeze(groups: list[_Group], remap: Revision | None) -> list[RBlock]:
 
     out: list[RBlock] = []
     runs: list[RRun] = []
+    plain: _PlainRuns = {}
     for group in groups:
         if isinstance(group, list):
-            runs = _freeze_items(group, r, out, runs)
+            runs = _freeze_items(group, r, out, runs, plain)
         elif runs:  # deleted tokens waiting for this block's paragraph mark
-            runs = _freeze_items(_block_items(group, None), r, out, runs)
+            runs = _freeze_items(_block_items(group, None), r, out, runs, plain)
         else:
-            out.append(_plain_block(group))
+            out.append(_plain_block(group, plain))
     if runs:
         raise AssertionError("tokens after the last paragraph mark")
     return out
 
 
 def _freeze_items(
-    items: list[_Item], r: Callable[[Revision | None], Revision | None], out: list[RBlock], runs: list[RRun]
+    items: list[_Item],
+    r: Callable[[Revision | None], Revision | None],
+    out: list[RBlock],
+    runs: list[RRun],
+    plain: _PlainRuns,
 ) -> list[RRun]:
     """Freeze items onto `out`; return the runs still waiting for a paragraph mark."""
     for item in items:
         if isinstance(item, _Tok):
-            runs.append(RRun(item.token, r(item.ins), r(item.dele)))
+            if item.ins is None and item.dele is None:
+                runs.append(plain.get(id(item.token)) or _plain_run(item.token, plain))
+            else:
+                runs.append(RRun(item.token, r(item.ins), r(item.dele)))
         elif isinstance(item, _Mark):
             out.append(RParagraph(item.props, tuple(runs), r(item.ins), r(item.dele)))
             runs = []
@@ -592,12 +601,27 @@ def _freeze_items(
     return runs
 
 
-def _plain_block(block: Block) -> RBlock:
+# One unrevised run per token object, shared wherever the token occurs (the parser shares equal tokens); the runs
+# keep their tokens alive, so the ids stay theirs while the mapping lives.
+_PlainRuns = dict[int, RRun]
+
+
+def _plain_run(token: Token, plain: _PlainRuns) -> RRun:
+    run = plain[id(token)] = RRun(token)
+    return run
+
+
+def _plain_block(block: Block, plain: _PlainRuns) -> RBlock:
     """A block with no revisions, as a redline block."""
     if isinstance(block, Paragraph):
-        return RParagraph(block.props, tuple([RRun(t) for t in block.tokens]))
+        return RParagraph(block.props, tuple([plain.get(id(t)) or _plain_run(t, plain) for t in block.tokens]))
     rows = tuple(
-        RRow(tuple([tuple([RRun(t) for t in cell]) for cell in row]), None, None, k < block.header_rows)
+        RRow(
+            tuple([tuple([plain.get(id(t)) or _plain_run(t, plain) for t in cell]) for cell in row]),
+            None,
+            None,
+            k < block.header_rows,
+        )
         for k, row in enumerate(block.rows)
     )
     return RTable(rows, block.align)
@@ -605,4 +629,5 @@ def _plain_block(block: Block) -> RBlock:
 
 def unchanged(doc: Document) -> Redline:
     """A redline with no revisions: what a clean build renders."""
-    return Redline(doc.meta, doc.meta, tuple([_plain_block(b) for b in doc.blocks]), ())
+    plain: _PlainRuns = {}
+    return Redline(doc.meta, doc.meta, tuple([_plain_block(b, plain) for b in doc.blocks]), ())
