@@ -164,6 +164,8 @@ class ParseCache:
         # a chunk's blocks with its ordered lists renumbered after `offset` earlier ones: (id(chunk), offset)
         self.shifted: dict[tuple[int, int], tuple[Block, ...]] = {}
         self.tokens: _TokenMemo = {}  # one Token object for equal tokens
+        # the footnote labels and (normalized) link labels that a chunk's text may refer to
+        self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
 _TokenMemo = dict[tuple[str, frozenset[str], str | None], Token]
@@ -330,14 +332,18 @@ def _definitions(text: str, cache: ParseCache) -> _Definitions:
 
 def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, str]], cache: ParseCache) -> _Chunk:
     """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small)."""
-    from markdown_it.common.utils import normalizeReference
+    found_candidates = cache.candidates.get(text)
+    if found_candidates is None:
+        from markdown_it.common.utils import normalizeReference
 
-    used_notes = frozenset(n for n in _NOTE_CAND_RE.findall(text) if n in notes)
-    used_refs = frozenset(
-        (label, *references[label])
-        for label in (normalizeReference(c) for c in _REF_CAND_RE.findall(text))
-        if label in references
-    )
+        found_candidates = (
+            tuple(_NOTE_CAND_RE.findall(text)),
+            tuple(normalizeReference(c) for c in _REF_CAND_RE.findall(text)),
+        )
+        cache.candidates[text] = found_candidates
+    note_candidates, ref_candidates = found_candidates
+    used_notes = frozenset(n for n in note_candidates if n in notes)
+    used_refs = frozenset((label, *references[label]) for label in ref_candidates if label in references)
     key = (text, used_notes, used_refs)
     found = cache.chunks.get(key)
     if found is not None:
