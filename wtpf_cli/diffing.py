@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -35,24 +36,16 @@ def _encode(
     a: Sequence[Hashable], b: Sequence[Hashable], soft: Callable[[Hashable], bool] | None = None
 ) -> tuple[str, str, set[str]]:
     """Map each distinct item to one character, so that the character diff is an item diff."""
-    codes: dict[Hashable, str] = {}
+    # Codes in order of first appearance (a, then b), skipping the surrogate range.
+    codes: dict[Hashable, str] = dict.fromkeys(chain(a, b), "")
     soft_codes: set[str] = set()
-    next_code = 1
-
-    def code(item: Hashable) -> str:
-        nonlocal next_code
-        c = codes.get(item)
-        if c is None:
-            if next_code == 0xD800:  # skip the surrogate range
-                next_code = 0xE000
-            c = chr(next_code)
-            next_code += 1
-            codes[item] = c
-            if soft is not None and soft(item):
-                soft_codes.add(c)
-        return c
-
-    return "".join(map(code, a)), "".join(map(code, b)), soft_codes
+    for n, item in enumerate(codes, start=1):
+        c = chr(n if n < 0xD800 else n + 0x800)
+        codes[item] = c
+        if soft is not None and soft(item):
+            soft_codes.add(c)
+    get = codes.__getitem__
+    return "".join(map(get, a)), "".join(map(get, b)), soft_codes
 
 
 def diff_sequences(
@@ -104,7 +97,9 @@ def _tiered(
     ops: list[tuple[int, str]] = []  # one character per item, so that dmp-style merging can be reused
     pa = pb = 0
     for ia, jb in [*anchors, (len(a), len(b))]:
-        if ia > pa or jb > pb:
+        if ia - pa == jb - pb > 0 and _same(gap := a[pa:ia], b[pb:jb]):  # as the recursion would find
+            ops.append((0, "x" * len(gap)))
+        elif ia > pa or jb > pb:
             ops.extend(_tiered(a[pa:ia], b[pb:jb], ra[pa:ia], rb[pb:jb], level + 1, top))
         if ia < len(a):
             ops.append((0, "x"))
