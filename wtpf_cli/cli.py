@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -16,7 +17,8 @@ from .errors import EXIT_INTERRUPTED, WtpfError
 
 
 class _Coerce:
-    """A parameter's coercion that answers the plain cases itself: no value, or a string for a `str` parameter.
+    """A parameter's coercion that answers the plain cases itself: no value, a string for a `str` parameter, or a
+    string for a `Path` parameter without checks (typer's only check then: an existing path must be readable).
 
     Typer 0.29 builds a Pydantic TypeAdapter for each parameter it processes, even an option left out (its value
     None, which coerces to None before the adapter is used): importing Pydantic costs about 0.1 s of start-up.
@@ -25,13 +27,31 @@ class _Coerce:
     def __init__(self, param: Any, build: Any) -> None:
         self.param = param
         self.build = build
-        self.plain_str = param.type_descriptor.annotation is str and param.type_descriptor.parameter_info.parser is None
+        info = param.type_descriptor.parameter_info
+        single = param.nargs == 1 and not param.multiple
+        annotation = param.type_descriptor.annotation
+        self.plain_str = single and annotation is str and info.parser is None
+        checks = ("parser", "path_type", "exists", "writable", "resolve_path", "allow_dash")
+        self.plain_path = (
+            single
+            and annotation is Path
+            and not any(getattr(info, name, True) for name in checks)
+            and all(getattr(info, name, False) for name in ("file_okay", "dir_okay", "readable"))
+        )
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
             return () if self.param.multiple or self.param.nargs == -1 else None
-        if self.plain_str and isinstance(value, str) and self.param.nargs == 1 and not self.param.multiple:
+        if self.plain_str and isinstance(value, str):
             return value
+        if self.plain_path and isinstance(value, str) and value and "\x00" not in value:
+            path = Path(value)
+            try:
+                os.stat(path)
+            except OSError:
+                return path
+            if os.access(path, os.R_OK):
+                return path
         return self.build().coerce(value, param=param, ctx=ctx)
 
 
