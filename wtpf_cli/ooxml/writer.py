@@ -98,15 +98,29 @@ class DocxRenderer:
                 out.append(E.hyperlink(part.link(link_href), *link_children))
             link_href, link_children = None, []
 
-        groups: list[tuple[tuple[object, ...], list[RRun], int]] = []
+        # Runs of the same formatting, revisions and link join one group (a footnote reference stands alone).
+        groups: list[tuple[list[RRun], int]] = []
+        members: list[RRun] = []
+        first = None
         for k, r in enumerate(runs):
-            key = (r.token.marks, r.token.href, r.ins, r.dele, r.token.note)
-            if groups and groups[-1][0] == key and r.token.note is None and k not in bounds:
-                groups[-1][1].append(r)
+            t = r.token
+            if (
+                first is not None
+                and t.note is None
+                and first.token.note is None
+                and t.marks == first.token.marks
+                and t.href == first.token.href
+                and (r.ins is first.ins or r.ins == first.ins)
+                and (r.dele is first.dele or r.dele == first.dele)
+                and k not in bounds
+            ):
+                members.append(r)
             else:
-                groups.append((key, [r], k))
-        end_of_all = groups[-1][2] + len(groups[-1][1]) if groups else 0
-        for _key, members, first_index in groups:
+                first = r
+                members = [r]
+                groups.append((members, k))
+        end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
+        for members, first_index in groups:
             for cid in starts.get(first_index, []):
                 (link_children if link_href is not None else out).append(E.comment_range_start(cid))
             first = members[0]
@@ -119,7 +133,7 @@ class DocxRenderer:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
                 element = E.footnote_reference_run(note_id)
             else:
-                element = E.run("".join(m.token.text for m in members), self._rpr(first.token), deleted=deleted)
+                element = E.run("".join([m.token.text for m in members]), self._rpr(first.token), deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
             # except for text that was in FROM (ins None) and is deleted.
