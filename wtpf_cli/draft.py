@@ -168,7 +168,7 @@ class ParseCache:
         self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-_TokenMemo = dict[tuple[str, frozenset[str], str | None], Token]
+_TokenMemo = dict[tuple[frozenset[str], str | None], dict[str, Token]]  # (marks, href) -> text -> token
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,14 +509,15 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
     memo = {} if memo is None else memo
 
     def words(text: str, frozen: frozenset[str], href: str | None) -> list[Token]:
-        found = []
-        for w in split_words(text):
-            key = (w, frozen, href)
-            tok = memo.get(key)
-            if tok is None:
-                tok = memo[key] = Token(w, frozen, href)
-            found.append(tok)
-        return found
+        same = memo.get((frozen, href))
+        if same is None:
+            same = memo[(frozen, href)] = {}
+
+        def new(w: str) -> Token:
+            tok = same[w] = Token(w, frozen, href)
+            return tok
+
+        return [same.get(w) or new(w) for w in split_words(text)]
 
     out: list[Token] = []
     marks: list[str] = []
@@ -554,19 +555,15 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
 def _merge_spaces(tokens: list[Token]) -> list[Token]:
     """Join adjacent whitespace tokens of the same formatting (a softbreak next to a space)."""
     out: list[Token] = []
+    last_space = False  # out[-1] is whitespace other than a line break
     for t in tokens:
-        if (
-            out
-            and t.text.isspace()
-            and t.text != "\n"
-            and out[-1].text.isspace()
-            and out[-1].text != "\n"
-            and out[-1].marks == t.marks
-            and out[-1].href == t.href
-        ):
-            out[-1] = Token(out[-1].text + t.text, t.marks, t.href)
+        text = t.text
+        space = text != "\n" and text.isspace()
+        if space and last_space and out[-1].marks == t.marks and out[-1].href == t.href:
+            out[-1] = Token(out[-1].text + text, t.marks, t.href)
         else:
             out.append(t)
+        last_space = space
     return out
 
 
