@@ -214,11 +214,6 @@ def _items(group: _Group) -> list[_Item]:
     return group if isinstance(group, list) else _block_items(group, None)
 
 
-def _text_rank(text: str) -> int:
-    """_token_rank of a token's text."""
-    return (1 if text == "\n" else 2) if text.isspace() else 0
-
-
 def _token_rank(t: Hashable) -> int:
     """Words and tables align first (0), then line breaks (1), then spaces (2)."""
     if isinstance(t, Token) and t.text.isspace():
@@ -234,10 +229,19 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     _key_tables(visible, new_blocks, new_keys)
     old_keys = [item.key for item in visible]
     payload = _new_payload(new_blocks)
+    # as _token_rank, inline: words and tables 0, paragraph marks and line breaks 1, spaces 2
     old_ranks = [
-        _text_rank(it.token.text) if isinstance(it, _Tok) else 1 if isinstance(it, _Mark) else 0 for it in visible
+        ((1 if (x := it.token.text) == "\n" else 2 if x.isspace() else 0) if type(it) is _Tok else 1)
+        if type(it) is not _Table
+        else 0
+        for it in visible
     ]
-    new_ranks = [_text_rank(p.text) if isinstance(p, Token) else 1 if isinstance(p, ParaProps) else 0 for p in payload]
+    new_ranks = [
+        ((1 if p.text == "\n" else 2 if p.text.isspace() else 0) if type(p) is Token else 1)
+        if type(p) is not Table
+        else 0
+        for p in payload
+    ]
     edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks))
     original = [getattr(item, "ins", None) is None for item in visible]
     edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
