@@ -194,22 +194,8 @@ _NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
 
 
-# Where no line can open a fence or an HTML block and lines end only in "\n", the chunk boundaries are simply the
-# starts of lines that follow a blank line and do not start with a space or tab.
-_PLAIN_LINES_RE = re.compile(r"`{3}|~{3}|^<|\n<|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_BOUNDARY_RE = re.compile(r"(?:^|(?<=\n))[^\S\n]*\n(?=[^ \t\n\r])")
-
-
 def _split_chunks(body: str) -> list[str] | None:
     """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
-    if body and _PLAIN_LINES_RE.search(body) is None:
-        cuts = [m.end() for m in _BOUNDARY_RE.finditer(body)]
-        return [body[i:j] for i, j in zip([0, *cuts], [*cuts, len(body)], strict=True)]
-    return _split_lines(body)
-
-
-def _split_lines(body: str) -> list[str] | None:
-    """_split_chunks line by line, following fences."""
     lines = body.splitlines(keepends=True)
     chunks: list[str] = []
     current: list[str] = []
