@@ -274,7 +274,9 @@ def demo(
 from .cli_contrib import commit, contribution_app, inspect, merge, resolve  # noqa: E402  (commands beside this module)
 
 app.add_typer(contribution_app, name="contribution")
-for command in (inspect, merge, resolve, commit):
+from .cli_report import check, status  # noqa: E402
+
+for command in (inspect, merge, resolve, commit, status, check):
     app.command()(command)
 
 
