@@ -7,6 +7,8 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from lxml import etree
@@ -22,6 +24,7 @@ COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.co
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
+_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")  # runs alike share one w:r
 
 
 @dataclass
@@ -99,26 +102,21 @@ class DocxRenderer:
             link_href, link_children = None, []
 
         # Runs of the same formatting, revisions and link join one group (a footnote reference stands alone).
+        # Comment boundaries split groups too.
         groups: list[tuple[list[RRun], int]] = []
-        members: list[RRun] = []
-        first = None
-        for k, r in enumerate(runs):
-            t = r.token
-            if (
-                first is not None
-                and t.note is None
-                and first.token.note is None
-                and t.marks == first.token.marks
-                and t.href == first.token.href
-                and (r.ins is first.ins or r.ins == first.ins)
-                and (r.dele is first.dele or r.dele == first.dele)
-                and k not in bounds
-            ):
-                members.append(r)
+        k = 0
+        for key, same in groupby(runs, _RUN_FORMAT):
+            members = list(same)
+            if key[4] is not None:
+                groups.extend(([m], k + x) for x, m in enumerate(members))
             else:
-                first = r
-                members = [r]
-                groups.append((members, k))
+                start = 0
+                for x in range(1, len(members)) if bounds else ():
+                    if k + x in bounds:
+                        groups.append((members[start:x], k + start))
+                        start = x
+                groups.append((members[start:], k + start))
+            k += len(members)
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
         for members, first_index in groups:
             for cid in starts.get(first_index, []):
