@@ -112,6 +112,7 @@ XFAIL = {
 }
 
 RESULTS: dict[tuple[str, str], bool] = {}
+TIMINGS: dict[tuple[str, str], tuple[float, int]] = {}  # seconds above the baseline, peak RSS in KB
 
 
 def _params() -> Iterator[object]:
@@ -197,6 +198,13 @@ def summary(request: pytest.FixtureRequest) -> Iterator[None]:
         f"hostile catalogue: {clean} of {len(expected)} refused cleanly "
         f"({len(CASES)} files x {len(COMMANDS)} commands; {accepted_ok} of {len(accepted)} accepted as decided)"
     )
+    if TIMINGS:
+        slowest = max(TIMINGS.items(), key=lambda item: item[1][0])
+        largest = max(TIMINGS.items(), key=lambda item: item[1][1])
+        line += (
+            f"; slowest {slowest[1][0]:.2f}s above start-up ({' '.join(slowest[0])}),"
+            f" peak {largest[1][1] / 1024:.0f} MB ({' '.join(largest[0])})"
+        )
     capture = request.config.pluginmanager.getplugin("capturemanager")
     if capture is not None:
         with capture.global_and_fixture_disabled():
@@ -244,6 +252,7 @@ def test_each_hostile_file_is_refused_in_one_line_quickly_and_writes_nothing(
     assert result.code is not None, f"hung: killed after {HANG_TIMEOUT_S}s\n{report}"
     assert "Traceback" not in result.err + result.out, report
     over = result.wall - baseline
+    TIMINGS[case.ident, command] = (over, result.max_rss_kb)
     assert over < TIME_BUDGET_S + TIME_SLACK_S, f"{over:.2f}s above the start-up baseline {baseline:.2f}s\n{report}"
     assert result.max_rss_kb < MEMORY_BUDGET_KB, report
 
