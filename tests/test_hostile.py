@@ -92,24 +92,9 @@ CASES = (
 )
 
 # Bugs found in wtpf_cli by this catalogue (not fixed here: wtpf_cli belongs to the lead). Each entry is strict.
-XFAIL = {
-    ("overlapping-entries", INSPECT): (
-        "open_docx never compares central-directory header offsets: two records (word/document.xml and "
-        "word/media/copy.bin) pointing at the same local header are accepted, exit 0 instead of 3"
-    ),
-    ("overlapping-entries", CONTRIB): (
-        "open_docx never compares central-directory header offsets: the overlapping package is accepted and "
-        "committed under contributions/ (exit 0) instead of refused with exit 3"
-    ),
-    ("a-fifo", INSPECT): (
-        "open_docx opens a FIFO with path.open('rb') without checking it is a regular file: `wtpf inspect FIFO` "
-        "blocks forever waiting for a writer (killed after the hang timeout)"
-    ),
-    ("revision-author-with-c1-and-bidi-controls", INSPECT): (
-        "`wtpf inspect` prints revision authors and text raw: U+009B (C1 CSI) and U+202E reach the terminal "
-        "unescaped, so a contributor can inject terminal control sequences"
-    ),
-}
+# Bugs this catalogue found, fixed since (overlapping entries, a FIFO, control characters on the terminal):
+# add a (case, command) pair here with its reason when a new case exposes a bug that is not fixed yet.
+XFAIL: dict[tuple[str, str], str] = {}
 
 RESULTS: dict[tuple[str, str], bool] = {}
 TIMINGS: dict[tuple[str, str], tuple[float, int]] = {}  # seconds above the baseline, peak RSS in KB

@@ -131,14 +131,14 @@ def inspect(
     """What a Word file holds before it is added: its tracked changes and comments, or its text with all
     changes accepted or rejected."""
     from .errors import UsageError
-    from .inspect import inspect_docx, render_inspection_json, render_inspection_text
+    from .inspect import inspect_docx, printable, render_inspection_json, render_inspection_text
     from .ooxml.reader import text_view
 
     if view not in ("all", "accept", "reject") or fmt not in ("text", "json"):
         raise UsageError("--view takes all, accept or reject; --format takes text or json")
     found = inspect_docx(file)
     for w in found.warnings:
-        err_console().print(f"[yellow]warning:[/] {w}")
+        err_console().print(f"[yellow]warning:[/] {printable(w)}", markup=True)
     if view == "all":
         if fmt == "json":
             print_json(render_inspection_json(found))
@@ -149,7 +149,7 @@ def inspect(
     if fmt == "json":
         print_json({"view": view, "paragraphs": paragraphs})
     else:
-        typer.echo("\n".join(paragraphs))
+        typer.echo("\n".join(printable(p) for p in paragraphs))
 
 
 def merge(

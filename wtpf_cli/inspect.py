@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -88,14 +89,23 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
     }
 
 
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters and bidirectional overrides that a file from
+    outside could use to rewrite the screen are shown as \\uXXXX escapes."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _one_line(text: str) -> str:
-    """Text on one line: line breaks as ↵, tabs as spaces."""
-    return text.replace("\r", "").replace("\n", " ↵ ").replace("\t", " ")
+    """Text on one line: line breaks as ↵, tabs as spaces, control characters escaped."""
+    return printable(text.replace("\r", "").replace("\n", " ↵ ").replace("\t", " "))
 
 
 def _who(author: str, date: str | None) -> str:
     """``author date``, naming what is missing."""
-    return f"{author or '(no author)'} {date or '(no date)'}"
+    return printable(f"{author or '(no author)'} {date or '(no date)'}")
 
 
 def _change_line(change: Change) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
+import stat
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -119,6 +121,10 @@ def open_docx(path: Path, limits: PackageLimits = LIMITS) -> DocxPackage:
     """Check and open an untrusted .docx; raise InputRejected for anything unsafe or that is not a Word document."""
     where = str(path)
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            # A FIFO would block the read, a device would never end, a folder cannot be read.
+            raise InputRejected("not a regular file (a folder, FIFO or device)", path=where)
         size = path.stat().st_size
         if size > limits.max_archive_bytes:
             raise InputRejected(
@@ -243,7 +249,23 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: PackageLimits, where: s
             raise InputRejected(
                 f"the parts add up to more than the {limits.max_total_bytes:,} bytes allowed uncompressed", path=where
             )
+    _check_overlap(infos, where)
     return tuple(info.filename for info in infos)
+
+
+def _check_overlap(infos: list[zipfile.ZipInfo], where: str) -> None:
+    """Refuse entries whose stored data would overlap another's (two names for one piece of data)."""
+    spans = sorted(
+        (
+            info.header_offset,
+            info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "replace")) + info.compress_size,
+            info.orig_filename,
+        )
+        for info in infos
+    )
+    for (start, end, name), (next_start, _next_end, next_name) in itertools.pairwise(spans):
+        if next_start < end or next_start == start:
+            raise InputRejected(f"zip entries {name!r} and {next_name!r} overlap", path=where)
 
 
 def _check_name(name: str, where: str) -> None:
