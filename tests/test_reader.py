@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -587,3 +588,48 @@ def test_a_damaged_part_is_refused(tmp_path: Path) -> None:
         entries = {name: archive.read(name) for name in archive.namelist()}
     entries["word/document.xml"] = b"<w:document><unclosed>"
     rejected(write_zip(tmp_path / "broken.docx", entries), "malformed XML")
+
+
+# Regressions found by tests/fuzz_docx.py: each input is the minimal form of a mutated file that raised an
+# exception other than InputRejected.
+
+
+def _stored_docx(tmp_path: Path, name: str, document: bytes) -> tuple[Path, bytearray]:
+    """A .docx with every entry stored (uncompressed) and ``document`` as word/document.xml's bytes."""
+    path = make_docx(tmp_path / "t.docx", p(r("x")))
+    with zipfile.ZipFile(path) as archive:
+        entries = {entry: archive.read(entry) for entry in archive.namelist()}
+    entries["word/document.xml"] = document
+    out = write_zip(tmp_path / name, entries, zipfile.ZIP_STORED)
+    return out, bytearray(out.read_bytes())
+
+
+def _header(blob: bytearray, signature: bytes, entry: str) -> int:
+    """The offset of the local (PK\\x03\\x04) or central (PK\\x01\\x02) header of an entry."""
+    name_at = 30 if signature == b"PK\x03\x04" else 46
+    at = blob.find(signature)
+    while blob[at + name_at : at + name_at + len(entry)] != entry.encode():
+        at = blob.find(signature, at + 1)
+    return at
+
+
+def test_fuzz_corrupt_deflate_data_is_refused(tmp_path: Path) -> None:
+    """Deflate data that refers back before its start raised zlib.error ("invalid distance too far back")."""
+    dictionary = b"<w:p><w:r><w:t>" * 20
+    packer = zlib.compressobj(wbits=-15, zdict=dictionary)
+    data = packer.compress(dictionary[:40]) + packer.flush()  # all back-references into the missing dictionary
+    path, blob = _stored_docx(tmp_path, "deflate.docx", data)
+    local = _header(blob, b"PK\x03\x04", "word/document.xml") + 8  # compression method: stored -> deflated
+    central = _header(blob, b"PK\x01\x02", "word/document.xml") + 10
+    blob[local : local + 2] = blob[central : central + 2] = (8).to_bytes(2, "little")
+    path.write_bytes(bytes(blob))
+    rejected(path, "cannot decompress the part 'word/document.xml'.*invalid distance too far back")
+
+
+def test_fuzz_unknown_zip_version_is_refused(tmp_path: Path) -> None:
+    """A central directory entry needing zip version 25.5 raised NotImplementedError while listing the zip."""
+    path, blob = _stored_docx(tmp_path, "version.docx", xml(f"<w:document {NS}><w:body/></w:document>"))
+    at = _header(blob, b"PK\x01\x02", "word/document.xml") + 6  # version needed to extract
+    blob[at : at + 2] = (255).to_bytes(2, "little")
+    path.write_bytes(bytes(blob))
+    rejected(path, "a damaged zip archive .*zip file version 25.5")

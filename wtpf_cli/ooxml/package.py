@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import itertools
+import lzma
 import posixpath
 import stat
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +56,17 @@ LIMITS = PackageLimits()
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EOCD = b"PK\x05\x06"
 _EOCD_STRUCT = struct.Struct("<4s4H2LH")
+# What decompressing a damaged entry can raise: a bad header, an unknown method, corrupt deflate, bzip2 or lzma data.
+_DECOMPRESS_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,8 @@ def open_docx(path: Path, limits: PackageLimits = LIMITS) -> DocxPackage:
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+        # NotImplementedError: a directory entry asks for a zip version this reader does not know
         raise InputRejected(f"a damaged zip archive ({exc}): {NOT_DOCX}", path=where) from exc
     names = _check_entries(infos, limits, where)
     package = DocxPackage(path=path, names=names, main_document_name="", _blob=blob)
@@ -293,7 +307,7 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, l
                 got += len(chunk)
                 if got > bound:
                     raise InputRejected(f"the part {info.filename!r} is larger than declared", path=str(path))
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+    except _DECOMPRESS_ERRORS as exc:
         raise InputRejected(f"cannot decompress the part {info.filename!r}: {exc}", path=str(path)) from exc
     return b"".join(chunks)
 
