@@ -13,6 +13,7 @@ every run is reproducible from ``--seed``.
     python tests/fuzz_docx.py --replay /tmp/fuzz.json        # re-run every failure recorded
     python tests/fuzz_docx.py --replay crash.docx            # or one file
     python tests/fuzz_docx.py --case corpus/x.docx:123456    # or one case, as a failure names it
+    python tests/fuzz_docx.py --atheris --seconds 600         # coverage-guided, if atheris is installed
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class Report:
     seeds: int = 0
     rejected: int = 0
     accepted: int = 0
+    slowest: tuple[float, str] = (0.0, "")  # seconds, and the case as SOURCE:CASE_SEED
     failures: dict[str, Failure] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -133,7 +135,7 @@ class Report:
         return (
             f"fuzz: {self.executions} executions, {len(self.failures)} unique failures "
             f"({rate:.0f}/s over {self.seconds:.0f} s, seed {self.seed}, {self.seeds} seed files; "
-            f"{self.rejected} rejected, {self.accepted} read)"
+            f"{self.rejected} rejected, {self.accepted} read; slowest {self.slowest[0]:.2f} s: {self.slowest[1]})"
         )
 
 
@@ -194,6 +196,7 @@ def rezip(entries: Entries, rng: random.Random) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for info, data in entries:
             new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            new.extra = info.extra
             new.compress_type = info.compress_type if info.compress_type in (0, 8) else zipfile.ZIP_DEFLATED
             if len(entries) < 2 or rng.random() < 0.05:
                 new.compress_type = zipfile.ZIP_STORED if new.compress_type else zipfile.ZIP_DEFLATED
@@ -310,7 +313,7 @@ def _xml_text_mutation(data: bytes, rng: random.Random, steps: list[str], name: 
 def _zip_entries_mutation(entries: Entries, rng: random.Random, steps: list[str]) -> Entries:
     """Duplicate, rename, drop or reorder entries."""
     entries = list(entries)
-    op = rng.choice(("duplicate", "rename", "drop", "reorder", "case", "add-dir"))
+    op = rng.choice(("duplicate", "rename", "drop", "reorder", "case", "add-dir", "extra"))
     i = rng.randrange(len(entries))
     info, data = entries[i]
     if op == "duplicate":
@@ -331,6 +334,15 @@ def _zip_entries_mutation(entries: Entries, rng: random.Random, steps: list[str]
         entries.insert(i, (zipfile.ZipInfo(info.filename.upper(), date_time=info.date_time), data))
     elif op == "add-dir":
         entries.append((zipfile.ZipInfo("word/", date_time=info.date_time), b""))
+    elif op == "extra":  # an extra field: zip64 sizes, unicode path, or noise (decoded by zipfile when listing)
+        new_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+        new_info.compress_type = info.compress_type
+        tag = rng.choice((0x0001, 0x7075, 0x5455, rng.randrange(1 << 16)))
+        body = bytes(rng.randrange(256) for _ in range(rng.choice((0, 4, 8, 16, 28))))
+        size = len(body) + rng.choice((0, 0, 1, -1, 100))
+        new_info.extra = tag.to_bytes(2, "little") + max(size, 0).to_bytes(2, "little") + body
+        entries[i] = (new_info, data)
+        op = f"extra {tag:#06x} of {len(body)} bytes (declared {size}) on {info.filename}"
     steps.append(f"zip: {op}")
     return entries or [(info, data)]
 
@@ -472,7 +484,11 @@ def fuzz(
                 break
             case = Case(source=master.choice(names), case_seed=master.getrandbits(48))
             data = mutate(seeds[case.source], case)
+            began = time.monotonic()
             outcome, exc = run_one(data, path)
+            took = time.monotonic() - began
+            if took > report.slowest[0]:
+                report.slowest = (took, f"{case.source}:{case.case_seed}")
             report.executions += 1
             if outcome == "rejected":
                 report.rejected += 1
@@ -532,6 +548,35 @@ def write_case(source: bytes, case: Case, out: Path) -> None:
     out.write_bytes(mutate(source, case))
 
 
+def run_atheris(seconds: float, workdir: Path | None) -> int:
+    """Coverage-guided: libFuzzer (atheris) picks inputs by coverage of the reader, our mutations make new ones.
+
+    Optional (``pip install atheris``); a crash is saved by libFuzzer as ``crash-*``: replay it with ``--replay``.
+    """
+    import atheris  # type: ignore[import-not-found]
+
+    folder = workdir or Path(tempfile.mkdtemp(prefix="wtpf-fuzz-"))
+    seeds_dir = folder / "atheris-seeds"
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    for index, (_name, blob) in enumerate(sorted(load_seeds(folder).items())):
+        (seeds_dir / f"{index:04d}.docx").write_bytes(blob)
+    path = folder / "atheris-case.docx"
+
+    def one_input(data: bytes) -> None:
+        _outcome, exc = run_one(data, path)
+        if exc is not None:
+            raise exc
+
+    def mutator(data: bytes, max_size: int, seed: int) -> bytes:
+        return mutate(data, Case(source="atheris", case_seed=seed))[: max(max_size, 1)]
+
+    atheris.instrument_all()
+    argv = [sys.argv[0], f"-max_total_time={int(seconds)}", "-max_len=4000000", "-rss_limit_mb=2048", str(seeds_dir)]
+    atheris.Setup(argv, one_input, custom_mutator=mutator)
+    atheris.Fuzz()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=120.0, help="how long to run (default 120)")
@@ -540,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", help="replay one case: SOURCE:CASE_SEED, as a failure names it")
     parser.add_argument("--out", type=Path, help="write the report (failures with their seeds) as JSON")
     parser.add_argument("--save-cases", type=Path, help="write each unique failing input as a .docx into this folder")
+    parser.add_argument("--atheris", action="store_true", help="coverage-guided with atheris (optional package)")
     parser.add_argument("--workdir", type=Path, help="keep the demo outputs here between runs")
     args = parser.parse_args(argv)
     if args.replay:
@@ -550,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
         failure = {"signature": args.case, "source": source, "case_seed": int(case_seed)}
         report_file.write_text(json.dumps({"failures": [failure]}), encoding="utf-8")
         return int(replay(report_file, workdir=args.workdir) > 0)
+    if args.atheris:
+        return run_atheris(args.seconds, args.workdir)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
