@@ -181,9 +181,6 @@ def load_seeds(folder: Path) -> dict[str, bytes]:
 Entries = list[tuple[zipfile.ZipInfo, bytes]]
 
 
-warnings.filterwarnings("ignore", "Duplicate name", UserWarning)
-
-
 def unzip(blob: bytes) -> Entries:
     """The entries of a zip in memory (info and bytes), in order."""
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
@@ -193,7 +190,8 @@ def unzip(blob: bytes) -> Entries:
 def rezip(entries: Entries, rng: random.Random) -> bytes:
     """A zip of the entries, each stored or deflated as it was (sometimes the other way)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are one of the mutations
         for info, data in entries:
             new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             new.extra = info.extra
