@@ -4,6 +4,8 @@ safety checks of the package reader (each hostile file is refused with a one-lin
 from __future__ import annotations
 
 import io
+import random
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -633,3 +635,40 @@ def test_fuzz_unknown_zip_version_is_refused(tmp_path: Path) -> None:
     blob[at : at + 2] = (255).to_bytes(2, "little")
     path.write_bytes(bytes(blob))
     rejected(path, "a damaged zip archive .*zip file version 25.5")
+
+
+def _noise(count: int, seed: int) -> list[str]:
+    """Distinct short words, so that a long generated part does not compress past the 100:1 ratio limit."""
+    generator = random.Random(seed)
+    return ["".join(generator.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("<w:tbl><w:tr>" + "".join(f'<w:tc w:x="{w}"/>' for w in _noise(20_000, 1)) + "</w:tr></w:tbl>",
+                     id="a row of 20,000 cells (each counted its preceding siblings)"),
+        pytest.param("<w:tbl>" + "".join(f'<w:tr w:x="{w}"/>' for w in _noise(20_000, 2)) + "</w:tbl>",
+                     id="a table of 20,000 rows"),
+        pytest.param("<w:p>" + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(20_000))
+                     + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 3)) + "</w:p>",
+                     id="20,000 comments never closed (each piece of text went to every open anchor)"),
+        pytest.param("<w:p>" + '<w:r><w:fldChar w:fldCharType="begin"/><w:fldChar w:fldCharType="separate"/></w:r>'
+                     * 20_000 + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 4)) + "</w:p>",
+                     id="20,000 open fields (visibility checked every one of them)"),
+    ],
+)
+def test_fuzz_small_files_read_in_linear_time(tmp_path: Path, body: str) -> None:
+    """Found while fuzzing: files of ~100 KB that took 25-50 s to read because of quadratic walks."""
+    path = make_docx(tmp_path / "t.docx", body)
+    began = time.monotonic()
+    inspect_docx(path)
+    assert time.monotonic() - began < 5
+
+
+def test_a_very_long_comment_anchor_is_cut(tmp_path: Path) -> None:
+    words = _noise(3_000, 5)
+    body = p('<w:commentRangeStart w:id="1"/>' + "".join(r(w + " ") for w in words) + '<w:commentRangeEnd w:id="1"/>')
+    found = read(tmp_path, body, comments=comment(1, "Brazil", "long", "0A0A0A0A"))
+    anchor = found.comments[0].anchor
+    assert len(anchor) == 10_001 and anchor.endswith("…") and anchor.startswith(" ".join(words[:100]))

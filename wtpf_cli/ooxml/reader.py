@@ -7,6 +7,7 @@ by row, where the table stands), then footnotes, then endnotes.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ _CONTAINER_RANGES = {
 _REVISION_TAGS = {f"{W}{tag}" for tag in ("ins", "del", "moveFrom", "moveTo", *FORMAT_CHANGES)}
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 _CONTAINERS = {f"{W}{tag}" for tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+ANCHOR_LIMIT = 10_000  # characters of a comment's anchor text kept (a longer anchor is cut, with an ellipsis)
 _SKIPPED = {f"{W}{tag}" for tag in ("drawing", "pict", "object", "txbxContent")} | {f"{MC}AlternateContent"}
 
 
@@ -318,11 +320,17 @@ class _Reader:
         self.next_index = 0
         self.flow = 0
         self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
+        self.hidden_fields = 0  # how many of them are still in their instruction (False): text shows when 0
         self.note_refs: dict[str, tuple[bool, bool]] = {}
-        self.open_comments: dict[str, list[str]] = {}
+        # Comment anchors: the text met while any comment is open, once, with each open comment's start in it
+        # (appending each piece to every open anchor took quadratic time with many unclosed comments).
+        self.open_comments: dict[str, int] = {}
+        self.anchor_pieces: list[str] = []
+        self.anchor_ends: list[int] = []  # the character offset after each piece
         self.anchors: dict[str, tuple[str, int | None]] = {}
         self.comment_paragraph: dict[str, int | None] = {}
         self.tables = 0
+        self.ordinals: dict[etree._Element, int] = {}  # rows and cells numbered once per parent, not per element
 
     def read(self) -> Inspection:
         """Walk the main document, then the notes, then read the comments."""
@@ -362,6 +370,7 @@ class _Reader:
     def walk(self, root: etree._Element, ctx: _Ctx) -> None:
         """Visit the children of ``root`` in document order with an explicit stack."""
         self.fields = []
+        self.hidden_fields = 0
         stack: list[_Work] = [(child, ctx) for child in reversed(root)]
         while stack:
             item = stack.pop()
@@ -479,8 +488,7 @@ class _Reader:
             if pieces and text:
                 pieces.append(" ")
             pieces.append(text)
-        for anchor in self.open_comments.values():
-            anchor.append("\n")
+        self.anchor_text("\n")
 
     def on_tbl(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A table: its property and grid changes, then its rows."""
@@ -502,7 +510,7 @@ class _Reader:
 
     def on_tr(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A table row: inserted or deleted rows hold their cells' paragraphs."""
-        row_number = sum(1 for s in el.itersiblings(preceding=True) if s.tag == f"{W}tr") + 1
+        row_number = self.ordinal(el)
         table = ctx.where.split(", row")[0]
         here = dataclasses.replace(ctx, where=f"{table}, row {row_number}")
         trpr = el.find(f"{W}trPr")
@@ -527,7 +535,7 @@ class _Reader:
 
     def on_tc(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A table cell: its own flow of paragraphs; inserted or deleted cells hold them."""
-        cell_number = sum(1 for s in el.itersiblings(preceding=True) if s.tag == f"{W}tc") + 1
+        cell_number = self.ordinal(el)
         here = dataclasses.replace(ctx, where=f"{ctx.where}, cell {cell_number}")
         tcpr = el.find(f"{W}tcPr")
         if tcpr is not None:
@@ -609,10 +617,12 @@ class _Reader:
         kind = el.get(f"{W}fldCharType")
         if kind == "begin":
             self.fields.append(False)
-        elif kind == "separate" and self.fields:
+            self.hidden_fields += 1
+        elif kind == "separate" and self.fields and not self.fields[-1]:
             self.fields[-1] = True
-        elif kind == "end" and self.fields:
-            self.fields.pop()
+            self.hidden_fields -= 1
+        elif kind == "end" and self.fields and not self.fields.pop():
+            self.hidden_fields -= 1
         numbering = el.find(f"{W}numberingChange")
         if numbering is not None:
             self.new_change("format", numbering, ctx, self.current_index(), detail="numberingChange (field)")
@@ -628,15 +638,15 @@ class _Reader:
     def on_comment_start(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """The start of the text a comment is anchored on."""
         comment_id = el.get(f"{W}id", "")
-        self.open_comments[comment_id] = []
+        self.open_comments[comment_id] = len(self.anchor_pieces)
         self.comment_paragraph[comment_id] = self.current_index()
 
     def on_comment_end(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """The end of a comment's anchor."""
         comment_id = el.get(f"{W}id", "")
-        pieces = self.open_comments.pop(comment_id, None)
-        if pieces is not None:
-            self.anchors[comment_id] = ("".join(pieces).strip("\n"), self.comment_paragraph.get(comment_id))
+        start = self.open_comments.pop(comment_id, None)
+        if start is not None:
+            self.anchors[comment_id] = (self.anchor_since(start).strip("\n"), self.comment_paragraph.get(comment_id))
 
     def on_comment_reference(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A comment's reference mark: where a comment without a range stands."""
@@ -706,9 +716,28 @@ class _Reader:
 
     # helpers
 
+    def ordinal(self, el: etree._Element) -> int:
+        """The number of an element among its parent's children of the same tag (1, 2, …).
+
+        The siblings are numbered all at once when the first is met: counting the preceding siblings of each
+        would take quadratic time on a row of many thousand cells (a small file that reads for minutes).
+        """
+        number = self.ordinals.get(el)
+        if number is None:
+            parent = el.getparent()
+            if parent is None:
+                return 1
+            counts: dict[object, int] = {}
+            for child in parent:
+                counts[child.tag] = counts.get(child.tag, 0) + 1
+                if child.tag == el.tag:
+                    self.ordinals[child] = counts[child.tag]
+            number = self.ordinals[el]
+        return number
+
     def visible(self) -> bool:
         """Whether text here shows: not inside a complex field's instruction."""
-        return all(self.fields)
+        return self.hidden_fields == 0
 
     def current_index(self) -> int | None:
         """The index of the paragraph being read."""
@@ -722,8 +751,20 @@ class _Reader:
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)
-        for anchor in self.open_comments.values():
-            anchor.append(text)
+        self.anchor_text(text)
+
+    def anchor_text(self, text: str) -> None:
+        """Keep text for the comment anchors open here (once, whatever their number)."""
+        if self.open_comments:
+            self.anchor_pieces.append(text)
+            self.anchor_ends.append((self.anchor_ends[-1] if self.anchor_ends else 0) + len(text))
+
+    def anchor_since(self, start: int) -> str:
+        """The anchor text from piece ``start`` on, at most ANCHOR_LIMIT characters (an ellipsis marks the cut)."""
+        begin = self.anchor_ends[start - 1] if start else 0
+        stop = bisect.bisect_right(self.anchor_ends, begin + ANCHOR_LIMIT, lo=start)
+        text = "".join(self.anchor_pieces[start : stop + 1])
+        return text if len(text) <= ANCHOR_LIMIT else text[:ANCHOR_LIMIT] + "…"
 
     def new_change(
         self, kind: ChangeKind, el: etree._Element, ctx: _Ctx, paragraph: int | None, *, detail: str = ""
@@ -887,13 +928,22 @@ def _plain_text(p: etree._Element) -> str:
 
 
 def _merge_segments(segments: list[Segment]) -> list[Segment]:
-    """Join neighbouring pieces of the same state and change."""
+    """Join neighbouring pieces of the same state and change (each run joined once: linear in the text)."""
     out: list[Segment] = []
+    run: list[Segment] = []
+
+    def close() -> None:
+        if run:
+            out.append(run[0] if len(run) == 1 else dataclasses.replace(run[0], text="".join(s.text for s in run)))
+            run.clear()
+
     for segment in segments:
-        if out and segment.note is None and out[-1].note is None:
-            last = out[-1]
-            if (last.inserted, last.deleted, last.change) == (segment.inserted, segment.deleted, segment.change):
-                out[-1] = dataclasses.replace(last, text=last.text + segment.text)
+        if run and segment.note is None and run[0].note is None:
+            first = run[0]
+            if (first.inserted, first.deleted, first.change) == (segment.inserted, segment.deleted, segment.change):
+                run.append(segment)
                 continue
-        out.append(segment)
+        close()
+        run.append(segment)
+    close()
     return out
