@@ -45,6 +45,7 @@ from wtpf_cli.inspect import inspect_docx, render_inspection_json, render_inspec
 from wtpf_cli.ooxml.reader import text_view  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "docx"
+SLOW_SECONDS = 5.0  # one case read more slowly than this is recorded as a failure
 MAX_SEED_BYTES = 2 * 1024 * 1024  # larger seed files make each execution slow; they are left out
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -487,6 +488,8 @@ def fuzz(
             took = time.monotonic() - began
             if took > report.slowest[0]:
                 report.slowest = (took, f"{case.source}:{case.case_seed}")
+            if took > SLOW_SECONDS and exc is None:  # a small file that takes seconds to read is a bug too
+                outcome, exc = "failed", TimeoutError(f"read in {took:.1f} s, more than {SLOW_SECONDS} s")
             report.executions += 1
             if outcome == "rejected":
                 report.rejected += 1
