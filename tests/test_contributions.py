@@ -62,6 +62,13 @@ def proposal(root: Path, old: str, new: str, name: str) -> Path:
     return path
 
 
+def add_two_proposals_on_the_same_words(ws: Path) -> None:
+    """Brazil proposes "shall", the United States "may", both in place of "will"."""
+    for source, word, day in (("Brazil", "shall", "11"), ("United States", "may", "12")):
+        path = proposal(ws, "will discuss", f"{word} discuss", f"{word}.md")
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
+
+
 def test_add_keeps_the_file_as_received_with_metadata_and_marks_late_ones(ws: Path) -> None:
     early = proposal(ws, "will discuss", "shall discuss", "brazil.md")
     wtpf(
@@ -154,26 +161,7 @@ def test_a_contribution_on_an_older_base_merges_after_the_draft_moved_on(ws: Pat
 
 
 def test_two_sources_changing_the_same_words_are_kept_as_attributed_brackets_and_resolved(ws: Path) -> None:
-    wtpf(
-        "contribution",
-        "add",
-        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
-        "--source",
-        "Brazil",
-        "--received",
-        "2012-05-11",
-        cwd=ws,
-    )
-    wtpf(
-        "contribution",
-        "add",
-        str(proposal(ws, "will discuss", "may discuss", "u.md")),
-        "--source",
-        "United States",
-        "--received",
-        "2012-05-12",
-        cwd=ws,
-    )
+    add_two_proposals_on_the_same_words(ws)
     report = json.loads(wtpf("merge", "--json", cwd=ws).out)
     assert [o["status"] for o in report] == ["merged", "in-brackets"]
     draft = (ws / "report.md").read_text(encoding="utf-8")
@@ -279,26 +267,7 @@ def test_decline_records_the_reason_in_the_disposition(ws: Path) -> None:
 
 
 def test_the_redline_of_a_merge_with_brackets_opens_with_both_alternatives(ws: Path) -> None:
-    wtpf(
-        "contribution",
-        "add",
-        str(proposal(ws, "will discuss", "shall discuss", "b.md")),
-        "--source",
-        "Brazil",
-        "--received",
-        "2012-05-11",
-        cwd=ws,
-    )
-    wtpf(
-        "contribution",
-        "add",
-        str(proposal(ws, "will discuss", "may discuss", "u.md")),
-        "--source",
-        "United States",
-        "--received",
-        "2012-05-12",
-        cwd=ws,
-    )
+    add_two_proposals_on_the_same_words(ws)
     wtpf("merge", cwd=ws)
     wtpf("build", "-o", "b.docx", cwd=ws)
     doc = zipfile.ZipFile(ws / "b.docx").read("word/document.xml").decode()
