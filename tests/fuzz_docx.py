@@ -52,40 +52,137 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 W = f"{{{W_NS}}}"
 # Tags the reader handles specially: renaming an element to one of these puts it where the reader does not expect it.
-TAGS = [
-    f"{W}{t}"
-    for t in (
-        "p", "r", "t", "delText", "ins", "del", "moveFrom", "moveTo", "tbl", "tr", "tc", "sdt", "sdtContent",
-        "sectPr", "sectPrChange", "altChunk", "fldChar", "footnoteReference", "endnoteReference",
-        "commentRangeStart", "commentRangeEnd", "commentReference", "ruby", "rubyBase", "sym", "tab", "br",
-        "pPr", "rPr", "rPrChange", "pPrChange", "pStyle", "numPr", "numberingChange", "trPr", "tcPr", "cellIns",
-        "cellDel", "cellMerge", "tblPr", "tblGrid", "tblPrChange", "tblGridChange", "tblPrEx", "tblPrExChange",
-        "hyperlink", "smartTag", "customXml", "fldSimple", "customXmlInsRangeStart", "drawing", "txbxContent",
-        "footnote", "endnote", "comment", "style", "abstractNum", "num", "body", "document", "b", "i",
-    )
-] + [f"{{{M_NS}}}{t}" for t in ("oMath", "r", "t", "rPr")] + [
-    "{http://schemas.microsoft.com/office/word/2012/wordml}commentEx",
-    "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship",
-    "{http://schemas.openxmlformats.org/package/2006/content-types}Override",
-    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
-    "plain",
-]
+TAGS = (
+    [
+        f"{W}{t}"
+        for t in (
+            "p",
+            "r",
+            "t",
+            "delText",
+            "ins",
+            "del",
+            "moveFrom",
+            "moveTo",
+            "tbl",
+            "tr",
+            "tc",
+            "sdt",
+            "sdtContent",
+            "sectPr",
+            "sectPrChange",
+            "altChunk",
+            "fldChar",
+            "footnoteReference",
+            "endnoteReference",
+            "commentRangeStart",
+            "commentRangeEnd",
+            "commentReference",
+            "ruby",
+            "rubyBase",
+            "sym",
+            "tab",
+            "br",
+            "pPr",
+            "rPr",
+            "rPrChange",
+            "pPrChange",
+            "pStyle",
+            "numPr",
+            "numberingChange",
+            "trPr",
+            "tcPr",
+            "cellIns",
+            "cellDel",
+            "cellMerge",
+            "tblPr",
+            "tblGrid",
+            "tblPrChange",
+            "tblGridChange",
+            "tblPrEx",
+            "tblPrExChange",
+            "hyperlink",
+            "smartTag",
+            "customXml",
+            "fldSimple",
+            "customXmlInsRangeStart",
+            "drawing",
+            "txbxContent",
+            "footnote",
+            "endnote",
+            "comment",
+            "style",
+            "abstractNum",
+            "num",
+            "body",
+            "document",
+            "b",
+            "i",
+        )
+    ]
+    + [f"{{{M_NS}}}{t}" for t in ("oMath", "r", "t", "rPr")]
+    + [
+        "{http://schemas.microsoft.com/office/word/2012/wordml}commentEx",
+        "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship",
+        "{http://schemas.openxmlformats.org/package/2006/content-types}Override",
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+        "plain",
+    ]
+)
 ATTRS = [
-    f"{W}id", f"{W}author", f"{W}date", f"{W}char", f"{W}fldCharType", f"{W}val", f"{W}type", f"{W}styleId",
-    f"{W}numId", f"{W}abstractNumId", "{http://schemas.microsoft.com/office/word/2010/wordml}paraId",
+    f"{W}id",
+    f"{W}author",
+    f"{W}date",
+    f"{W}char",
+    f"{W}fldCharType",
+    f"{W}val",
+    f"{W}type",
+    f"{W}styleId",
+    f"{W}numId",
+    f"{W}abstractNumId",
+    "{http://schemas.microsoft.com/office/word/2010/wordml}paraId",
     "{http://schemas.microsoft.com/office/word/2012/wordml}paraIdParent",
     "{http://schemas.microsoft.com/office/word/2012/wordml}done",
     "{http://schemas.microsoft.com/office/word/2012/wordml}paraId",
-    "Target", "TargetMode", "Type", "Id", "PartName", "ContentType",
+    "Target",
+    "TargetMode",
+    "Type",
+    "Id",
+    "PartName",
+    "ContentType",
 ]
 VALUES = [
-    "", "0", "1", "-1", "true", "off", "begin", "separate", "end", "separator", "FFFF", "D800", "110000", "zz",
-    "0x41", "99999999999999999999", "External", "../../etc/passwd", "/word/document.xml", "document.xml",
+    "",
+    "0",
+    "1",
+    "-1",
+    "true",
+    "off",
+    "begin",
+    "separate",
+    "end",
+    "separator",
+    "FFFF",
+    "D800",
+    "110000",
+    "zz",
+    "0x41",
+    "99999999999999999999",
+    "External",
+    "../../etc/passwd",
+    "/word/document.xml",
+    "document.xml",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "\u202ectl\u2066", "x" * 5000, "#frag", "word/", ".", "//", "%2e%2e/x",
+    "\u202ectl\u2066",
+    "x" * 5000,
+    "#frag",
+    "word/",
+    ".",
+    "//",
+    "%2e%2e/x",
 ]
 ENTITY_HEADS = [
     b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "boom">]>',
@@ -319,8 +416,21 @@ def _zip_entries_mutation(entries: Entries, rng: random.Random, steps: list[str]
         entries.insert(rng.randrange(len(entries) + 1), (info, data))
     elif op == "rename":
         new = rng.choice(
-            ("word/document.xml", "word/footnotes.xml", "word/comments.xml", "../x", "/abs", "a\\b", "word//d.xml",
-             "word/./document.xml", "[content_types].xml", "_rels/.rels", "x" * 300, "wörd/dö.xml", "dir/")
+            (
+                "word/document.xml",
+                "word/footnotes.xml",
+                "word/comments.xml",
+                "../x",
+                "/abs",
+                "a\\b",
+                "word//d.xml",
+                "word/./document.xml",
+                "[content_types].xml",
+                "_rels/.rels",
+                "x" * 300,
+                "wörd/dö.xml",
+                "dir/",
+            )
         )
         entries[i] = (zipfile.ZipInfo(new, date_time=info.date_time), data)
         op = f"rename {info.filename} -> {new}"
@@ -357,8 +467,12 @@ def _zip_bytes_mutation(blob: bytes, rng: random.Random, steps: list[str]) -> by
     elif op == "prefix":
         buf[0:0] = b"PK" + bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))
     else:
-        signature = {"header": rng.choice((b"PK\x03\x04", b"PK\x01\x02")), "method": b"PK\x01\x02",
-                     "size": b"PK\x01\x02", "eocd": b"PK\x05\x06"}[op]
+        signature = {
+            "header": rng.choice((b"PK\x03\x04", b"PK\x01\x02")),
+            "method": b"PK\x01\x02",
+            "size": b"PK\x01\x02",
+            "eocd": b"PK\x05\x06",
+        }[op]
         starts = [i for i in range(len(buf)) if buf.startswith(signature, i)] if len(buf) < 4_000_000 else []
         if not starts:
             steps.append(f"zip bytes: {op} (no header)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, wtpf
+from support.cli import git, init_report, wtpf
 from support.ooxml_view import read_paragraphs
 
 BODY = """# 1 Introduction
@@ -32,18 +32,7 @@ description = "Deadline for comments on the first draft"
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
+    root = init_report(tmp_path)
     text = (root / "report.md").read_text(encoding="utf-8")
     front = text[: text.index("---\n", 4) + 4]
     (root / "report.md").write_text(front + BODY, encoding="utf-8")
@@ -327,7 +316,8 @@ def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: P
     assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"
 
 
-def test_the_corpus_base_and_two_revised_copies_both_merge(tmp_path: Path) -> None:
+def rc001_workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """The corpus folder oxpt/RC and a workspace whose stamped First Draft is RC001-Before's text."""
     rc = CORPUS / "oxpt" / "RC"
     if not (rc / "RC001-Before.docx").exists():
         pytest.skip(f"the shared corpus is absent: no {rc}")
@@ -336,6 +326,11 @@ def test_the_corpus_base_and_two_revised_copies_both_merge(tmp_path: Path) -> No
     root = tmp_path / "rc"
     wtpf("init", str(root), "--title", "RC001", "--symbol-prefix", "RC/1", "--from", str(start), cwd=tmp_path)
     wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    return rc, root
+
+
+def test_the_corpus_base_and_two_revised_copies_both_merge(tmp_path: Path) -> None:
+    rc, root = rc001_workspace(tmp_path)
     wtpf(
         "contribution",
         "add",
@@ -426,14 +421,7 @@ def test_a_criticmarkup_contribution_merges_its_substitutions_insertions_and_del
 
 
 def test_a_letter_is_shown_with_its_contribution_and_untracked_word_edits_are_warned(tmp_path: Path) -> None:
-    rc = CORPUS / "oxpt" / "RC"
-    if not (rc / "RC001-Before.docx").exists():
-        pytest.skip(f"the shared corpus is absent: no {rc}")
-    start = tmp_path / "before.md"
-    start.write_text("One\n\nTwo\n\nThree\n\nFour\n\nFive\n\nSix\n", encoding="utf-8")
-    root = tmp_path / "rc"
-    wtpf("init", str(root), "--title", "RC001", "--symbol-prefix", "RC/1", "--from", str(start), cwd=tmp_path)
-    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    rc, root = rc001_workspace(tmp_path)
     letter = tmp_path / "letter.md"
     letter.write_text("Dear Secretariat,\n\nWe support the draft.\n", encoding="utf-8")
     wtpf("contribution", "add", str(letter), "--source", "Brazil", "--received", "2012-05-01", cwd=root)

@@ -36,8 +36,17 @@ def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
     libreoffice: LibreOffice, tmp_path: Path
 ) -> None:
     root = tmp_path / "report"
-    wtpf("init", str(root), "--title", "Report of the Secretary-General", "--symbol-prefix", "WTPF-IEG/1",
-         "--secretariat", "ITU Secretariat", cwd=tmp_path)
+    wtpf(
+        "init",
+        str(root),
+        "--title",
+        "Report of the Secretary-General",
+        "--symbol-prefix",
+        "WTPF-IEG/1",
+        "--secretariat",
+        "ITU Secretariat",
+        cwd=tmp_path,
+    )
     text = (root / "report.md").read_text(encoding="utf-8")
     (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
     git("commit", "-qam", "First draft", cwd=root)
@@ -52,8 +61,14 @@ def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
     }
     for n, (source, (replacements, comments)) in enumerate(edits.items()):
         out = tmp_path / f"{source}.docx"
-        libreoffice.edit(v1, out, author=f"Delegate of {source}", replacements=replacements, comments=comments,
-                         date=f"2012-05-1{n}T09:00:00")
+        libreoffice.edit(
+            v1,
+            out,
+            author=f"Delegate of {source}",
+            replacements=replacements,
+            comments=comments,
+            date=f"2012-05-1{n}T09:00:00",
+        )
         wtpf("contribution", "add", str(out), "--source", source, "--received", f"2012-05-1{n}", cwd=root)
     wtpf("merge", cwd=root)
     draft = (root / "report.md").read_text(encoding="utf-8")

@@ -5,22 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support.cli import git, wtpf
+from support.cli import git, init_report, wtpf
 
 
 def make(tmp_path: Path) -> Path:
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
+    root = init_report(tmp_path)
     wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
     return root
 

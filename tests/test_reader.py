@@ -646,16 +646,28 @@ def _noise(count: int, seed: int) -> list[str]:
 @pytest.mark.parametrize(
     "body",
     [
-        pytest.param("<w:tbl><w:tr>" + "".join(f'<w:tc w:x="{w}"/>' for w in _noise(20_000, 1)) + "</w:tr></w:tbl>",
-                     id="a row of 20,000 cells (each counted its preceding siblings)"),
-        pytest.param("<w:tbl>" + "".join(f'<w:tr w:x="{w}"/>' for w in _noise(20_000, 2)) + "</w:tbl>",
-                     id="a table of 20,000 rows"),
-        pytest.param("<w:p>" + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(20_000))
-                     + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 3)) + "</w:p>",
-                     id="20,000 comments never closed (each piece of text went to every open anchor)"),
-        pytest.param("<w:p>" + '<w:r><w:fldChar w:fldCharType="begin"/><w:fldChar w:fldCharType="separate"/></w:r>'
-                     * 20_000 + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 4)) + "</w:p>",
-                     id="20,000 open fields (visibility checked every one of them)"),
+        pytest.param(
+            "<w:tbl><w:tr>" + "".join(f'<w:tc w:x="{w}"/>' for w in _noise(20_000, 1)) + "</w:tr></w:tbl>",
+            id="a row of 20,000 cells (each counted its preceding siblings)",
+        ),
+        pytest.param(
+            "<w:tbl>" + "".join(f'<w:tr w:x="{w}"/>' for w in _noise(20_000, 2)) + "</w:tbl>",
+            id="a table of 20,000 rows",
+        ),
+        pytest.param(
+            "<w:p>"
+            + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(20_000))
+            + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 3))
+            + "</w:p>",
+            id="20,000 comments never closed (each piece of text went to every open anchor)",
+        ),
+        pytest.param(
+            "<w:p>"
+            + '<w:r><w:fldChar w:fldCharType="begin"/><w:fldChar w:fldCharType="separate"/></w:r>' * 20_000
+            + "".join(f"<w:r><w:t>{w}</w:t></w:r>" for w in _noise(20_000, 4))
+            + "</w:p>",
+            id="20,000 open fields (visibility checked every one of them)",
+        ),
     ],
 )
 def test_fuzz_small_files_read_in_linear_time(tmp_path: Path, body: str) -> None:

@@ -9,23 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, wtpf
+from support.cli import git, init_report, wtpf
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report of the Secretary-General",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
+    root = init_report(tmp_path, "Report of the Secretary-General")
     return root
 
 

@@ -50,3 +50,20 @@ def git(*args: str, cwd: Path, home: Path | None = None) -> str:
     env = clean_env(home or cwd)
     base = ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org"]
     return subprocess.run([*base, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def init_report(tmp_path: Path, title: str = "Report") -> Path:
+    """`wtpf init` of a report workspace (WTPF-IEG/1, ITU Secretariat) in tmp_path/report."""
+    root = tmp_path / "report"
+    wtpf(
+        "init",
+        str(root),
+        "--title",
+        title,
+        "--symbol-prefix",
+        "WTPF-IEG/1",
+        "--secretariat",
+        "ITU Secretariat",
+        cwd=tmp_path,
+    )
+    return root
