@@ -278,6 +278,9 @@ from .cli_report import check, status  # noqa: E402
 
 for command in (inspect, merge, resolve, commit, status, check):
     app.command()(command)
+from .cli_blame import blame  # noqa: E402
+
+app.command()(blame)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,16 @@ class TagInfo:
     name: str
     sha: str
     message: str
+
+
+def _git_error(command: str, stderr: str, exc: object) -> Exception:
+    """A failed git command as one of our errors: a full disk is an output failure (exit 5), the rest state (4)."""
+    detail = [line for line in stderr.strip().splitlines() if line.strip()]
+    last = detail[-1] if detail else str(exc)
+    for line in detail:
+        if "No space left on device" in line or "Disk quota exceeded" in line:
+            return OutputError(f"git {command} failed: {line.removeprefix('fatal: ').removeprefix('error: ')}")
+    return WorkspaceStateError(f"git {command} failed: {last}")
 
 
 def utc_stamp(epoch: int) -> str:
@@ -85,8 +96,7 @@ class History:
             out: str = self.repo.git.execute(["git", *args], env=env, strip_newline_in_stdout=False)
             return out
         except GitCommandError as exc:
-            detail = (exc.stderr or "").strip().splitlines()
-            raise WorkspaceStateError(f"git {args[0]} failed: {detail[-1] if detail else exc}") from exc
+            raise _git_error(args[0], exc.stderr or "", exc) from exc
 
     def resolve(self, rev: str) -> str | None:
         """The commit a revision names, or None (the revision is never read as an option)."""
@@ -138,6 +148,20 @@ class History:
         fmt = f"%(trailers:key={key},valueonly,separator=%x1f)%x1e"
         out = self._git("log", "--first-parent", "--reverse", f"--format={fmt}", span)
         return [v.strip() for rec in out.split("\x1e") for v in rec.split(_SEP) if v.strip()]
+
+    def trailers_by_commit(self, older: str | None, newer: str, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """The first value of each trailer in `keys`, per first-parent commit after `older` up to `newer` that has
+        any of them."""
+        span = f"{older}..{newer}" if older else newer
+        fmt = "%H" + "".join(f"%x1d%(trailers:key={k},valueonly,separator=%x1f)" for k in keys) + "%x1e"
+        out = self._git("log", "--first-parent", f"--format={fmt}", span)
+        found: dict[str, dict[str, str]] = {}
+        for rec in out.split("\x1e"):
+            sha, *values = rec.strip("\n").split("\x1d")
+            got = {k: v.split(_SEP)[0].strip() for k, v in zip(keys, values, strict=False) if v.strip()}
+            if sha and got:
+                found[sha] = got
+        return found
 
     def commit_info(self, sha: str) -> CommitInfo:
         """Author, date and subject of one commit."""
@@ -279,3 +303,92 @@ class History:
             name, peeled, obj, message = rec.split(_SEP, 3)
             tags.append(TagInfo(name, peeled or obj, message.strip()))
         return tags
+
+    # Plumbing for all-or-nothing changes (wtpf_cli/transaction.py): objects first, files and index next, refs
+    # last in one transaction, so that an interruption leaves the refs old or new, never half.
+
+    def _plumb(self, *args: str, data: bytes = b"", env: dict[str, str] | None = None) -> str:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            input=data,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise _git_error(args[0], proc.stderr.decode("utf-8", "replace"), f"exit {proc.returncode}")
+        return proc.stdout.decode("utf-8", "replace")
+
+    def write_blob(self, path: str, data: bytes) -> str:
+        """Store `data` as the blob git would make of file `path` (its filters applied); returns its id."""
+        return self._plumb("hash-object", "-w", "--stdin", f"--path={path}", data=data).strip()
+
+    def write_tree(self, base: str | None, files: dict[str, str | None]) -> str:
+        """The tree of commit `base` (None: empty) with `files` (repo path -> blob id, None = removed)."""
+        index = self.git_dir / f"wtpf-index.{os.getpid()}"  # a private index: the user's is not touched
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            if base:
+                self._plumb("read-tree", base, env=env)
+            else:
+                self._plumb("read-tree", "--empty", env=env)
+            entries = [
+                f"100644 {blob}\t{path}" if blob else f"0 {'0' * 40}\t{path}" for path, blob in sorted(files.items())
+            ]
+            self._plumb("update-index", "-z", "--index-info", data="\0".join(entries).encode() + b"\0", env=env)
+            return self._plumb("write-tree", env=env).strip()
+        finally:
+            index.unlink(missing_ok=True)
+
+    def write_commit(
+        self, tree: str, parent: str | None, message: str, author: Identity, committer: Identity, date: str | None
+    ) -> str:
+        """Store a commit object (no ref moves); returns its id."""
+        env = {
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
+            "GIT_COMMITTER_NAME": committer.name,
+            "GIT_COMMITTER_EMAIL": committer.email,
+        }
+        if date:
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = to_git_date(date)
+        parents = ["-p", parent] if parent else []
+        return self._plumb("commit-tree", *parents, "-F", "-", tree, data=message.encode(), env=env).strip()
+
+    def write_tag(self, name: str, sha: str, message: str, tagger: Identity, date: str | None) -> str:
+        """Store an annotated tag object for commit `sha` (no ref is created); returns its id."""
+        when = to_git_date(date) if date else f"{int(dt.datetime.now(dt.UTC).timestamp())} +0000"
+        body = f"object {sha}\ntype commit\ntag {name}\ntagger {tagger.name} <{tagger.email}> {when}\n\n{message}"
+        return self._plumb("mktag", data=body.encode()).strip()
+
+    def head_ref(self) -> str | None:
+        """The full name of the branch HEAD is on (refs/heads/main), also before its first commit; None if detached."""
+        try:
+            return self._plumb("symbolic-ref", "--quiet", "HEAD").strip() or None
+        except WorkspaceStateError:
+            return None
+
+    def update_refs(self, updates: list[tuple[str, str | None, str | None]], reason: str) -> None:
+        """Move refs in one transaction: (ref, new id or None to delete, expected old id or None if absent)."""
+        zero = "0" * 40
+        lines = ["start"]
+        lines += [f"update {ref} {new or zero} {old or zero}" for ref, new, old in updates]
+        lines += ["prepare", "commit"]
+        self._plumb("update-ref", "-m", reason, "--stdin", data=("\n".join(lines) + "\n").encode())
+
+    def stage(self, paths: list[str]) -> None:
+        """Make the index hold the work tree's `paths` (added, changed or removed)."""
+        present = [p for p in paths if (self.root / p).exists()]
+        gone = [p for p in paths if not (self.root / p).exists()]
+        if present:
+            self._plumb("add", "--all", "--", *present)
+        if gone:
+            self._plumb("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *gone)
+
+    def read_blob(self, blob: str) -> bytes:
+        """The bytes of a blob."""
+        proc = subprocess.run(["git", "cat-file", "blob", blob], cwd=self.root, capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise _git_error("cat-file", proc.stderr.decode("utf-8", "replace"), blob)
+        return proc.stdout

@@ -59,6 +59,11 @@ class _Reader:
         return read_draft(text, path=str(self.ws.draft_path), cache=self.chunks)
 
 
+def draft_reader(ws: Workspace) -> _Reader:
+    """A reader of the draft at commits (`.at(sha)`) and in the work tree (`.working()`), parsing each once."""
+    return _Reader(ws)
+
+
 def working_revision(ws: Workspace) -> Revision:
     """Uncommitted edits count as the secretariat's, dated by the draft file's modification time."""
     mtime = int(ws.draft_path.stat().st_mtime)
