@@ -19,7 +19,14 @@ def contribution_add(
     file: Annotated[Path, typer.Argument(help="The file as received: .docx, .md or .txt.")],
     source: Annotated[str, typer.Option("--source", help="Who sent it: a member state, an organisation...")],
     symbol: Annotated[str | None, typer.Option("--symbol", help="Its document symbol, e.g. WTPF-IEG/1/4.")] = None,
-    received: Annotated[str | None, typer.Option("--received", help="Date received (default: today).")] = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            help="Day received (2012-05-15), or a time (2012-05-15T23:30:00Z) counted on its day in [report].time_zone "
+            "(default: today there).",
+        ),
+    ] = None,
     on: Annotated[str | None, typer.Option("--on", help="The version it comments on (default: the last).")] = None,
 ) -> None:
     """Keep a contribution exactly as received, with its metadata, committed by the secretariat.

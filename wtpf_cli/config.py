@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import tomlkit
 
+from .days import zone_info
 from .errors import InputRejected
 
 CONFIG_NAME = "wtpf.toml"
@@ -49,6 +51,7 @@ class Config:
     language: str = "English"
     identities: tuple[tuple[str, str], ...] = field(default=())
     milestones: tuple[Milestone, ...] = field(default=())
+    time_zone: str = "UTC"  # IANA name: "today" and received days are calendar days there
 
     def comment_deadline(self, version: str) -> str | None:
         """The deadline for comments on `version` (ladder name, any '(Rev.N)' ignored), if the timetable has one."""
@@ -100,16 +103,9 @@ def read_config(path: Path) -> Config:
     if not isinstance(identities, dict) or not all(isinstance(v, str) for v in identities.values()):
         raise InputRejected("[identities] must map git names or emails to source names", path=str(path))
     prefix = text("symbol_prefix")
-    milestones = []
-    raw_milestones = data.get("milestone", [])
-    if not isinstance(raw_milestones, list):
-        raise InputRejected("[[milestone]] must be an array of tables", path=str(path))
-    for n, m in enumerate(raw_milestones, 1):
-        if not isinstance(m, dict) or "date" not in m or m.get("kind") not in MILESTONE_KINDS:
-            raise InputRejected(f"milestone {n} needs a date and a kind ({', '.join(MILESTONE_KINDS)})", path=str(path))
-        milestones.append(
-            Milestone(str(m["date"]), str(m["kind"]), str(m.get("version", "")), str(m.get("description", "")))
-        )
+    milestones = read_milestones(data.get("milestone", []), str(path))
+    time_zone = text("time_zone", "UTC").strip()
+    zone_info(time_zone, where=str(path))
     return Config(
         title=text("title"),
         symbol_prefix=prefix,
@@ -120,8 +116,37 @@ def read_config(path: Path) -> Config:
         ladder=tuple(ladder),
         language=text("language", "English"),
         identities=tuple((str(k), str(v)) for k, v in identities.items()),
-        milestones=tuple(milestones),
+        milestones=milestones,
+        time_zone=time_zone,
     )
+
+
+def read_milestones(raw: object, where: str) -> tuple[Milestone, ...]:
+    """The `[[milestone]]` array of a TOML file (wtpf.toml or a timetable), validated."""
+    if not isinstance(raw, list):
+        raise InputRejected("[[milestone]] must be an array of tables", path=where)
+    milestones = []
+    for n, m in enumerate(raw, 1):
+        if not isinstance(m, dict) or "date" not in m or m.get("kind") not in MILESTONE_KINDS:
+            raise InputRejected(f"milestone {n} needs a date and a kind ({', '.join(MILESTONE_KINDS)})", path=where)
+        day = m["date"]
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date | str):
+            raise InputRejected(f"milestone {n}: date must be a day like 2012-05-15", path=where)
+        try:
+            day = dt.date.fromisoformat(str(day)).isoformat()
+        except ValueError as exc:
+            raise InputRejected(f"milestone {n}: date {day!r} is not a day like 2012-05-15", path=where) from exc
+        milestones.append(Milestone(day, str(m["kind"]), str(m.get("version", "")), str(m.get("description", ""))))
+    return tuple(milestones)
+
+
+def read_timetable(path: Path) -> tuple[Milestone, ...]:
+    """A timetable file: `[[milestone]]` entries as in wtpf.toml (templates/timetable.toml is one)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputRejected(f"cannot read the timetable: {exc}", path=str(path)) from exc
+    return read_milestones(data.get("milestone", []), str(path))
 
 
 def render_config(cfg: Config) -> str:
@@ -138,6 +163,8 @@ def render_config(cfg: Config) -> str:
     report.add("secretariat_email", cfg.secretariat_email)
     report.add("draft", cfg.draft)
     report.add("language", cfg.language)
+    report.add("time_zone", cfg.time_zone)
+    report["time_zone"].comment("IANA name (UTC, Europe/Zurich): 'today' and received days are days there")
     ladder = tomlkit.array()
     ladder.multiline(True)
     ladder.extend(cfg.ladder)
@@ -153,7 +180,7 @@ def render_config(cfg: Config) -> str:
         aot = tomlkit.aot()
         for m in cfg.milestones:
             t = tomlkit.table()
-            t.add("date", m.date)
+            t.add("date", dt.date.fromisoformat(m.date))
             t.add("kind", m.kind)
             if m.version:
                 t.add("version", m.version)
@@ -161,4 +188,20 @@ def render_config(cfg: Config) -> str:
                 t.add("description", m.description)
             aot.append(t)
         doc.add("milestone", aot)
+    else:
+        doc.add(tomlkit.nl())
+        for line in _MILESTONE_HELP:
+            doc.add(tomlkit.comment(line))
     return tomlkit.dumps(doc)
+
+
+_MILESTONE_HELP = (
+    "The timetable: one [[milestone]] per date; `wtpf schedule` shows it, `wtpf check` watches postings.",
+    "kind is comments (deadline for comments on `version`), posting, meeting or other. Example:",
+    "[[milestone]]",
+    "date = 2012-05-15",
+    'kind = "comments"',
+    'version = "First Draft"',
+    'description = "Deadline for receipt of membership comments on the first draft"',
+    "The timetable of the fifth WTPF (2012-2013) ships as templates/timetable.toml: copy its entries here.",
+)

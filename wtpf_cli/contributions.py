@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -12,6 +11,7 @@ from pathlib import Path
 import tomlkit
 
 from .config import slugify
+from .days import calendar_day
 from .draft import split_front_matter
 from .errors import InputRejected, UsageError, WorkspaceStateError
 from .history import Identity
@@ -199,11 +199,10 @@ def add_contribution(
         raise UsageError("--source must name who sent the contribution")
     if not file.is_file():
         raise InputRejected("not a readable file", path=str(file))
-    received = received or today()
-    try:
-        dt.date.fromisoformat(received)
-    except ValueError as exc:
-        raise UsageError(f"--received {received!r} is not a date like 2012-05-15") from exc
+    try:  # a timestamp counts on the day it falls on in the secretariat's time zone
+        received = calendar_day(received, ws.config.time_zone) if received else today(ws.config.time_zone)
+    except UsageError as exc:
+        raise UsageError(f"--received: {exc}") from exc
     with workspace_lock(ws):
         require_clean(ws, "contribution add")
         versions = list_versions(ws)

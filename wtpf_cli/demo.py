@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .config import read_timetable
+from .contributions import FOLDER, META, Contribution, _new_id, render_contribution
+from .days import calendar_day
 from .draft import replace_front_matter, split_front_matter
 from .errors import InputRejected, UsageError
 from .history import Identity
 from .outputs import Written, build, redline_docx
 from .redline import RedlineRequest
-from .resources import drafts_path
+from .resources import drafts_path, template_path
 from .versions import Version, stamp
-from .workspace import init_workspace, open_workspace, read_text, write_atomic
+from .workspace import Workspace, init_workspace, open_workspace, read_text, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,8 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
         identities=((sec_email, secretariat),),
         signer=signer,
         date=steps[0].date,
+        milestones=read_timetable(template_path("timetable.toml")),
+        time_zone=settings.get("time_zone", "UTC"),
     )
     ws = open_workspace(target)
     versions: list[Version] = []
@@ -81,9 +87,16 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
             progress(f"step {n}/{len(steps)}: {step.source}: {step.message}")
         body = split_front_matter(read_text(folder / step.file), path=step.file).body
         current = ws.read_draft_text()
+        paths = [ws.draft_repo_path]
+        message = step.message
+        if step.source != secretariat and versions:
+            # A source's step arrives as a contribution (its revised draft, kept as received), merged at once.
+            ident = _receive(ws, step, body, versions[-1], signer)
+            paths.append(ws.repo_path(f"{FOLDER}/{ident}/{META}"))
+            message += f"\n\nWtpf-Contribution: {ident}\nWtpf-Merged: {ident}"
         write_atomic(ws.draft_path, _with_body(current, body).encode())
         author = Identity(step.source, step.email)
-        ws.history.commit([ws.draft_repo_path], step.message, author, signer, step.date)
+        ws.history.commit(paths, message, author, signer, step.date)
         if step.stamp:
             stamped = stamp(ws, step.stamp, symbol=step.symbol, date=step.stamp_date, signer=signer)
             versions.append(stamped.version)
@@ -92,6 +105,44 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
     clean = build(ws, versions[-1].name if versions else None, out)
     written, result = redline_docx(ws, RedlineRequest(versions[0].name, versions[-1].name), out)
     return DemoResult(target, tuple(versions), clean, written, result.redline.sources)
+
+
+def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Identity) -> str:
+    """Register a step's text as a contribution received on its day (committed by the secretariat); returns its id.
+
+    The contribution.toml written in the receiving commit says pending; the one left in the tree (committed with
+    the merge) says merged."""
+    received = calendar_day(step.date, ws.config.time_zone)
+    existing = {d.name for d in (ws.root / FOLDER).iterdir()} if (ws.root / FOLDER).is_dir() else set()
+    ident = _new_id(received, step.source, existing)
+    deadline = ws.config.comment_deadline(on.name) or ""
+    data = body.encode()
+    c = Contribution(
+        id=ident,
+        source=step.source,
+        symbol="",
+        received=received,
+        on_version=on.name,
+        on_commit=on.sha,
+        kind="revised-draft",
+        file="contribution.md",
+        sha256=hashlib.sha256(data).hexdigest(),
+        late=bool(deadline) and received > deadline,
+        deadline=deadline,
+    )
+    folder = ws.root / FOLDER / ident
+    write_atomic(folder / c.file, data)
+    write_atomic(folder / META, render_contribution(c).encode())
+    late = " - received after the deadline" if c.late else ""
+    ws.history.commit(
+        [ws.repo_path(f"{FOLDER}/{ident}")],
+        f"Receive contribution {ident} from {c.source}{late}\n\nWtpf-Contribution: {ident}",
+        signer,
+        signer,
+        step.date,
+    )
+    write_atomic(folder / META, render_contribution(replace(c, status="merged")).encode())
+    return ident
 
 
 def _with_body(current: str, body: str) -> str:

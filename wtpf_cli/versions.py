@@ -174,7 +174,7 @@ def stamp(
             raise UsageError(f"symbol {symbol!r} has characters a document symbol cannot have")
         if any(v.symbol == symbol for v in versions):
             raise WorkspaceStateError(f"symbol {symbol} is already used by another version")
-        day = date or today()
+        day = date or today(ws.config.time_zone)
         try:
             dt.date.fromisoformat(day)
         except ValueError as exc:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config, read_config, render_config, slugify
+from .config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
 from .draft import render_front_matter, split_front_matter
 from .errors import InputRejected, OutputError, UsageError, WorkspaceStateError
 from .history import History, Identity
@@ -184,6 +183,8 @@ def init_workspace(
     identities: tuple[tuple[str, str], ...] = (),
     signer: Identity | None = None,
     date: str | None = None,
+    milestones: tuple[Milestone, ...] = (),
+    time_zone: str = "UTC",
 ) -> InitResult:
     """Create a workspace: git repository (unless inside one), wtpf.toml, the draft, and a first commit."""
     folder = folder.resolve()
@@ -216,6 +217,8 @@ def init_workspace(
         report_id=slugify(symbol_prefix),
         language=language,
         identities=identities,
+        milestones=milestones,
+        time_zone=time_zone,
     )
     ws = Workspace(folder, config, history)
     cfg_path = folder / CONFIG_NAME
@@ -232,6 +235,8 @@ def init_workspace(
     return InitResult(folder, cfg_path, ws.draft_path, sha)
 
 
-def today() -> str:
-    """Today's date in UTC (the secretariat's calendar day), ISO format."""
-    return dt.datetime.now(dt.UTC).date().isoformat()
+def today(zone: str = "UTC") -> str:
+    """Today's calendar day in the secretariat's time zone (or WTPF_TODAY), ISO format."""
+    from .days import today as day_in_zone
+
+    return day_in_zone(zone)
