@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -210,7 +212,7 @@ def test_a_stamp_that_fails_at_the_tag_leaves_draft_index_and_refs_as_they_were(
     draft_before = (ws / "report.md").read_bytes()
     head_before = git("rev-parse", "HEAD", cwd=ws)
     r = wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws, check=4)
-    assert "git tag failed" in r.err and r.err.count("\n") == 1
+    assert "git update-ref failed" in r.err and "first-draft" in r.err and r.err.count("\n") == 1
     assert git("rev-parse", "HEAD", cwd=ws) == head_before
     assert (ws / "report.md").read_bytes() == draft_before
     assert git("status", "--porcelain", cwd=ws) == ""
@@ -218,10 +220,21 @@ def test_a_stamp_that_fails_at_the_tag_leaves_draft_index_and_refs_as_they_were(
 
 
 def test_a_second_wtpf_writing_at_the_same_time_is_refused(ws: Path) -> None:
-    (ws / ".git" / "wtpf.lock").write_text("12345")
+    (ws / ".git" / "wtpf.lock").write_text(f"{os.getpid()}\n")  # a live process holds it
     r = wtpf("stamp", "next", cwd=ws, check=4)
-    assert "another wtpf command holds" in r.err
+    assert f"another wtpf is running (process {os.getpid()})" in r.err and r.err.count("\n") == 1
     assert git("tag", "--list", cwd=ws) == ""
+    assert (ws / ".git" / "wtpf.lock").read_text() == f"{os.getpid()}\n"  # not ours to remove
+
+
+def test_a_lock_left_by_a_killed_wtpf_is_taken_over_with_a_note(ws: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process id that no longer runs
+    (ws / ".git" / "wtpf.lock").write_text(f"{dead.pid} {socket.gethostname()}\n")
+    r = wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws)
+    assert f"took over {ws / '.git' / 'wtpf.lock'} left by wtpf process {dead.pid}" in r.err
+    assert git("tag", "--list", cwd=ws).split() == ["wtpf-ieg-1/first-draft"]
+    assert not (ws / ".git" / "wtpf.lock").exists()
 
 
 def test_written_files_are_readable_by_others_as_the_umask_allows(ws: Path) -> None:

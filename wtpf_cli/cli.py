@@ -198,7 +198,7 @@ def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
 def build(
     version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
+    fmt: Annotated[str, typer.Option("--format", help="docx, html (one self-contained page) or md.")] = "docx",
 ) -> None:
     """A clean document of a version (default: the working draft) in the house template."""
     from .outputs import build as build_doc
@@ -215,7 +215,9 @@ def redline(
         str | None, typer.Argument(metavar="[TO]", help="The newer version (default: the working draft).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="docx, or text for the terminal.")] = "docx",
+    fmt: Annotated[
+        str, typer.Option("--format", help="docx, html (one self-contained page), or text for the terminal.")
+    ] = "docx",
     single_author: Annotated[
         str | None,
         typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare)."),
@@ -241,13 +243,13 @@ def redline(
         result = make_redline(ws, request)
         Console(highlight=False, soft_wrap=True).print(redline_text(result.redline, changed_only=changed_only))
         return
-    if fmt != "docx":
+    if fmt not in ("docx", "html"):
         from .errors import UsageError
 
-        raise UsageError(f"--format {fmt!r}: redline writes docx or text")
-    from .outputs import redline_docx
+        raise UsageError(f"--format {fmt!r}: redline writes docx, html or text")
+    from .outputs import redline_docx, redline_html
 
-    written, result = redline_docx(ws, request, output)
+    written, result = (redline_html if fmt == "html" else redline_docx)(ws, request, output)
     sources = ", ".join(result.redline.sources) or "no changes"
     err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
 
@@ -274,9 +276,9 @@ def demo(
 from .cli_contrib import commit, contribution_app, inspect, merge, resolve  # noqa: E402  (commands beside this module)
 
 app.add_typer(contribution_app, name="contribution")
-from .cli_report import check, status  # noqa: E402
+from .cli_report import check, schedule, status  # noqa: E402
 
-for command in (inspect, merge, resolve, commit, status, check):
+for command in (inspect, merge, resolve, commit, status, schedule, check):
     app.command()(command)
 from .cli_blame import blame  # noqa: E402
 
@@ -285,8 +287,14 @@ app.command()(blame)
 
 def main() -> None:
     """Entry point: run the app and map every failure to one stderr line and an exit code."""
+    import logging
+
     from typer._click import exceptions as click_exc
 
+    notes = logging.StreamHandler(sys.stderr)  # the core's notes (a stale lock taken over, a change rolled back)
+    notes.setFormatter(logging.Formatter("wtpf: note: %(message)s"))
+    logging.getLogger("wtpf").addHandler(notes)
+    logging.getLogger("wtpf").propagate = False
     try:
         code = app(standalone_mode=False)
     except WtpfError as exc:

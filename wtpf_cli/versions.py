@@ -12,7 +12,8 @@ from .draft import replace_front_matter, split_front_matter
 from .errors import UnknownVersion, UsageError, WorkspaceStateError
 from .history import CommitInfo, Identity
 from .model import Meta
-from .workspace import Workspace, decode_text, require_clean, today, workspace_lock, write_atomic
+from .transaction import Change
+from .workspace import Workspace, decode_text, encode_like, require_clean, today, workspace_lock
 
 _REV_RE = re.compile(r"^(?P<base>.*?)\s*\(Rev\.(?P<n>\d+)\)$")
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
@@ -85,7 +86,8 @@ def list_versions(ws: Workspace) -> list[Version]:
 
 
 def resolve_version(ws: Workspace, ref: str | None, versions: list[Version] | None = None) -> Resolved:
-    """Find a version by ladder name, slug, symbol or git revision; None is the working draft."""
+    """Find a version by ladder name, slug, symbol or git revision, or `latest` (the last stamped version); None
+    is the working draft."""
     if ref is None or ref.strip().lower() in ("", "working", "working-draft", "draft"):
         return Resolved(None, "working draft")
     versions = list_versions(ws) if versions is None else versions
@@ -93,6 +95,9 @@ def resolve_version(ws: Workspace, ref: str | None, versions: list[Version] | No
     for v in versions:
         if wanted.lower() in (v.name.lower(), v.slug, v.symbol.lower(), v.tag.lower()):
             return Resolved(v.sha, f"{v.name} ({v.symbol})" if v.symbol else v.name, v)
+    if wanted.lower() == "latest" and versions:  # a name CI can use: the last version stamped
+        v = versions[-1]
+        return Resolved(v.sha, f"{v.name} ({v.symbol})" if v.symbol else v.name, v)
     sha = ws.history.resolve(wanted)
     if sha is not None:
         for v in versions:
@@ -184,7 +189,8 @@ def stamp(
         tag = tag_name(ws, full_name)
         if ws.history.resolve(f"refs/tags/{tag}") is not None:
             raise WorkspaceStateError(f"tag {tag} exists already")
-        text = decode_text(ws.draft_path.read_bytes(), str(ws.draft_path))
+        raw = ws.draft_path.read_bytes()
+        text = decode_text(raw, str(ws.draft_path))
         old_meta = split_front_matter(text, path=str(ws.draft_path)).meta
         new_meta = Meta(
             title=old_meta.title or ws.config.title,
@@ -196,27 +202,18 @@ def stamp(
         )
         new_text = replace_front_matter(text, new_meta)
         signer = signer or ws.tool_identity()
-        head = ws.history.head()
-        original = ws.draft_path.read_bytes()
-        write_atomic(ws.draft_path, new_text.encode())
-        try:
-            commit_date = f"{day}T12:00:00Z" if date else None  # an explicit date makes the history reproducible
-            sha = ws.history.commit([ws.draft_repo_path], f"Stamp {full_name} ({symbol})", signer, signer, commit_date)
-        except Exception:
-            write_atomic(ws.draft_path, original)
-            raise
+        commit_date = f"{day}T12:00:00Z" if date else None  # an explicit date makes the history reproducible
         words = count_words(new_text)
         message = (
             f"{symbol} {full_name}\n\nwtpf-version: {full_name}\nwtpf-symbol: {symbol}\n"
             f"wtpf-date: {day}\nwtpf-words: {words}\n"
         )
-        try:
-            ws.history.tag(tag, sha, message, signer, commit_date)
-        except Exception:
-            if head:
-                ws.history.reset_mixed(head)
-                write_atomic(ws.draft_path, original)
-            raise
+        # Commit and tag are made as objects, then appear together in one ref transaction (transaction.py).
+        change = Change.start(ws.history, "stamp")
+        files = {ws.draft_repo_path: encode_like(new_text, raw)}
+        sha = change.commit(files, f"Stamp {full_name} ({symbol})", signer, signer, commit_date)
+        change.tag(tag, message, signer, commit_date)
+        change.apply()
         version = Version(full_name, symbol, day, tag, sha, words)
         return StampResult(version, previous)
 

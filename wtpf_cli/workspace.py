@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,9 +14,13 @@ from pathlib import Path
 from .config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
 from .draft import render_front_matter, split_front_matter
 from .errors import InputRejected, OutputError, UsageError, WorkspaceStateError
+from .faults import checkpoint
 from .history import History, Identity
 from .model import Meta
 from .resources import template_path
+from .transaction import JOURNAL, Change, recover
+
+log = logging.getLogger("wtpf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +81,21 @@ def decode_text(data: bytes, where: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputRejected(f"not UTF-8 text (byte {exc.start})", path=where) from exc
-    if "\x00" in text:
-        raise InputRejected("contains NUL bytes", path=where)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputRejected(f"contains a NUL byte on line {text.count(chr(10), 0, nul) + 1}: not a text file", path=where)
     return text
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """Text as bytes in the conventions of the file it replaces: a BOM kept, CRLF line ends if it had only those."""
+    if b"\r\n" in original and original.count(b"\n") == original.count(b"\r\n"):
+        text = re.sub(r"(?<!\r)\n", "\r\n", text)
+    data = text.encode()
+    return _BOM + data if original.startswith(_BOM) and not data.startswith(_BOM) else data
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -89,13 +107,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask  # a new file gets what open() would give it, not mkstemp's 0600
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_temps(path.parent)
+    # The pid in the name lets the next run tell a temp file of a killed wtpf from one being written.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.wtpf-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        checkpoint("temp", path)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -107,6 +128,36 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+    checkpoint("renamed", path)
+
+
+_TEMP_RE = re.compile(r"^\..*\.wtpf-(\d+)-[^.]*\.tmp$")
+
+
+def sweep_temps(folder: Path) -> int:
+    """Remove temp files that write_atomic of a wtpf process no longer running left in `folder`; how many."""
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            m = _TEMP_RE.match(entry.name)
+            if m and not pid_alive(int(m.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def open_workspace(start: Path) -> Workspace:
@@ -124,26 +175,72 @@ def open_workspace(start: Path) -> Workspace:
     history = History.find(here)
     if history is None:
         raise WorkspaceStateError(f"{here} is not inside a git repository: run `git init` or `wtpf init`")
+    if (history.git_dir / JOURNAL).exists():  # an interrupted wtpf left work behind: finish or undo it first
+        with contextlib.suppress(WorkspaceStateError), git_dir_lock(history):
+            pass
+        if not (here / CONFIG_NAME).is_file():
+            raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
     return Workspace(here, read_config(here / CONFIG_NAME), history)
 
 
 @contextlib.contextmanager
 def workspace_lock(ws: Workspace) -> Iterator[None]:
     """Hold wtpf's own lock so that two wtpf commands never write the same repository at once."""
-    lock = ws.history.git_dir / "wtpf.lock"
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError as exc:
-        raise WorkspaceStateError(
-            f"another wtpf command holds {lock}; wait for it, or delete the file if no wtpf is running"
-        ) from exc
-    try:
-        os.write(fd, str(os.getpid()).encode())
+    with git_dir_lock(ws.history, ws.root):
+        yield
+
+
+@contextlib.contextmanager
+def git_dir_lock(history: History, root: Path | None = None) -> Iterator[None]:
+    """Hold `.git/wtpf.lock` (flock'ed, holding "pid host"), then finish or undo any interrupted change.
+
+    A lock file whose process is dead on this machine (wtpf was killed) is taken over with a note; a live one
+    refuses (exit 4)."""
+    import fcntl
+    import socket
+
+    lock = history.git_dir / "wtpf.lock"
+    host = socket.gethostname()
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise WorkspaceStateError(_held_message(lock)) from exc
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False  # the holder removed it as we opened it: take a fresh one
+        if same:
+            break
         os.close(fd)
+    holder = os.pread(fd, 256, 0).decode("utf-8", "replace").split()
+    if holder:
+        pid = int(holder[0]) if holder[0].isdigit() else 0
+        elsewhere = len(holder) > 1 and holder[1] != host
+        if elsewhere or (pid and pid_alive(pid)):
+            os.close(fd)  # written by a wtpf that runs (or ran elsewhere): not ours to take or remove
+            raise WorkspaceStateError(_held_message(lock))
+        log.warning("took over %s left by wtpf process %s, which is no longer running", lock, holder[0])
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {host}\n".encode(), 0)
+        recover(history, root)
         yield
     finally:
         with contextlib.suppress(OSError):
             os.unlink(lock)
+        os.close(fd)
+
+
+def _held_message(lock: Path) -> str:
+    try:
+        holder = lock.read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        holder = []
+    who = f" (process {holder[0]}" + (f" on {holder[1]})" if len(holder) > 1 else ")") if holder else ""
+    return f"another wtpf is running{who} and holds {lock}: wait for it to finish, or delete the file if none runs"
 
 
 def require_clean(ws: Workspace, what: str) -> None:
@@ -188,6 +285,13 @@ def init_workspace(
 ) -> InitResult:
     """Create a workspace: git repository (unless inside one), wtpf.toml, the draft, and a first commit."""
     folder = folder.resolve()
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    found = History.find(existing)
+    if found is not None and (found.git_dir / JOURNAL).exists():  # an interrupted init (or other) first
+        with git_dir_lock(found, folder if folder.exists() else None):
+            pass
     if (folder / CONFIG_NAME).exists():
         raise WorkspaceStateError(f"{folder / CONFIG_NAME} already exists: this is a workspace already")
     if not title.strip() or not symbol_prefix.strip():
@@ -203,12 +307,8 @@ def init_workspace(
         extra=parts.meta.extra,
     )
     draft_text = render_front_matter(meta) + parts.body
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    history = History.find(existing)
-    if history is None:
-        history = History.create(folder)
+    history = found or History.create(folder)
+    checkpoint("repo")
     config = Config(
         title=title,
         symbol_prefix=symbol_prefix,
@@ -222,16 +322,14 @@ def init_workspace(
     )
     ws = Workspace(folder, config, history)
     cfg_path = folder / CONFIG_NAME
-    write_atomic(cfg_path, render_config(config).encode())
-    write_atomic(ws.draft_path, draft_text.encode())
     ident = signer or ws.tool_identity()
-    sha = history.commit(
-        [ws.repo_path(CONFIG_NAME), ws.draft_repo_path],
-        f"Start the report: {title}",
-        ident,
-        ident,
-        date,
-    )
+    with git_dir_lock(history, folder):
+        if (folder / CONFIG_NAME).exists():
+            raise WorkspaceStateError(f"{folder / CONFIG_NAME} already exists: this is a workspace already")
+        change = Change.start(history, "init")
+        files = {ws.repo_path(CONFIG_NAME): render_config(config).encode(), ws.draft_repo_path: draft_text.encode()}
+        sha = change.commit(files, f"Start the report: {title}", ident, ident, date)
+        change.apply()
     return InitResult(folder, cfg_path, ws.draft_path, sha)
 
 
