@@ -11,7 +11,7 @@ from .cli_common import err_console, print_json, workspace
 
 def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """Where the report stands: current version, changes since it by source, pending contributions, open
-    brackets, and the next milestone."""
+    brackets, and the next milestone (at risk: a posting within 7 days with work still open)."""
     from rich.console import Console
 
     from .gate import status as report_status
@@ -20,7 +20,7 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on 
     if json_out:
         print_json(s.as_json())
         return
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     out.print(f"Current version   {s.version} {s.symbol} {s.date}".rstrip(), markup=False)
     since = f"{s.changes_since} change(s) by {', '.join(s.sources_since)}" if s.changes_since else "none"
     out.print(f"Since then        {since}", markup=False)
@@ -29,8 +29,47 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on 
         f"Open brackets     {s.brackets}" + ("  (settle with `wtpf resolve`)" if s.brackets else ""), markup=False
     )
     if s.next_date:
-        risk = "  AT RISK: contributions still pending" if s.pending and (s.days_left or 0) <= 7 else ""
+        risk = f"  AT RISK: {s.at_risk}" if s.at_risk else ""
         out.print(f"Next milestone    {s.next_date} ({s.days_left} days): {s.next_milestone}{risk}", markup=False)
+    else:
+        out.print("Next milestone    none in the timetable", markup=False)
+    if s.overdue:
+        out.print(f"Overdue           {'; '.join(s.overdue)}  (see `wtpf schedule`)", markup=False)
+    out.print(f"Today             {s.today} ({s.time_zone})", markup=False)
+
+
+def schedule(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
+    """The timetable: each milestone past, next, overdue or upcoming, days left, and for each deadline for
+    comments the contributions received before and after it. Days are in [report].time_zone."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .schedule import make_schedule
+
+    plan = make_schedule(workspace())
+    if json_out:
+        print_json(plan.as_json())
+        return
+    out = Console(highlight=False)
+    if not plan.entries:
+        out.print("No milestones: add [[milestone]] entries to wtpf.toml (templates/timetable.toml is an example).")
+        return
+    colours = {"past": "dim", "next": "bold", "overdue": "bold red", "upcoming": ""}
+    table = Table(
+        "Date", "Kind", "Version", "Description", "State", "Days left", title=f"Today {plan.today} ({plan.time_zone})"
+    )
+    for e in plan.entries:
+        state = f"{e.state}: {e.note}" if e.note else e.state
+        table.add_row(e.date, e.kind, e.version, e.description, state, str(e.days_left), style=colours[e.state])
+    out.print(table)
+    for e in (e for e in plan.entries if e.kind == "comments"):
+        out.print(
+            f"Comments on {e.version or '-'} due {e.date}: {len(e.before)} by the deadline, {len(e.after)} after",
+            markup=False,
+        )
+        for label, group in (("  on time", e.before), ("  late", e.after)):
+            for r in group:
+                out.print(f"{label}  {r.received}  {r.source}  {r.symbol or r.id}  ({r.status})", markup=False)
 
 
 def check(
