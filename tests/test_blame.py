@@ -1,0 +1,181 @@
+"""`wtpf blame`: who put each sentence's words in, through which contribution, in which version — on a real git
+history in which three sources edit the same paragraph."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.cli import init_report, wtpf
+from support.pandoc import pandoc_read
+
+BODY = """# 1 Introduction
+
+1.1. The Forum will discuss the issues raised in Resolution 101. Delegates exchange views on public policy.
+The report informs the discussion.
+
+1.2. Another paragraph.
+"""
+SEC = "ITU Secretariat"
+FIRST = {"version": "First Draft", "version_symbol": "WTPF-IEG/1/2"}
+SECOND = {"version": "Preliminary Second Draft", "version_symbol": "WTPF-IEG/1/9"}
+WORKING = {"version": "working draft", "version_symbol": None}
+NONE = {"contribution": None, "symbol": None}
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    text = (root / "report.md").read_text(encoding="utf-8")
+    assert old in text
+    (root / "report.md").write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """First Draft by the secretariat; Brazil (contribution WTPF-IEG/1/4, merged) adds words to the second
+    sentence of 1.1 and the United States (a direct commit) replaces a word of its third; Preliminary Second
+    Draft stamped; then the secretariat commits a word in the first sentence."""
+    root = init_report(tmp_path_factory.mktemp("blame"))
+    text = (root / "report.md").read_text(encoding="utf-8")
+    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
+    wtpf("commit", "--source", SEC, "-m", "First draft text", cwd=root)
+    wtpf("stamp", "First Draft", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+
+    proposal = root.parent / "brazil.md"
+    text = (root / "report.md").read_text(encoding="utf-8")
+    proposal.write_text(text.replace("Delegates exchange", "Delegates from all regions exchange"), encoding="utf-8")
+    add = ["contribution", "add", str(proposal), "--source", "Brazil", "--symbol", "WTPF-IEG/1/4"]
+    wtpf(*add, "--received", "2012-05-11", cwd=root)
+    wtpf("merge", cwd=root)
+
+    edit(root, "report informs the", "report guides the")
+    wtpf("commit", "--source", "United States", "-m", "Reword 1.1", cwd=root)
+    wtpf("stamp", "Preliminary Second Draft", "--symbol", "WTPF-IEG/1/9", "--date", "2012-06-01", cwd=root)
+
+    edit(root, "discuss the issues", "discuss the emerging issues")
+    wtpf("commit", "--source", SEC, "-m", "Emerging issues", cwd=root)
+    return root
+
+
+def src(source: str, words: int, share: float, version: dict[str, Any], via: dict[str, Any] = NONE) -> dict[str, Any]:
+    return {"source": source, "words": words, "share": share, **via, **version}
+
+
+def without_dates(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in s.items() if k != "date"} for s in sources]
+
+
+def paragraph(report: dict[str, Any], number: str) -> dict[str, Any]:
+    found = [p for p in report["paragraphs"] if p["number"] == number]
+    assert len(found) == 1, [p["number"] for p in report["paragraphs"]]
+    return found[0]
+
+
+def test_blame_at_a_stamped_version_gives_each_sentence_its_sources_contributions_and_versions(history: Path) -> None:
+    report = json.loads(wtpf("blame", "Preliminary Second Draft", "--json", cwd=history).out)
+    assert report["version"] == "Preliminary Second Draft (WTPF-IEG/1/9)"
+    assert report["symbol"] == "WTPF-IEG/1/9"
+    para = paragraph(report, "1.1.")
+    assert para["kind"] == "paragraph" and para["heading"] == "1 Introduction"
+    # "1.1." counts as two words (1 and 1); Brazil put in "from all regions", the United States "guides".
+    s1, s2, s3 = para["sentences"]
+    assert s1["text"] == "1.1. The Forum will discuss the issues raised in Resolution 101."
+    assert without_dates(s1["sources"]) == [src(SEC, 12, 1.0, FIRST)]
+    assert s2["text"] == "Delegates from all regions exchange views on public policy."
+    brazil = {"contribution": "2012-05-11-brazil", "symbol": "WTPF-IEG/1/4"}
+    assert without_dates(s2["sources"]) == [src(SEC, 6, 0.667, FIRST), src("Brazil", 3, 0.333, SECOND, brazil)]
+    assert s2["sources"][1]["date"] == "2012-05-11"  # the merge is dated when the contribution was received
+    assert s3["text"] == "The report guides the discussion."
+    assert without_dates(s3["sources"]) == [src(SEC, 4, 0.8, FIRST), src("United States", 1, 0.2, SECOND)]
+    assert para["words"] == 26
+    assert without_dates(para["sources"]) == [
+        src(SEC, 22, 0.846, FIRST),
+        src("Brazil", 3, 0.115, SECOND, brazil),
+        src("United States", 1, 0.038, SECOND),
+    ]
+    heading = report["paragraphs"][0]
+    assert (heading["kind"], heading["text"], heading["number"]) == ("heading", "1 Introduction", "1")
+    assert report["sources"] == [SEC, "Brazil", "United States"]
+
+
+def test_blame_of_the_first_draft_gives_every_word_to_the_secretariat(history: Path) -> None:
+    report = json.loads(wtpf("blame", "first-draft", "--json", cwd=history).out)
+    assert report["sources"] == [SEC]
+    s2 = paragraph(report, "1.1.")["sentences"][1]
+    assert s2["text"] == "Delegates exchange views on public policy."
+    assert without_dates(s2["sources"]) == [src(SEC, 6, 1.0, FIRST)]
+
+
+def test_blame_of_the_working_draft_names_words_not_yet_stamped(history: Path, tmp_path: Path) -> None:
+    report = json.loads(wtpf("blame", "--json", cwd=history).out)
+    assert report["version"] == "working draft"
+    s1 = paragraph(report, "1.1.")["sentences"][0]
+    assert s1["text"] == "1.1. The Forum will discuss the emerging issues raised in Resolution 101."
+    assert without_dates(s1["sources"]) == [src(SEC, 12, 0.923, FIRST), src(SEC, 1, 0.077, WORKING)]
+    # uncommitted edits count as the secretariat's, in the working draft
+    copy = tmp_path / "copy"
+    shutil.copytree(history, copy)
+    edit(copy, "Another paragraph.", "Another short paragraph.")
+    report = json.loads(wtpf("blame", "--json", cwd=copy).out)
+    p12 = paragraph(report, "1.2.")
+    assert without_dates(p12["sources"]) == [src(SEC, 4, 0.8, FIRST), src(SEC, 1, 0.2, WORKING)]
+
+
+def test_blame_on_the_terminal_shows_paragraph_sentences_and_sources(history: Path) -> None:
+    out = wtpf("blame", "WTPF-IEG/1/9", cwd=history).out
+    assert "Provenance of the Preliminary Second Draft (WTPF-IEG/1/9)" in out
+    assert "para. 1.1.  under 1 Introduction" in out
+    assert "  Delegates from all regions exchange views on public policy.\n" in out
+    assert "    ITU Secretariat 6 words (First Draft); Brazil 3 words (WTPF-IEG/1/4, Preliminary Second Draft)\n" in out
+    assert "    ITU Secretariat 4 words (First Draft); United States 1 word (Preliminary Second Draft)\n" in out
+
+
+def test_the_provenance_annex_in_markdown_has_one_row_per_sentence_and_source(history: Path) -> None:
+    wtpf("blame", "Preliminary Second Draft", "--format", "md", "-o", "annex.md", cwd=history)
+    annex = (history / "annex.md").read_text(encoding="utf-8")
+    assert "# Provenance of the text of the Preliminary Second Draft (WTPF-IEG/1/9)" in annex
+    assert "| Paragraph | Sentence | Source | Contribution | Version |" in annex
+    rows = [
+        "| para. 1.1. | 1.1. The Forum will discuss the issues raised in Resolution 101. "
+        "| ITU Secretariat (12 of 12 words) |  | First Draft (WTPF-IEG/1/2) |",
+        "|  | Delegates from all regions exchange views on public policy. "
+        "| ITU Secretariat (6 of 9 words) |  | First Draft (WTPF-IEG/1/2) |",
+        "|  |  | Brazil (3 of 9 words) | WTPF-IEG/1/4 | Preliminary Second Draft (WTPF-IEG/1/9) |",
+        "|  | The report guides the discussion. | ITU Secretariat (4 of 5 words) |  | First Draft (WTPF-IEG/1/2) |",
+        "|  |  | United States (1 of 5 words) |  | Preliminary Second Draft (WTPF-IEG/1/9) |",
+        "| para. 1.2. | 1.2. Another paragraph. | ITU Secretariat (4 of 4 words) |  | First Draft (WTPF-IEG/1/2) |",
+    ]
+    lines = annex.splitlines()
+    start = lines.index(rows[0])
+    assert lines[start : start + len(rows)] == rows
+
+
+def test_the_provenance_annex_in_word_reads_back_in_pandoc_with_the_sources(history: Path) -> None:
+    wtpf("blame", "Preliminary Second Draft", "--format", "docx", "-o", "annex.docx", cwd=history)
+    doc = pandoc_read(history / "annex.docx", "accept")
+    body = doc.body
+    assert "Provenance of the text of the Preliminary Second Draft (WTPF-IEG/1/9)" in body
+    for cell in (
+        "Delegates from all regions exchange views on public policy.",
+        "Brazil (3 of 9 words)",
+        "United States (1 of 5 words)",
+        "WTPF-IEG/1/4",
+        "Preliminary Second Draft (WTPF-IEG/1/9)",
+    ):
+        assert cell in body, cell
+    # the sentence, then its sources in the cells of the same row, in order
+    at = body.index("Delegates from all regions exchange views on public policy.")
+    assert body[at + 1 : at + 3] == ["ITU Secretariat (6 of 9 words)", "First Draft (WTPF-IEG/1/2)"]
+
+
+def test_an_unknown_version_is_refused_with_the_closest_name(history: Path) -> None:
+    r = wtpf("blame", "Preliminary Secnd Draft", cwd=history, check=4)
+    assert "did you mean 'Preliminary Second Draft'?" in r.err and r.out == ""
+
+
+def test_a_format_blame_cannot_write_is_a_usage_error(history: Path) -> None:
+    r = wtpf("blame", "--format", "pdf", cwd=history, check=2)
+    assert "--format" in r.err
