@@ -81,8 +81,14 @@ def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -
         path = _out_path(ws, out, stem, "md")
         write_atomic(path, data)
         return Written(path, resolved.label, doc.warnings)
+    if fmt == "html":
+        from .htmlpage import render_html
+
+        path = _out_path(ws, out, stem, "html")
+        write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
+        return Written(path, resolved.label, doc.warnings)
     if fmt != "docx":
-        raise UsageError(f"--format {fmt!r}: build writes docx or md")
+        raise UsageError(f"--format {fmt!r}: build writes docx, html or md")
     path = _out_path(ws, out, stem, "docx")
     write_atomic(path, docx_bytes(ws, unchanged(doc)))
     return Written(path, resolved.label, doc.warnings)
@@ -107,6 +113,17 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     description = f"Revision marks from {result.old.label} to {result.new.label}"
     write_atomic(path, docx_bytes(ws, result.redline, description))
     return Written(path, description), result
+
+
+def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+    """The redline as one self-contained HTML page, each change coloured by its source."""
+    from .htmlpage import render_html
+
+    result = make_redline(ws, request)
+    path = _out_path(ws, out, redline_stem(result), "html")
+    description = f"Revision marks from {result.old.label} to {result.new.label}"
+    write_atomic(path, render_html(result.redline, description=description))
+    return Written(path, description, result.redline.warnings), result
 
 
 def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
