@@ -295,6 +295,9 @@ def test_contributors_comments_appear_as_numbered_notes_under_their_author(tmp_p
     assert "Russian Federation" in note.text() and "Cite the RIR figures." in note.text()
     assert "7 May 2012" in note.text()
     assert next(e for e in note.walk() if "backref" in e.classes).attrs["href"] == f"#{link.attrs['id']}"
+    legend = find(tree, "section", "legend")[0]
+    assert "Russian Federation" in legend.text() and "2 comments" not in legend.text() and "1 comment" in legend.text()
+    assert "First Draft (WTPF-IEG/1/1)" in legend.text()
 
 
 def test_raw_html_and_script_links_in_a_draft_stay_inert_text(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ class _Tally:
 
     ins: int = 0
     dele: int = 0
+    comments: int = 0
     dates: list[str] = field(default_factory=list)
 
 
@@ -219,6 +220,9 @@ class HtmlRenderer:
         return f'<sup class="cref"><a id="cref-{n}" href="#comment-{n}" title="{title}">C{n}</a></sup>'
 
     def _comment_note(self, n: int, c: RComment) -> str:
+        tally = self.tally.setdefault(c.author, _Tally())
+        tally.comments += 1
+        tally.dates.append(c.date)
         return (
             f'<div class="comment" id="comment-{n}" role="note">'
             f'<p class="comment-head"><a class="backref" href="#cref-{n}">C{n}</a> '
@@ -255,6 +259,13 @@ class HtmlRenderer:
     def _asides(self, notes: list[str]) -> str:
         return f'<aside class="comments" aria-label="Comments">{"".join(notes)}</aside>' if notes else ""
 
+    def _with_notes(self, block: str, notes: list[str]) -> str:
+        """A block and its comment notes: the notes first, so that in a wide window they float in the margin
+        level with the block; elsewhere CSS shows them under it."""
+        if not notes:
+            return block
+        return f'<div class="with-notes">{self._asides(notes)}{block}</div>'
+
     def _heading(self, para: RParagraph, level: int) -> str:
         new_text = plain_text([r.token for r in para.runs if r.dele is None]).strip()
         old_text = plain_text([r.token for r in para.runs if r.ins is None]).strip()
@@ -263,7 +274,7 @@ class HtmlRenderer:
         ident = self._unique_id(f"sec-{_slug(text) or len(self.headings) + 1}")
         self.headings.append(_Heading(level, ident, text, gone, para.ins if not old_text else None))
         content, notes = self._content(para)
-        return f"<h{level}{self._para_attrs(para, ident=ident)}>{content}</h{level}>{self._asides(notes)}"
+        return self._with_notes(f"<h{level}{self._para_attrs(para, ident=ident)}>{content}</h{level}>", notes)
 
     def _unique_id(self, base: str) -> str:
         ident, k = base, 1
@@ -277,10 +288,10 @@ class HtmlRenderer:
         """A body paragraph other than a heading or list item: <p>, or <pre> for code; `tail` ends the <p>."""
         if para.props.style == "SourceCode":
             content, notes = self._content(para, pre=True)
-            return f"<pre{self._para_attrs(para)}><code>{content}</code></pre>{self._asides(notes)}"
+            return self._with_notes(f"<pre{self._para_attrs(para)}><code>{content}</code></pre>", notes)
         content, notes = self._content(para)
         align = f"align-{para.props.align}" if para.props.align in ("left", "center", "right") else ""
-        return f"<p{self._para_attrs(para, align)}>{content}{tail}</p>{self._asides(notes)}"
+        return self._with_notes(f"<p{self._para_attrs(para, align)}>{content}{tail}</p>", notes)
 
     def table(self, table: RTable) -> str:
         head: list[str] = []
@@ -336,10 +347,10 @@ class HtmlRenderer:
             if props.style in COVER_STYLES:
                 content, asides = self._content(block)
                 if props.style == "Title":
-                    cover.append(f"<h1{self._para_attrs(block, 'title')}>{content}</h1>")
+                    line = f"<h1{self._para_attrs(block, 'title')}>{content}</h1>"
                 else:
-                    cover.append(f"<p{self._para_attrs(block, _COVER_TAGS[props.style])}>{content}</p>")
-                cover.append(self._asides(asides))
+                    line = f"<p{self._para_attrs(block, _COVER_TAGS[props.style])}>{content}</p>"
+                cover.append(self._with_notes(line, asides))
                 continue
             level = _HEADING_LEVELS.get(props.style)
             if level is not None:
@@ -370,7 +381,7 @@ class HtmlRenderer:
             close_lists(min(depth, len(lists)))
             content, notes = self._content(para)
             cls = "" if lists else "list-cont"
-            return f"<p{self._para_attrs(para, cls)}>{content}</p>{self._asides(notes)}"
+            return self._with_notes(f"<p{self._para_attrs(para, cls)}>{content}</p>", notes)
         kind = props.list_kind
         key = (kind, props.list_id)
         close_lists(depth)
@@ -417,16 +428,18 @@ class HtmlRenderer:
 
     # -- the page --------------------------------------------------------------------------------------------
 
-    def legend(self) -> str:
-        redline = self.redline
+    def legend(self, ends: tuple[str, str] | None) -> str:
+        between = _ends(*ends) if ends is not None else _redline_ends(self.redline)
         rows = []
         for name, n in self.sources.items():
             tally = self.tally.get(name)
             if tally is None:
                 continue
-            counts = [f"{tally.ins} insertion{'s' * (tally.ins != 1)}"] if tally.ins else []
-            if tally.dele:
-                counts.append(f"{tally.dele} deletion{'s' * (tally.dele != 1)}")
+            counts = [
+                f"{count} {noun}{'s' * (count != 1)}"
+                for count, noun in ((tally.ins, "insertion"), (tally.dele, "deletion"), (tally.comments, "comment"))
+                if count
+            ]
             first, last = min(tally.dates)[:10], max(tally.dates)[:10]
             span = format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
             rows.append(
@@ -437,11 +450,11 @@ class HtmlRenderer:
         if not rows:
             return (
                 f'<section class="legend" aria-labelledby="legend-h"><h2 id="legend-h">Revision marks</h2>'
-                f"{_redline_ends(self.redline)}<p>No changes.</p></section>"
+                f"{between}<p>No changes.</p></section>"
             )
         return (
             '<section class="legend" aria-labelledby="legend-h"><h2 id="legend-h">Revision marks</h2>'
-            f"{_redline_ends(redline)}"
+            f"{between}"
             '<p class="key">Inserted text is <span class="ins-sample">underlined</span>, deleted text is '
             '<span class="del-sample">struck through</span>, both in the colour of their source; a changed '
             'paragraph has a bar in the margin and a changed paragraph mark shows as ¶. '
@@ -468,7 +481,7 @@ class HtmlRenderer:
             f'<ul>{"".join(items)}</ul></nav>'
         )
 
-    def page(self, description: str, is_redline: bool) -> str:
+    def page(self, description: str, is_redline: bool, ends: tuple[str, str] | None = None) -> str:
         cover, body, endnotes = self.body()
         meta = self.redline.meta
         lang = language_code(meta.language)
@@ -476,7 +489,7 @@ class HtmlRenderer:
         title = " – ".join(x for x in (meta.symbol, meta.version or "Working draft", meta.title) if x)
         if is_redline:
             title = f"Revision marks: {title}"
-        legend = self.legend() if is_redline else ""
+        legend = self.legend(ends) if is_redline else ""
         return (
             "<!DOCTYPE html>\n"
             f'<html lang="{escape(lang)}"{direction}>\n<head>\n<meta charset="utf-8">\n'
@@ -517,6 +530,10 @@ def _authors(redline: Redline) -> list[str]:
         for c in block.comments:
             seen.setdefault(c.author)
     return list(seen)
+
+
+def _ends(old: str, new: str) -> str:
+    return f'<p class="ends">From <b>{escape(old)}</b> to <b>{escape(new)}</b>.</p>'
 
 
 def _redline_ends(redline: Redline) -> str:
@@ -615,8 +632,11 @@ code{font-family:"DejaVu Sans Mono",Consolas,"Liberation Mono",monospace;font-si
 .endnotes{border-top:1px solid var(--rule);margin-top:2.5rem;font-size:.92rem}
 .endnotes h2{font-size:1.1rem}
 .backref{text-decoration:none}
+.with-notes{display:flex;flex-direction:column}
+.with-notes>aside.comments{order:2}
 @media (min-width:78rem){
 body{max-width:46rem;padding-right:19rem}
+.with-notes{display:block}
 aside.comments{float:right;clear:right;width:16rem;margin:0 -18rem .5rem 0;font-size:.82rem}
 }
 @media print{
@@ -629,6 +649,7 @@ body{max-width:none;margin:0;padding:0;font-size:10.5pt}
 h2,h3,h4,h5{break-after:avoid}
 tr,li,.comment{break-inside:avoid}
 aside.comments{float:none;width:auto;margin:.2rem 0 .6rem}
+.with-notes{display:flex}
 .changed,li.changed,h2.changed,h3.changed,h4.changed,h5.changed{margin-left:0;padding-left:.5rem}
 ins::after,del:not(.pmark)::after{content:attr(data-n);font-size:.6em;vertical-align:super;
 text-decoration:none;display:inline-block;margin-left:.05em}
@@ -639,6 +660,9 @@ main a[href^="http"]::after{content:" <" attr(href) ">";font-size:.85em;color:va
 """
 
 
-def render_html(redline: Redline, *, description: str = "", is_redline: bool = True) -> bytes:
-    """The page of a redline (legend of sources) or, with is_redline=False, of a clean document."""
-    return HtmlRenderer(redline).page(description, is_redline).encode("utf-8")
+def render_html(
+    redline: Redline, *, description: str = "", is_redline: bool = True, ends: tuple[str, str] | None = None
+) -> bytes:
+    """The page of a redline (legend of sources; `ends` names the two versions compared) or, with
+    is_redline=False, of a clean document."""
+    return HtmlRenderer(redline).page(description, is_redline, ends).encode("utf-8")

@@ -122,7 +122,8 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     result = make_redline(ws, request)
     path = _out_path(ws, out, redline_stem(result), "html")
     description = f"Revision marks from {result.old.label} to {result.new.label}"
-    write_atomic(path, render_html(result.redline, description=description))
+    ends = (result.old.label, result.new.label)
+    write_atomic(path, render_html(result.redline, description=description, ends=ends))
     return Written(path, description, result.redline.warnings), result
 
 
