@@ -192,6 +192,7 @@ def render_config(cfg: Config) -> str:
         doc.add(tomlkit.nl())
         for line in _MILESTONE_HELP:
             doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.nl())
     return tomlkit.dumps(doc)
 
 
