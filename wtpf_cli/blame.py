@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 from .attribute import Attributor
 from .draft import COVER_STYLES, render_front_matter
-from .model import Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
+from .model import BODY, Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
 from .redline import draft_reader, working_revision
 from .versions import Resolved, Version, list_versions, resolve_version
 from .workspace import Workspace
 
 WORKING = "working draft"
-_WORD_RE = re.compile(r"\w")
 _NUMBER_RE = re.compile(r"\s*(\d+(?:\.\d+)*\.?)(?=\s)")
 # A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter.
 _END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))")
@@ -198,35 +197,27 @@ class _Origins:
         to_sha = resolved.sha if resolved.sha is not None else ws.history.head()
         keys = ("Wtpf-Merged", "Wtpf-Symbol")
         self.trailers = ws.history.trailers_by_commit(None, to_sha, keys) if to_sha is not None else {}
-        self.cache: dict[str | None, Origin] = {}
+        # Keyed by the revision object: one per commit, kept alive by the redline while the blame is made.
+        self.by_rev: dict[int, Origin] = {}
 
     def of(self, rev: Revision | None) -> Origin:
         """The origin of a run inserted by `rev` (None: standing since the first commit)."""
-        if rev is None:
-            commit = self.origin_commit
-            source = self._first_author()
-        else:
-            commit = rev.commit if isinstance(rev, _Change) else None
-            source = rev.author
-        found = self.cache.get(commit)
+        found = self.by_rev.get(id(rev))
         if found is None:
-            found = self.cache[commit] = self._origin(commit, source, rev)
+            found = self.by_rev[id(rev)] = self._origin(rev)
         return found
 
-    def _first_author(self) -> str:
-        if self.origin_commit is None:
-            return self.ws.config.secretariat
-        return self.ws.source_of(self.ws.history.commit_info(self.origin_commit).author)
-
-    def _origin(self, commit: str | None, source: str, rev: Revision | None) -> Origin:
+    def _origin(self, rev: Revision | None) -> Origin:
+        if rev is None:
+            commit = self.origin_commit
+            info = self.ws.history.commit_info(commit) if commit else None
+            source = self.ws.source_of(info.author) if info else self.ws.config.secretariat
+            day = info.date[:10] if info else ""
+        else:
+            commit = rev.commit if isinstance(rev, _Change) else None
+            source, day = rev.author, rev.date[:10]
         trailers = self.trailers.get(commit, {}) if commit else {}
         version = self.first_version.get(commit) if commit else None
-        if rev is not None:
-            day = rev.date[:10]
-        elif commit is not None:
-            day = self.ws.history.commit_info(commit).date[:10]
-        else:
-            day = ""
         return Origin(
             source,
             trailers.get("Wtpf-Merged", ""),
@@ -257,7 +248,8 @@ def _paragraphs(redline: Redline, origins: _Origins) -> Iterator[ParagraphBlame]
         if block.props.style in COVER_STYLES:
             continue
         index += 1
-        para = _paragraph(index, heading, block, runs, origins)
+        body = block.props.container == BODY  # a footnote stands under no heading
+        para = _paragraph(index, heading if body else "", block, runs, origins)
         if para.kind == "heading":
             heading = para.text
         yield para
@@ -275,50 +267,90 @@ def _run_text(run: RRun) -> str:
     return f"[^{run.token.note}]" if run.token.note is not None else run.token.text
 
 
+def _is_word(piece: str) -> bool:
+    return bool(piece) and (piece[0].isalnum() or piece[0] == "_")
+
+
+class _Count:
+    """Words of one origin in a passage, and the position of the first of them."""
+
+    __slots__ = ("first", "origin", "words")
+
+    def __init__(self, origin: Origin, first: int) -> None:
+        self.origin = origin
+        self.first = first
+        self.words = 0
+
+
+_Tally = dict[int, _Count]  # by id of the (shared) Origin
+
+
+def _count(tally: _Tally, origin: Origin, pos: int) -> None:
+    found = tally.get(id(origin))
+    if found is None:
+        found = tally[id(origin)] = _Count(origin, pos)
+    found.words += 1
+
+
 def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], origins: _Origins) -> ParagraphBlame:
-    text = "".join(_run_text(r) for r in runs)
+    pieces = [_run_text(r) for r in runs]
+    text = "".join(pieces)
     number_match = _NUMBER_RE.match(text)
     number = number_match.group(1) if number_match else ""
     kind = _kind(block.props)
     if kind == "footnote":
         number = block.props.container[3:]
     spans = list(_sentence_spans(text, number_match.end() if number_match else 0))
-    sentences: list[SentenceBlame] = []
+    ends = [end for _, end in spans]
+    tallies: list[_Tally] = [{} for _ in spans]
     pos = 0
     k = 0
-    per_sentence: list[list[tuple[Origin, int]]] = [[] for _ in spans]
-    for r in runs:
-        piece = _run_text(r)
-        while k + 1 < len(spans) and pos >= spans[k][1]:
-            k += 1
-        if spans and _WORD_RE.match(piece):
-            per_sentence[k].append((origins.of(r.ins), pos))
+    for r, piece in zip(runs, pieces, strict=True):
+        if _is_word(piece):  # a word means some text, hence at least one sentence
+            while pos >= ends[k] and k + 1 < len(ends):
+                k += 1
+            _count(tallies[k], origins.of(r.ins), pos)
         pos += len(piece)
-    for (start, end), words in zip(spans, per_sentence, strict=True):
-        sentence = " ".join(text[start:end].split())
-        if words:
-            sentences.append(SentenceBlame(sentence, len(words), _provenance(words)))
-    all_words = [w for ws in per_sentence for w in ws]
-    return ParagraphBlame(
-        index, kind, number, heading, text.strip(), len(all_words), _provenance(all_words), tuple(sentences)
-    )
+    sentences = [
+        _sentence(" ".join(text[start:end].split()), tally) for (start, end), tally in zip(spans, tallies, strict=True)
+    ]
+    return _passage(index, kind, number, heading, text.strip(), tallies, sentences)
+
+
+def _sentence(text: str, tally: _Tally) -> SentenceBlame | None:
+    sources = _provenance([tally])
+    return SentenceBlame(text, sum(p.words for p in sources), sources) if sources else None
+
+
+def _passage(
+    index: int,
+    kind: str,
+    number: str,
+    heading: str,
+    text: str,
+    tallies: list[_Tally],
+    sentences: list[SentenceBlame | None],
+) -> ParagraphBlame:
+    sources = _provenance(tallies)
+    kept = tuple(s for s in sentences if s is not None)
+    return ParagraphBlame(index, kind, number, heading, text, sum(p.words for p in sources), sources, kept)
 
 
 def _table_row(index: int, heading: str, cells: list[list[RRun]], origins: _Origins) -> ParagraphBlame:
-    sentences: list[SentenceBlame] = []
-    all_words: list[tuple[Origin, int]] = []
+    tallies: list[_Tally] = []
     texts: list[str] = []
+    pos = 0
     for cell in cells:
-        text = " ".join("".join(_run_text(r) for r in cell).split())
-        texts.append(text)
-        words = [(origins.of(r.ins), len(all_words) + n) for n, r in enumerate(cell) if _WORD_RE.match(_run_text(r))]
-        if words:
-            sentences.append(SentenceBlame(text, len(words), _provenance(words)))
-            all_words.extend(words)
-    text = " | ".join(texts)
-    return ParagraphBlame(
-        index, "table row", "", heading, text, len(all_words), _provenance(all_words), tuple(sentences)
-    )
+        pieces = [_run_text(r) for r in cell]
+        texts.append(" ".join("".join(pieces).split()))
+        tally: _Tally = {}
+        for r, piece in zip(cell, pieces, strict=True):
+            if _is_word(piece):
+                _count(tally, origins.of(r.ins), pos)
+            pos += 1
+        tallies.append(tally)
+    sentences = [_sentence(text, tally) for text, tally in zip(texts, tallies, strict=True)]
+    return _passage(index, "table row", "", heading, " | ".join(texts), tallies, sentences)
 
 
 def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
@@ -327,7 +359,7 @@ def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
     for m in _END_RE.finditer(text):
         if m.start() < skip or not m.group(1).isupper():
             continue
-        before = re.search(r"([\w.]+)$", text[start : m.start()])
+        before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
         word = before.group(1).lower() if before else ""
         if text[m.start()] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
             continue
@@ -337,27 +369,24 @@ def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _provenance(words: Iterable[tuple[Origin, int]]) -> tuple[Provenance, ...]:
+def _provenance(tallies: Iterable[_Tally]) -> tuple[Provenance, ...]:
     """Words grouped by source, contribution and version: most words first, then in order of appearance."""
-    groups: dict[tuple[str, str, str], list[tuple[Origin, int]]] = {}
-    for origin, pos in words:
-        groups.setdefault((origin.source, origin.contribution, origin.version), []).append((origin, pos))
-    total = sum(len(g) for g in groups.values())
-    ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0][1]))
+    groups: dict[tuple[str, str, str], list[_Count]] = {}
+    for tally in tallies:
+        for c in tally.values():
+            o = c.origin
+            groups.setdefault((o.source, o.contribution, o.version), []).append(c)
+    total = sum(c.words for g in groups.values() for c in g)
+    rows = [(sum(c.words for c in g), min(c.first for c in g), g) for g in groups.values()]
     out = []
-    for g in ordered:
-        first = g[0][0]
-        dates = [o.date for o, _ in g if o.date]
+    for words, _, g in sorted(rows, key=lambda row: (-row[0], row[1])):
+        first = g[0].origin
+        dates = [c.origin.date for c in g if c.origin.date]
+        share = round(words / total, 3)
+        date = min(dates) if dates else ""
         out.append(
             Provenance(
-                first.source,
-                len(g),
-                round(len(g) / total, 3),
-                first.contribution,
-                first.symbol,
-                first.version,
-                first.version_symbol,
-                min(dates) if dates else "",
+                first.source, words, share, first.contribution, first.symbol, first.version, first.version_symbol, date
             )
         )
     return tuple(out)
