@@ -18,7 +18,13 @@ BODY = """# 1 Introduction
 1.1. The Forum will discuss the issues raised in Resolution 101. Delegates exchange views on public policy.
 The report informs the discussion.
 
-1.2. Another paragraph.
+1.2. Another paragraph.[^1]
+
+| Region | Users |
+|:--|--:|
+| Africa | 10 |
+
+[^1]: A note by the secretariat.
 """
 SEC = "ITU Secretariat"
 FIRST = {"version": "First Draft", "version_symbol": "WTPF-IEG/1/2"}
@@ -52,6 +58,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wtpf("merge", cwd=root)
 
     edit(root, "report informs the", "report guides the")
+    edit(root, "| Africa | 10 |", "| Africa | 12 |")
     wtpf("commit", "--source", "United States", "-m", "Reword 1.1", cwd=root)
     wtpf("stamp", "Preliminary Second Draft", "--symbol", "WTPF-IEG/1/9", "--date", "2012-06-01", cwd=root)
 
@@ -146,7 +153,8 @@ def test_the_provenance_annex_in_markdown_has_one_row_per_sentence_and_source(hi
         "|  |  | Brazil (3 of 9 words) | WTPF-IEG/1/4 | Preliminary Second Draft (WTPF-IEG/1/9) |",
         "|  | The report guides the discussion. | ITU Secretariat (4 of 5 words) |  | First Draft (WTPF-IEG/1/2) |",
         "|  |  | United States (1 of 5 words) |  | Preliminary Second Draft (WTPF-IEG/1/9) |",
-        "| para. 1.2. | 1.2. Another paragraph. | ITU Secretariat (4 of 4 words) |  | First Draft (WTPF-IEG/1/2) |",
+        r"| para. 1.2. | 1.2. Another paragraph.\[\^1\] "  # the footnote reference, escaped to read as written
+        "| ITU Secretariat (4 of 4 words) |  | First Draft (WTPF-IEG/1/2) |",
     ]
     lines = annex.splitlines()
     start = lines.index(rows[0])
@@ -179,3 +187,16 @@ def test_an_unknown_version_is_refused_with_the_closest_name(history: Path) -> N
 def test_a_format_blame_cannot_write_is_a_usage_error(history: Path) -> None:
     r = wtpf("blame", "--format", "pdf", cwd=history, check=2)
     assert "--format" in r.err
+
+
+def test_table_rows_and_footnotes_are_passages_of_their_own(history: Path) -> None:
+    report = json.loads(wtpf("blame", "Preliminary Second Draft", "--json", cwd=history).out)
+    rows = [p for p in report["paragraphs"] if p["kind"] == "table row"]
+    assert [r["text"] for r in rows] == ["Region | Users", "Africa | 12"]
+    africa = rows[1]["sentences"]
+    assert [s["text"] for s in africa] == ["Africa", "12"]
+    assert without_dates(africa[0]["sources"]) == [src(SEC, 1, 1.0, FIRST)]
+    assert without_dates(africa[1]["sources"]) == [src("United States", 1, 1.0, SECOND)]
+    (note,) = [p for p in report["paragraphs"] if p["kind"] == "footnote"]
+    assert (note["number"], note["heading"], note["text"]) == ("1", None, "A note by the secretariat.")
+    assert paragraph(report, "1.2.")["text"] == "1.2. Another paragraph.[^1]"
