@@ -17,18 +17,20 @@ from operator import attrgetter
 from .draft import COVER_STYLES, format_date, plain_text
 from .model import BODY, Meta, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable
 
-# Dark enough for text on white (WCAG AA), far apart in hue; the order is the order of first appearance.
+# The Tableau 10 hues, darkened to read as text on white and on their tint (contrast 4.5:1 or more); the first
+# six (the most sources a redline usually has) are the ones farthest apart, grey among them, then the rest.
+# Sources take them in order of first appearance, like the terminal's redline.
 PALETTE = (
-    "#1f5fb4",  # blue
-    "#b3261e",  # red
-    "#1b7a3a",  # green
-    "#7b3fa8",  # purple
-    "#a35a00",  # orange
-    "#c2185b",  # pink
-    "#0f7580",  # teal
-    "#5b6470",  # slate
-    "#7a5230",  # brown
-    "#3c4a9e",  # indigo
+    "#1c5fa0",  # blue
+    "#a04a00",  # orange
+    "#1e7b1e",  # green
+    "#c01f20",  # red
+    "#7348a0",  # purple
+    "#5f6368",  # grey
+    "#097380",  # cyan
+    "#b8378e",  # pink
+    "#7d4a3f",  # brown
+    "#6b6c00",  # olive
 )
 # The six official languages of the UN (and ITU) by their English names; other values may already be codes.
 LANGUAGE_CODES = {"english": "en", "french": "fr", "spanish": "es", "russian": "ru", "arabic": "ar", "chinese": "zh"}
@@ -556,7 +558,7 @@ def _css(sources: int) -> str:
         colour = PALETTE[(n - 1) % len(PALETTE)]
         r, g, b = _rgb(colour)
         per_source.append(
-            f".s{n}{{--c:{colour};--tint:rgba({r},{g},{b},.11)}}"
+            f".s{n}{{--c:{colour};--tint:rgba({r},{g},{b},.09)}}"
             f".bar-s{n}{{border-left-color:{colour}!important}}"
         )
     return _CSS + "\n".join(per_source) + "\n"
@@ -587,7 +589,7 @@ background:#fafbfc;font-size:.92rem}
 vertical-align:-.1em;margin-right:.35em}
 .legend .n{font-size:.75em;color:var(--c);font-weight:bold}
 .legend .name{color:var(--c);font-weight:bold}
-.legend .count{color:var(--muted)}
+.legend .count{color:var(--muted);display:block;padding-left:2.3em;font-size:.92em}
 .ins-sample{text-decoration:underline;color:#1f5fb4}
 .del-sample{text-decoration:line-through;color:#b3261e}
 .print-only{display:none}
@@ -597,14 +599,17 @@ vertical-align:-.1em;margin-right:.35em}
 .toc li{margin:.15rem 0}
 .toc .toc-2{padding-left:1.5em}.toc .toc-3{padding-left:3em;font-size:.95em}
 .toc .toc-4{padding-left:4.5em;font-size:.9em}
-.toc .gone a,.toc .new a{color:var(--c)}
+.toc a{text-decoration:none}.toc a:hover{text-decoration:underline}
+.toc .gone a,.toc .new a{color:var(--c)}.toc .new a{text-decoration:underline}
 ins{color:var(--c);background:var(--tint);text-decoration:underline;text-decoration-thickness:1px;
 text-underline-offset:2px}
 del{color:var(--c);text-decoration:line-through;text-decoration-thickness:1px}
 ins ins,del ins,ins del,del del{background:none}
 .pmark::before{content:"\\00b6";font-weight:normal}
 .pmark{margin-left:.15em}
-.changed{border-left:3px solid #9aa0a6;padding-left:.7rem;margin-left:-.95rem}
+/* one source: a solid bar in its colour; several: a dotted neutral one */
+.changed{border-left:3px dotted #80868b;padding-left:.7rem;margin-left:-.95rem}
+[class*=bar-s]{border-left-style:solid}
 li.changed{padding-left:.4rem;margin-left:-.4rem}
 h2.changed,h3.changed,h4.changed,h5.changed{padding-left:.7rem}
 .para-del{opacity:.92}
