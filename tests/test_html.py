@@ -309,12 +309,13 @@ def test_raw_html_and_script_links_in_a_draft_stay_inert_text(tmp_path: Path) ->
         '<img src="https://example.org/t.png"> and ![chart](https://example.org/c.png).\n'
     )
     (root / "report.md").write_text(front + body, encoding="utf-8")
-    wtpf("build", "--format", "html", "-o", "p.html", cwd=root)
+    run = wtpf("build", "--format", "html", "-o", "p.html", cwd=root)
+    assert "an image is left out of the page, shown as its alt text (MD003)" in run.err
     source = (root / "p.html").read_text(encoding="utf-8")
     tree = parse(source)
     assert not find(tree, "script") and not find(tree, "img")
     assert "javascript:" not in " ".join(a.attrs.get("href", "") for a in find(tree, "a"))
-    assert 'alert("x")' in find(tree, "main")[0].text()
+    assert 'alert("x")' in find(tree, "main")[0].text() and "[chart]" in find(tree, "main")[0].text()
 
 
 # -- in a real browser ---------------------------------------------------------------------------------------

@@ -86,12 +86,31 @@ def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -
 
         path = _out_path(ws, out, stem, "html")
         write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
-        return Written(path, resolved.label, doc.warnings)
+        return Written(path, resolved.label, (*doc.warnings, *_image_warnings(ws, resolved)))
     if fmt != "docx":
         raise UsageError(f"--format {fmt!r}: build writes docx, html or md")
     path = _out_path(ws, out, stem, "docx")
     write_atomic(path, docx_bytes(ws, unchanged(doc)))
     return Written(path, resolved.label, doc.warnings)
+
+
+def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
+    """The page embeds no image and fetches none: one warning for each image the draft shows (as `wtpf check`
+    finds them, rules MD002/MD003)."""
+    from .draft import split_front_matter
+    from .gate import check_markdown
+
+    if resolved.sha is None:
+        data = ws.draft_path.read_bytes()
+    else:
+        data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
+    parts = split_front_matter(decode_text(data, ws.draft_repo_path), path=ws.draft_repo_path)
+    found = check_markdown(ws.draft_repo_path, parts.body, parts.body_line, ws.draft_path.parent)
+    return [
+        f"{f.file} line {f.line}: an image is left out of the page, shown as its alt text ({f.rule})"
+        for f in found
+        if f.rule in ("MD002", "MD003")
+    ]
 
 
 def redline_stem(result: RedlineResult) -> str:
