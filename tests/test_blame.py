@@ -133,7 +133,7 @@ def test_blame_of_the_working_draft_names_words_not_yet_stamped(history: Path, t
 
 def test_blame_on_the_terminal_shows_paragraph_sentences_and_sources(history: Path) -> None:
     out = wtpf("blame", "WTPF-IEG/1/9", cwd=history).out
-    assert "Provenance of the Preliminary Second Draft (WTPF-IEG/1/9)" in out
+    assert out.startswith("Provenance of the text of the Preliminary Second Draft (WTPF-IEG/1/9)\n")
     assert "para. 1.1.  under 1 Introduction" in out
     assert "  Delegates from all regions exchange views on public policy.\n" in out
     assert "    ITU Secretariat 6 words (First Draft); Brazil 3 words (WTPF-IEG/1/4, Preliminary Second Draft)\n" in out
@@ -200,3 +200,19 @@ def test_table_rows_and_footnotes_are_passages_of_their_own(history: Path) -> No
     (note,) = [p for p in report["paragraphs"] if p["kind"] == "footnote"]
     assert (note["number"], note["heading"], note["text"]) == ("1", None, "A note by the secretariat.")
     assert paragraph(report, "1.2.")["text"] == "1.2. Another paragraph.[^1]"
+
+
+def test_para_and_source_select_what_a_chairman_asks_about(history: Path) -> None:
+    out = wtpf("blame", "Preliminary Second Draft", "--para", "1.1", "--source", "brazil", cwd=history).out
+    assert out.splitlines()[0] == (
+        "Provenance of the text of the Preliminary Second Draft (WTPF-IEG/1/9): paragraph 1.1, "
+        "sentences with words of Brazil"
+    )
+    assert "Delegates from all regions exchange views on public policy." in out
+    assert "The report guides the discussion." not in out and "1.2." not in out
+    report = json.loads(wtpf("blame", "--para", "1.2.", "--json", cwd=history).out)
+    assert [p["number"] for p in report["paragraphs"]] == ["1.2."]
+    r = wtpf("blame", "--source", "Brasil", cwd=history, check=2)
+    assert "did you mean 'Brazil'?" in r.err
+    r = wtpf("blame", "--para", "9.9", cwd=history, check=2)
+    assert "no paragraph or heading numbered '9.9'" in r.err

@@ -7,12 +7,14 @@ change remembering its commit; the words still standing are then counted per sou
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .attribute import Attributor
 from .draft import COVER_STYLES, render_front_matter
+from .errors import UsageError
 from .model import BODY, Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
 from .redline import draft_reader, working_revision
 from .versions import Resolved, Version, list_versions, resolve_version
@@ -136,8 +138,9 @@ class Blame:
 
     label: str  # the version as resolved: 'Second Draft (WTPF-IEG/1/10)' or 'working draft'
     meta: Meta
-    sources: tuple[str, ...]  # every source with words in it, most words first
+    sources: tuple[str, ...]  # every source with words in the version, most words first
     paragraphs: tuple[ParagraphBlame, ...]
+    scope: tuple[str, ...] = ()  # what was selected ("paragraph 3.1.4", "sentences with words of Brazil")
 
     def as_json(self) -> dict[str, object]:
         """Plain data for --json."""
@@ -145,9 +148,14 @@ class Blame:
             "version": self.label,
             "name": self.meta.version or None,
             "symbol": self.meta.symbol or None,
+            "scope": list(self.scope),
             "sources": list(self.sources),
             "paragraphs": [p.as_json() for p in self.paragraphs],
         }
+
+    def title(self) -> str:
+        """'Provenance of the text of the Second Draft (WTPF-IEG/1/10): paragraph 3.1.4'."""
+        return f"Provenance of the text of the {self.label}" + (f": {', '.join(self.scope)}" if self.scope else "")
 
 
 def blame(ws: Workspace, ref: str | None = None) -> Blame:
@@ -163,6 +171,34 @@ def blame(ws: Workspace, ref: str | None = None) -> Blame:
             totals[p.source] = totals.get(p.source, 0) + p.words
     ranked = sorted(totals, key=lambda s: -totals[s])
     return Blame(resolved.label, redline.meta, tuple(ranked), paragraphs)
+
+
+def select(result: Blame, *, number: str | None = None, source: str | None = None) -> Blame:
+    """Only the paragraphs numbered `number` ("3.1.4", final dot optional), and of them only the sentences holding
+    words of `source`."""
+    paragraphs = result.paragraphs
+    scope = list(result.scope)
+    if number is not None:
+        wanted = number.strip().rstrip(".")
+        paragraphs = tuple(p for p in paragraphs if p.kind != "footnote" and p.number.rstrip(".") == wanted != "")
+        if not paragraphs:
+            raise UsageError(f"the {result.label} has no paragraph or heading numbered {number!r}")
+        scope.append(f"paragraph {wanted}")
+    if source is not None:
+        names = {s.casefold(): s for s in result.sources}
+        who = names.get(source.strip().casefold())
+        if who is None:
+            close = difflib.get_close_matches(source.strip(), result.sources, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; its sources: {', '.join(result.sources)}"
+            raise UsageError(f"no words of {source!r} in the {result.label}{hint}")
+        kept = []
+        for p in paragraphs:
+            sentences = tuple(s for s in p.sentences if any(x.source == who for x in s.sources))
+            if sentences:
+                kept.append(replace(p, sentences=sentences))
+        paragraphs = tuple(kept)
+        scope.append(f"sentences with words of {who}")
+    return replace(result, paragraphs=paragraphs, scope=tuple(scope))
 
 
 def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
@@ -410,7 +446,7 @@ def blame_markdown(result: Blame, title: str, language: str) -> str:
     meta = Meta(title=f"{title}: provenance of the text", version="Annex", language=language)
     lines = [
         render_front_matter(meta).rstrip("\n"),
-        f"# Provenance of the text of the {_cell(result.label)}",
+        f"# {_cell(result.title())}",
         "",
         "For each sentence: the sources whose words it holds, the contribution that proposed them and the version "
         "in which they came in.",

@@ -27,6 +27,12 @@ def blame(
         str | None, typer.Option("--format", help="md or docx: write the provenance annex table (with -o).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+    para: Annotated[
+        str | None, typer.Option("--para", metavar="N", help="Only the paragraph (or heading) numbered N, e.g. 3.1.4.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Only the sentences holding words of NAME.")
+    ] = None,
 ) -> None:
     """Who proposed this? For each paragraph and each sentence of a version: the sources whose words it holds
     (with word counts), the contribution that brought them (its symbol) and the version in which they came in
@@ -35,18 +41,20 @@ def blame(
     Words of the first draft count as its author's (the secretariat's); uncommitted edits as the secretariat's.
     A word another source later changed counts as that source's.
 
-    Examples: `wtpf blame "Second Draft"` · `wtpf blame --json` ·
-    `wtpf blame second-draft --format docx -o provenance.docx` (an annex table: paragraph, sentence, source,
+    Examples: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
+    `wtpf blame --source Brazil` (what of Brazil's is in the working draft?) · `wtpf blame --json` ·
+    `wtpf blame second-draft --format docx -o provenance.docx` (the annex table: paragraph, sentence, source,
     contribution, version)
     """
     from .blame import blame as blame_version
+    from .blame import select
 
     ws = workspace()
     if fmt is not None and fmt not in ("md", "docx"):
         from .errors import UsageError
 
         raise UsageError(f"--format {fmt!r}: blame writes md or docx (or, without --format, text on the terminal)")
-    result = blame_version(ws, version)
+    result = select(blame_version(ws, version), number=para, source=source)
     if fmt is not None:
         from .blame import blame_markdown
         from .config import slugify
@@ -80,8 +88,10 @@ def blame_text(result: Blame) -> list[RenderableType]:
 
     from .blame import excerpt
 
-    out: list[RenderableType] = [Text(f"Provenance of the {result.label}", style="bold")]
+    out: list[RenderableType] = [Text(result.title(), style="bold")]
     out.append(Text("Sources: " + (", ".join(result.sources) or "none")))
+    if not result.paragraphs:
+        out.append(Text("No passage is selected." if result.scope else "The draft has no text yet."))
     for para in result.paragraphs:
         under = f"  under {excerpt(para.heading, 60)}" if para.heading and para.kind != "heading" else ""
         out.append(Text.assemble("\n", (para.place(), "bold"), (under, "dim")))
