@@ -266,3 +266,16 @@ def test_the_readme_lists_every_rule_with_its_severity() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for rule, (severity, _meaning) in RULES.items():
         assert f"| {rule} | {severity} |" in readme, rule
+
+
+def test_br003_git_conflict_markers_left_by_an_unfinished_merge(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    edit(
+        root,
+        "report.md",
+        "1.1. This report",
+        "<<<<<<< HEAD\n1.1. The report\n=======\n1.1. This report\n>>>>>>> brazil\n",
+    )
+    lines = (root / "report.md").read_text().splitlines()
+    marks = [lines.index(m) + 1 for m in ("<<<<<<< HEAD", "=======", ">>>>>>> brazil")]
+    assert [r for r in rules(root, 1) if r[0] == "BR003"] == [("BR003", "error", n, "report.md") for n in marks]

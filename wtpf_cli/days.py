@@ -15,7 +15,7 @@ def zone_info(name: str, *, where: str = "wtpf.toml") -> zoneinfo.ZoneInfo:
     """The IANA time zone `name` ("Europe/Zurich", "UTC"); an unknown name is refused, naming the setting."""
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
         raise InputRejected(
             f"[report].time_zone {name!r} is not an IANA time zone name (e.g. UTC, Europe/Zurich)", path=where
         ) from exc

@@ -58,6 +58,7 @@ RULES = {  # id: (severity, meaning); the README's table lists the same
     "TT002": ("warning", "every milestone's version is on [report].ladder"),
     "BR001": ("error", "no bracketed alternatives ([[Source: text]]) are left unresolved"),
     "BR002": ("warning", "square brackets are balanced"),
+    "BR003": ("error", "no git conflict markers (<<<<<<<, =======, >>>>>>>) are left in the draft"),
     "CT001": ("error", "every contribution on a version already superseded has a disposition"),
     "MD001": ("warning", "no raw HTML (block or inline): the Word build keeps it as plain text"),
     "MD002": ("error", "every image the draft shows exists (path relative to the draft)"),
@@ -232,9 +233,13 @@ def check_brackets(name: str, text: str, body: str, body_line: int) -> list[Find
     opened, closed = plain.count("["), plain.count("]")
     if opened != closed:
         findings.append(_finding(name, body_line + 1, "BR002", f"{opened} '[' but {closed} ']'"))
+    for n, line in enumerate(text.splitlines(), 1):
+        if _CONFLICT_RE.match(line):
+            findings.append(_finding(name, n, "BR003", f"git conflict marker {line[:7]!r}: finish the git merge"))
     return findings
 
 
+_CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: |$)")
 _NOTE_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _REMOTE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

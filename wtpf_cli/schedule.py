@@ -105,9 +105,13 @@ class Schedule:
 
 
 def plan_schedule(
-    milestones: Sequence[Milestone], versions: Sequence[Version], contributions: Sequence[Contribution], day: str
+    milestones: Sequence[Milestone],
+    versions: Sequence[Version],
+    contributions: Sequence[Contribution],
+    day: str,
+    time_zone: str = "UTC",
 ) -> Schedule:
-    """The states of `milestones` on `day`, given what is stamped and received (time zone left to the caller)."""
+    """The states of `milestones` on `day` (a calendar day in `time_zone`), given what is stamped and received."""
     ordered = sorted(milestones, key=lambda m: m.date)  # stable: same-day milestones keep the file's order
     coming = [m.date for m in ordered if m.date >= day]
     next_day = coming[0] if coming else None
@@ -142,7 +146,7 @@ def plan_schedule(
                 m.date, m.kind, m.version, m.description, state, days_between(day, m.date), note, symbol, before, after
             )
         )
-    return Schedule(day, "", tuple(entries))
+    return Schedule(day, time_zone, tuple(entries))
 
 
 def _state(passed: bool, missing: bool, next_day: bool) -> str:
@@ -158,5 +162,4 @@ def _receipt(c: Contribution) -> Receipt:
 def make_schedule(ws: Workspace) -> Schedule:
     """The workspace's timetable on today's calendar day in its time zone (WTPF_TODAY fixes the day)."""
     day = today(ws.config.time_zone)
-    plan = plan_schedule(ws.config.milestones, list_versions(ws), list_contributions(ws), day)
-    return Schedule(plan.today, ws.config.time_zone, plan.entries)
+    return plan_schedule(ws.config.milestones, list_versions(ws), list_contributions(ws), day, ws.config.time_zone)
