@@ -611,6 +611,7 @@ ins ins,del ins,ins del,del del{background:none}
 .changed{border-left:3px dotted #80868b;padding-left:.7rem;margin-left:-.95rem}
 [class*=bar-s]{border-left-style:solid}
 li.changed{padding-left:.4rem;margin-left:-.4rem}
+li.bare{list-style:none}
 h2.changed,h3.changed,h4.changed,h5.changed{padding-left:.7rem}
 .para-del{opacity:.92}
 mark.commented{background:#fff2a8;color:inherit;border-bottom:1px dotted #8a6d00}
