@@ -420,7 +420,7 @@ class HtmlRenderer:
                 for r in range(1, self.note_refs.get(label, 0) + 1)
             )
             rendered = [self.paragraph(p, tail=back if k == len(paras) - 1 else "") for k, p in enumerate(paras)]
-            items.append(f'<li id="fn-{number}" role="doc-endnote">{"".join(rendered) or f"<p>{back}</p>"}</li>')
+            items.append(f'<li id="fn-{number}">{"".join(rendered) or f"<p>{back}</p>"}</li>')
         if not items:
             return ""
         return (
