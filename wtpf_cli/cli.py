@@ -210,7 +210,7 @@ def build(
 
 @app.command()
 def redline(
-    from_version: Annotated[str, typer.Argument(metavar="FROM", help="The older version.")],
+    from_version: Annotated[str, typer.Argument(metavar="FROM", help="The older version (`latest`: the last stamped)")],
     to_version: Annotated[
         str | None, typer.Argument(metavar="[TO]", help="The newer version (default: the working draft).")
     ] = None,
