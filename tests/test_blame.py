@@ -216,3 +216,24 @@ def test_para_and_source_select_what_a_chairman_asks_about(history: Path) -> Non
     assert "did you mean 'Brazil'?" in r.err
     r = wtpf("blame", "--para", "9.9", cwd=history, check=2)
     assert "no paragraph or heading numbered '9.9'" in r.err
+
+
+def test_sentences_end_at_full_stops_but_not_after_abbreviations_or_initials(tmp_path: Path) -> None:
+    root = init_report(tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    body = (
+        "1.1. The U.S. Government, e.g. the FCC, agreed with Res. 101 (Rev. Guadalajara, 2010) as J. Smith noted. "
+        "Does it apply?  It does! “Quoted.” Last one\n"
+    )
+    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + body, encoding="utf-8")
+    wtpf("commit", "--source", SEC, "-m", "Text", cwd=root)
+    para = paragraph(json.loads(wtpf("blame", "--json", cwd=root).out), "1.1.")
+    assert [s["text"] for s in para["sentences"]] == [
+        "1.1. The U.S. Government, e.g. the FCC, agreed with Res. 101 (Rev. Guadalajara, 2010) as J. Smith noted.",
+        "Does it apply?",
+        "It does!",
+        "“Quoted.”",
+        "Last one",
+    ]
+    # "1.1." is two words, "U.S." and "e.g." two each: 2 + 19 in the first sentence
+    assert [s["words"] for s in para["sentences"]] == [2 + 19, 3, 2, 1, 2]

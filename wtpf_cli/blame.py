@@ -29,6 +29,7 @@ _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "cf", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "res", "rev", "corr"}
     | {"add", "doc", "para", "paras", "fig", "vol", "pp", "ch", "sect"}
 )
+_INITIALS_RE = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "J", "U.S", "e.g": a full stop after them is no end
 _HEADINGS = frozenset({"Heading1", "Heading2", "Heading3", "Heading4"})
 _KINDS = {"ListParagraph": "list item", "BlockQuote": "quotation", "SourceCode": "code", "FootnoteText": "footnote"}
 
@@ -397,7 +398,7 @@ def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
             continue
         before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
         word = before.group(1).lower() if before else ""
-        if text[m.start()] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+        if text[m.start()] == "." and (word in _ABBREVIATIONS or _INITIALS_RE.fullmatch(word)):
             continue
         yield start, m.end()
         start = m.end()
