@@ -444,7 +444,7 @@ def excerpt(text: str, limit: int = 90) -> str:
 
 def blame_markdown(result: Blame, title: str, language: str) -> str:
     """The provenance annex as a Markdown draft: one row per sentence and source."""
-    meta = Meta(title=f"{title}: provenance of the text", version="Annex", language=language)
+    meta = Meta(title=f"{title}: provenance of the text", version="Annex", date=result.meta.date, language=language)
     lines = [
         render_front_matter(meta).rstrip("\n"),
         f"# {_cell(result.title())}",
