@@ -279,3 +279,10 @@ def test_br003_git_conflict_markers_left_by_an_unfinished_merge(tmp_path: Path) 
     lines = (root / "report.md").read_text().splitlines()
     marks = [lines.index(m) + 1 for m in ("<<<<<<< HEAD", "=======", ">>>>>>> brazil")]
     assert [r for r in rules(root, 1) if r[0] == "BR003"] == [("BR003", "error", n, "report.md") for n in marks]
+
+
+def test_a_reissue_of_an_earlier_version_is_not_out_of_ladder_order(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
+    wtpf("stamp", "First Draft", "--reissue", "--date", "2012-06-02", cwd=root)
+    assert [r[0] for r in rules(root)] == []

@@ -310,3 +310,21 @@ def test_a_posting_within_a_week_with_a_pending_contribution_is_at_risk(
     monkeypatch.setenv("WTPF_TODAY", "2013-01-02")  # eight days before: not yet at risk
     earlier = json.loads(wtpf("status", "--json", cwd=root).out)
     assert (earlier["days_left"], earlier["at_risk"]) == (8, False)
+
+
+def test_the_template_copied_into_a_new_workspace_is_its_timetable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = init_report(tmp_path)
+    config = root / "wtpf.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'time_zone = "UTC"' in text and "# [[milestone]]" in text and "templates/timetable.toml" in text
+    template = (REPO / "templates" / "timetable.toml").read_text(encoding="utf-8")
+    config.write_text(text + template, encoding="utf-8")
+    monkeypatch.setenv("WTPF_TODAY", "2012-03-01")
+    plan = json.loads(wtpf("schedule", "--json", cwd=root).out)
+    assert len(plan["milestones"]) == 16
+    assert [(m["date"], m["state"], m["days_left"]) for m in plan["milestones"][:2]] == [
+        ("2012-03-09", "next", 8),
+        ("2012-04-13", "upcoming", 43),
+    ]

@@ -160,8 +160,11 @@ def check_ladder(ws: Workspace, versions: list[Version]) -> list[Finding]:
     line = _toml_line(ws, r"^\s*ladder\s*=")
     highest = -1
     highest_name = ""
+    seen: set[str] = set()
     for v in versions:
         base = base_version(v.name)
+        reissue = base in seen  # a (Rev.N) of a version already stamped may be issued at any time
+        seen.add(base)
         if base not in rungs:
             findings.append(
                 _finding(
@@ -170,7 +173,7 @@ def check_ladder(ws: Workspace, versions: list[Version]) -> list[Finding]:
             )
             continue
         rank = rungs.index(base)
-        if rank < highest:
+        if rank < highest and not reissue:
             findings.append(
                 _finding(CONFIG_NAME, line, "LD001", f"{v.name} ({v.tag}) was stamped after {highest_name}, above it")
             )
