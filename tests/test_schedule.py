@@ -293,7 +293,8 @@ def test_a_posting_within_a_week_with_a_pending_contribution_is_at_risk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "ws"
-    wtpf("demo", str(root), cwd=tmp_path)
+    made = wtpf("demo", str(root), cwd=tmp_path)
+    assert "Late: Internet Society (received 2012-05-21, deadline 2012-05-15)" in made.err
     letter = tmp_path / "l.txt"
     letter.write_text("Please add a paragraph on spam.\n", encoding="utf-8")
     wtpf("contribution", "add", str(letter), "--source", "Brazil", "--received", "2013-01-03", cwd=root)

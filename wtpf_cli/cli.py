@@ -268,6 +268,8 @@ def demo(
     for v in result.versions:
         err.print(f"  stamped {v.name} ({v.symbol}, {v.date})")
     err.print(f"Sources: {', '.join(result.sources)}")
+    if result.late:
+        err.print(f"Late: {'; '.join(result.late)}")
     err.print(f"Clean document:  [bold]{result.clean.path}[/]")
     err.print(f"Redline:         [bold]{result.redline.path}[/]")
     err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import read_timetable
-from .contributions import FOLDER, META, Contribution, _new_id, render_contribution
+from .contributions import FOLDER, META, Contribution, _new_id, list_contributions, render_contribution
 from .days import calendar_day
 from .draft import replace_front_matter, split_front_matter
 from .errors import InputRejected, UsageError
@@ -44,6 +44,7 @@ class DemoResult:
     clean: Written
     redline: Written
     sources: tuple[str, ...]
+    late: tuple[str, ...] = ()  # "Internet Society (received 2012-05-21, deadline 2012-05-15)"
 
 
 def read_demo(folder: Path) -> tuple[dict[str, str], list[DemoStep]]:
@@ -104,7 +105,8 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
     out.mkdir(exist_ok=True)
     clean = build(ws, versions[-1].name if versions else None, out)
     written, result = redline_docx(ws, RedlineRequest(versions[0].name, versions[-1].name), out)
-    return DemoResult(target, tuple(versions), clean, written, result.redline.sources)
+    late = tuple(f"{c.source} (received {c.received}, deadline {c.deadline})" for c in list_contributions(ws) if c.late)
+    return DemoResult(target, tuple(versions), clean, written, result.redline.sources, late)
 
 
 def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Identity) -> str:
