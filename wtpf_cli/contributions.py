@@ -15,8 +15,9 @@ from .days import calendar_day
 from .draft import split_front_matter
 from .errors import InputRejected, UsageError, WorkspaceStateError
 from .history import Identity
+from .transaction import Change
 from .versions import list_versions, resolve_version
-from .workspace import Workspace, decode_text, require_clean, today, workspace_lock, write_atomic
+from .workspace import Workspace, decode_text, require_clean, today, workspace_lock
 
 FOLDER = "contributions"
 META = "contribution.toml"
@@ -235,18 +236,17 @@ def add_contribution(
             late=bool(deadline) and received > deadline,
             deadline=deadline,
         )
-        folder = _folder(ws) / ident
-        write_atomic(folder / name, data)
-        write_atomic(folder / META, render_contribution(contribution).encode())
         signer = ws.tool_identity()
         what = f" ({contribution.symbol})" if contribution.symbol else ""
         late = " - received after the deadline" if contribution.late else ""
-        sha = ws.history.commit(
-            [ws.repo_path(f"{FOLDER}/{ident}")],
-            f"Receive contribution {ident} from {contribution.source}{what}{late}\n\nWtpf-Contribution: {ident}",
-            signer,
-            signer,
-        )
+        change = Change.start(ws.history, "contribution add")
+        files = {
+            ws.repo_path(f"{FOLDER}/{ident}/{name}"): data,
+            ws.repo_path(f"{FOLDER}/{ident}/{META}"): render_contribution(contribution).encode(),
+        }
+        message = f"Receive contribution {ident} from {contribution.source}{what}{late}\n\nWtpf-Contribution: {ident}"
+        sha = change.commit(files, message, signer, signer)
+        change.apply()
         return AddResult(contribution, sha)
 
 
@@ -264,10 +264,12 @@ def set_status(ws: Workspace, c: Contribution, *, status: str, reason: str = "",
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}")
     updated = replace(c, status=status, reason=reason)
-    path = _folder(ws) / c.id / META
-    write_atomic(path, render_contribution(updated).encode())
     signer = ws.tool_identity()
-    return ws.history.commit([ws.repo_path(f"{FOLDER}/{c.id}/{META}")], message, signer, signer)
+    change = Change.start(ws.history, "contribution decline")
+    files = {ws.repo_path(f"{FOLDER}/{c.id}/{META}"): render_contribution(updated).encode()}
+    sha = change.commit(files, message, signer, signer)
+    change.apply()
+    return sha
 
 
 def decline_contribution(ws: Workspace, ident: str, reason: str) -> Contribution:
@@ -315,12 +317,14 @@ def commit_as_source(
         )
         author = source_identity(ws, source)
         signer = ws.tool_identity()
-        paths = [ws.draft_repo_path]
+        change = Change.start(ws.history, "commit")
+        files: dict[str, bytes | None] = {ws.draft_repo_path: ws.draft_path.read_bytes()}  # the hand edits
         if c is not None and c.status == "pending":
             updated = replace(c, status="merged")
-            write_atomic(_folder(ws) / c.id / META, render_contribution(updated).encode())
-            paths.append(ws.repo_path(f"{FOLDER}/{c.id}/{META}"))
-        return ws.history.commit(paths, message.strip() + trailer, author, signer, date)
+            files[ws.repo_path(f"{FOLDER}/{c.id}/{META}")] = render_contribution(updated).encode()
+        sha = change.commit(files, message.strip() + trailer, author, signer, date)
+        change.apply()
+        return sha
 
 
 def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:

@@ -21,7 +21,8 @@ from .contributions import Contribution, list_contributions, render_contribution
 from .diffing import diff_sequences
 from .draft import split_front_matter, split_words
 from .errors import InputRejected, UsageError
-from .workspace import Workspace, decode_text, require_clean, workspace_lock, write_atomic
+from .transaction import Change
+from .workspace import Workspace, decode_text, encode_like, require_clean, workspace_lock
 
 ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
 _CRITIC_ADD = re.compile(r"\{\+\+(.*?)\+\+\}", re.S)
@@ -277,6 +278,11 @@ def merge_contributions(
     outcomes: list[Outcome] = []
     with workspace_lock(ws):
         require_clean(ws, "merge")
+        # Every contribution's commit is made on the last (as objects); the draft, the records and the branch
+        # then move once, so that an interrupted merge leaves all of them as before or all merged.
+        change = Change.start(ws.history, "merge")
+        raw = ws.draft_path.read_bytes()
+        draft = decode_text(raw, str(ws.draft_path))
         pending = [c for c in list_contributions(ws) if c.status == "pending"]
         if ids:
             wanted = set(ids)
@@ -290,21 +296,25 @@ def merge_contributions(
             if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
                 outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
                 continue
-            outcomes.append(_merge_one(ws, c, stop_on_conflict))
+            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw)
+            outcomes.append(outcome)
+        change.apply()
     return outcomes
 
 
-def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcome:
+def _merge_one(
+    ws: Workspace, c: Contribution, stop_on_conflict: bool, change: Change, current_full: str, raw: bytes
+) -> tuple[Outcome, str]:
+    """Merge one contribution onto `current_full` (the draft at the change's tip) as a commit of `change`."""
     path = ws.draft_repo_path
     base_full = decode_text(ws.history.read_file(c.on_commit, path) or b"", f"{path}@{c.on_commit[:10]}")
     base = split_front_matter(base_full).body
-    current_full = ws.read_draft_text()
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
     offer = proposal_of(ws, c, base_full)
     proposal = offer.body
-    head = ws.history.head()
+    head = change.tip
     blame = ws.history.blame_authors(head, path) if head else []
     body_tokens = split_words(parts.body)
     front_lines = front.count("\n")
@@ -320,7 +330,7 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     if changes == 0:
         status = "merged"
     elif conflicts and stop_on_conflict:
-        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings)
+        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings), current_full
     elif unplaced:
         status = "partly-merged"
     elif conflicts:
@@ -328,24 +338,20 @@ def _merge_one(ws: Workspace, c: Contribution, stop_on_conflict: bool) -> Outcom
     else:
         status = "merged"
     updated = replace(c, status=status, changes=changes, applied=applied)
-    meta_path = ws.root / "contributions" / c.id / "contribution.toml"
-    original = ws.draft_path.read_bytes()
-    write_atomic(ws.draft_path, (front + merged).encode())
-    write_atomic(meta_path, render_contribution(updated).encode())
+    new_full = front + merged
     trailer = f"\n\nWtpf-Contribution: {c.id}\nWtpf-Merged: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
     what = f"{c.symbol} " if c.symbol else ""
-    try:
-        sha = ws.history.commit(
-            [ws.draft_repo_path, ws.repo_path(f"contributions/{c.id}/contribution.toml")],
-            f"Merge {what}from {c.source}: {applied} of {changes} changes applied"
-            + (f", {len(conflicts)} in brackets" if conflicts else "")
-            + trailer,
-            source_identity(ws, c.source),
-            ws.tool_identity(),
-            f"{c.received}T12:00:00Z",
-        )
-    except Exception:
-        write_atomic(ws.draft_path, original)
-        write_atomic(meta_path, render_contribution(c).encode())
-        raise
-    return Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)
+    sha = change.commit(
+        {
+            path: encode_like(new_full, raw),
+            ws.repo_path(f"contributions/{c.id}/contribution.toml"): render_contribution(updated).encode(),
+        },
+        f"Merge {what}from {c.source}: {applied} of {changes} changes applied"
+        + (f", {len(conflicts)} in brackets" if conflicts else "")
+        + trailer,
+        source_identity(ws, c.source),
+        ws.tool_identity(),
+        f"{c.received}T12:00:00Z",
+    )
+    outcome = Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)
+    return outcome, new_full

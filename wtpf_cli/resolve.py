@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from .contributions import list_contributions, render_contribution, source_identity
 from .errors import UsageError, WorkspaceStateError
 from .merge import ALTERNATIVE_RE
-from .workspace import Workspace, require_clean, workspace_lock, write_atomic
+from .transaction import Change
+from .workspace import Workspace, decode_text, encode_like, require_clean, workspace_lock
 
 _EMPTY = ("(nothing)", "(delete)")
 
@@ -69,7 +70,8 @@ def resolve_passage(
         raise UsageError("--reason must record why the passage is settled this way")
     with workspace_lock(ws):
         require_clean(ws, "resolve")
-        draft = ws.read_draft_text()
+        raw = ws.draft_path.read_bytes()
+        draft = decode_text(raw, str(ws.draft_path))
         passages = find_passages(draft)
         if not 1 <= number <= len(passages):
             raise WorkspaceStateError(f"there is no bracketed passage {number} (the draft has {len(passages)})")
@@ -84,26 +86,31 @@ def resolve_passage(
         else:
             new_text = (text or "").strip()
             author = source_identity(ws, source) if source else ws.tool_identity()
-        write_atomic(ws.draft_path, (draft[: p.start] + new_text + draft[p.end :]).encode())
-        paths = [ws.draft_repo_path]
-        paths += _update_dispositions(ws, p, keep, reason.strip())
+        settled = draft[: p.start] + new_text + draft[p.end :]
+        files: dict[str, bytes | None] = {ws.draft_repo_path: encode_like(settled, raw)}
+        files.update(_update_dispositions(ws, p, keep, reason.strip(), settled))
         kept = f"kept {keep}'s text" if keep else "new text"
         signer = ws.tool_identity()
-        sha = ws.history.commit(
-            paths,
+        change = Change.start(ws.history, "resolve")
+        sha = change.commit(
+            files,
             f"Resolve bracketed passage {number} (line {p.line}): {kept}\n\n{reason.strip()}\n\n"
             f"Wtpf-Resolution: {kept}",
             author,
             signer,
         )
+        change.apply()
         return Resolution(p, new_text, sha)
 
 
-def _update_dispositions(ws: Workspace, p: Passage, keep: str | None, reason: str) -> list[str]:
-    """Contributions whose alternative this settles: merged if kept, otherwise not retained (for that part)."""
-    changed: list[str] = []
+def _update_dispositions(
+    ws: Workspace, p: Passage, keep: str | None, reason: str, settled: str
+) -> dict[str, bytes | None]:
+    """Contributions whose alternative this settles: merged if kept, otherwise not retained (for that part);
+    their new contribution.toml by repo path."""
+    changed: dict[str, bytes | None] = {}
     sources = {src.lower() for src, _ in p.alternatives}
-    others = find_passages(ws.read_draft_text())  # the draft is already written without passage p
+    others = find_passages(settled)  # the draft without passage p
     still_open = {src.lower() for q in others for src, _ in q.alternatives}
     for c in reversed(list_contributions(ws)):
         if c.status != "in-brackets" or c.source.lower() not in sources:
@@ -119,8 +126,6 @@ def _update_dispositions(ws: Workspace, p: Passage, keep: str | None, reason: st
         else:
             status, why = "not-retained", reason
         updated = replace(c, status=status, applied=applied, reason=why)
-        path = ws.root / "contributions" / c.id / "contribution.toml"
-        write_atomic(path, render_contribution(updated).encode())
-        changed.append(ws.repo_path(f"contributions/{c.id}/contribution.toml"))
+        changed[ws.repo_path(f"contributions/{c.id}/contribution.toml")] = render_contribution(updated).encode()
         sources.discard(c.source.lower())
     return changed

@@ -103,7 +103,7 @@ class Change:
         if self.tip == self.base:
             return
         h = self.history
-        old_blobs = {p: (h.blob_id(self.base, p) if self.base else None) for p in self.files}
+        old_blobs = {p: _disk_blob(h, p) for p in self.files}  # the work tree as it is (hand edits included)
         journal = {
             "command": self.command,
             "pid": os.getpid(),
@@ -122,6 +122,8 @@ class Change:
             try:
                 for path, data in self.files.items():
                     target = h.root / path
+                    if old_blobs[path] == self.blobs[path]:
+                        continue  # already as wanted (`wtpf commit` of hand edits)
                     if data is None:
                         target.unlink(missing_ok=True)
                     else:
@@ -134,7 +136,7 @@ class Change:
                 updates += [(name, obj, None) for name, obj in self.tags]
                 h.update_refs(updates, f"wtpf {self.command}")
             except BaseException:
-                _roll_back(h, _file_changes(journal))
+                _roll_back(h, _file_changes(journal), self.base)
                 jpath.unlink(missing_ok=True)
                 raise
             checkpoint("refs")
@@ -158,8 +160,9 @@ def _disk_blob(h: History, path: str) -> str | None:
     return h.write_blob(path, target.read_bytes())
 
 
-def _roll_back(h: History, files: list[FileChange]) -> list[str]:
-    """Put back files that hold a change's new bytes, and their index entries; returns paths left alone."""
+def _roll_back(h: History, files: list[FileChange], base: str | None) -> list[str]:
+    """Put back files that hold a change's new bytes, and their index entries as in commit `base`; returns the
+    paths left alone (changed by hand since)."""
     from .workspace import write_atomic
 
     kept: list[str] = []
@@ -182,7 +185,7 @@ def _roll_back(h: History, files: list[FileChange]) -> list[str]:
             write_atomic(target, h.read_blob(f.old))
     restore = [f.path for f in files if f.path not in kept]
     if restore:
-        h.stage(restore)
+        h.reset_index(base, restore)
     return kept
 
 
@@ -203,7 +206,7 @@ def recover(history: History, workspace_root: Path | None = None) -> None:
         if journal is not None:
             _recover(history, journal)
             jpath.unlink(missing_ok=True)
-    folders = [workspace_root] if workspace_root else []
+    folders = [history.git_dir, *([workspace_root] if workspace_root else [])]
     if workspace_root and (workspace_root / "contributions").is_dir():
         folders += [d for d in (workspace_root / "contributions").iterdir() if d.is_dir()]
     from .workspace import pid_alive, sweep_temps
@@ -232,7 +235,7 @@ def _recover(h: History, journal: dict[str, object]) -> None:
         h.stage([f.path for f in _file_changes(journal) if _disk_blob(h, f.path) == f.new])
         log.warning("an interrupted `wtpf %s` had made its change; finished it", command)
     elif current == old:
-        kept = _roll_back(h, _file_changes(journal))
+        kept = _roll_back(h, _file_changes(journal), old if isinstance(old, str) else None)
         note = f" ({', '.join(kept)} changed since: left as it is)" if kept else ""
         log.warning("an interrupted `wtpf %s` was rolled back: nothing of it was kept%s", command, note)
     else:

@@ -175,8 +175,10 @@ def open_workspace(start: Path) -> Workspace:
     history = History.find(here)
     if history is None:
         raise WorkspaceStateError(f"{here} is not inside a git repository: run `git init` or `wtpf init`")
-    if (history.git_dir / JOURNAL).exists():  # an interrupted wtpf left work behind: finish or undo it first
-        with contextlib.suppress(WorkspaceStateError), git_dir_lock(history):
+    git_dir = history.git_dir
+    if (git_dir / JOURNAL).exists() or (git_dir / "wtpf.lock").exists():
+        # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs.
+        with contextlib.suppress(WorkspaceStateError), git_dir_lock(history, here):
             pass
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")

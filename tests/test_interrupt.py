@@ -1,0 +1,363 @@
+"""All or nothing: every command that writes, killed (SIGKILL) at each of its write steps and at random moments,
+given a full disk (ENOSPC) and Ctrl-C, leaves the draft, the index and the refs as before or as completed, and the
+next wtpf run succeeds and cleans up.
+
+Steps are the checkpoints of wtpf_cli/faults.py, learnt from an uninterrupted run of the same command in a twin
+workspace (WTPF_TEST_TRACE), which also gives the completed state. WTPF_KILL_RUNS sets the number of random kills
+(default 100); WTPF_KILL_SEED their seed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from support.cli import clean_env, git, init_report, wtpf
+
+BODY = """# 1 Introduction
+
+1.1. The Forum will discuss the report of the Secretary-General.
+
+1.2. Contributions received from the membership are attributed to their source.
+
+# 2 Background
+
+2.1. The fifth Forum will be held in Geneva in 2013.
+"""
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+INIT_ARGS = ("init", "report", "--title", "Report", "--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A command to interrupt: run in `base/run_in` on a copy of `base`; the workspace is `base/report`."""
+
+    name: str
+    base: Path
+    args: tuple[str, ...]
+    run_in: str = "report"
+    output: str | None = None  # a file the command writes outside git (build, redline)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What must be all old or all new."""
+
+    draft: bytes | None
+    head_tree: str | None
+    index_tree: str | None
+    tags: tuple[str, ...]
+    records: tuple[tuple[str, bytes], ...]  # contributions/**/* files
+    output: bytes | None
+    changed: str | None  # git status of tracked files (hand edits that `wtpf commit` records)
+
+
+def run(args: tuple[str, ...], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = clean_env(cwd) | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "wtpf_cli", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120
+    )
+
+
+def quiet_git(*args: str, cwd: Path) -> str | None:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=clean_env(cwd))
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def snapshot(s: Scenario, base: Path) -> Snapshot:
+    ws = base / "report"
+    has_git = (ws / ".git").is_dir()
+    draft = (ws / "report.md").read_bytes() if (ws / "report.md").is_file() else None
+    head_tree = quiet_git("rev-parse", "--verify", "-q", "HEAD^{tree}", cwd=ws) if has_git else None
+    index_tree = quiet_git("write-tree", cwd=ws) if has_git else None
+    if index_tree == EMPTY_TREE and not head_tree:
+        index_tree = None  # a repository without commits: as good as none
+    tags = tuple(sorted((quiet_git("tag", "--list", cwd=ws) or "").split())) if has_git else ()
+    records = tuple(
+        sorted(
+            (p.relative_to(ws).as_posix(), p.read_bytes())
+            for p in (ws / "contributions").rglob("*")
+            if p.is_file() and not p.name.endswith(".tmp")
+        )
+    )
+    out = base / s.run_in / s.output if s.output else None
+    output = out.read_bytes() if out and out.exists() else None
+    changed = quiet_git("status", "--porcelain", "--untracked-files=no", cwd=ws) if has_git else None
+    return Snapshot(draft, head_tree or None, index_tree, tags, records, output, changed)
+
+
+def wait_group(pgid: int) -> None:
+    """Wait until every process of the killed command's group (git children it left running) has ended."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"processes of group {pgid} still run")
+
+
+def leftovers(base: Path) -> list[str]:
+    """Temp files, lock, journal or private index an interrupted wtpf could leave."""
+    found = [p for p in base.rglob("*") if p.name.endswith(".tmp") and ".wtpf-" in p.name]
+    git_dir = base / "report" / ".git"
+    found += [git_dir / n for n in ("wtpf.lock", "wtpf-journal.json") if (git_dir / n).exists()]
+    found += list(git_dir.glob("wtpf-index.*")) if git_dir.is_dir() else []
+    return [str(p.relative_to(base)) for p in found]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The scenarios, built once through the real command line.
+
+
+def _add(ws: Path, name: str, text: str, source: str, day: str, symbol: str) -> None:
+    path = ws.parent / name
+    path.write_text(text, encoding="utf-8")
+    wtpf("contribution", "add", str(path), "--source", source, "--received", day, "--symbol", symbol, cwd=ws)
+
+
+def _proposal(ws: Path, old: str, new: str) -> str:
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
+def _stamped(root: Path) -> Path:
+    ws = init_report(root)
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    (ws / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
+    git("commit", "-qam", "First draft text", cwd=ws)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws)
+    (ws / "out").mkdir()
+    return ws
+
+
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
+    made: dict[str, Scenario] = {}
+
+    def new(name: str) -> Path:
+        return tmp_path_factory.mktemp(f"tpl-{name}")
+
+    base = new("init")
+    made["init"] = Scenario("init", base, INIT_ARGS, run_in=".")
+
+    ws = _stamped(new("stamp"))
+    made["stamp"] = Scenario("stamp", ws.parent, ("stamp", "next", "--date", "2012-06-01"))
+
+    ws = _stamped(new("add"))
+    (ws.parent / "brazil.md").write_text(_proposal(ws, "will discuss", "shall discuss"), encoding="utf-8")
+    made["contribution add"] = Scenario(
+        "contribution add",
+        ws.parent,
+        ("contribution", "add", "../brazil.md", "--source", "Brazil", "--received", "2012-05-11", "--symbol", "C/4"),
+    )
+
+    ws = _stamped(new("merge"))
+    _add(ws, "b.md", _proposal(ws, "will discuss", "shall discuss"), "Brazil", "2012-05-11", "C/4")
+    _add(ws, "u.md", _proposal(ws, "in Geneva", "in Geneva, Switzerland,"), "United States", "2012-05-12", "C/5")
+    _add(ws, "r.md", _proposal(ws, "will discuss", "may discuss"), "Russian Federation", "2012-05-13", "C/6")
+    made["merge"] = Scenario("merge", ws.parent, ("merge",))
+
+    ws = _stamped(new("decline"))
+    _add(ws, "letter.md", "We thank the Secretariat for the draft.\n", "ARIN", "2012-05-07", "C/7")
+    made["contribution decline"] = Scenario(
+        "contribution decline", ws.parent, ("contribution", "decline", "C/7", "--reason", "Outside the scope")
+    )
+
+    ws = _stamped(new("resolve"))
+    _add(ws, "b.md", _proposal(ws, "will discuss", "shall discuss"), "Brazil", "2012-05-11", "C/4")
+    _add(ws, "u.md", _proposal(ws, "will discuss", "may discuss"), "United States", "2012-05-12", "C/5")
+    wtpf("merge", cwd=ws)
+    assert "[[" in (ws / "report.md").read_text(encoding="utf-8")
+    made["resolve"] = Scenario("resolve", ws.parent, ("resolve", "1", "--keep", "Brazil", "--reason", "Agreed"))
+
+    ws = _stamped(new("commit"))
+    _add(ws, "r.md", _proposal(ws, "in 2013.", "in 2013.\n\n2.2. Added."), "Russian Federation", "2012-05-07", "C/3")
+    (ws / "report.md").write_text(_proposal(ws, "in 2013.", "in 2013.\n\n2.2. Added by hand."), encoding="utf-8")
+    made["commit"] = Scenario(
+        "commit", ws.parent, ("commit", "--source", "Russian Federation", "--contribution", "C/3", "-m", "Add 2.2")
+    )
+
+    ws = _stamped(new("build"))
+    made["build"] = Scenario("build", ws.parent, ("build", "-o", "out/clean.docx"), output="out/clean.docx")
+
+    ws = _stamped(new("redline"))
+    (ws / "report.md").write_text(_proposal(ws, "will discuss", "shall consider"), encoding="utf-8")
+    git("commit", "-qam", "Secretariat edits", cwd=ws)
+    made["redline"] = Scenario(
+        "redline", ws.parent, ("redline", "First Draft", "-o", "out/red.docx"), output="out/red.docx"
+    )
+    return made
+
+
+@dataclass(frozen=True)
+class Twin:
+    """The command run uninterrupted: the state before and after, its steps, and how long it took."""
+
+    before: Snapshot
+    after: Snapshot
+    steps: tuple[str, ...]
+    seconds: float
+
+
+def copy_of(s: Scenario, into: Path) -> Path:
+    shutil.copytree(s.base, into, symlinks=True)
+    return into
+
+
+_twins: dict[str, Twin] = {}
+
+
+def twin(s: Scenario, tmp: Path) -> Twin:
+    if s.name not in _twins:
+        base = copy_of(s, tmp / "twin")
+        before = snapshot(s, base)
+        trace = tmp / "trace.txt"
+        start = time.monotonic()
+        proc = run(s.args, base / s.run_in, {"WTPF_TEST_TRACE": str(trace)})
+        seconds = time.monotonic() - start
+        assert proc.returncode == 0, proc.stderr
+        steps = tuple(trace.read_text().split()) if trace.exists() else ()
+        _twins[s.name] = Twin(before, snapshot(s, base), steps, seconds)
+    return _twins[s.name]
+
+
+def check_interrupted(s: Scenario, t: Twin, base: Path, how: str) -> str:
+    """Assert the guarantees after an interruption; returns 'before' or 'after' (which state it was left in)."""
+    now = snapshot(s, base)
+    ws = base / "report"
+    assert now.draft in (t.before.draft, t.after.draft), f"{how}: the draft is neither as before nor as completed"
+    old_records, new_records = dict(t.before.records), dict(t.after.records)
+    for name, data in now.records:  # each file whole, old or new (the next run makes them all one or the other)
+        assert data in (old_records.get(name), new_records.get(name)), f"{how}: {name} is neither old nor new"
+    if (ws / ".git").is_dir():
+        fsck = subprocess.run(["git", "fsck", "--strict"], cwd=ws, capture_output=True, text=True)
+        assert fsck.returncode == 0, f"{how}: git fsck: {fsck.stdout}{fsck.stderr}"
+    assert (now.head_tree, now.tags) in ((t.before.head_tree, t.before.tags), (t.after.head_tree, t.after.tags)), (
+        f"{how}: refs half moved: {now.head_tree} {now.tags}"
+    )
+    assert now.index_tree in (t.before.index_tree, t.after.index_tree, None), f"{how}: index neither old nor new"
+    if s.output:
+        assert now.output in (None, t.before.output, t.after.output), f"{how}: a partial output file"
+    # The next run succeeds and cleans up; init's own next run may find it completed.
+    if s.name == "init":
+        nxt = run(s.args, base)
+        if nxt.returncode == 4 and "already exists" in nxt.stderr:
+            nxt = run(("status",), ws)
+    elif s.output:
+        nxt = run(s.args, base / s.run_in)
+    else:
+        nxt = run(("status",), ws)
+    assert nxt.returncode == 0, f"{how}: the next run failed: {nxt.stderr}"
+    assert leftovers(base) == [], f"{how}: left behind after the next run: {leftovers(base)}"
+    after = snapshot(s, base)
+    if s.name == "init" or s.output:
+        assert after == t.after, f"{how}: the next run did not give the completed result"
+        return "before" if now.head_tree == t.before.head_tree and now.output == t.before.output else "after"
+    state = "before" if after.head_tree == t.before.head_tree else "after"
+    expected = t.before if state == "before" else t.after
+    assert (after.draft, after.head_tree, after.index_tree, after.tags, after.records, after.changed) == (
+        expected.draft,
+        expected.head_tree,
+        expected.index_tree,
+        expected.tags,
+        expected.records,
+        expected.changed,
+    ), f"{how}: after the next run the workspace is not wholly {state}"
+    if state == "before":  # and the command, run again, completes it
+        again = run(s.args, base / s.run_in)
+        assert again.returncode == 0, f"{how}: the command run again failed: {again.stderr}"
+        done = snapshot(s, base)
+        assert (done.draft, done.head_tree, done.tags, done.records) == (
+            t.after.draft,
+            t.after.head_tree,
+            t.after.tags,
+            t.after.records,
+        ), f"{how}: run again, the command did not complete"
+    return state
+
+
+def killed_at(s: Scenario, t: Twin, step: str, tmp: Path) -> str:
+    base = copy_of(s, tmp / f"{s.name.replace(' ', '-')}-{step.replace('#', '-')}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wtpf_cli", *s.args],
+        cwd=base / s.run_in,
+        env=clean_env(base / s.run_in) | {"WTPF_TEST_KILL_AT": step},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, f"{s.name} at {step}: exit {proc.returncode}, not killed: {err!r}"
+    wait_group(proc.pid)
+    return check_interrupted(s, t, base, f"{s.name} killed at {step}")
+
+
+def in_parallel(jobs: list[Callable[[], str]]) -> list[str]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [f.result() for f in [pool.submit(job) for job in jobs]]
+
+
+COMMANDS = ("init", "stamp", "contribution add", "merge", "contribution decline", "resolve", "commit", "build", "redline")
+_report: dict[str, tuple[int, int]] = {}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_killed_at_each_write_step_leaves_all_old_or_all_new(
+    name: str, scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios[name]
+    t = twin(s, tmp_path)
+    assert t.steps, f"{name} passed no write step"
+    assert t.after != t.before
+    states = in_parallel([lambda step=step: killed_at(s, t, step, tmp_path) for step in t.steps])
+    _report[name] = (len(t.steps), states.count("after"))
+    print(f"\n{name}: {len(t.steps)} kill points {' '.join(t.steps)}; left complete at {states.count('after')}")
+
+
+def test_commands_killed_at_random_moments_leave_all_old_or_all_new(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    runs = int(os.environ.get("WTPF_KILL_RUNS", "100"))
+    rng = random.Random(int(os.environ.get("WTPF_KILL_SEED", "6")))
+    twins = {name: twin(scenarios[name], tmp_path / f"twin-{n}") for n, name in enumerate(COMMANDS)}
+    plan = [(rng.choice(COMMANDS), rng.random()) for _ in range(runs)]
+
+    def one(k: int, name: str, fraction: float) -> str:
+        s, t = scenarios[name], twins[name]
+        base = copy_of(s, tmp_path / f"random-{k}")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wtpf_cli", *s.args],
+            cwd=base / s.run_in,
+            env=clean_env(base / s.run_in),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(fraction * t.seconds * 1.1)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=120)
+        wait_group(proc.pid)
+        state = check_interrupted(s, t, base, f"{name} killed after {fraction * t.seconds * 1.1:.3f} s (run {k})")
+        shutil.rmtree(base)
+        return state if proc.returncode == -signal.SIGKILL else "finished"
+
+    states = in_parallel([lambda k=k, name=name, f=f: one(k, name, f) for k, (name, f) in enumerate(plan)])
+    print(
+        f"\nrandom kills: {runs} runs; left as before {states.count('before')}, completed {states.count('after')}, "
+        f"finished before the kill {states.count('finished')}"
+    )
