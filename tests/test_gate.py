@@ -114,7 +114,7 @@ def test_fm003_front_matter_that_contradicts_an_unchanged_stamp_is_an_error(tmp_
     root = make(tmp_path)
     edit(root, "report.md", "version: First Draft", "version: Second Draft")
     findings = json.loads(wtpf("check", "--json", cwd=root, check=1).out)
-    assert [(f["rule"], f["severity"]) for f in findings] == [("FM003", "error")]
+    assert [(f["rule"], f["severity"], f["line"]) for f in findings] == [("FM003", "error", 3)]  # the version: line
     assert "version Second Draft (stamp: First Draft)" in findings[0]["message"]
 
 
@@ -122,7 +122,7 @@ def test_fm004_a_date_that_is_not_a_day(tmp_path: Path) -> None:
     root = make(tmp_path)
     edit(root, "report.md", "Replace this text", "Change this text")
     edit(root, "report.md", "date: '2012-04-13'", "date: 13 April 2012")
-    assert [r[:2] for r in rules(root, 1)] == [("FM002", "warning"), ("FM004", "error")]
+    assert [r[:3] for r in rules(root, 1)] == [("FM002", "warning", 5), ("FM004", "error", 5)]
 
 
 def test_sy001_a_symbol_with_characters_no_symbol_has(tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_sy002_a_symbol_outside_the_prefix_of_wtpf_toml(tmp_path: Path) -> None:
     root = init_report(tmp_path)
     wtpf("stamp", "next", "--date", "2012-04-13", "--symbol", "ITU/7", cwd=root)
     findings = json.loads(wtpf("check", "--json", cwd=root, check=1).out)
-    assert [(f["rule"], f["severity"], f["line"]) for f in findings] == [("SY002", "error", 1)]
+    assert [(f["rule"], f["severity"], f["line"]) for f in findings] == [("SY002", "error", 4)]  # the symbol: line
     assert "'ITU/7' does not follow WTPF-IEG/1/N" in findings[0]["message"]
 
 

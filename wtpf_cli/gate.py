@@ -85,7 +85,7 @@ def check(ws: Workspace) -> list[Finding]:
         return [_finding(name, 1, "IN001", str(exc))]
     versions = list_versions(ws)
     parts = split_front_matter(text)
-    findings = check_front_matter(ws, doc.meta, parts.body, versions)
+    findings = check_front_matter(ws, doc.meta, text, versions)
     findings += check_ladder(ws, versions)
     findings += check_timetable(ws, versions)
     findings += check_brackets(name, text, parts.body, parts.body_line)
@@ -104,10 +104,17 @@ def check(ws: Workspace) -> list[Finding]:
     return findings
 
 
-def check_front_matter(ws: Workspace, meta: Meta, body: str, versions: list[Version]) -> list[Finding]:
+def check_front_matter(ws: Workspace, meta: Meta, text: str, versions: list[Version]) -> list[Finding]:
     """FM001-FM004, SY001-SY002: the front matter is complete, consistent with the last stamp, well formed."""
     name = ws.config.draft
     findings: list[Finding] = []
+    body = split_front_matter(text).body
+    head = text.splitlines()[: split_front_matter(text).body_line]
+
+    def line_of(key: str) -> int:
+        """The front matter line that sets `key` (1 where it is missing)."""
+        return next((n for n, line in enumerate(head, 1) if line.startswith(f"{key}:")), 1)
+
     if versions:
         missing = [k for k in ("title", *_FIELDS) if not getattr(meta, k)]
         if missing:
@@ -122,20 +129,32 @@ def check_front_matter(ws: Workspace, meta: Meta, body: str, versions: list[Vers
             unchanged = _stamped_body(ws, last) == body
             rule = "FM003" if unchanged else "FM002"
             why = "the text is the stamped one but " if unchanged else ""
-            findings.append(_finding(name, 1, rule, f"{why}front matter differs from {last.tag}: {differ}"))
+            first = next(k for k, a, b in zip(_FIELDS, said, stamped, strict=True) if a != b)
+            findings.append(
+                _finding(name, line_of(first), rule, f"{why}front matter differs from {last.tag}: {differ}")
+            )
     elif not meta.title:
         findings.append(_finding(name, 1, "FM001", "front matter lacks a title"))
     if meta.date:
         try:
             dt.date.fromisoformat(meta.date)
         except ValueError:
-            findings.append(_finding(name, 1, "FM004", f"date {meta.date!r} is not a day like 2012-07-03"))
+            findings.append(
+                _finding(name, line_of("date"), "FM004", f"date {meta.date!r} is not a day like 2012-07-03")
+            )
     if meta.symbol and not _SYMBOL_RE.match(meta.symbol):
-        findings.append(_finding(name, 1, "SY001", f"symbol {meta.symbol!r} is not a valid document symbol"))
+        findings.append(
+            _finding(name, line_of("symbol"), "SY001", f"symbol {meta.symbol!r} is not a valid document symbol")
+        )
     elif meta.symbol and not symbol_pattern(ws.config.symbol_prefix).match(meta.symbol):
         prefix = ws.config.symbol_prefix.rstrip("/")
         findings.append(
-            _finding(name, 1, "SY002", f"symbol {meta.symbol!r} does not follow {prefix}/N (or {prefix}/N (Rev.1))")
+            _finding(
+                name,
+                line_of("symbol"),
+                "SY002",
+                f"symbol {meta.symbol!r} does not follow {prefix}/N (or {prefix}/N (Rev.1))",
+            )
         )
     return findings
 
@@ -146,8 +165,8 @@ def _stamped_body(ws: Workspace, version: Version) -> str | None:
 
 
 def symbol_pattern(prefix: str) -> re.Pattern[str]:
-    """Symbols a prefix allows: 'WTPF-IEG/1' -> WTPF-IEG/<n>/<n>, then ' (Rev.n)' or '(Rev.n)', '/Rev.n', '/Add.n',
-    '/Corr.n'. A number in the prefix may change (the series of the next meeting: WTPF-IEG/2/2)."""
+    """Symbols under a prefix: 'WTPF-IEG/1' allows WTPF-IEG/<n>/<n> and (Rev.n), /Rev.n, /Add.n, /Corr.n after it."""
+    # A number in the prefix may change: the documents of the next meeting are WTPF-IEG/2/<n>.
     parts = [r"\d+" if seg.isdigit() else re.escape(seg) for seg in prefix.strip().rstrip("/").split("/")]
     suffix = r"(?:\s?\(Rev\.\d+\)|/Rev\.\d+)?(?:/Add\.\d+)?(?:/Corr\.\d+)?"
     return re.compile("^" + "/".join(parts) + r"/\d+" + suffix + "$")
