@@ -329,3 +329,39 @@ def test_the_template_copied_into_a_new_workspace_is_its_timetable(
         ("2012-03-09", "next", 8),
         ("2012-04-13", "upcoming", 43),
     ]
+
+
+def test_a_posting_stamped_after_its_day_is_past_and_says_how_late() -> None:
+    from wtpf_cli.config import Milestone
+    from wtpf_cli.schedule import plan_schedule
+    from wtpf_cli.versions import Version
+
+    stamped = [Version("Second Draft (Rev.1)", "WTPF-IEG/1/10(Rev.1)", "2012-07-06", "t", "0" * 40, 100)]
+    plan = plan_schedule([Milestone("2012-07-03", "posting", "Second Draft")], stamped, [], "2012-07-10", "Asia/Tokyo")
+    (entry,) = plan.entries
+    assert (entry.state, entry.days_left, entry.stamped) == ("past", -7, "WTPF-IEG/1/10(Rev.1)")
+    assert entry.note == "stamped WTPF-IEG/1/10(Rev.1) on 2012-07-06, 3 days late"
+    assert plan.time_zone == "Asia/Tokyo"
+
+
+def test_milestones_on_the_next_day_are_all_next_and_status_takes_the_posting_first() -> None:
+    from wtpf_cli.config import Milestone
+    from wtpf_cli.schedule import plan_schedule
+
+    plan = plan_schedule(
+        [
+            Milestone("2012-06-25", "comments", "Preliminary Second Draft"),
+            Milestone("2012-06-05", "meeting", "", "First meeting"),
+            Milestone("2012-06-05", "posting", "Preliminary Second Draft"),
+        ],
+        [],
+        [],
+        "2012-06-01",
+    )
+    assert [(e.date, e.kind, e.state) for e in plan.entries] == [
+        ("2012-06-05", "meeting", "next"),
+        ("2012-06-05", "posting", "next"),
+        ("2012-06-25", "comments", "upcoming"),
+    ]
+    first = plan.upcoming_first()
+    assert first is not None and first.kind == "posting"
