@@ -55,9 +55,10 @@ def schedule(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
         out.print("No milestones: add [[milestone]] entries to wtpf.toml (templates/timetable.toml is an example).")
         return
     colours = {"past": "dim", "next": "bold", "overdue": "bold red", "upcoming": ""}
-    table = Table(
-        "Date", "Kind", "Version", "Description", "State", "Days left", title=f"Today {plan.today} ({plan.time_zone})"
-    )
+    table = Table(title=f"Today {plan.today} ({plan.time_zone})", expand=True)
+    for column, ratio in (("Date", None), ("Kind", None), ("Version", 1), ("Description", 4), ("State", 2)):
+        table.add_column(column, ratio=ratio, no_wrap=ratio is None)
+    table.add_column("Days left", justify="right", no_wrap=True)
     for e in plan.entries:
         state = f"{e.state}: {e.note}" if e.note else e.state
         table.add_row(e.date, e.kind, e.version, e.description, state, str(e.days_left), style=colours[e.state])
