@@ -11,8 +11,10 @@ from .errors import InputRejected, UsageError
 TODAY_ENV = "WTPF_TODAY"  # a fixed "today" (YYYY-MM-DD) for scripted runs and tests; wins over the clock
 
 
-def zone_info(name: str, *, where: str = "wtpf.toml") -> zoneinfo.ZoneInfo:
+def zone_info(name: str, *, where: str = "wtpf.toml") -> dt.tzinfo:
     """The IANA time zone `name` ("Europe/Zurich", "UTC"); an unknown name is refused, naming the setting."""
+    if name == "UTC":  # the default works where no time zone database is installed (Windows, slim images)
+        return dt.UTC
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
