@@ -77,3 +77,106 @@ def test_a_footnote_reference_run_uses_the_reference_style() -> None:
     assert xml(E.footnote_reference_run(2)) == (
         '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="2"/></w:r>'
     )
+
+
+# The writer's fast path: the XML-text twins in xmltext.py write exactly what lxml serializes for the builders.
+
+REV = ("Russian Federation & <Partners>", "2012-05-11T16:05:00Z")
+
+
+def _twins() -> list[tuple[str, etree._Element, str]]:
+    from wtpf_cli.ooxml import xmltext as X
+
+    def rpr_e() -> etree._Element | None:  # a new element each time: appending moves an lxml element
+        return E.run_properties("Hyperlink", bold=True, italic=True, strike=True, mono=True)
+
+    rpr_x = X.run_properties("Hyperlink", bold=True, italic=True, strike=True, mono=True)
+    cases: list[tuple[str, etree._Element, str]] = []
+    for content in ("shall", " will ", "a\nb", "\n", "x\n", "", "R&D <b> \"q\" 'a' \r é\t"):
+        for deleted in (False, True):
+            cases.append(
+                (
+                    f"run {content!r} {deleted}",
+                    E.run(content, rpr_e(), deleted=deleted),
+                    X.run(content, rpr_x, deleted=deleted),
+                )
+            )
+            cases.append((f"bare run {content!r}", E.run(content, deleted=deleted), X.run(content, deleted=deleted)))
+    for style, flags in (("VerbatimChar", {}), (None, {"bold": True}), (None, {"italic": True, "strike": True})):
+        e = E.run_properties(style, **flags)
+        assert e is not None
+        cases.append((f"rPr {style} {flags}", e, X.run_properties(style, **flags)))
+    for date in (REV[1], ""):
+        cases.append(("ins", E.ins(7, REV[0], date, E.run("w")), X.ins(7, REV[0], date, X.run("w"))))
+        cases.append(("empty del", E.delete(3, REV[0], date), X.delete(3, REV[0], date)))
+    for num, jc in ((None, None), ((1, 100), "right")):
+        mark_e, mark_x = E.delete(2, *REV), X.delete(2, *REV)
+        cases.append(
+            (
+                "pPr",
+                E.paragraph_properties("BodyText", num=num, jc=jc, mark=mark_e),
+                X.paragraph_properties("BodyText", num=num, jc=jc, mark=mark_x),
+            )
+        )
+        cases.append(
+            (
+                "pPr bare",
+                E.paragraph_properties("Heading1", num=num, jc=jc),
+                X.paragraph_properties("Heading1", num=num, jc=jc),
+            )
+        )
+    cases.append(
+        (
+            "p",
+            E.paragraph(E.paragraph_properties("BodyText"), E.run("a")),
+            X.paragraph(X.paragraph_properties("BodyText"), X.run("a")),
+        )
+    )
+    cases.append(("hyperlink", E.hyperlink("rId100", E.run("x")), X.hyperlink("rId100", X.run("x"))))
+    cases.append(("empty hyperlink", E.hyperlink("rId101"), X.hyperlink("rId101")))
+    cases.append(("footnote ref", E.footnote_reference_run(2), X.footnote_reference_run(2)))
+    cases.append(("footnote mark", E.footnote_ref_mark_run(), X.footnote_ref_mark_run()))
+    cases.append(
+        (
+            "footnote",
+            E.footnote(3, E.paragraph(E.paragraph_properties("FootnoteText"))),
+            X.footnote(3, X.paragraph(X.paragraph_properties("FootnoteText"))),
+        )
+    )
+    cases.append(("tblPr", E.table_properties("WtpfTable"), X.table_properties("WtpfTable")))
+    cases.append(("tblGrid", E.table_grid([3212, 3213]), X.table_grid([3212, 3213])))
+    for header, mark in ((True, True), (False, False)):
+        cell_e = E.table_cell(100, E.paragraph(E.paragraph_properties("TableText")))
+        cell_x = X.table_cell(100, X.paragraph(X.paragraph_properties("TableText")))
+        cases.append(
+            (
+                "tr",
+                E.table_row([cell_e], header=header, mark=E.ins(9, *REV) if mark else None),
+                X.table_row([cell_x], header=header, mark=X.ins(9, *REV) if mark else ""),
+            )
+        )
+    cases.append(("tbl", E.el("tbl", None, E.table_properties("T")), X.table(X.table_properties("T"))))
+    cases.append(("range start", E.comment_range_start(4), X.comment_range_start(4)))
+    cases.append(("range end", E.comment_range_end(4), X.comment_range_end(4)))
+    cases.append(("comment ref", E.comment_reference_run(4), X.comment_reference_run(4)))
+    return cases
+
+
+def test_the_xml_text_twins_write_what_lxml_serializes_for_the_element_builders() -> None:
+    for name, element, text in _twins():
+        # as the writer serializes a part: UTF-8, so non-ASCII characters as they are
+        assert etree.tostring(element, encoding="unicode").replace(" " + NS, "") == text, name
+
+
+def test_the_xml_text_twins_refuse_control_characters_as_lxml_does() -> None:
+    import pytest
+
+    from wtpf_cli.ooxml import xmltext as X
+
+    for bad in ("a\x0bb", "\x01", "\ufffe"):
+        with pytest.raises(ValueError, match="XML compatible"):
+            E.run(bad)
+        with pytest.raises(ValueError, match="XML compatible"):
+            X.run(bad)
+        with pytest.raises(ValueError, match="XML compatible"):
+            X.ins(1, bad, "")

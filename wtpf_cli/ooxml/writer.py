@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from . import elements as E
+from . import xmltext as X
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -56,34 +57,43 @@ class _Ids:
 
 
 class DocxRenderer:
-    """Turns Redline blocks into WordprocessingML and packs it into the house template."""
+    """Turns Redline blocks into WordprocessingML and packs it into the house template.
+
+    The body and footnotes are built as XML text by the twins of the element builders (xmltext.py), which write
+    exactly what lxml would serialize for the elements; the template's parts go through lxml."""
 
     def __init__(self, template: Path) -> None:
         self.template = template
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
+        self._rprs: dict[tuple[frozenset[str], bool], str] = {}
 
     # -- runs ------------------------------------------------------------------------------------------------
 
-    def _rpr(self, token: Token) -> E.Element | None:
-        style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in token.marks else None)
-        return E.run_properties(
-            style,
-            bold="strong" in token.marks,
-            italic="em" in token.marks,
-            strike="strike" in token.marks,
-            mono="code" in token.marks and token.href is not None,
-        )
+    def _rpr(self, token: Token) -> str:
+        key = (token.marks, bool(token.href))
+        found = self._rprs.get(key)
+        if found is None:
+            marks = token.marks
+            style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in marks else None)
+            found = self._rprs[key] = X.run_properties(
+                style,
+                bold="strong" in marks,
+                italic="em" in marks,
+                strike="strike" in marks,
+                mono="code" in marks and token.href is not None,
+            )
+        return found
 
-    def _wrap(self, kind: str, rev: Revision, runs: list[E.Element]) -> E.Element:
-        maker = E.ins if kind == "ins" else E.delete
-        return maker(self.ids.next_revision(), rev.author, rev.date, *runs)
+    def _wrap(self, kind: str, rev: Revision, content: str) -> str:
+        maker = X.ins if kind == "ins" else X.delete
+        return maker(self.ids.next_revision(), rev.author, rev.date, content)
 
-    def _inline(self, runs: Iterable[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[E.Element]:
+    def _inline(self, runs: Iterable[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
         """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks; comment
         ranges around the runs they cover."""
-        out: list[E.Element] = []
+        out: list[str] = []
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         for c in comments:
@@ -93,12 +103,12 @@ class DocxRenderer:
             ends.setdefault(max(c.end, c.start + 1), []).append(cid)
         bounds = set(starts) | set(ends)
         link_href: str | None = None
-        link_children: list[E.Element] = []
+        link_children: list[str] = []
 
         def close_link() -> None:
             nonlocal link_href, link_children
             if link_href is not None:
-                out.append(E.hyperlink(part.link(link_href), *link_children))
+                out.append(X.hyperlink(part.link(link_href), "".join(link_children)))
             link_href, link_children = None, []
 
         # Runs of the same formatting, revisions and link join one group (a footnote reference stands alone).
@@ -120,7 +130,7 @@ class DocxRenderer:
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
         for members, first_index in groups:
             for cid in starts.get(first_index, []):
-                (link_children if link_href is not None else out).append(E.comment_range_start(cid))
+                (link_children if link_href is not None else out).append(X.comment_range_start(cid))
             first = members[0]
             href = first.token.href
             if href != link_href:
@@ -129,18 +139,19 @@ class DocxRenderer:
             deleted = first.dele is not None
             if first.token.note is not None:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
-                element = E.footnote_reference_run(note_id)
+                element = X.footnote_reference_run(note_id)
             else:
-                element = E.run("".join([m.token.text for m in members]), self._rpr(first.token), deleted=deleted)
+                text = first.token.text if len(members) == 1 else "".join([m.token.text for m in members])
+                element = X.run(text, self._rpr(first.token), deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
             # except for text that was in FROM (ins None) and is deleted.
             if first.ins is not None and first.dele is not None:
-                wrapped = self._wrap("del", first.dele, [self._wrap("ins", first.ins, [element])])
+                wrapped = self._wrap("del", first.dele, self._wrap("ins", first.ins, element))
             elif first.ins is not None:
-                wrapped = self._wrap("ins", first.ins, [element])
+                wrapped = self._wrap("ins", first.ins, element)
             elif first.dele is not None:
-                wrapped = self._wrap("del", first.dele, [element])
+                wrapped = self._wrap("del", first.dele, element)
             else:
                 wrapped = element
             if link_href is not None:
@@ -150,12 +161,12 @@ class DocxRenderer:
             after = first_index + len(members)
             for cid in ends.get(after, []):
                 target = link_children if link_href is not None else out
-                target.append(E.comment_range_end(cid))
-                target.append(E.comment_reference_run(cid))
+                target.append(X.comment_range_end(cid))
+                target.append(X.comment_reference_run(cid))
         close_link()
         for cid in [c for pos, ids in ends.items() if pos > end_of_all for c in ids]:
-            out.append(E.comment_range_end(cid))
-            out.append(E.comment_reference_run(cid))
+            out.append(X.comment_range_end(cid))
+            out.append(X.comment_reference_run(cid))
         return out
 
     # -- paragraphs and tables -------------------------------------------------------------------------------
@@ -173,51 +184,52 @@ class DocxRenderer:
             return (min(p.list_level, 8), num_id)
         return None
 
-    def _mark(self, ins: Revision | None, dele: Revision | None) -> E.Element | None:
+    def _mark(self, ins: Revision | None, dele: Revision | None) -> str:
         if dele is not None:
-            return E.delete(self.ids.next_revision(), dele.author, dele.date)
+            return X.delete(self.ids.next_revision(), dele.author, dele.date)
         if ins is not None:
-            return E.ins(self.ids.next_revision(), ins.author, ins.date)
-        return None
+            return X.ins(self.ids.next_revision(), ins.author, ins.date)
+        return ""
 
-    def paragraph(self, para: RParagraph, part: _Part, *, lead: list[E.Element] | None = None) -> E.Element:
-        ppr = E.paragraph_properties(
-            para.props.style,
-            num=self._num(para),
-            jc=_ALIGN.get(para.props.align or ""),
-            mark=self._mark(para.ins, para.dele),
+    def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
+        props = para.props
+        ppr = X.paragraph_properties(
+            props.style,
+            num=self._num(para) if props.list_kind else None,
+            jc=_ALIGN.get(props.align or ""),
+            mark=self._mark(para.ins, para.dele) if para.ins or para.dele else "",
         )
-        return E.paragraph(ppr, *(lead or []), *self._inline(para.runs, part, para.comments))
+        return X.paragraph(ppr, lead + "".join(self._inline(para.runs, part, para.comments)))
 
-    def table(self, table: RTable, part: _Part) -> E.Element:
+    def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
         width = TEXT_WIDTH // ncols
-        tbl = E.el("tbl", None, E.table_properties("WtpfTable"), E.table_grid([width] * ncols))
+        parts = [X.table_properties("WtpfTable"), X.table_grid([width] * ncols)]
         for row in table.rows:
             cells = []
             for c, cell in enumerate(row.cells):
                 align = table.align[c] if c < len(table.align) else None
-                ppr = E.paragraph_properties(
+                ppr = X.paragraph_properties(
                     "TableHeading" if row.header else "TableText",
                     jc=_ALIGN.get(align or ""),
                     mark=self._mark(row.ins, row.dele),
                 )
-                cells.append(E.table_cell(width, E.paragraph(ppr, *self._inline(cell, part))))
-            tbl.append(E.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
-        return tbl
+                cells.append(X.table_cell(width, X.paragraph(ppr, "".join(self._inline(cell, part)))))
+            parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
+        return X.table("".join(parts))
 
     # -- the package -----------------------------------------------------------------------------------------
 
     def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
         doc_part = _Part("document")
         note_part = _Part("footnotes")
-        body: list[E.Element] = []
+        body: list[str] = []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
         for block in redline.blocks:
             if isinstance(block, RTable):
                 if previous_was_table:
-                    body.append(E.paragraph(E.paragraph_properties("BodyText")))
+                    body.append(X.paragraph(X.paragraph_properties("BodyText")))
                 body.append(self.table(block, doc_part))
                 previous_was_table = True
                 continue
@@ -227,21 +239,21 @@ class DocxRenderer:
             body.append(self.paragraph(block, doc_part))
             previous_was_table = False
         if previous_was_table:
-            body.append(E.paragraph(E.paragraph_properties("BodyText")))
-        footnotes: list[E.Element] = []
+            body.append(X.paragraph(X.paragraph_properties("BodyText")))
+        footnotes: list[str] = []
         for label, note_id in self.ids.notes.items():
             paras = notes.get(label, [])
             rendered = [
-                self.paragraph(p, note_part, lead=[E.footnote_ref_mark_run()] if k == 0 else None)
+                self.paragraph(p, note_part, lead=X.footnote_ref_mark_run() if k == 0 else "")
                 for k, p in enumerate(paras)
-            ] or [E.paragraph(E.paragraph_properties("FootnoteText"), E.footnote_ref_mark_run())]
-            footnotes.append(E.footnote(note_id, *rendered))
+            ] or [X.paragraph(X.paragraph_properties("FootnoteText"), X.footnote_ref_mark_run())]
+            footnotes.append(X.footnote(note_id, "".join(rendered)))
         return self._pack(body, footnotes, doc_part, note_part, header_text, core)
 
     def _pack(
         self,
-        body: list[E.Element],
-        footnotes: list[E.Element],
+        body: list[str],
+        footnotes: list[str],
         doc_part: _Part,
         note_part: _Part,
         header_text: str,
@@ -292,25 +304,37 @@ def _parse(data: bytes) -> E.Element:
     return etree.fromstring(data, parser)
 
 
-def _document_xml(template: bytes, body_children: list[E.Element]) -> bytes:
+_MARK = "wtpf-content-goes-here"
+
+
+def _with_content(root: E.Element, parent: E.Element, index: int, content: list[str]) -> bytes:
+    """The part serialized by lxml with the XML text `content` as children of `parent` at `index`.
+
+    A marker element holds the place; `content` uses the w: and r: prefixes, which the template declares on its
+    root with the namespaces of elements.NSMAP (checked here: otherwise the text would not mean the same)."""
+    for prefix, uri in E.NSMAP.items():
+        if root.nsmap.get(prefix) != uri:
+            raise AssertionError(f"the template does not declare {prefix}: as {uri} on its root")
+    parent.insert(index, E.el(_MARK))
+    head, tail = _xml(root).split(f"<w:{_MARK}/>".encode())
+    return head + "".join(content).encode() + tail
+
+
+def _document_xml(template: bytes, body_children: list[str]) -> bytes:
     root = _parse(template)
     body = root.find(E.w("body"))
     assert body is not None
     sect = body.find(E.w("sectPr"))
     for child in list(body):
         body.remove(child)
-    for c in body_children:
-        body.append(c)
     if sect is not None:
         body.append(sect)
-    return _xml(root)
+    return _with_content(root, body, 0, body_children)
 
 
-def _footnotes_xml(template: bytes, notes: list[E.Element]) -> bytes:
+def _footnotes_xml(template: bytes, notes: list[str]) -> bytes:
     root = _parse(template)
-    for n in notes:
-        root.append(n)
-    return _xml(root)
+    return _with_content(root, root, len(root), notes)
 
 
 def _numbering_xml(template: bytes, starts: dict[int, tuple[int, int]]) -> bytes:
