@@ -146,7 +146,13 @@ def _plain_tokens(text: str) -> list[Token]:
 
 def _paragraph(props: ParaProps, tokens: list[Token]) -> Paragraph:
     tup = tuple(tokens)
-    return Paragraph(props, tup, hash((props, tup)))
+    return Paragraph(props, tup, _paragraph_key(props, tup))
+
+
+def _paragraph_key(props: ParaProps, tokens: tuple[Token, ...]) -> int:
+    """A paragraph's hash: of its properties and the texts of its tokens (equal paragraphs have equal keys; the
+    texts' hashes are cached by the strings, where a token's dataclass hash is a Python call per token)."""
+    return hash((props, tuple([t.text for t in tokens])))
 
 
 def _table(rows: list[list[list[Token]]], align: list[str | None], header_rows: int) -> Table:
@@ -168,6 +174,8 @@ class ParseCache:
         self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
+_NO_LABELS: frozenset[str] = frozenset()
+_NO_REFS: frozenset[tuple[str, str, str]] = frozenset()
 _TokenMemo = dict[tuple[frozenset[str], str | None], dict[str, Token]]  # (marks, href) -> text -> token
 
 
@@ -273,7 +281,7 @@ def _shifted(chunk: _Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]
         for block in chunk.blocks:
             if isinstance(block, Paragraph) and block.props.list_kind == "ordered":
                 props = replace(block.props, list_id=block.props.list_id + offset)
-                block = Paragraph(props, block.tokens, hash((props, block.tokens)))
+                block = Paragraph(props, block.tokens, _paragraph_key(props, block.tokens))
             out.append(block)
         found = cache.shifted[key] = tuple(out)
     return found
@@ -342,8 +350,11 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
         )
         cache.candidates[text] = found_candidates
     note_candidates, ref_candidates = found_candidates
-    used_notes = frozenset(n for n in note_candidates if n in notes)
-    used_refs = frozenset((label, *references[label]) for label in ref_candidates if label in references)
+    if note_candidates or ref_candidates:
+        used_notes = frozenset(n for n in note_candidates if n in notes)
+        used_refs = frozenset((label, *references[label]) for label in ref_candidates if label in references)
+    else:  # most chunks: no brackets at all
+        used_notes, used_refs = _NO_LABELS, _NO_REFS
     key = (text, used_notes, used_refs)
     found = cache.chunks.get(key)
     if found is not None:
@@ -525,13 +536,13 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
     for c in children:
         typ = c.type
         if typ == "text":
-            out.extend(words(c.content, frozenset(marks), href))
+            _join(out, words(c.content, frozenset(marks), href))
         elif typ == "softbreak":
-            out.append(Token(" ", frozenset(marks), href))
+            _join(out, [Token(" ", frozenset(marks), href)])
         elif typ == "hardbreak":
             out.append(Token("\n", frozenset(marks), href))
         elif typ == "code_inline":
-            out.extend(words(c.content, frozenset([*marks, "code"]), href))
+            _join(out, words(c.content, frozenset([*marks, "code"]), href))
         elif typ in ("strong_open", "em_open", "s_open"):
             marks.append({"strong_open": "strong", "em_open": "em", "s_open": "strike"}[typ])
         elif typ in ("strong_close", "em_close", "s_close"):
@@ -546,10 +557,31 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
             out.append(Token("", frozenset(), None, str(c.meta["label"])))
         elif typ == "image":
             alt = c.content or "image"
-            out.extend(Token(w, frozenset(marks), href) for w in split_words(f"[{alt}]"))
+            _join(out, [Token(w, frozenset(marks), href) for w in split_words(f"[{alt}]")])
         elif typ in ("html_inline",):
-            out.extend(Token(w, frozenset(marks), href) for w in split_words(c.content))
-    return _merge_spaces(out)
+            _join(out, [Token(w, frozenset(marks), href) for w in split_words(c.content)])
+    return out
+
+
+def _join(out: list[Token], tokens: list[Token]) -> None:
+    """Append one inline child's tokens, joining its first to the token before it where both are whitespace (not a
+    line break) of the same formatting (a softbreak next to a space): what _merge_spaces does to the whole list,
+    since split_words never puts two whitespace tokens side by side within one child."""
+    if out and tokens:
+        last, first = out[-1], tokens[0]
+        a, b = last.text, first.text
+        if (
+            b != "\n"
+            and b.isspace()
+            and a != "\n"
+            and a.isspace()
+            and last.marks == first.marks
+            and last.href == first.href
+        ):
+            out[-1] = Token(a + b, first.marks, first.href)
+            out.extend(tokens[1:])
+            return
+    out.extend(tokens)
 
 
 def _merge_spaces(tokens: list[Token]) -> list[Token]:
