@@ -204,6 +204,8 @@ def test_two_demo_runs_give_byte_identical_documents(tmp_path: Path) -> None:
     two = run_demo(tmp_path / "two")
     assert one.redline.path.read_bytes() == two.redline.path.read_bytes()
     assert one.clean.path.read_bytes() == two.clean.path.read_bytes()
+    assert one.page.path.suffix == ".html"
+    assert one.page.path.read_bytes() == two.page.path.read_bytes()
     with zipfile.ZipFile(one.redline.path) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 

@@ -272,6 +272,7 @@ def demo(
         err.print(f"Late: {'; '.join(result.late)}")
     err.print(f"Clean document:  [bold]{result.clean.path}[/]")
     err.print(f"Redline:         [bold]{result.redline.path}[/]")
+    err.print(f"Redline page:    [bold]{result.page.path}[/]")
     err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')
 
 

@@ -14,7 +14,7 @@ from .days import calendar_day
 from .draft import replace_front_matter, split_front_matter
 from .errors import InputRejected, UsageError
 from .history import Identity
-from .outputs import Written, build, redline_docx
+from .outputs import Written, build, redline_docx, redline_html
 from .redline import RedlineRequest
 from .resources import drafts_path, template_path
 from .versions import Version, stamp
@@ -43,6 +43,7 @@ class DemoResult:
     versions: tuple[Version, ...]
     clean: Written
     redline: Written
+    page: Written  # the redline as one HTML page, for posting online
     sources: tuple[str, ...]
     late: tuple[str, ...] = ()  # "Internet Society (received 2012-05-21, deadline 2012-05-15)"
 
@@ -104,9 +105,11 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
     out = target / "out"
     out.mkdir(exist_ok=True)
     clean = build(ws, versions[-1].name if versions else None, out)
-    written, result = redline_docx(ws, RedlineRequest(versions[0].name, versions[-1].name), out)
+    request = RedlineRequest(versions[0].name, versions[-1].name)
+    written, result = redline_docx(ws, request, out)
+    page, _ = redline_html(ws, request, out)
     late = tuple(f"{c.source} (received {c.received}, deadline {c.deadline})" for c in list_contributions(ws) if c.late)
-    return DemoResult(target, tuple(versions), clean, written, result.redline.sources, late)
+    return DemoResult(target, tuple(versions), clean, written, page, result.redline.sources, late)
 
 
 def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Identity) -> str:
