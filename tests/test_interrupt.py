@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -35,7 +36,6 @@ BODY = """# 1 Introduction
 
 2.1. The fifth Forum will be held in Geneva in 2013.
 """
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 INIT_ARGS = ("init", "report", "--title", "Report", "--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat")
 
 
@@ -80,8 +80,8 @@ def snapshot(s: Scenario, base: Path) -> Snapshot:
     has_git = (ws / ".git").is_dir()
     draft = (ws / "report.md").read_bytes() if (ws / "report.md").is_file() else None
     head_tree = quiet_git("rev-parse", "--verify", "-q", "HEAD^{tree}", cwd=ws) if has_git else None
-    index_tree = quiet_git("write-tree", cwd=ws) if has_git else None
-    if index_tree == EMPTY_TREE and not head_tree:
+    index_tree = quiet_git("ls-files", "--stage", cwd=ws) if has_git else None  # read-only, even on a full disk
+    if not index_tree and not head_tree:
         index_tree = None  # a repository without commits: as good as none
     tags = tuple(sorted((quiet_git("tag", "--list", cwd=ws) or "").split())) if has_git else ()
     records = tuple(
@@ -93,7 +93,9 @@ def snapshot(s: Scenario, base: Path) -> Snapshot:
     )
     out = base / s.run_in / s.output if s.output else None
     output = out.read_bytes() if out and out.exists() else None
-    changed = quiet_git("status", "--porcelain", "--untracked-files=no", cwd=ws) if has_git else None
+    changed = quiet_git("--no-optional-locks", "status", "--porcelain", "-uno", cwd=ws) if has_git else None
+    if not head_tree and not changed:
+        changed = None  # init stopped after `git init`: an empty repository, which the next init uses
     return Snapshot(draft, head_tree or None, index_tree, tags, records, output, changed)
 
 
@@ -311,8 +313,17 @@ def in_parallel(jobs: list[Callable[[], str]]) -> list[str]:
         return [f.result() for f in [pool.submit(job) for job in jobs]]
 
 
-COMMANDS = ("init", "stamp", "contribution add", "merge", "contribution decline", "resolve", "commit", "build", "redline")
-_report: dict[str, tuple[int, int]] = {}
+COMMANDS = (
+    "init",
+    "stamp",
+    "contribution add",
+    "merge",
+    "contribution decline",
+    "resolve",
+    "commit",
+    "build",
+    "redline",
+)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -324,7 +335,6 @@ def test_a_command_killed_at_each_write_step_leaves_all_old_or_all_new(
     assert t.steps, f"{name} passed no write step"
     assert t.after != t.before
     states = in_parallel([lambda step=step: killed_at(s, t, step, tmp_path) for step in t.steps])
-    _report[name] = (len(t.steps), states.count("after"))
     print(f"\n{name}: {len(t.steps)} kill points {' '.join(t.steps)}; left complete at {states.count('after')}")
 
 
@@ -361,3 +371,162 @@ def test_commands_killed_at_random_moments_leave_all_old_or_all_new(
         f"\nrandom kills: {runs} runs; left as before {states.count('before')}, completed {states.count('after')}, "
         f"finished before the kill {states.count('finished')}"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A full disk.
+
+BEFORE_COMMIT_POINT = ("objects", "journal", "temp", "renamed", "index")
+
+
+def assert_nothing_changed(s: Scenario, t: Twin, base: Path, how: str) -> None:
+    now = snapshot(s, base)
+    assert (now.draft, now.head_tree, now.index_tree, now.tags, now.records, now.changed) == (
+        t.before.draft,
+        t.before.head_tree,
+        t.before.index_tree,
+        t.before.tags,
+        t.before.records,
+        t.before.changed,
+    ), f"{how}: something changed"
+    assert now.output in (None, t.before.output), f"{how}: an output was written"
+    assert leftovers(base) == [], f"{how}: left behind: {leftovers(base)}"
+
+
+def assert_full_disk_message(err: str, how: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and re.match(r"wtpf: [^ ]*[/.][^ ]*: ", lines[0]), f"{how}: not one line naming a file: {err!r}"
+    assert "No space left on device" in lines[0], f"{how}: {err!r}"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_full_disk_at_any_write_step_gives_exit_5_naming_the_file_and_changes_nothing(
+    name: str, scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios[name]
+    t = twin(s, tmp_path)
+    firsts = [step for step in t.steps if step.split("#")[0] in BEFORE_COMMIT_POINT and step.endswith("#1")]
+    if s.output:  # an output's rename is its commit point: a later failure cannot unwrite it
+        firsts.remove("renamed#1")
+    assert firsts
+
+    def one(step: str) -> str:
+        base = copy_of(s, tmp_path / f"enospc-{step.replace('#', '-')}")
+        r = run(s.args, base / s.run_in, {"WTPF_TEST_ENOSPC_AT": step})
+        how = f"{name}, disk full at {step}"
+        assert r.returncode == 5, f"{how}: exit {r.returncode}: {r.stderr}"
+        assert_full_disk_message(r.stderr, how)
+        assert_nothing_changed(s, t, base, how)
+        return step
+
+    assert in_parallel([lambda step=step: one(step) for step in firsts]) == firsts
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Path:
+    """A 1 MB tmpfs mounted for the test (needs root, as in CI); skipped where mounting is not permitted."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({proc.stderr.strip() or 'mount failed'}); the hook test covers")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Fill the disk to the last block; returns the filler file."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_CREAT | os.O_WRONLY)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+@pytest.mark.parametrize("name", ["stamp", "merge", "build"])
+def test_a_really_full_disk_fails_cleanly_at_every_fill_level_until_there_is_room(
+    name: str, scenarios: dict[str, Scenario], tmp_path: Path, small_disk: Path
+) -> None:
+    s = scenarios[name]
+    t = twin(s, tmp_path)
+    base = copy_of(s, small_disk / "ws")
+    filler = fill(small_disk)
+    failures, free = 0, 0
+    while True:
+        r = run(s.args, base / s.run_in)
+        how = f"{name} with {free} bytes freed"
+        if r.returncode == 0:
+            break
+        assert r.returncode == 5, f"{how}: exit {r.returncode}: {r.stderr}"
+        assert_full_disk_message(r.stderr, how)
+        assert_nothing_changed(s, t, base, how)
+        failures += 1
+        free += 4096 if free < 32768 else 16384
+        assert free < 600_000, f"{name} never succeeded"
+        os.truncate(filler, max(filler.stat().st_size - (4096 if free <= 32768 else 16384), 0))
+    done = snapshot(s, base)
+    assert (done.draft, done.tags, done.records) == (t.after.draft, t.after.tags, t.after.records)
+    assert leftovers(base) == []
+    assert failures >= 1
+    print(f"\n{name}: refused cleanly on a full disk {failures} times, then succeeded with {free} bytes freed")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ctrl-C.
+
+
+def interrupted_at(s: Scenario, t: Twin, step: str, tmp: Path) -> str:
+    base = copy_of(s, tmp / f"sigint-{s.name.replace(' ', '-')}-{step.replace('#', '-')}")
+    ready = tmp / f"ready-{s.name.replace(' ', '-')}-{step.replace('#', '-')}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wtpf_cli", *s.args],
+        cwd=base / s.run_in,
+        env=clean_env(base / s.run_in) | {"WTPF_TEST_PAUSE_AT": step, "WTPF_TEST_READY_FILE": str(ready)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # not ignored, even if ours is
+    )
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, f"{s.name} never reached {step}"
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)  # as the terminal does on Ctrl-C: the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    how = f"{s.name}, Ctrl-C at {step}"
+    assert proc.returncode == 130, f"{how}: exit {proc.returncode}: {err}"
+    assert err.strip() == "wtpf: interrupted", f"{how}: {err!r}"
+    now = snapshot(s, base)
+    assert leftovers(base) == [], f"{how}: left behind: {leftovers(base)}"
+    for state, expected in (("before", t.before), ("after", t.after)):
+        if (now.draft, now.head_tree, now.index_tree, now.tags, now.records) == (
+            expected.draft,
+            expected.head_tree,
+            expected.index_tree,
+            expected.tags,
+            expected.records,
+        ):
+            return state
+    raise AssertionError(f"{how}: the workspace is neither wholly as before nor wholly completed")
+
+
+@pytest.mark.parametrize("name", ["stamp", "merge", "resolve", "contribution add", "build"])
+def test_ctrl_c_at_a_write_step_exits_130_leaving_all_old_or_all_new(
+    name: str, scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios[name]
+    t = twin(s, tmp_path)
+    steps = [step for step in t.steps if step.endswith("#1") or step.startswith("objects")]
+    states = in_parallel([lambda step=step: interrupted_at(s, t, step, tmp_path) for step in steps])
+    before_point = [st for st, step in zip(states, steps, strict=True) if step.split("#")[0] in BEFORE_COMMIT_POINT]
+    if not s.output:  # until the refs move, Ctrl-C undoes the change
+        assert set(before_point) == {"before"}, dict(zip(steps, states, strict=True))
+    print(f"\n{name}: Ctrl-C at {len(steps)} steps: {dict(zip(steps, states, strict=True))}")

@@ -322,4 +322,6 @@ def main() -> None:
         where = f"{exc.filename}: " if exc.filename else ""
         sys.stderr.write(f"wtpf: {where}{exc.strerror or exc}\n")
         sys.exit(5)
+    if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into a silent Exit(130)
+        sys.stderr.write("wtpf: interrupted\n")
     sys.exit(code if isinstance(code, int) else 0)

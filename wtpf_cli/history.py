@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,13 +46,20 @@ class TagInfo:
     message: str
 
 
-def _git_error(command: str, stderr: str, exc: object) -> Exception:
+def _git_error(command: str, stderr: str, exc: object, git_dir: Path | None = None) -> Exception:
     """A failed git command as one of our errors: a full disk is an output failure (exit 5), the rest state (4)."""
     detail = [line for line in stderr.strip().splitlines() if line.strip()]
     last = detail[-1] if detail else str(exc)
-    for line in detail:
-        if "No space left on device" in line or "Disk quota exceeded" in line:
-            return OutputError(f"git {command} failed: {line.removeprefix('fatal: ').removeprefix('error: ')}")
+    full = any(word in stderr for word in ("No space left on device", "Out of diskspace", "Disk quota exceeded"))
+    wrote = any(word in stderr for word in ("couldn't write", "write error", "unable to write", "could not write"))
+    if not full and wrote and git_dir is not None:
+        with contextlib.suppress(OSError):  # git does not always say why a write failed: look at the disk
+            disk = os.statvfs(git_dir)
+            full = disk.f_bavail * disk.f_frsize < 1024 * 1024
+    if full:
+        quoted = re.search(r"'(/[^']+|\.git/[^']+)'", stderr)
+        where = quoted.group(1) if quoted else (str(git_dir) if git_dir else None)
+        return OutputError(f"No space left on device (git {command})", path=where)
     return WorkspaceStateError(f"git {command} failed: {last}")
 
 
@@ -96,7 +105,7 @@ class History:
             out: str = self.repo.git.execute(["git", *args], env=env, strip_newline_in_stdout=False)
             return out
         except GitCommandError as exc:
-            raise _git_error(args[0], exc.stderr or "", exc) from exc
+            raise _git_error(args[0], exc.stderr or "", exc, self.git_dir) from exc
 
     def resolve(self, rev: str) -> str | None:
         """The commit a revision names, or None (the revision is never read as an option)."""
@@ -317,12 +326,13 @@ class History:
             check=False,
         )
         if proc.returncode != 0:
-            raise _git_error(args[0], proc.stderr.decode("utf-8", "replace"), f"exit {proc.returncode}")
+            raise _git_error(args[0], proc.stderr.decode("utf-8", "replace"), f"exit {proc.returncode}", self.git_dir)
         return proc.stdout.decode("utf-8", "replace")
 
-    def write_blob(self, path: str, data: bytes) -> str:
-        """Store `data` as the blob git would make of file `path` (its filters applied); returns its id."""
-        return self._plumb("hash-object", "-w", "--stdin", f"--path={path}", data=data).strip()
+    def write_blob(self, path: str, data: bytes, *, store: bool = True) -> str:
+        """The id of the blob git would make of `data` as file `path` (its filters applied), stored unless not
+        `store` (then nothing is written: safe on a full disk)."""
+        return self._plumb("hash-object", *(["-w"] if store else []), "--stdin", f"--path={path}", data=data).strip()
 
     def write_tree(self, base: str | None, files: dict[str, str | None]) -> str:
         """The tree of commit `base` (None: empty) with `files` (repo path -> blob id, None = removed)."""
@@ -392,3 +402,10 @@ class History:
         if proc.returncode != 0:
             raise _git_error("cat-file", proc.stderr.decode("utf-8", "replace"), blob)
         return proc.stdout
+
+    def reset_index(self, sha: str | None, paths: list[str]) -> None:
+        """Make the index entries of `paths` those of commit `sha` (None: no commit, so none), work tree untouched."""
+        if sha:
+            self._plumb("reset", "--quiet", sha, "--", *paths)
+        else:
+            self._plumb("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths)

@@ -87,7 +87,7 @@ class Change:
         self.tip = self.history.write_commit(tree, self.tip, message, author, committer, date)
         self.files.update(files)
         self.blobs.update(blobs)
-        checkpoint("objects")
+        checkpoint("objects", h.git_dir / "objects")
         return self.tip
 
     def tag(self, name: str, message: str, tagger: Identity, date: str | None = None) -> str:
@@ -103,7 +103,7 @@ class Change:
         if self.tip == self.base:
             return
         h = self.history
-        old_blobs = {p: _disk_blob(h, p) for p in self.files}  # the work tree as it is (hand edits included)
+        old_blobs = {p: _disk_blob(h, p, store=True) for p in self.files}  # the work tree now, hand edits included
         journal = {
             "command": self.command,
             "pid": os.getpid(),
@@ -117,9 +117,10 @@ class Change:
 
         with HeldInterrupt() as held:
             jpath = h.git_dir / JOURNAL
-            write_atomic(jpath, json.dumps(journal, indent=1).encode())
-            checkpoint("journal")
+            staged = False
             try:
+                write_atomic(jpath, json.dumps(journal, indent=1).encode())
+                checkpoint("journal", jpath)
                 for path, data in self.files.items():
                     target = h.root / path
                     if old_blobs[path] == self.blobs[path]:
@@ -128,15 +129,16 @@ class Change:
                         target.unlink(missing_ok=True)
                     else:
                         write_atomic(target, data)
+                staged = True  # from here the index may hold the new state
                 h.stage(sorted(self.files))
-                checkpoint("index")
+                checkpoint("index", h.git_dir / "index")
                 if held.pending:
                     raise KeyboardInterrupt
                 updates: list[tuple[str, str | None, str | None]] = [(self.ref, self.tip, self.base)]
                 updates += [(name, obj, None) for name, obj in self.tags]
                 h.update_refs(updates, f"wtpf {self.command}")
             except BaseException:
-                _roll_back(h, _file_changes(journal), self.base)
+                _roll_back(h, _file_changes(journal), self.base, index=staged)
                 jpath.unlink(missing_ok=True)
                 raise
             checkpoint("refs")
@@ -153,14 +155,14 @@ def _file_changes(journal: dict[str, object]) -> list[FileChange]:
     return [FileChange(str(f["path"]), f.get("old"), f.get("new")) for f in files if isinstance(f, dict)]
 
 
-def _disk_blob(h: History, path: str) -> str | None:
+def _disk_blob(h: History, path: str, *, store: bool = False) -> str | None:
     target = h.root / path
     if not target.is_file():
         return None
-    return h.write_blob(path, target.read_bytes())
+    return h.write_blob(path, target.read_bytes(), store=store)
 
 
-def _roll_back(h: History, files: list[FileChange], base: str | None) -> list[str]:
+def _roll_back(h: History, files: list[FileChange], base: str | None, *, index: bool = True) -> list[str]:
     """Put back files that hold a change's new bytes, and their index entries as in commit `base`; returns the
     paths left alone (changed by hand since)."""
     from .workspace import write_atomic
@@ -184,7 +186,7 @@ def _roll_back(h: History, files: list[FileChange], base: str | None) -> list[st
         else:
             write_atomic(target, h.read_blob(f.old))
     restore = [f.path for f in files if f.path not in kept]
-    if restore:
+    if restore and index:
         h.reset_index(base, restore)
     return kept
 

@@ -83,7 +83,8 @@ def decode_text(data: bytes, where: str) -> str:
         raise InputRejected(f"not UTF-8 text (byte {exc.start})", path=where) from exc
     nul = text.find("\x00")
     if nul >= 0:
-        raise InputRejected(f"contains a NUL byte on line {text.count(chr(10), 0, nul) + 1}: not a text file", path=where)
+        line = text.count("\n", 0, nul) + 1
+        raise InputRejected(f"contains a NUL byte on line {line}: not a text file", path=where)
     return text
 
 
@@ -122,6 +123,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
+    except BaseException:  # Ctrl-C: no temp file left behind either
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     with contextlib.suppress(OSError):
         dfd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -226,8 +231,11 @@ def git_dir_lock(history: History, root: Path | None = None) -> Iterator[None]:
             raise WorkspaceStateError(_held_message(lock))
         log.warning("took over %s left by wtpf process %s, which is no longer running", lock, holder[0])
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {host}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {host}\n".encode(), 0)
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(lock)) from exc
         recover(history, root)
         yield
     finally:
