@@ -37,3 +37,67 @@ def test_a_body_with_blank_lines_of_spaces_and_carriage_returns_parses_as_the_wh
     body = "Para one\n  \n# Head\n\nPara two\r\n\r\n- item\n\n\n3.1.2. Text[^1]\n\n[^1]: Note.\n"
     cache = ParseCache()
     assert _texts(read_draft(body, cache=cache).blocks) == _texts(read_draft(body, chunked=False).blocks)
+
+
+TEXT_PIECES = st.sampled_from(
+    [
+        "word",
+        "Word",
+        " ",
+        "  ",
+        "\n",
+        "\n ",
+        " \n",
+        "  \n",
+        "\t",
+        ".",
+        ",",
+        "-",
+        ":",
+        "#",
+        "3.2.1.",
+        "1.",
+        "|",
+        "$",
+        "*",
+        "_",
+        "`",
+        "[",
+        "]",
+        "!",
+        "<",
+        ">",
+        "&",
+        "~",
+        "^",
+        "\\",
+        "é",
+        "\u00a0",
+        "(x)",
+        "+",
+        "=",
+        "@",
+        "{",
+        "}",
+    ]
+)
+
+
+def _stream(tokens: list[object]) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    for t in tokens:
+        children = getattr(t, "children", None) or []
+        out.append((t.type, t.tag, t.nesting, t.level, t.content, t.attrs, t.markup, t.map))  # type: ignore[attr-defined]
+        out.extend((c.type, c.tag, c.nesting, c.level, c.content, c.attrs, c.markup) for c in children)
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT_PIECES, min_size=1, max_size=40).map("".join))
+def test_plain_inline_text_gives_the_tokens_of_the_inline_parser(text: str) -> None:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    reference = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    for src in (text, f"# {text}", f"| a | b |\n|---|---|\n| {text} | c |", f"- {text}\n- b"):
+        assert _stream(_markdown().parse(src, {})) == _stream(reference.parse(src, {})), src

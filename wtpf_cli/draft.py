@@ -116,7 +116,38 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    md = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    md.core.ruler.at("inline", _inline_rule)
+    return md
+
+
+# Characters at which an inline rule of this parser can start (escape, code, emphasis, links, images, footnotes,
+# autolinks and HTML, entities, strikethrough), a tab, and a space beside a line break (hard breaks, indents).
+_INLINE_SPECIAL_RE = re.compile(r"[\\`*_\[\]!<>&~^\t]| \n|\n |\n\n")
+
+
+def _inline_rule(state: Any) -> None:
+    """markdown-it's core 'inline' rule, except that plain text (nothing an inline rule could start at) becomes its
+    text and softbreak tokens directly: what the inline parser makes of it (tests/test_parse_fast.py), for less."""
+    from markdown_it.token import Token as MdTok
+
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        content = token.content
+        if content and not _INLINE_SPECIAL_RE.search(content):
+            children = token.children
+            for k, line in enumerate(content.split("\n")):
+                if k:
+                    children.append(MdTok("softbreak", "br", 0))
+                text = MdTok("text", "", 0)
+                text.content = line
+                children.append(text)
+        else:
+            md.inline.parse(content, md, state.env, token.children)
 
 
 def format_date(iso: str) -> str:
