@@ -5,8 +5,10 @@ bullet and ordered lists, GFM tables, footnotes, bold and italic) is generated d
 seed, then put through the real CLI: `wtpf init`, the body committed, `wtpf stamp next` (First Draft),
 R revisions committed by rotating sources with E scattered edits each, `wtpf stamp next` (Preliminary
 Second Draft). Dates and identities are fixed, so the same arguments give the same commits.
+With --contributions C, C contributions of --changes E edits each are then registered on the Preliminary Second
+Draft (`wtpf contribution add`), half as revised Markdown and half as .docx with tracked changes, for `wtpf merge`.
 
-    python bench/synth.py DIR --words 100000 --commits 20 --edits 50 --seed 1
+    python bench/synth.py DIR --words 100000 --commits 20 --edits 50 --seed 1 [--contributions 50 --changes 20]
 
 Words are counted as `wtpf versions` counts them (runs of letters and digits).
 """
@@ -114,11 +116,17 @@ Registered domain names|Households with Internet access|Secure servers
 )
 
 
-def _synth_fingerprint() -> str:
-    """A short hash of this file: cached workspaces are keyed by it, so a change of the generator rebuilds them."""
+_CONTRIB_MARK = "# --- contributions (scenario c) "
+
+
+def _synth_fingerprint(contributions: bool = False) -> str:
+    """A short hash of the generator part of this file (or, with `contributions`, of the part that adds
+    contributions): cached workspaces are keyed by it, so a change of the generator rebuilds them."""
     import hashlib
 
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    text = Path(__file__).read_text(encoding="utf-8")
+    cut = text.index(_CONTRIB_MARK + "-")
+    return hashlib.sha256((text[cut:] if contributions else text[:cut]).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -556,6 +564,168 @@ def cached_workspace(
     return target
 
 
+# --- contributions (scenario c) --------------------------------------------------------------------------------
+
+CONTRIBUTORS: tuple[str, ...] = (
+    "Brazil",
+    "ARIN",
+    "Internet Society",
+    "United States",
+    "Russian Federation",
+    "India",
+    "Kenya",
+    "Sweden",
+    "China",
+    "Egypt",
+)
+CONTRIB_FIRST_DAY = dt.date(2012, 6, 2)
+
+
+def second_draft_blocks(words: int, commits: int, edits: int, seed: int) -> list[Block]:
+    """The blocks of the Preliminary Second Draft that build_workspace commits (the same generator replayed)."""
+    rng = random.Random(seed)
+    blocks = generate(words, rng)
+    editor = Editor(blocks, rng)
+    for _ in range(commits):
+        editor.revise(edits)
+    return blocks
+
+
+def contribution_body(base: Sequence[Block], k: int, changes: int, seed: int) -> str:
+    """The Markdown body contribution `k` proposes: the base with `changes` scattered edits of its own."""
+    import copy
+
+    blocks = copy.deepcopy(list(base))
+    Editor(blocks, random.Random(f"{seed}-contribution-{k}")).revise(changes)
+    return render(blocks)
+
+
+def add_contributions(
+    path: Path,
+    *,
+    words: int,
+    commits: int,
+    edits: int,
+    seed: int,
+    count: int,
+    changes: int,
+    env: dict[str, str],
+    wtpf: Sequence[str],
+) -> list[str]:
+    """Register `count` contributions on the Preliminary Second Draft in the workspace at `path`, each with `changes`
+    edits: even ones as revised Markdown drafts, odd ones as .docx files with real tracked changes (w:ins/w:del),
+    made by the project's own redline of the edited draft against the version, under the contributor's name (as if
+    the delegate had edited the clean .docx in Word with tracking on). Returns the files registered."""
+    base = second_draft_blocks(words, commits, edits, seed)
+    text = (path / "report.md").read_text(encoding="utf-8")
+    front = text[: text.index("\n---\n", 4) + len("\n---\n")]
+    if front + render(base) != text:
+        raise RuntimeError(f"{path}: the draft is not the generated Preliminary Second Draft")
+    incoming = path.parent / f"{path.name}.incoming"
+    scratch = path.parent / f"{path.name}.scratch"
+    for d in (incoming, scratch):
+        if d.exists():
+            shutil.rmtree(d)
+    incoming.mkdir()
+    _run(["git", "clone", "--quiet", str(path), str(scratch)], path.parent, env)
+    fixed = dt.datetime(2012, 6, 1, 18, 0, tzinfo=dt.UTC).timestamp()
+    files: list[str] = []
+    try:
+        for k in range(count):
+            source = CONTRIBUTORS[k % len(CONTRIBUTORS)]
+            body = contribution_body(base, k, changes, seed)
+            if k % 2 == 0:
+                out = incoming / f"contribution-{k + 1:02d}.md"
+                out.write_text(front + body, encoding="utf-8")
+            else:
+                out = incoming / f"contribution-{k + 1:02d}.docx"
+                draft = scratch / "report.md"
+                draft.write_text(front + body, encoding="utf-8")
+                os.utime(draft, (fixed, fixed))  # the redline dates uncommitted edits by the file's time
+                _run(
+                    [*wtpf, "redline", "Preliminary Second Draft", "--single-author", source, "-o", str(out)],
+                    scratch,
+                    env,
+                )
+            received = (CONTRIB_FIRST_DAY + dt.timedelta(days=k % 20)).isoformat()
+            symbol = f"{SYMBOL_PREFIX}/C{k + 1}"
+            _run(
+                [
+                    *wtpf,
+                    "contribution",
+                    "add",
+                    str(out),
+                    "--source",
+                    source,
+                    "--symbol",
+                    symbol,
+                    "--received",
+                    received,
+                    "--on",
+                    "Preliminary Second Draft",
+                ],
+                path,
+                env,
+            )
+            files.append(out.name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(incoming, ignore_errors=True)
+    return files
+
+
+def cached_merge_workspace(
+    cache: Path,
+    *,
+    words: int,
+    commits: int,
+    edits: int,
+    count: int,
+    changes: int,
+    seed: int = 1,
+    wtpf: Sequence[str] | None = None,
+) -> tuple[Path, str]:
+    """A copy of the cached workspace for these parameters with `count` contributions registered and not yet merged;
+    returns it and the commit to reset to before each timed `wtpf merge`."""
+    source = cached_workspace(cache, words=words, commits=commits, edits=edits, seed=seed, wtpf=wtpf)
+    target = cache / f"{source.name}-m{count}x{changes}-{_synth_fingerprint(contributions=True)}"
+    done = target / ".git" / "wtpf-bench-done"
+    if done.is_file():
+        return target, done.read_text().strip()
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, symlinks=True)
+    (target / ".git" / "wtpf-bench-done").unlink()
+    home = Path(tempfile.mkdtemp(prefix="wtpf-bench-home-"))
+    try:
+        env = clean_env(home)
+        add_contributions(
+            target,
+            words=words,
+            commits=commits,
+            edits=edits,
+            seed=seed,
+            count=count,
+            changes=changes,
+            env=env,
+            wtpf=list(wtpf or wtpf_command()),
+        )
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=target, env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    done.write_text(head + "\n")
+    return target, head
+
+
+def reset_workspace(path: Path, commit: str, env: dict[str, str]) -> None:
+    """Put a merge workspace back to `commit` (what `wtpf merge` changed is undone) before the next timed run."""
+    (path / ".git" / "wtpf.lock").unlink(missing_ok=True)
+    _run(["git", "reset", "--quiet", "--hard", commit], path, env)
+    _run(["git", "clean", "--quiet", "-fd"], path, env)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir", type=Path, help="the new workspace (must not exist)")
@@ -564,6 +734,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--print", action="store_true", help="only print the generated first draft's Markdown")
+    parser.add_argument(
+        "--contributions",
+        type=int,
+        default=0,
+        help="also register this many contributions (half .md, half .docx with tracked changes) for `wtpf merge`",
+    )
+    parser.add_argument("--changes", type=int, default=20, help="edits in each contribution")
     args = parser.parse_args(argv)
     if args.print:
         sys.stdout.write(render(generate(args.words, random.Random(args.seed))))
@@ -575,6 +752,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{built.path}: {built.words} words at First Draft, {built.final_words} at Preliminary Second Draft, "
         f"{built.commits} commits x {built.edits} edits"
     )
+    if args.contributions:
+        home = Path(tempfile.mkdtemp(prefix="wtpf-bench-home-"))
+        try:
+            files = add_contributions(
+                built.path,
+                words=args.words,
+                commits=args.commits,
+                edits=args.edits,
+                seed=args.seed,
+                count=args.contributions,
+                changes=args.changes,
+                env=clean_env(home),
+                wtpf=wtpf_command(),
+            )
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        print(f"registered {len(files)} contributions of {args.changes} changes each: `wtpf merge` applies them")
     return 0
 
 

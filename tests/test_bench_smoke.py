@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASURED = ("a", "b", "d", "e")
+MEASURED = ("a", "b", "c", "d", "e")
 
 
 def test_bench_smoke(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
         timeout=180,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "c: not yet implemented" in proc.stdout
+    assert "| target | measured | met |" in proc.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     for scenario in MEASURED:
         rows = data["scenarios"].get(scenario)
@@ -36,3 +36,9 @@ def test_bench_smoke(tmp_path: Path) -> None:
             assert row["ratio"] > 0, row
     assert [s["words"] for s in data["scaling"]] == sorted(s["words"] for s in data["scaling"])
     assert len(data["scaling"]) == 4
+    outcome = data["merge_outcome"]
+    assert outcome["contributions"] == 4
+    assert outcome["kinds"] == {"revised-draft": 2, "word-revisions": 2}
+    assert outcome["commits"] == 4, outcome  # one attributed commit per merged contribution
+    assert {s["met"] for s in data["summary"]} <= {"yes", "no"}
+    assert any(s["target"].startswith("c:") for s in data["summary"])
