@@ -17,13 +17,12 @@ from .errors import InputRejected, UsageError, WorkspaceStateError
 from .history import Identity
 from .transaction import Change
 from .versions import list_versions, resolve_version
-from .workspace import Workspace, decode_text, require_clean, today, workspace_lock
+from .workspace import MAX_TEXT_BYTES, Workspace, decode_text, require_clean, today, workspace_lock
 
 FOLDER = "contributions"
 META = "contribution.toml"
 KINDS = ("word-revisions", "word-comments", "revised-draft", "criticmarkup", "letter")
 STATUSES = ("pending", "merged", "partly-merged", "in-brackets", "not-retained")
-MAX_TEXT_BYTES = 50 * 1024 * 1024
 _CRITIC_RE = re.compile(r"\{\+\+.*?\+\+\}|\{--.*?--\}|\{~~.*?~>.*?~~\}|\{>>.*?<<\}|\{==.*?==\}", re.S)
 _SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -22,7 +22,7 @@ from .diffing import diff_sequences
 from .draft import split_front_matter, split_words
 from .errors import InputRejected, UsageError
 from .transaction import Change
-from .workspace import Workspace, decode_text, encode_like, require_clean, workspace_lock
+from .workspace import Workspace, decode_text, encode_like, require_clean, uses_crlf, workspace_lock
 
 ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
 _CRITIC_ADD = re.compile(r"\{\+\+(.*?)\+\+\}", re.S)
@@ -283,6 +283,8 @@ def merge_contributions(
         change = Change.start(ws.history, "merge")
         raw = ws.draft_path.read_bytes()
         draft = decode_text(raw, str(ws.draft_path))
+        if uses_crlf(raw):  # merged on LF text (as proposals come); written back with CRLF by encode_like
+            draft = draft.replace("\r\n", "\n")
         pending = [c for c in list_contributions(ws) if c.status == "pending"]
         if ids:
             wanted = set(ids)
@@ -308,12 +310,14 @@ def _merge_one(
     """Merge one contribution onto `current_full` (the draft at the change's tip) as a commit of `change`."""
     path = ws.draft_repo_path
     base_full = decode_text(ws.history.read_file(c.on_commit, path) or b"", f"{path}@{c.on_commit[:10]}")
+    crlf = uses_crlf(raw)
+    base_full = base_full.replace("\r\n", "\n") if crlf else base_full
     base = split_front_matter(base_full).body
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
     offer = proposal_of(ws, c, base_full)
-    proposal = offer.body
+    proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
     blame = ws.history.blame_authors(head, path) if head else []
     body_tokens = split_words(parts.body)

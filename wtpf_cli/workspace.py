@@ -75,12 +75,26 @@ def read_text(path: Path) -> str:
     return decode_text(data, str(path))
 
 
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+"""The largest draft or text contribution wtpf reads: about 100 times a long report (the WTPF-13 report is under
+100 KB). A build takes about 0.7 s a MB, a redline more; a bigger file is refused (exit 3), never left to run on."""
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode_text(data: bytes, where: str) -> str:
-    """Bytes of a draft as text; a BOM is dropped, anything but UTF-8 refused."""
+    """Bytes of a draft as text; a BOM is dropped, anything but UTF-8 (or over MAX_TEXT_BYTES) refused."""
+    if len(data) > MAX_TEXT_BYTES:
+        size, limit = len(data) / 1024 / 1024, MAX_TEXT_BYTES // 1024 // 1024
+        raise InputRejected(f"{size:.1f} MB: drafts and text files are limited to {limit} MB", path=where)
+    bom = 3 if data.startswith(_BOM) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputRejected(f"not UTF-8 text (byte {exc.start})", path=where) from exc
+        at = bom + exc.start
+        line = data.count(b"\n", 0, at) + 1
+        raise InputRejected(f"not UTF-8 text: byte {at} (line {line}) is 0x{data[at]:02x}", path=where) from exc
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
@@ -88,12 +102,15 @@ def decode_text(data: bytes, where: str) -> str:
     return text
 
 
-_BOM = b"\xef\xbb\xbf"
+
+def uses_crlf(data: bytes) -> bool:
+    """Whether a file ends every line with CRLF (as Windows editors write it)."""
+    return b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
 
 
 def encode_like(text: str, original: bytes) -> bytes:
     """Text as bytes in the conventions of the file it replaces: a BOM kept, CRLF line ends if it had only those."""
-    if b"\r\n" in original and original.count(b"\n") == original.count(b"\r\n"):
+    if uses_crlf(original):
         text = re.sub(r"(?<!\r)\n", "\r\n", text)
     data = text.encode()
     return _BOM + data if original.startswith(_BOM) and not data.startswith(_BOM) else data
@@ -187,7 +204,11 @@ def open_workspace(start: Path) -> Workspace:
             pass
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
-    return Workspace(here, read_config(here / CONFIG_NAME), history)
+    config = read_config(here / CONFIG_NAME)
+    if not (here / config.draft).resolve().is_relative_to(history.root):  # wtpf.toml may come from anyone
+        where = str(here / CONFIG_NAME)
+        raise InputRejected(f"[report].draft {config.draft!r} leads outside the repository", path=where)
+    return Workspace(here, config, history)
 
 
 @contextlib.contextmanager
