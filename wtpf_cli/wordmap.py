@@ -124,16 +124,62 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
 def _aligned(plain: list[str], source: list[str]) -> dict[int, int]:
     """Plain-text token -> Markdown source token, for the tokens the two share.
 
-    Paragraphs equal as a whole are matched first, then words inside the runs between them (merge.two_level_diff):
-    one word diff of the whole texts costs O(N x D) and differs at every Markdown mark, which at report size
-    (100,000 words) took seconds per contribution."""
-    from .merge import two_level_diff
+    Paragraphs are matched first by their words alone (Markdown marks, footnote labels aside, add no words), then
+    tokens inside each matched pair whose marks differ and inside the runs between matches. One token diff of the
+    whole texts costs O(N x D) and differs at every Markdown mark: at report size (100,000 words) that took
+    seconds per contribution."""
+    from .diffing import diff_sequences
 
+    spans_a, spans_b = _paragraph_spans(plain), _paragraph_spans(source)
+    keys_a = [" ".join(t for t in plain[x:y] if _WORD_START.match(t)) for x, y in spans_a]
+    keys_b = [" ".join(t for t in source[x:y] if _WORD_START.match(t)) for x, y in spans_b]
     to_src: dict[int, int] = {}
-    for op, a0, a1, b0, _b1 in two_level_diff(plain, source):
-        if op == "equal":
-            to_src.update(zip(range(a0, a1), range(b0, b0 + a1 - a0), strict=True))
+
+    def tokens(a0: int, a1: int, b0: int, b1: int) -> None:
+        if plain[a0:a1] == source[b0:b1]:
+            to_src.update(zip(range(a0, a1), range(b0, b1), strict=True))
+            return
+        for e in diff_sequences(plain[a0:a1], source[b0:b1], rank=_rank):
+            if e.op == "equal":
+                to_src.update(zip(range(a0 + e.a0, a0 + e.a1), range(b0 + e.b0, b0 + e.b1), strict=True))
+
+    def start(spans: list[tuple[int, int]], k: int, n: int) -> int:
+        return spans[k][0] if k < len(spans) else n
+
+    pending: list[tuple[int, int, int, int]] = []  # a run of unmatched paragraphs: (a0, a1, b0, b1) in paragraphs
+
+    def flush() -> None:
+        if pending:
+            pa0, pb0, pa1, pb1 = pending[0][0], pending[0][2], pending[-1][1], pending[-1][3]
+            tokens(
+                start(spans_a, pa0, len(plain)),
+                start(spans_a, pa1, len(plain)),
+                start(spans_b, pb0, len(source)),
+                start(spans_b, pb1, len(source)),
+            )
+            pending.clear()
+
+    for e in diff_sequences(keys_a, keys_b):
+        if e.op != "equal":
+            pending.append((e.a0, e.a1, e.b0, e.b1))
+            continue
+        flush()
+        for k in range(e.a1 - e.a0):
+            (a0, a1), (b0, b1) = spans_a[e.a0 + k], spans_b[e.b0 + k]
+            tokens(a0, a1, b0, b1)
+    flush()
     return to_src
+
+
+_WORD_START = re.compile(r"\w")
+
+
+def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
+    """Token ranges of paragraphs, each with the blank-line separator that ends it (the last one may lack it)."""
+    ends = [k + 1 for k, t in enumerate(tokens) if "\n" in t and t.isspace() and t.count("\n") >= 2]
+    if not ends or ends[-1] < len(tokens):
+        ends.append(len(tokens))
+    return list(zip([0, *ends[:-1]], ends, strict=True)) if tokens else []
 
 
 def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
