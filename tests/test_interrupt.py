@@ -9,6 +9,7 @@ workspace (WTPF_TEST_TRACE), which also gives the completed state. WTPF_KILL_RUN
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -532,3 +533,67 @@ def test_ctrl_c_at_a_write_step_exits_130_leaving_all_old_or_all_new(
     if not s.output:  # until the refs move, Ctrl-C undoes the change
         assert set(before_point) == {"before"}, dict(zip(steps, states, strict=True))
     print(f"\n{name}: Ctrl-C at {len(steps)} steps: {dict(zip(steps, states, strict=True))}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the next run does with a journal in the states a kill alone cannot produce.
+
+
+def killed_stamp(s: Scenario, tmp: Path, step: str) -> tuple[Path, dict[str, object]]:
+    base = copy_of(s, tmp / "ws")
+    proc = run(s.args, base / s.run_in, {"WTPF_TEST_KILL_AT": step})
+    assert proc.returncode == -signal.SIGKILL
+    journal = json.loads((base / "report" / ".git" / "wtpf-journal.json").read_text(encoding="utf-8"))
+    return base, journal
+
+
+def test_a_stamp_whose_commit_landed_without_its_tag_is_finished_by_the_next_run(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    t = twin(s, tmp_path)
+    base, journal = killed_stamp(s, tmp_path, "index")
+    ws = base / "report"
+    git("update-ref", str(journal["ref"]), str(journal["new"]), str(journal["old"]), cwd=ws)  # half a transaction
+    r = run(("versions", "--json"), ws)
+    assert r.returncode == 0 and "an interrupted `wtpf stamp` had made its change; finished it" in r.stderr
+    assert [v["name"] for v in json.loads(r.stdout)] == ["First Draft", "Preliminary Second Draft"]
+    now = snapshot(s, base)
+    assert (now.draft, now.head_tree, now.index_tree, now.tags) == (
+        t.after.draft,
+        t.after.head_tree,
+        t.after.index_tree,
+        t.after.tags,
+    )
+    assert leftovers(base) == []
+
+
+def test_hand_edits_made_after_a_kill_are_never_overwritten_by_the_roll_back(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    t = twin(s, tmp_path)
+    base, _journal = killed_stamp(s, tmp_path, "index")
+    draft = base / "report" / "report.md"
+    draft.write_bytes(draft.read_bytes() + b"\n1.3. Typed after the crash.\n")
+    kept = draft.read_bytes()
+    r = run(("status",), base / "report")
+    assert r.returncode == 0 and "rolled back" in r.stderr and "report.md changed since: left as it is" in r.stderr
+    assert draft.read_bytes() == kept
+    now = snapshot(s, base)
+    assert (now.head_tree, now.index_tree, now.tags) == (t.before.head_tree, t.before.index_tree, t.before.tags)
+    assert leftovers(base) == []
+
+
+def test_a_journal_is_dropped_untouched_when_the_branch_moved_elsewhere_since(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    base, _journal = killed_stamp(s, tmp_path, "index")
+    ws = base / "report"
+    git("commit", "-qm", "Someone committed the half-done stamp by hand", cwd=ws)
+    head = git("rev-parse", "HEAD", cwd=ws)
+    r = run(("status",), ws)
+    assert r.returncode == 0 and "the branch moved since an interrupted `wtpf stamp`" in r.stderr
+    assert git("rev-parse", "HEAD", cwd=ws) == head and git("status", "--porcelain", "-uno", cwd=ws) == ""
+    assert leftovers(base) == []

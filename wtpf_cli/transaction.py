@@ -185,9 +185,8 @@ def _roll_back(h: History, files: list[FileChange], base: str | None, *, index: 
                     parent.rmdir()
         else:
             write_atomic(target, h.read_blob(f.old))
-    restore = [f.path for f in files if f.path not in kept]
-    if restore and index:
-        h.reset_index(base, restore)
+    if files and index:  # the index goes back in any case: hand edits stay in the work tree only
+        h.reset_index(base, [f.path for f in files])
     return kept
 
 
