@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -37,6 +38,7 @@ BODY = """# 1 Introduction
 
 2.1. The fifth Forum will be held in Geneva in 2013.
 """
+T = TypeVar("T")
 INIT_ARGS = ("init", "report", "--title", "Report", "--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat")
 
 
@@ -214,6 +216,7 @@ class Twin:
     after: Snapshot
     steps: tuple[str, ...]
     seconds: float
+    first_step: float  # seconds from start to the first write step (start-up and reading come before)
 
 
 def copy_of(s: Scenario, into: Path) -> Path:
@@ -229,12 +232,14 @@ def twin(s: Scenario, tmp: Path) -> Twin:
         base = copy_of(s, tmp / "twin")
         before = snapshot(s, base)
         trace = tmp / "trace.txt"
-        start = time.monotonic()
+        start = time.time()
         proc = run(s.args, base / s.run_in, {"WTPF_TEST_TRACE": str(trace)})
-        seconds = time.monotonic() - start
+        seconds = time.time() - start
         assert proc.returncode == 0, proc.stderr
-        steps = tuple(trace.read_text().split()) if trace.exists() else ()
-        _twins[s.name] = Twin(before, snapshot(s, base), steps, seconds)
+        lines = [line.split() for line in trace.read_text().splitlines()] if trace.exists() else []
+        steps = tuple(step for step, _ in lines)
+        first = float(lines[0][1]) - start if lines else 0.0
+        _twins[s.name] = Twin(before, snapshot(s, base), steps, seconds, first)
     return _twins[s.name]
 
 
@@ -309,7 +314,7 @@ def killed_at(s: Scenario, t: Twin, step: str, tmp: Path) -> str:
     return check_interrupted(s, t, base, f"{s.name} killed at {step}")
 
 
-def in_parallel(jobs: list[Callable[[], str]]) -> list[str]:
+def in_parallel(jobs: list[Callable[[], T]]) -> list[T]:
     with ThreadPoolExecutor(max_workers=3) as pool:  # the runs wait on fsync and git as much as on the CPU
         return [f.result() for f in [pool.submit(job) for job in jobs]]
 
@@ -345,33 +350,49 @@ def test_commands_killed_at_random_moments_leave_all_old_or_all_new(
     runs = int(os.environ.get("WTPF_KILL_RUNS", "100"))
     rng = random.Random(int(os.environ.get("WTPF_KILL_SEED", "6")))
     twins = {name: twin(scenarios[name], tmp_path / f"twin-{n}") for n, name in enumerate(COMMANDS)}
-    plan = [(rng.choice(COMMANDS), rng.random()) for _ in range(runs)]
+    # One run in five is killed at a moment anywhere from its start; the others once they have reached their
+    # first write step (learnt from the trace the run writes), at a moment in what is left of it: start-up and
+    # reading, where nothing is written, are not where an interruption can do harm.
+    plan = [(rng.choice(COMMANDS), rng.random(), rng.random() < 0.2) for _ in range(runs)]
 
-    def one(k: int, name: str, fraction: float) -> str:
+    def one(k: int, name: str, fraction: float, from_start: bool) -> tuple[str, str]:
         s, t = scenarios[name], twins[name]
         base = copy_of(s, tmp_path / f"random-{k}")
+        trace = tmp_path / f"random-{k}.trace"
         proc = subprocess.Popen(
             [sys.executable, "-m", "wtpf_cli", *s.args],
             cwd=base / s.run_in,
-            env=clean_env(base / s.run_in),
+            env=clean_env(base / s.run_in) | {"WTPF_TEST_TRACE": str(trace)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(fraction * t.seconds * 1.1)
+        if from_start:
+            delay = fraction * t.seconds * 1.1
+        else:
+            while not trace.exists() and proc.poll() is None:
+                time.sleep(0.001)
+            delay = fraction * (t.seconds - t.first_step) * 0.6
+        time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=120)
         wait_group(proc.pid)
-        how = f"{name} killed after {fraction * t.seconds * 1.1:.3f} s (run {k})"
+        reached = trace.read_text().split()[-2] if trace.exists() else "start-up"
+        how = f"{name} killed {delay:.3f} s after {'start' if from_start else 'its first write step'} (run {k})"
         state = check_interrupted(s, t, base, how, rerun=False)
         shutil.rmtree(base)
-        return state if proc.returncode == -signal.SIGKILL else "finished"
+        return (state if proc.returncode == -signal.SIGKILL else "finished"), reached.split("#")[0]
 
-    states = in_parallel([lambda k=k, name=name, f=f: one(k, name, f) for k, (name, f) in enumerate(plan)])
+    done = in_parallel([lambda k=k, p=p: one(k, *p) for k, p in enumerate(plan)])
+    states = [state for state, _ in done]
+    after_step: dict[str, int] = {}
+    for state, reached in done:
+        if state != "finished":
+            after_step[reached] = after_step.get(reached, 0) + 1
     print(
         f"\nrandom kills: {runs} runs; left as before {states.count('before')}, completed {states.count('after')}, "
-        f"finished before the kill {states.count('finished')}"
+        f"finished before the kill {states.count('finished')}; killed after step: {after_step}"
     )
 
 

@@ -5,7 +5,7 @@ Never set these variables outside tests. When none is set, `checkpoint` is one t
 - WTPF_TEST_KILL_AT=STEP     SIGKILL this process when it reaches STEP
 - WTPF_TEST_ENOSPC_AT=STEP   raise OSError(ENOSPC) at STEP, as a full disk would
 - WTPF_TEST_PAUSE_AT=STEP    at STEP, create the file WTPF_TEST_READY_FILE and wait (up to 30 s) for a signal
-- WTPF_TEST_TRACE=FILE       append every step reached to FILE, one a line (to learn a command's steps)
+- WTPF_TEST_TRACE=FILE       append every step reached to FILE with the time, one a line (a command's steps)
 
 STEP is a name of STEPS, optionally `NAME#N` for its N-th occurrence in one run (`temp#2`: the second file).
 """
@@ -50,7 +50,7 @@ def checkpoint(step: str, path: Path | str | None = None) -> None:
     n = _seen[step] = _seen.get(step, 0) + 1
     if _TRACE:
         with open(_TRACE, "a", encoding="utf-8") as fh:
-            fh.write(f"{step}#{n}\n")
+            fh.write(f"{step}#{n} {time.time():.4f}\n")
     if _KILL and _matches(_KILL, step, n):
         os.kill(os.getpid(), signal.SIGKILL)
     if _ENOSPC and _matches(_ENOSPC, step, n):
