@@ -1,4 +1,5 @@
-"""Test-only fault hooks at the write steps of every command that writes (tests/test_interrupt.py uses them).
+"""Write steps: test-only fault hooks at each (tests/test_interrupt.py), and the holding of Ctrl-C over a critical
+section (HeldInterrupt, used by transaction.py; here because the pause hook must see a held Ctrl-C).
 
 Never set these variables outside tests. When none is set, `checkpoint` is one test of a module constant.
 
@@ -76,7 +77,8 @@ class HeldInterrupt:
     def __enter__(self) -> HeldInterrupt:
         self.previous: object = None
         try:
-            self.previous = signal.signal(signal.SIGINT, self._note)
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a process told to ignore Ctrl-C still does
+                self.previous = signal.signal(signal.SIGINT, self._note)
         except ValueError:  # not the main thread: signals cannot arrive here anyway
             self.previous = None
         _deferred.append(False)
