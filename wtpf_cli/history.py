@@ -318,7 +318,9 @@ class History:
 
     def _plumb(self, *args: str, data: bytes = b"", env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(
-            ["git", *args],
+            # Objects, refs and index reach the disk before the next step relies on them (git >= 2.36; older
+            # git ignores the setting): the order of transaction.py then also holds across a power cut.
+            ["git", "-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync", *args],
             cwd=self.root,
             input=data,
             capture_output=True,
