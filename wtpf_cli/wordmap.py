@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter, split_words
@@ -66,7 +67,7 @@ def _tokens(paragraphs: list[str]) -> list[str]:
 
 def word_proposal(path: Path, base_source: str) -> WordProposal:
     """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
-    doc = read_draft(base_source)
+    doc = _base_document(base_source)
     base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
     found = inspect_docx(path)
     warnings = list(found.warnings)
@@ -180,6 +181,13 @@ def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
     if not ends or ends[-1] < len(tokens):
         ends.append(len(tokens))
     return list(zip([0, *ends[:-1]], ends, strict=True)) if tokens else []
+
+
+@lru_cache(maxsize=2)
+def _base_document(base_source: str) -> Document:
+    """The parsed base version: a merge reads every Word contribution on the same base against it (Documents are
+    frozen, so sharing one is safe)."""
+    return read_draft(base_source)
 
 
 def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
