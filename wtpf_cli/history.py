@@ -68,6 +68,19 @@ def utc_stamp(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def identity_env(author: Identity, committer: Identity, date: str | None) -> dict[str, str]:
+    """The environment that makes git record these identities (and this date, if given)."""
+    env = {
+        "GIT_AUTHOR_NAME": author.name,
+        "GIT_AUTHOR_EMAIL": author.email,
+        "GIT_COMMITTER_NAME": committer.name,
+        "GIT_COMMITTER_EMAIL": committer.email,
+    }
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = to_git_date(date)
+    return env
+
+
 def to_git_date(stamp: str) -> str:
     """An ISO date or date-time (UTC if no zone) in git's internal format '<epoch> +0000'."""
     text = stamp.replace("Z", "+00:00")
@@ -269,15 +282,7 @@ class History:
         date: str | None = None,
     ) -> str:
         """Commit exactly `paths` (added or removed) with the given identities; returns the new commit."""
-        env = {
-            "GIT_AUTHOR_NAME": author.name,
-            "GIT_AUTHOR_EMAIL": author.email,
-            "GIT_COMMITTER_NAME": committer.name,
-            "GIT_COMMITTER_EMAIL": committer.email,
-        }
-        if date:
-            env["GIT_AUTHOR_DATE"] = to_git_date(date)
-            env["GIT_COMMITTER_DATE"] = to_git_date(date)
+        env = identity_env(author, committer, date)
         self._git("add", "--all", "--", *paths)
         self._git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths, env=env)
         sha = self.head()
@@ -357,14 +362,7 @@ class History:
         self, tree: str, parent: str | None, message: str, author: Identity, committer: Identity, date: str | None
     ) -> str:
         """Store a commit object (no ref moves); returns its id."""
-        env = {
-            "GIT_AUTHOR_NAME": author.name,
-            "GIT_AUTHOR_EMAIL": author.email,
-            "GIT_COMMITTER_NAME": committer.name,
-            "GIT_COMMITTER_EMAIL": committer.email,
-        }
-        if date:
-            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = to_git_date(date)
+        env = identity_env(author, committer, date)
         parents = ["-p", parent] if parent else []
         return self._plumb("commit-tree", *parents, "-F", "-", tree, data=message.encode(), env=env).strip()
 
