@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from itertools import accumulate, compress
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
 from .diffing import diff_sequences
 from .draft import split_front_matter, split_words
 from .errors import InputRejected, UsageError
+from .history import Identity
 from .transaction import Change
 from .workspace import Workspace, decode_text, encode_like, require_clean, uses_crlf, workspace_lock
 
@@ -72,16 +74,19 @@ def _rank(token: Hashable) -> int:
     return 0
 
 
+def _breaks(tokens: list[str]) -> list[bool]:
+    """For each token, whether it is a blank-line separator (whitespace with two line feeds or more); each distinct
+    token is tested once (a report has a few hundred thousand tokens but few distinct ones)."""
+    seps = {t for t in set(tokens) if t.isspace() and t.count("\n") >= 2}
+    return list(map(seps.__contains__, tokens))
+
+
 def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
     """Token ranges of paragraphs, each with the blank-line separator that ends it."""
-    spans, start = [], 0
-    for k, t in enumerate(tokens):
-        if t.isspace() and t.count("\n") >= 2:
-            spans.append((start, k + 1))
-            start = k + 1
-    if start < len(tokens):
-        spans.append((start, len(tokens)))
-    return spans
+    ends = list(compress(range(1, len(tokens) + 1), _breaks(tokens)))
+    if not ends or ends[-1] < len(tokens):
+        ends.append(len(tokens))
+    return list(zip([0, *ends[:-1]], ends, strict=True)) if tokens else []
 
 
 def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -146,10 +151,9 @@ def merge_text(
     b, c, p = split_words(base), split_words(current), split_words(proposal)
     hunks = proposal_hunks(b, p)
     to_c: dict[int, int] = {}
-    for op, a0, a1, b0, _b1 in two_level_diff(b, c):
+    for op, a0, a1, b0, b1 in two_level_diff(b, c):
         if op == "equal":
-            for k in range(a1 - a0):
-                to_c[a0 + k] = b0 + k
+            to_c.update(zip(range(a0, a1), range(b0, b1), strict=True))
     paragraph_of = _paragraph_ids(b)
     surviving = {paragraph_of[k] for k in to_c}
     edits: list[tuple[int, int, str]] = []  # (start, end) in current tokens, replacement text
@@ -232,12 +236,8 @@ def _place(h: Hunk, to_c: dict[int, int], len_b: int, len_c: int) -> tuple[int, 
 
 def _paragraph_ids(tokens: list[str]) -> list[int]:
     """For each token, the number of the paragraph (blank-line separated) it belongs to."""
-    ids, n = [], 0
-    for t in tokens:
-        ids.append(n)
-        if t.isspace() and t.count("\n") >= 2:
-            n += 1
-    return ids
+    # The number of separators before each token: a running sum of the separator flags, shifted by one.
+    return list(accumulate(_breaks(tokens), initial=0))[: len(tokens)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,13 +319,16 @@ def _merge_one(
     offer = proposal_of(ws, c, base_full)
     proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
-    blame = ws.history.blame_authors(head, path) if head else []
+    blame: list[Identity] | None = None  # read at the first label: a contribution without conflicts needs none
     body_tokens = split_words(parts.body)
     front_lines = front.count("\n")
 
     def label(pos: int) -> str:
         """The source of the current words at token `pos`: who last changed that line."""
-        line = front_lines + sum(t.count("\n") for t in body_tokens[:pos])
+        nonlocal blame
+        if blame is None:
+            blame = ws.history.blame_authors(head, path) if head else []
+        line = front_lines + "".join(body_tokens[:pos]).count("\n")
         who = blame[line] if 0 <= line < len(blame) else None
         return ws.source_of(who) if who and who.name else ws.config.secretariat
 

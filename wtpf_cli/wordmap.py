@@ -65,10 +65,35 @@ def _tokens(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def word_proposal(path: Path, base_source: str) -> WordProposal:
-    """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
+@dataclass(frozen=True, slots=True)
+class _BaseMap:
+    """What a Word contribution is read against, the same for every contribution on one base version: its paragraph
+    texts, their plain-text tokens, its Markdown source tokens, and the alignment of the two."""
+
+    body_paras: list[str]
+    plain: list[str]
+    cover_end: int
+    source: list[str]
+    to_src: dict[int, int]
+
+
+@lru_cache(maxsize=2)
+def _base_map(base_source: str) -> _BaseMap:
+    """The base's plain text aligned with its Markdown source, once per base in a merge run (the alignment depends
+    on the base alone: computing it for every Word contribution cost seconds each at 100,000 words)."""
     doc = _base_document(base_source)
     base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
+    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
+    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
+    source = split_words(split_front_matter(base_source).body)
+    return _BaseMap(base_body_paras, base_plain, cover_end, source, _aligned(base_plain, source))
+
+
+def word_proposal(path: Path, base_source: str) -> WordProposal:
+    """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
+    base = _base_map(base_source)
+    base_body_paras, base_plain, cover_end = base.body_paras, base.plain, base.cover_end
+    source, to_src = base.source, base.to_src
     found = inspect_docx(path)
     warnings = list(found.warnings)
     accept = text_view(found, "accept", parts=("document",), render=_markdown_of_insertions)
@@ -83,12 +108,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
             f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
             "tracking off are taken as changes of the same source"
         )
-    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
     new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
-    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
-    body = split_front_matter(base_source).body
-    source = split_words(body)
-    to_src = _aligned(base_plain, source)
     removals: set[int] = set()
     inserts: dict[int, list[str]] = {}
     hunks = _hunks(base_plain, new_plain)
