@@ -8,6 +8,7 @@ again before TO disappears, since it is in neither; each remaining insertion kee
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from .diffing import Edit, diff_sequences, unalign
@@ -222,14 +223,14 @@ def _token_rank(t: Hashable) -> int:
 
 
 def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> list[_Item]:
-    """Diff the visible items of a region against new blocks and apply the edits in place."""
-    visible_idx = [i for i, item in enumerate(items) if _visible(item)]
-    visible = [items[i] for i in visible_idx]
+    """Diff the visible items of a region against new blocks and apply the edits in place (equal runs copied as
+    slices: only marks, tables and changed items are visited one by one)."""
+    visible_idx = [i for i, item in enumerate(items) if item.dele is None]
+    visible = items if len(visible_idx) == len(items) else [items[i] for i in visible_idx]
     new_keys = _new_keys(new_blocks)
     _key_tables(visible, new_blocks, new_keys)
     old_keys = [item.key for item in visible]
     payload = _new_payload(new_blocks)
-    # as _token_rank, inline: words and tables 0, paragraph marks and line breaks 1, spaces 2
     old_ranks = [
         ((1 if (x := it.token.text) == "\n" else 2 if x.isspace() else 0) if type(it) is _Tok else 1)
         if type(it) is not _Table
@@ -245,14 +246,10 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks))
     original = [getattr(item, "ins", None) is None for item in visible]
     edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
+    nv = len(visible_idx)
+    specials = [k for k, it in enumerate(visible) if type(it) is not _Tok]
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
-
-    def flush_to(limit: int) -> None:
-        nonlocal pos
-        while pos < limit:
-            out.append(items[pos])
-            pos += 1
 
     def new_item(j: int) -> list[_Item]:
         p = payload[j]
@@ -266,17 +263,17 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     for e in edits:
         if e.op == "insert":
             # after any deleted items already standing here: deletion first, then insertion
-            nxt = visible_idx[e.a0] if e.a0 < len(visible_idx) else len(items)
-            flush_to(nxt)
+            nxt = visible_idx[e.a0] if e.a0 < nv else len(items)
+            if pos < nxt:
+                out.extend(items[pos:nxt])
+                pos = nxt
             for j in range(e.b0, e.b1):
                 out.extend(new_item(j))
             continue
-        for k in range(e.a0, e.a1):
-            idx = visible_idx[k]
-            flush_to(idx)
-            item = items[idx]
-            pos = idx + 1
-            if e.op == "equal":
+        if e.op == "equal":
+            # marks take the new paragraph's properties; tables are merged row by row; tokens stay as they are
+            for k in specials[bisect_left(specials, e.a0) : bisect_left(specials, e.a1)]:
+                item = visible[k]
                 p = payload[e.b0 + (k - e.a0)]
                 if isinstance(item, _Mark):
                     assert isinstance(p, ParaProps)
@@ -284,12 +281,20 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
                 elif isinstance(item, _Table):
                     assert isinstance(p, Table)
                     _merge_table(item, p, rev)
-                out.append(item)
-            else:
-                kept = _delete(item, rev)
-                if kept is not None:
-                    out.append(kept)
-    flush_to(len(items))
+            last = visible_idx[e.a1 - 1] + 1
+            out.extend(items[pos:last])
+            pos = last
+            continue
+        for k in range(e.a0, e.a1):
+            idx = visible_idx[k]
+            if pos < idx:
+                out.extend(items[pos:idx])
+            item = items[idx]
+            pos = idx + 1
+            kept = _delete(item, rev)
+            if kept is not None:
+                out.append(kept)
+    out.extend(items[pos:])
     return out
 
 
@@ -304,44 +309,49 @@ def _stranded_words(
     (or gains) its paragraph mark: typically its number. Shown deleted and re-inserted, the paragraph goes as a
     whole, as Word's Compare shows it, instead of lending its number to its neighbour across a deleted mark
     (which readers such as pandoc do not join). Only words of FROM are moved so: an insertion keeps its author."""
-    old_to_new: dict[int, int] = {}
-    for e in edits:
-        if e.op == "equal":
-            for k in range(e.a1 - e.a0):
-                old_to_new[e.a0 + k] = e.b0 + k
-    new_to_old = {j: i for i, j in old_to_new.items()}
+    equal = [e for e in edits if e.op == "equal"]
+    starts_a = [e.a0 for e in equal]
+    starts_b = [e.b0 for e in equal]
+
+    def to_new(k: int) -> int | None:
+        x = bisect_right(starts_a, k) - 1
+        return equal[x].b0 + k - equal[x].a0 if x >= 0 and k < equal[x].a1 else None
+
+    def to_old(k: int) -> int | None:
+        x = bisect_right(starts_b, k) - 1
+        return equal[x].a0 + k - equal[x].b0 if x >= 0 and k < equal[x].b1 else None
+
     fold: set[int] = set()
 
-    def scan(keys: list[Hashable], mapping: dict[int, int], to_old: bool, rank: list[int]) -> None:
-        start = 0
-        for i, key in enumerate(keys):
-            if rank[i] == 0:
-                if isinstance(key, tuple) and key[:1] == ("\u229e",):  # a table: paragraphs start after it
-                    start = i + 1
+    def scan(keys: list[Hashable], marks: Iterable[int], mapping: Callable[[int], int | None], to_old: bool) -> None:
+        # Only the paragraphs whose mark is deleted (old side) or inserted (new side): their marks lie in the
+        # diff's changes, and each paragraph starts after the paragraph mark or table before it.
+        rank = ranks[0] if to_old else ranks[1]
+        for i in marks:
+            if rank[i] != 1 or keys[i][0] != "\u00b6":  # type: ignore[index]
                 continue
-            if rank[i] != 1 or key[0] != "\u00b6":  # type: ignore[index]
-                continue
-            if i not in mapping:  # this paragraph's mark is deleted (old side) or inserted (new side)
-                span = range(start, i)
-                kept = [k for k in span if k in mapping]
-                words = [k for k in span if rank[k] == 0]
-                kept_words = [k for k in kept if rank[k] == 0]
-                lead = 0
-                while lead < len(span) and span[lead] in mapping:
-                    lead += 1
-                prefix = set(span[:lead])
-                olds = [k if to_old else mapping[k] for k in kept]
-                if (
-                    kept_words
-                    and 2 * len(kept_words) < len(words)
-                    and set(kept) <= prefix
-                    and all(original[o] for o in olds)
-                ):
-                    fold.update(olds)
-            start = i + 1
+            start = i
+            while start > 0 and keys[start - 1][0] not in ("\u00b6", "\u229e"):  # type: ignore[index]
+                start -= 1
+            span = range(start, i)
+            mapped = [mapping(k) for k in span]
+            kept = [k for k, t in zip(span, mapped, strict=True) if t is not None]
+            words = [k for k in span if rank[k] == 0]
+            kept_words = [k for k in kept if rank[k] == 0]
+            lead = 0
+            while lead < len(span) and mapped[lead] is not None:
+                lead += 1
+            olds = [k if to_old else mapped[k - start] for k in kept]
+            if (
+                kept_words
+                and 2 * len(kept_words) < len(words)
+                and len(kept) == lead  # all kept words lead the paragraph
+                and all(original[o] for o in olds)  # type: ignore[index]
+            ):
+                fold.update(olds)  # type: ignore[arg-type]
 
-    scan(old_keys, old_to_new, True, ranks[0])
-    scan(new_keys, new_to_old, False, ranks[1])
+    scan(old_keys, (k for e in edits if e.op == "delete" for k in range(e.a0, e.a1)), to_new, True)
+    scan(new_keys, (k for e in edits if e.op == "insert" for k in range(e.b0, e.b1)), to_old, False)
     return fold
 
 
@@ -543,14 +553,9 @@ def _table_words(rows: Iterable[Iterable[Iterable[Token]]]) -> set[Token]:
 
 def _regroup(items: list[_Item]) -> tuple[list[list[_Item]], list[_Item]]:
     """Split items into groups ending at each visible paragraph mark or table; return trailing invisibles."""
-    groups: list[list[_Item]] = []
-    cur: list[_Item] = []
-    for item in items:
-        cur.append(item)
-        if isinstance(item, _Mark | _Table) and item.dele is None:
-            groups.append(cur)
-            cur = []
-    return groups, cur
+    ends = [i + 1 for i, item in enumerate(items) if type(item) is not _Tok and item.dele is None]
+    groups = [items[s:e] for s, e in zip([0, *ends], ends, strict=False)]
+    return groups, items[ends[-1] if ends else 0 :]
 
 
 def _freeze(groups: list[_Group], remap: Revision | None) -> list[RBlock]:

@@ -89,21 +89,37 @@ def _tiered(
         return [(op, "x" * n) for op, n in ((-1, len(a)), (1, len(b))) if n]
     idx_a = [i for i, r in enumerate(ra) if r == level]
     idx_b = [j for j, r in enumerate(rb) if r == level]
-    anchors: list[tuple[int, int]] = []
-    if idx_a and idx_b:
-        for op, sa, sb, n in _runs(_raw_diff([a[i] for i in idx_a], [b[j] for j in idx_b])):
-            if op == 0:
-                anchors.extend((idx_a[sa + k], idx_b[sb + k]) for k in range(n))
     ops: list[tuple[int, str]] = []  # one character per item, so that dmp-style merging can be reused
     pa = pb = 0
-    for ia, jb in [*anchors, (len(a), len(b))]:
+
+    def gap_to(ia: int, jb: int) -> None:
+        """The items before the anchor (ia, jb), diffed at the weaker ranks."""
         if ia - pa == jb - pb > 0 and _same(gap := a[pa:ia], b[pb:jb]):  # as the recursion would find
             ops.append((0, "x" * len(gap)))
         elif ia > pa or jb > pb:
             ops.extend(_tiered(a[pa:ia], b[pb:jb], ra[pa:ia], rb[pb:jb], level + 1, top))
-        if ia < len(a):
+
+    if idx_a and idx_b:
+        for op, sa, sb, n in _runs(_raw_diff([a[i] for i in idx_a], [b[j] for j in idx_b])):
+            if op != 0:
+                continue
+            first_a, first_b = idx_a[sa], idx_b[sb]
+            last_a, last_b = idx_a[sa + n - 1] + 1, idx_b[sb + n - 1] + 1
+            gap_to(first_a, first_b)
+            if last_a - first_a == last_b - first_b and _same(a[first_a:last_a], b[first_b:last_b]):
+                # A run of anchors with equal items between them (equal keys have equal ranks): one equality, as
+                # the anchors and the gaps between them would give one by one.
+                ops.append((0, "x" * (last_a - first_a)))
+                pa, pb = last_a, last_b
+                continue
             ops.append((0, "x"))
-        pa, pb = ia + 1, jb + 1
+            pa, pb = first_a + 1, first_b + 1
+            for k in range(1, n):
+                ia, jb = idx_a[sa + k], idx_b[sb + k]
+                gap_to(ia, jb)
+                ops.append((0, "x"))
+                pa, pb = ia + 1, jb + 1
+    gap_to(len(a), len(b))
     return ops
 
 

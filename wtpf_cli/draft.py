@@ -45,18 +45,34 @@ def split_front_matter(source: str, *, path: str = "report.md") -> DraftText:
     text = source[1:] if source.startswith("\ufeff") else source
     if not text.startswith("---"):
         return DraftText(Meta(), text, 0)
-    lines = text.splitlines(keepends=True)
-    if lines[0].rstrip("\r\n") != "---":
-        return DraftText(Meta(), text, 0)
-    for i in range(1, len(lines)):
-        if lines[i].rstrip("\r\n") in ("---", "..."):
-            raw = "".join(lines[1:i])
-            return DraftText(read_meta(raw, path=path), "".join(lines[i + 1 :]), i + 1)
-    raise InputRejected("front matter opened with '---' on line 1 is never closed", path=path)
+    # The lines of a growing prefix of the text (all but its last, which may be cut short, are the text's own):
+    # the front matter is found without splitting the whole report into lines.
+    size = 4096
+    while True:
+        lines = text[:size].splitlines(keepends=True)
+        if size < len(text):
+            lines.pop()
+        if lines:
+            if lines[0].rstrip("\r\n") != "---":
+                return DraftText(Meta(), text, 0)
+            for i in range(1, len(lines)):
+                if lines[i].rstrip("\r\n") in ("---", "..."):
+                    raw = "".join(lines[1:i])
+                    end = sum(map(len, lines[: i + 1]))
+                    return DraftText(read_meta(raw, path=path), text[end:], i + 1)
+        if size >= len(text):
+            raise InputRejected("front matter opened with '---' on line 1 is never closed", path=path)
+        size *= 4
 
 
 def read_meta(raw: str, *, path: str = "report.md") -> Meta:
     """Parse front matter YAML (safe loader) into Meta."""
+    return _read_meta(raw, path)
+
+
+@lru_cache(maxsize=64)
+def _read_meta(raw: str, path: str) -> Meta:
+    """read_meta, once per text (a redline reads the front matter of every version; YAML is slow)."""
     import yaml
 
     try:
@@ -203,6 +219,8 @@ class ParseCache:
         self.tokens: _TokenMemo = {}  # one Token object for equal tokens
         # the footnote labels and (normalized) link labels that a chunk's text may refer to
         self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # chunks whose text has no brackets (no label to look up), by text alone
+        self.plain: dict[str, _Chunk] = {}
 
 
 _NO_LABELS: frozenset[str] = frozenset()
@@ -235,30 +253,30 @@ _REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
 
 def _split_chunks(body: str) -> list[str] | None:
     """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
-    lines = body.splitlines(keepends=True)
     chunks: list[str] = []
-    current: list[str] = []
+    start = pos = 0  # the current chunk is body[start:pos]
     fence: str | None = None
     blank_before = False
-    for line in lines:
-        m = _FENCE_RE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0] * 3
-        elif fence is not None and m and m.group(1).startswith(fence):
+    for line in body.splitlines(keepends=True):
+        first = line[:1]
+        m = _FENCE_RE.match(line) if first in " `~" else None  # a fence line starts with one of these
+        if fence is None:
+            if m:
+                fence = m.group(1)[0] * 3
+            elif first == "<":
+                return None
+        elif m and m.group(1).startswith(fence):
             fence = None
-            current.append(line)
+            pos += len(line)
             blank_before = False
             continue
-        if fence is None and line.startswith("<"):
-            return None
-        starts_block = fence is None and blank_before and line[:1] not in (" ", "\t", "\n", "\r", "")
-        if starts_block and current:
-            chunks.append("".join(current))
-            current = []
-        current.append(line)
+        if fence is None and blank_before and first not in (" ", "\t", "\n", "\r", "") and pos > start:
+            chunks.append(body[start:pos])
+            start = pos
+        pos += len(line)
         blank_before = fence is None and not line.strip()
-    if current:
-        chunks.append("".join(current))
+    if pos > start:
+        chunks.append(body[start:pos])
     return chunks
 
 
@@ -282,8 +300,9 @@ def read_draft(
     cache = cache if cache is not None else ParseCache()
     notes: set[str] = set()
     references: dict[str, tuple[str, str]] = {}
+    plain = cache.plain
     for text in chunks:
-        if _DEF_RE.match(text):
+        if text not in plain and _DEF_RE.match(text):
             d = _definitions(text, cache)
             notes |= d.notes
             for label, href, title in d.references:
@@ -292,13 +311,17 @@ def read_draft(
     refs: list[str] = []
     list_offset = 0
     for text in chunks:
-        chunk = _parse_chunk(text, notes, references, cache)
-        blocks.extend(_shifted(chunk, list_offset, cache) if list_offset and chunk.ordered_lists else chunk.blocks)
-        list_offset += chunk.ordered_lists
-        for label, paras in chunk.notes:
-            note_blocks.setdefault(label, paras)
-        refs.extend(chunk.refs)
-        warnings.extend(chunk.warnings)
+        chunk = plain.get(text) or _parse_chunk(text, notes, references, cache)
+        if chunk.ordered_lists:
+            blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
+            list_offset += chunk.ordered_lists
+        else:
+            blocks.extend(chunk.blocks)
+        if chunk.notes or chunk.refs or chunk.warnings:
+            for label, paras in chunk.notes:
+                note_blocks.setdefault(label, paras)
+            refs.extend(chunk.refs)
+            warnings.extend(chunk.warnings)
     blocks.extend(_notes_in_order(refs, note_blocks))
     return Document(parts.meta, tuple(blocks), tuple(warnings))
 
@@ -416,6 +439,8 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
         tuple(_note_refs(body)),
     )
     cache.chunks[key] = chunk
+    if not note_candidates and not ref_candidates:
+        cache.plain[text] = chunk
     return chunk
 
 
