@@ -14,12 +14,15 @@ gone altogether is listed in the report, never dropped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate, compress
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
-from .diffing import diff_sequences
+from .diffing import Edit, diff_sequences
 from .draft import split_front_matter, split_words
 from .errors import InputRejected, UsageError
 from .history import Identity
@@ -96,7 +99,7 @@ def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int,
     kx = ["".join(x[a:b]) for a, b in px]
     ky = ["".join(y[a:b]) for a, b in py]
     out: list[tuple[str, int, int, int, int]] = []
-    for e in diff_sequences(kx, ky):
+    for e in _paragraph_diff(kx, ky):
         xa = px[e.a0][0] if e.a0 < len(px) else len(x)
         xb = px[e.a1 - 1][1] if e.a1 > e.a0 else xa
         ya = py[e.b0][0] if e.b0 < len(py) else len(y)
@@ -117,10 +120,68 @@ def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int,
         while k + 1 < len(out) and out[k + 1][0] == "change":
             k += 1
             xb, yb = out[k][2], out[k][4]
-        for e in diff_sequences(x[xa:xb], y[ya:yb], rank=_rank):
+        for e in _word_diff(tuple(x[xa:xb]), tuple(y[ya:yb])):
             refined.append((e.op, xa + e.a0, xa + e.a1, ya + e.b0, ya + e.b1))
         k += 1
     return refined
+
+
+@lru_cache(maxsize=8192)
+def _word_diff(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[Edit, ...]:
+    """The word diff of two runs of paragraphs. Kept for the run: in a merge, the paragraphs that the draft has
+    changed since the base are diffed again for every contribution (Edits are frozen, so sharing them is safe)."""
+    return tuple(diff_sequences(x, y, rank=_rank))
+
+
+def _paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
+    """diff_sequences(kx, ky), cut first at the paragraphs that occur once on each side, in the same order (the
+    anchors of a patience diff), so that only the stretches between them are diffed: one diff of the whole
+    report's paragraphs costs O(N x D) in diff-match-patch's pure-Python bisection, and D grows with every
+    contribution merged."""
+    once_x = {k for k, n in Counter(kx).items() if n == 1}
+    counts_y = Counter(ky)
+    at_y = {k: j for j, k in enumerate(ky) if counts_y[k] == 1}
+    pairs = [(i, at_y[k]) for i, k in enumerate(kx) if k in at_y and k in once_x]
+    edits: list[Edit] = []
+
+    def add(e: Edit) -> None:
+        last = edits[-1] if edits else None
+        if last is not None and last.op == e.op == "equal" and last.a1 == e.a0 and last.b1 == e.b0:
+            edits[-1] = Edit("equal", last.a0, e.a1, last.b0, e.b1)
+        else:
+            edits.append(e)
+
+    pa = pb = 0
+    for i, j in [*_increasing(pairs), (len(kx), len(ky))]:
+        if i > pa or j > pb:
+            for e in diff_sequences(kx[pa:i], ky[pb:j]):
+                add(Edit(e.op, pa + e.a0, pa + e.a1, pb + e.b0, pb + e.b1))
+        if i < len(kx):
+            add(Edit("equal", i, i + 1, j, j + 1))
+        pa, pb = i + 1, j + 1
+    return edits
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of `pairs` (in order of their first item) whose second items increase (patience sorting)."""
+    tails: list[int] = []  # tails[n]: index in pairs of the run of length n + 1 that ends with the smallest item
+    ends: list[int] = []  # that smallest second item, for each tails[n]
+    back: list[int] = []
+    for n, (_i, j) in enumerate(pairs):
+        k = bisect_left(ends, j)
+        back.append(tails[k - 1] if k else -1)
+        if k == len(tails):
+            tails.append(n)
+            ends.append(j)
+        else:
+            tails[k] = n
+            ends[k] = j
+    out: list[tuple[int, int]] = []
+    n = tails[-1] if tails else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = back[n]
+    return out[::-1]
 
 
 def proposal_hunks(base: list[str], proposal: list[str]) -> list[Hunk]:
