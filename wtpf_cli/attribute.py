@@ -251,15 +251,6 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     out: list[_Item] = []
     pos = 0  # next index into items not yet copied
 
-    def new_item(j: int) -> list[_Item]:
-        p = payload[j]
-        if isinstance(p, Token):
-            container = new_keys[j][0]  # type: ignore[index]
-            return [_Tok(p, _tok_key(container, p), rev)]
-        if isinstance(p, ParaProps):
-            return [_Mark(p, rev)]
-        return _block_items(p, rev)
-
     for e in edits:
         if e.op == "insert":
             # after any deleted items already standing here: deletion first, then insertion
@@ -268,7 +259,14 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
                 out.extend(items[pos:nxt])
                 pos = nxt
             for j in range(e.b0, e.b1):
-                out.extend(new_item(j))
+                p = payload[j]
+                if type(p) is Token:
+                    out.append(_Tok(p, new_keys[j], rev))  # its key: _tok_key of its container
+                elif type(p) is ParaProps:
+                    out.append(_Mark(p, rev))
+                else:
+                    assert isinstance(p, Table)
+                    out.extend(_block_items(p, rev))
             continue
         if e.op == "equal":
             # marks take the new paragraph's properties; tables are merged row by row; tokens stay as they are
