@@ -226,6 +226,33 @@ class History:
                 authors[current] = Identity(name, email)
         return lines
 
+    def blame_authors_since(self, sha: str, path: str, since: str, earlier: list[Identity]) -> list[Identity]:
+        """blame_authors(sha, path) given `earlier` = blame_authors(since, path) for `since` the parent (or an
+        ancestor on a straight line) of `sha`: git blames only the commits after `since` (a diff each, not the
+        whole history); lines `since` already had keep their author from `earlier` (its line number in porcelain)."""
+        out = self._git("blame", "--porcelain", f"{since}..{sha}", "--", path)
+        authors: dict[str, Identity] = {}
+        lines: list[Identity] = []
+        current, orig = "", 0
+        name = ""
+        for line in out.splitlines():
+            if line.startswith("\t"):
+                if current == since:
+                    lines.append(earlier[orig - 1] if 0 < orig <= len(earlier) else Identity("", ""))
+                else:
+                    lines.append(authors.get(current, Identity("", "")))
+                continue
+            head = line.split(" ")
+            if len(head[0]) == 40 and all(ch in "0123456789abcdef" for ch in head[0]):
+                current, orig = head[0], int(head[1])
+            elif head[0] == "boundary" and current != since:
+                return self.blame_authors(sha, path)  # another boundary: not a straight line from `since`
+            elif head[0] == "author":
+                name = line[len("author ") :]
+            elif head[0] == "author-mail":
+                authors[current] = Identity(name, line[len("author-mail ") :].strip("<>"))
+        return lines
+
     def blob_id(self, sha: str, path: str) -> str | None:
         """The blob id of `path` at `sha` (cheap change detection), or None."""
         try:

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, compress
 
@@ -347,6 +347,7 @@ def merge_contributions(
         if uses_crlf(raw):  # merged on LF text (as proposals come); written back with CRLF by encode_like
             draft = draft.replace("\r\n", "\n")
         pending = [c for c in list_contributions(ws) if c.status == "pending"]
+        blames = _Blames()
         if ids:
             wanted = set(ids)
             pending = [c for c in pending if c.id in wanted or c.symbol in wanted]
@@ -359,14 +360,38 @@ def merge_contributions(
             if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
                 outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
                 continue
-            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw)
+            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, blames)
             outcomes.append(outcome)
         change.apply()
     return outcomes
 
 
+@dataclass
+class _Blames:
+    """The blame of the draft at the last commit it was read for: the merge's commits form a straight line, so the
+    blame at a later one is that of the commits since (one `git blame` of the whole history per merge run, not
+    per contribution)."""
+
+    sha: str | None = None
+    lines: list[Identity] = field(default_factory=list)
+
+    def at(self, ws: Workspace, sha: str, path: str) -> list[Identity]:
+        """blame_authors(sha, path), sha being this commit or one after it."""
+        if sha != self.sha:
+            h, since = ws.history, self.sha
+            self.lines = h.blame_authors_since(sha, path, since, self.lines) if since else h.blame_authors(sha, path)
+            self.sha = sha
+        return self.lines
+
+
 def _merge_one(
-    ws: Workspace, c: Contribution, stop_on_conflict: bool, change: Change, current_full: str, raw: bytes
+    ws: Workspace,
+    c: Contribution,
+    stop_on_conflict: bool,
+    change: Change,
+    current_full: str,
+    raw: bytes,
+    blames: _Blames,
 ) -> tuple[Outcome, str]:
     """Merge one contribution onto `current_full` (the draft at the change's tip) as a commit of `change`."""
     path = ws.draft_repo_path
@@ -388,7 +413,7 @@ def _merge_one(
         """The source of the current words at token `pos`: who last changed that line."""
         nonlocal blame
         if blame is None:
-            blame = ws.history.blame_authors(head, path) if head else []
+            blame = blames.at(ws, head, path) if head else []
         line = front_lines + "".join(body_tokens[:pos]).count("\n")
         who = blame[line] if 0 <= line < len(blame) else None
         return ws.source_of(who) if who and who.name else ws.config.secretariat
