@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import chain, compress, repeat
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
 from .diffing import Edit, diff_sequences
@@ -92,12 +92,56 @@ def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
     return list(zip([0, *ends[:-1]], ends, strict=True)) if tokens else []
 
 
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A text as split_words tokens, with the token range and the text of each paragraph (see _paragraph_spans)."""
+
+    tokens: list[str]
+    spans: list[tuple[int, int]]
+    keys: list[str]
+
+
+# A blank-line separator token: a whitespace run (\s+ is maximal in split_words) with two line feeds or more. The
+# leftmost match starts where the run starts, and the greedy tail takes the rest of it.
+_SEPARATOR_RE = re.compile(r"(\s*\n\s*\n\s*)")
+
+
+@lru_cache(maxsize=8)
+def _layout(text: str) -> _Text:
+    """split_words(text) with its paragraphs, made paragraph by paragraph (tokens never cross a whitespace run), so
+    that the paragraphs a merge sees again (the base, the draft's unchanged ones) are not split again."""
+    pieces = _SEPARATOR_RE.split(text)
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    keys: list[str] = []
+    for k in range(0, len(pieces), 2):
+        key = pieces[k] + pieces[k + 1] if k + 1 < len(pieces) else pieces[k]
+        if not key:  # after a final separator, or an empty text
+            continue
+        start = len(tokens)
+        tokens.extend(_paragraph_tokens(key))
+        spans.append((start, len(tokens)))
+        keys.append(key)
+    return _Text(tokens, spans, keys)
+
+
+@lru_cache(maxsize=32768)
+def _paragraph_tokens(paragraph: str) -> tuple[str, ...]:
+    return tuple(split_words(paragraph))
+
+
 def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Edits from x to y: paragraphs matched whole first, then words inside the runs of changed paragraphs
     (so that a repeated word or full stop is never matched across paragraphs)."""
     px, py = _paragraph_spans(x), _paragraph_spans(y)
     kx = ["".join(x[a:b]) for a, b in px]
     ky = ["".join(y[a:b]) for a, b in py]
+    return _two_level(_Text(x, px, kx), _Text(y, py, ky))
+
+
+def _two_level(tx: _Text, ty: _Text) -> list[tuple[str, int, int, int, int]]:
+    """two_level_diff of two laid-out texts."""
+    x, px, kx, y, py, ky = tx.tokens, tx.spans, tx.keys, ty.tokens, ty.spans, ty.keys
     out: list[tuple[str, int, int, int, int]] = []
     for e in _paragraph_diff(kx, ky):
         xa = px[e.a0][0] if e.a0 < len(px) else len(x)
@@ -186,6 +230,11 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def proposal_hunks(base: list[str], proposal: list[str]) -> list[Hunk]:
     """The changes from base to proposal, as replaced token ranges of the base."""
+    return _hunks_of(base, proposal, two_level_diff(base, proposal))
+
+
+def _hunks_of(base: list[str], proposal: list[str], edits: list[tuple[str, int, int, int, int]]) -> list[Hunk]:
+    """proposal_hunks from the two_level_diff `edits` of base and proposal."""
     hunks: list[Hunk] = []
     pending: list[tuple[int, int, int, int]] = []
 
@@ -196,7 +245,7 @@ def proposal_hunks(base: list[str], proposal: list[str]) -> list[Hunk]:
             hunks.append(Hunk(a0, a1, "".join(base[a0:a1]), "".join(proposal[b0:b1])))
             pending.clear()
 
-    for op, a0, a1, b0, b1 in two_level_diff(base, proposal):
+    for op, a0, a1, b0, b1 in edits:
         if op == "equal":
             close()
         else:
@@ -209,14 +258,18 @@ def merge_text(
     base: str, current: str, proposal: str, source: str, current_label: Callable[[int], str]
 ) -> tuple[str, int, list[Hunk], list[Hunk]]:
     """Apply base->proposal onto current. Returns (merged text, applied, conflicts, unplaced)."""
-    b, c, p = split_words(base), split_words(current), split_words(proposal)
-    hunks = proposal_hunks(b, p)
+    tb, tc, tp = _layout(base), _layout(current), _layout(proposal)
+    b, c, p = tb.tokens, tc.tokens, tp.tokens
+    hunks = _hunks_of(b, p, _two_level(tb, tp))
     to_c: dict[int, int] = {}
-    for op, a0, a1, b0, b1 in two_level_diff(b, c):
+    # Paragraph number of each base token (the number of separators before it).
+    paragraph_of = list(chain.from_iterable(repeat(n, end - start) for n, (start, end) in enumerate(tb.spans)))
+    surviving: set[int] = set()  # paragraphs of the base with a token still in the draft
+    for op, a0, a1, b0, b1 in _two_level(tb, tc):
         if op == "equal":
             to_c.update(zip(range(a0, a1), range(b0, b1), strict=True))
-    paragraph_of = _paragraph_ids(b)
-    surviving = {paragraph_of[k] for k in to_c}
+            if a1 > a0:
+                surviving.update(range(paragraph_of[a0], paragraph_of[a1 - 1] + 1))
     edits: list[tuple[int, int, str]] = []  # (start, end) in current tokens, replacement text
     applied = 0
     conflicts: list[Hunk] = []
@@ -293,12 +346,6 @@ def _place(h: Hunk, to_c: dict[int, int], len_b: int, len_c: int) -> tuple[int, 
     if hi - lo != h.end - h.start:  # something was inserted among or beside these words
         return None
     return lo, hi
-
-
-def _paragraph_ids(tokens: list[str]) -> list[int]:
-    """For each token, the number of the paragraph (blank-line separated) it belongs to."""
-    # The number of separators before each token: a running sum of the separator flags, shifted by one.
-    return list(accumulate(_breaks(tokens), initial=0))[: len(tokens)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +453,7 @@ def _merge_one(
     proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
     blame: list[Identity] | None = None  # read at the first label: a contribution without conflicts needs none
-    body_tokens = split_words(parts.body)
+    body_tokens = _layout(parts.body).tokens  # as merge_text splits it (cached)
     front_lines = front.count("\n")
 
     def label(pos: int) -> str:
