@@ -430,6 +430,33 @@ class History:
             raise _git_error("cat-file", proc.stderr.decode("utf-8", "replace"), blob)
         return proc.stdout
 
+    def read_files(self, shas: list[str], path: str) -> list[tuple[str, bytes] | None]:
+        """(blob id, bytes) of `path` at each commit of `shas`, None where it is not a file there: one git process
+        for all (a redline reads the draft at every commit between its two versions)."""
+        if not shas or "\n" in path:
+            return [self._read_one(sha, path) for sha in shas]
+        request = "".join(f"{sha}:{path}\n" for sha in shas).encode()  # on stdin: never read as an option
+        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True)
+        if proc.returncode != 0:
+            raise _git_error("cat-file", proc.stderr.decode("utf-8", "replace"), f"exit {proc.returncode}")
+        out, pos, found = proc.stdout, 0, []
+        for _ in shas:
+            end = out.index(b"\n", pos)
+            head = out[pos:end].split(b" ")  # "<id> <type> <size>", or "<name> missing"
+            pos = end + 1
+            if len(head) == 3 and head[2].isdigit():  # a missing name ends with "missing", not a size
+                size = int(head[2])
+                found.append((head[0].decode(), out[pos : pos + size]) if head[1] == b"blob" else None)
+                pos += size + 1
+            else:
+                found.append(None)
+        return found
+
+    def _read_one(self, sha: str, path: str) -> tuple[str, bytes] | None:
+        blob = self.blob_id(sha, path)
+        data = self.read_file(sha, path) if blob is not None else None
+        return (blob, data) if blob is not None and data is not None else None
+
     def reset_index(self, sha: str | None, paths: list[str]) -> None:
         """Make the index entries of `paths` those of commit `sha` (None: no commit, so none), work tree untouched."""
         if sha:
