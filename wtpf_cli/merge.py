@@ -93,7 +93,7 @@ def _paragraph_spans(tokens: list[str]) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Text:
+class TextLayout:
     """A text as split_words tokens, with the token range and the text of each paragraph (see _paragraph_spans)."""
 
     tokens: list[str]
@@ -107,7 +107,7 @@ _SEPARATOR_RE = re.compile(r"(\s*\n\s*\n\s*)")
 
 
 @lru_cache(maxsize=8)
-def _layout(text: str) -> _Text:
+def _layout(text: str) -> TextLayout:
     """split_words(text) with its paragraphs, made paragraph by paragraph (tokens never cross a whitespace run), so
     that the paragraphs a merge sees again (the base, the draft's unchanged ones) are not split again."""
     pieces = _SEPARATOR_RE.split(text)
@@ -119,27 +119,36 @@ def _layout(text: str) -> _Text:
         if not key:  # after a final separator, or an empty text
             continue
         start = len(tokens)
-        tokens.extend(_paragraph_tokens(key))
+        tokens.extend(paragraph_tokens(key))
         spans.append((start, len(tokens)))
         keys.append(key)
-    return _Text(tokens, spans, keys)
+    return TextLayout(tokens, spans, keys)
 
 
 @lru_cache(maxsize=32768)
-def _paragraph_tokens(paragraph: str) -> tuple[str, ...]:
+def paragraph_tokens(paragraph: str) -> tuple[str, ...]:
+    """split_words of a paragraph, kept for the run: a merge sees most paragraphs many times."""
     return tuple(split_words(paragraph))
 
 
 def two_level_diff(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Edits from x to y: paragraphs matched whole first, then words inside the runs of changed paragraphs
     (so that a repeated word or full stop is never matched across paragraphs)."""
-    px, py = _paragraph_spans(x), _paragraph_spans(y)
-    kx = ["".join(x[a:b]) for a, b in px]
-    ky = ["".join(y[a:b]) for a, b in py]
-    return _two_level(_Text(x, px, kx), _Text(y, py, ky))
+    return _two_level(laid_out(x), laid_out(y))
 
 
-def _two_level(tx: _Text, ty: _Text) -> list[tuple[str, int, int, int, int]]:
+def laid_out(tokens: list[str]) -> TextLayout:
+    """Tokens with their paragraphs, for two_level_diff_of (a text diffed many times is laid out once)."""
+    spans = _paragraph_spans(tokens)
+    return TextLayout(tokens, spans, ["".join(tokens[a:b]) for a, b in spans])
+
+
+def two_level_diff_of(x: TextLayout, y: TextLayout) -> list[tuple[str, int, int, int, int]]:
+    """two_level_diff of laid-out tokens."""
+    return _two_level(x, y)
+
+
+def _two_level(tx: TextLayout, ty: TextLayout) -> list[tuple[str, int, int, int, int]]:
     """two_level_diff of two laid-out texts."""
     x, px, kx, y, py, ky = tx.tokens, tx.spans, tx.keys, ty.tokens, ty.spans, ty.keys
     out: list[tuple[str, int, int, int, int]] = []

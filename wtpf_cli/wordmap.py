@@ -13,11 +13,15 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter, split_words
 from .inspect import inspect_docx
 from .model import BODY, Document, Paragraph
 from .ooxml.reader import Segment, text_view
+
+if TYPE_CHECKING:
+    from .merge import TextLayout
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>])")
 
@@ -55,13 +59,15 @@ def _base_paragraphs(doc: Document) -> tuple[list[str], list[str], int]:
 
 
 def _tokens(paragraphs: list[str]) -> list[str]:
+    from .merge import paragraph_tokens  # split_words, kept for the run: most paragraphs are the base's
+
     out: list[str] = []
     for p in paragraphs:
         if not p.strip():
             continue
         if out:
             out.append("\n\n")
-        out.extend(split_words(p))
+        out.extend(paragraph_tokens(p))
     return out
 
 
@@ -75,6 +81,7 @@ class _BaseMap:
     cover_end: int
     source: list[str]
     to_src: dict[int, int]
+    layout: TextLayout  # the plain tokens with their paragraphs, for the diff against each contribution
 
 
 @lru_cache(maxsize=2)
@@ -86,7 +93,10 @@ def _base_map(base_source: str) -> _BaseMap:
     base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
     cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
     source = split_words(split_front_matter(base_source).body)
-    return _BaseMap(base_body_paras, base_plain, cover_end, source, _aligned(base_plain, source))
+    from .merge import laid_out
+
+    aligned = _aligned(base_plain, source)
+    return _BaseMap(base_body_paras, base_plain, cover_end, source, aligned, laid_out(base_plain))
 
 
 def word_proposal(path: Path, base_source: str) -> WordProposal:
@@ -111,7 +121,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
     new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
     removals: set[int] = set()
     inserts: dict[int, list[str]] = {}
-    hunks = _hunks(base_plain, new_plain)
+    hunks = _hunks(base.layout, new_plain)
     skipped_cover = 0
     for a0, a1, b0, b1 in hunks:
         if a0 < cover_end:
@@ -134,11 +144,14 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
     if skipped_cover:
         warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
     out: list[str] = []
-    for k, token in enumerate(source):
+    pos = 0  # the source is copied in slices between the places that change (a few dozen in 200,000 tokens)
+    for k in sorted(inserts.keys() | removals):
+        out.extend(source[pos:k])
         out.extend(inserts.get(k, []))
-        if k not in removals:
-            out.append(token)
-    out.extend(inserts.get(len(source), []))
+        if k < len(source) and k not in removals:
+            out.append(source[k])
+        pos = k + 1
+    out.extend(source[pos:])
     return WordProposal("".join(out), tuple(warnings), found.authors())
 
 
@@ -210,12 +223,13 @@ def _base_document(base_source: str) -> Document:
     return read_draft(base_source)
 
 
-def _hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
-    from .merge import two_level_diff
+def _hunks(base: TextLayout, b: list[str]) -> list[tuple[int, int, int, int]]:
+    from .merge import laid_out, two_level_diff_of
 
+    a = base.tokens
     hunks: list[tuple[int, int, int, int]] = []
     pending: list[tuple[int, int, int, int]] = []
-    for op, a0, a1, b0, b1 in [*two_level_diff(a, b), ("equal", len(a), len(a), len(b), len(b))]:
+    for op, a0, a1, b0, b1 in [*two_level_diff_of(base, laid_out(b)), ("equal", len(a), len(a), len(b), len(b))]:
         if op == "equal":
             if pending:
                 hunks.append((pending[0][0], pending[-1][1], pending[0][2], pending[-1][3]))
