@@ -127,6 +127,10 @@ def _encode(
     # Codes in order of first appearance (a, then b), skipping the surrogate range.
     codes: dict[Hashable, str] = dict.fromkeys(chain(a, b), "")
     soft_codes: set[str] = set()
+    if soft is None and len(codes) < 0xD800:  # the same codes, assigned in C
+        codes = dict(zip(codes, map(chr, range(1, len(codes) + 1)), strict=True))
+        get = codes.__getitem__
+        return "".join(map(get, a)), "".join(map(get, b)), soft_codes
     for n, item in enumerate(codes, start=1):
         c = chr(n if n < 0xD800 else n + 0x800)
         codes[item] = c
