@@ -16,6 +16,7 @@ from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 from .errors import OutputError, WorkspaceStateError
 
 _SEP = "\x1f"
+_SHA_RE = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,7 @@ class History:
                     lines.append(authors.get(current, Identity("", "")))
                 continue
             head = line.split(" ")
-            if len(head[0]) == 40 and all(ch in "0123456789abcdef" for ch in head[0]):
+            if len(head[0]) == 40 and _SHA_RE.fullmatch(head[0]):
                 current, orig = head[0], int(head[1])
             elif head[0] == "boundary" and current != since:
                 return self.blame_authors(sha, path)  # another boundary: not a straight line from `since`

@@ -103,7 +103,8 @@ class TextLayout:
 
 # A blank-line separator token: a whitespace run (\s+ is maximal in split_words) with two line feeds or more. The
 # leftmost match starts where the run starts, and the greedy tail takes the rest of it.
-_SEPARATOR_RE = re.compile(r"(\s*\n\s*\n\s*)")
+# Written with [^\S\n]* (whitespace but a line feed) before each line feed so that a single space fails at once.
+_SEPARATOR_RE = re.compile(r"([^\S\n]*\n[^\S\n]*\n\s*)")
 
 
 @lru_cache(maxsize=8)
@@ -196,22 +197,35 @@ def _paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
     at_y = {k: j for j, k in enumerate(ky) if counts_y[k] == 1}
     pairs = [(i, at_y[k]) for i, k in enumerate(kx) if k in at_y and k in once_x]
     edits: list[Edit] = []
+    run: list[int] = []  # the equal run being built: a0, b0, length
 
-    def add(e: Edit) -> None:
-        last = edits[-1] if edits else None
-        if last is not None and last.op == e.op == "equal" and last.a1 == e.a0 and last.b1 == e.b0:
-            edits[-1] = Edit("equal", last.a0, e.a1, last.b0, e.b1)
-        else:
-            edits.append(e)
+    def close() -> None:
+        if run:
+            a0, b0, n = run
+            edits.append(Edit("equal", a0, a0 + n, b0, b0 + n))
+            run.clear()
 
     pa = pb = 0
     for i, j in [*_increasing(pairs), (len(kx), len(ky))]:
         if i > pa or j > pb:
             for e in diff_sequences(kx[pa:i], ky[pb:j]):
-                add(Edit(e.op, pa + e.a0, pa + e.a1, pb + e.b0, pb + e.b1))
+                a0, b0 = pa + e.a0, pb + e.b0
+                if e.op == "equal" and run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
+                    run[2] += e.a1 - e.a0
+                    continue
+                close()
+                if e.op == "equal":
+                    run.extend((a0, b0, e.a1 - e.a0))
+                else:
+                    edits.append(Edit(e.op, a0, pa + e.a1, b0, pb + e.b1))
         if i < len(kx):
-            add(Edit("equal", i, i + 1, j, j + 1))
+            if run and run[0] + run[2] == i and run[1] + run[2] == j:
+                run[2] += 1
+            else:
+                close()
+                run.extend((i, j, 1))
         pa, pb = i + 1, j + 1
+    close()
     return edits
 
 
