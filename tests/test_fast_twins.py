@@ -1,0 +1,97 @@
+"""The redline's faster twins give what the plain versions give: the bisection, the front matter, the chunks."""
+
+from __future__ import annotations
+
+from diff_match_patch import diff_match_patch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wtpf_cli.diffing import _Engine
+from wtpf_cli.draft import _split_chunks, read_meta, split_front_matter
+from wtpf_cli.errors import InputRejected
+
+TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS, st.integers(min_value=0, max_value=40))
+def test_the_bisection_comparing_slices_gives_the_diffs_of_diff_match_patch(a: str, b: str, repeat: int) -> None:
+    stock, fast = diff_match_patch(), _Engine()
+    stock.Diff_Timeout = fast.Diff_Timeout = 0
+    long_a, long_b = a * repeat + b, b + a * repeat  # long snakes, as between two versions of a report
+    assert fast.diff_main(a, b, False) == stock.diff_main(a, b, False)
+    assert fast.diff_main(long_a, long_b, False) == stock.diff_main(long_a, long_b, False)
+
+
+def _front_matter_by_all_lines(text: str) -> tuple[object, str, int]:
+    """split_front_matter as it was: every line of the file split first."""
+    lines = text.splitlines(keepends=True)
+    if not text.startswith("---") or lines[0].rstrip("\r\n") != "---":
+        return None, text, 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            return read_meta("".join(lines[1:i])), "".join(lines[i + 1 :]), i + 1
+    return "never closed", "", 0
+
+
+LINES = st.sampled_from(
+    ["---", "...", "a: 1", "title: x", "", " ", "body", "----", "---\r", "\u2028", "k: " + "v" * 5000]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_the_front_matter_found_on_a_prefix_is_the_one_found_on_all_lines(lines: list[str], end: str) -> None:
+    text = end.join(["---", *lines])
+    try:
+        expected = _front_matter_by_all_lines(text)
+    except InputRejected:
+        expected = ("rejected", "", 0)
+    try:
+        got = split_front_matter(text)
+        found: tuple[object, str, int] = (got.meta if got.body_line else None, got.body, got.body_line)
+    except InputRejected as exc:
+        found = ("never closed" if "never closed" in str(exc) else "rejected", "", 0)
+    assert found == expected
+
+
+def _chunks_by_lines(body: str) -> list[str] | None:
+    """_split_chunks as it was: lines gathered into lists and joined."""
+    import re
+
+    fence_re = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+    chunks: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    blank_before = False
+    for line in body.splitlines(keepends=True):
+        m = fence_re.match(line)
+        if fence is None and m:
+            fence = m.group(1)[0] * 3
+        elif fence is not None and m and m.group(1).startswith(fence):
+            fence = None
+            current.append(line)
+            blank_before = False
+            continue
+        if fence is None and line.startswith("<"):
+            return None
+        if fence is None and blank_before and line[:1] not in (" ", "\t", "\n", "\r", "") and current:
+            chunks.append("".join(current))
+            current = []
+        current.append(line)
+        blank_before = fence is None and not line.strip()
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+BODY_LINES = st.sampled_from(
+    ["para", "", " ", "\t", "  code", "```", "~~~~", "<div>", "- item", "# h", "\u3000", "x\r"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(BODY_LINES, max_size=15), st.sampled_from(["\n", "\r\n", "\x0c"]))
+def test_chunks_cut_at_offsets_are_the_chunks_gathered_line_by_line(lines: list[str], end: str) -> None:
+    body = end.join(lines)
+    assert _split_chunks(body) == _chunks_by_lines(body)
