@@ -14,7 +14,7 @@ gone altogether is listed in the report, never dropped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -101,28 +101,44 @@ class TextLayout:
     keys: list[str]
 
 
-# A blank-line separator token: a whitespace run (\s+ is maximal in split_words) with two line feeds or more. The
-# leftmost match starts where the run starts, and the greedy tail takes the rest of it.
-# Written with [^\S\n]* (whitespace but a line feed) before each line feed so that a single space fails at once.
-_SEPARATOR_RE = re.compile(r"([^\S\n]*\n[^\S\n]*\n\s*)")
+# Two line feeds with only other whitespace between: the core of a blank-line separator token (a whitespace run, \s+
+# being maximal in split_words, with two line feeds or more). It starts with a literal, which the regex engine
+# searches for quickly; the run around it is then taken whole.
+_TWO_LINE_FEEDS = re.compile(r"\n[^\S\n]*\n")
+_SPACES = re.compile(r"\s*")
+
+
+def _paragraph_ends(text: str) -> list[int]:
+    """The end of each blank-line separator in text (the end of its whitespace run)."""
+    ends: list[int] = []
+    for m in _TWO_LINE_FEEDS.finditer(text):
+        if ends and m.start() < ends[-1]:
+            continue  # inside the run already taken
+        rest = _SPACES.match(text, m.end())  # \s* always matches
+        ends.append(rest.end() if rest else m.end())
+    return ends
 
 
 @lru_cache(maxsize=8)
 def _layout(text: str) -> TextLayout:
     """split_words(text) with its paragraphs, made paragraph by paragraph (tokens never cross a whitespace run), so
     that the paragraphs a merge sees again (the base, the draft's unchanged ones) are not split again."""
-    pieces = _SEPARATOR_RE.split(text)
     tokens: list[str] = []
     spans: list[tuple[int, int]] = []
     keys: list[str] = []
-    for k in range(0, len(pieces), 2):
-        key = pieces[k] + pieces[k + 1] if k + 1 < len(pieces) else pieces[k]
-        if not key:  # after a final separator, or an empty text
+    ends = _paragraph_ends(text)
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    pos = 0
+    for end in ends:
+        if end == pos:  # an empty text
             continue
+        key = text[pos:end]
         start = len(tokens)
         tokens.extend(paragraph_tokens(key))
         spans.append((start, len(tokens)))
         keys.append(key)
+        pos = end
     return TextLayout(tokens, spans, keys)
 
 
@@ -284,13 +300,13 @@ def merge_text(
     tb, tc, tp = _layout(base), _layout(current), _layout(proposal)
     b, c, p = tb.tokens, tc.tokens, tp.tokens
     hunks = _hunks_of(b, p, _two_level(tb, tp))
-    to_c: dict[int, int] = {}
+    to_c = _RunMap()
     # Paragraph number of each base token (the number of separators before it).
     paragraph_of = list(chain.from_iterable(repeat(n, end - start) for n, (start, end) in enumerate(tb.spans)))
     surviving: set[int] = set()  # paragraphs of the base with a token still in the draft
-    for op, a0, a1, b0, b1 in _two_level(tb, tc):
+    for op, a0, a1, b0, _b1 in _two_level(tb, tc):
         if op == "equal":
-            to_c.update(zip(range(a0, a1), range(b0, b1), strict=True))
+            to_c.add(a0, a1, b0)
             if a1 > a0:
                 surviving.update(range(paragraph_of[a0], paragraph_of[a1 - 1] + 1))
     edits: list[tuple[int, int, str]] = []  # (start, end) in current tokens, replacement text
@@ -355,7 +371,38 @@ def _proposed_span(base: list[str], hunks: list[Hunk], start: int, end: int) -> 
     return "".join(out)
 
 
-def _place(h: Hunk, to_c: dict[int, int], len_b: int, len_c: int) -> tuple[int, int] | None:
+class _RunMap:
+    """Base token -> current token, over the equal runs of their diff (added in order): a dict of every token of
+    the report cost more than the rest of a contribution's placement."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.targets: list[int] = []
+
+    def add(self, a0: int, a1: int, b0: int) -> None:
+        """Base tokens [a0, a1) are current tokens from b0 on."""
+        if a1 > a0:
+            self.starts.append(a0)
+            self.ends.append(a1)
+            self.targets.append(b0)
+
+    def get(self, k: int) -> int | None:
+        """The current token of base token k, or None."""
+        i = bisect_right(self.starts, k) - 1
+        return self.targets[i] + k - self.starts[i] if i >= 0 and k < self.ends[i] else None
+
+    def __contains__(self, k: int) -> bool:
+        return self.get(k) is not None
+
+    def __getitem__(self, k: int) -> int:
+        found = self.get(k)
+        if found is None:
+            raise KeyError(k)
+        return found
+
+
+def _place(h: Hunk, to_c: _RunMap, len_b: int, len_c: int) -> tuple[int, int] | None:
     """Where a change applies cleanly in the current text: its words unchanged there, nothing inserted among
     them or at an insertion point; None when another source has touched them."""
     before = to_c.get(h.start - 1) if h.start > 0 else -1
