@@ -169,7 +169,7 @@ def _two_level(tx: TextLayout, ty: TextLayout) -> list[tuple[str, int, int, int,
     """two_level_diff of two laid-out texts."""
     x, px, kx, y, py, ky = tx.tokens, tx.spans, tx.keys, ty.tokens, ty.spans, ty.keys
     out: list[tuple[str, int, int, int, int]] = []
-    for e in _paragraph_diff(kx, ky):
+    for e in paragraph_diff(kx, ky):
         xa = px[e.a0][0] if e.a0 < len(px) else len(x)
         xb = px[e.a1 - 1][1] if e.a1 > e.a0 else xa
         ya = py[e.b0][0] if e.b0 < len(py) else len(y)
@@ -203,7 +203,7 @@ def _word_diff(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[Edit, ...]:
     return tuple(diff_sequences(x, y, rank=_rank))
 
 
-def _paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
+def paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
     """diff_sequences(kx, ky), cut first at the paragraphs that occur once on each side, in the same order (the
     anchors of a patience diff), so that only the stretches between them are diffed: one diff of the whole
     report's paragraphs costs O(N x D) in diff-match-patch's pure-Python bisection, and D grows with every

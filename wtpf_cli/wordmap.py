@@ -163,6 +163,7 @@ def _aligned(plain: list[str], source: list[str]) -> dict[int, int]:
     whole texts costs O(N x D) and differs at every Markdown mark: at report size (100,000 words) that took
     seconds per contribution."""
     from .diffing import diff_sequences
+    from .merge import paragraph_diff
 
     spans_a, spans_b = _paragraph_spans(plain), _paragraph_spans(source)
     keys_a = [" ".join(t for t in plain[x:y] if _WORD_START.match(t)) for x, y in spans_a]
@@ -193,7 +194,9 @@ def _aligned(plain: list[str], source: list[str]) -> dict[int, int]:
             )
             pending.clear()
 
-    for e in diff_sequences(keys_a, keys_b):
+    # Paragraphs whose words occur once on each side anchor the match (diff-match-patch's bisection over all the
+    # paragraphs took a second: footnotes and table cells sit elsewhere in the plain text than in the source).
+    for e in paragraph_diff(keys_a, keys_b):
         if e.op != "equal":
             pending.append((e.a0, e.a1, e.b0, e.b1))
             continue
