@@ -33,6 +33,10 @@ class RedlineResult:
     commits: int
 
 
+# Versions of the draft read by one git process: few processes, and the bytes of only a few versions held at once.
+_READ_AHEAD = 8
+
+
 class _Reader:
     """Parses each distinct version of the draft once."""
 
@@ -40,14 +44,20 @@ class _Reader:
         self.ws = ws
         self.cache: dict[str, Document] = {}
         self.chunks = ParseCache()
+        self.planned: list[str] = []  # commits whose draft is read ahead, in the order `at` will ask for them
         self.fetched: dict[str, tuple[str, bytes] | None] = {}  # commit -> (blob id, bytes), read ahead
 
     def prefetch(self, shas: list[str]) -> None:
-        """Read the draft at each of these commits now, in one git process (`at` then parses each)."""
-        self.fetched.update(zip(shas, self.ws.history.read_files(shas, self.ws.draft_repo_path), strict=True))
+        """Read the draft at these commits ahead, _READ_AHEAD at a time in one git process (`at` parses each)."""
+        self.planned = list(shas)
 
     def at(self, sha: str) -> Document:
         path = self.ws.draft_repo_path
+        if sha not in self.fetched and sha in self.planned:
+            k = self.planned.index(sha)
+            batch = self.planned[k : k + _READ_AHEAD]
+            del self.planned[k : k + _READ_AHEAD]
+            self.fetched.update(zip(batch, self.ws.history.read_files(batch, path), strict=True))
         got = self.fetched.pop(sha) if sha in self.fetched else None
         blob = got[0] if got is not None else self.ws.history.blob_id(sha, path)
         if blob is None:
