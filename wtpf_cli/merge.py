@@ -142,7 +142,7 @@ def _layout(text: str) -> TextLayout:
     return TextLayout(tokens, spans, keys)
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def paragraph_tokens(paragraph: str) -> tuple[str, ...]:
     """split_words of a paragraph, kept for the run: a merge sees most paragraphs many times."""
     return tuple(split_words(paragraph))
