@@ -8,8 +8,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomlkit
-
 from .days import zone_info
 from .errors import InputRejected
 
@@ -151,6 +149,8 @@ def read_timetable(path: Path) -> tuple[Milestone, ...]:
 
 def render_config(cfg: Config) -> str:
     """wtpf.toml text for a new workspace, with comments that explain each setting."""
+    import tomlkit  # only writers need it: reading is tomllib, and every command reads (start-up)
+
     doc = tomlkit.document()
     doc.add(tomlkit.comment("wtpf workspace settings. Edit freely; `wtpf check` validates them."))
     report = tomlkit.table()

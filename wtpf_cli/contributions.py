@@ -8,8 +8,6 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import tomlkit
-
 from .config import slugify
 from .days import calendar_day
 from .draft import split_front_matter
@@ -108,6 +106,8 @@ def read_contribution(folder: Path) -> Contribution:
 
 def render_contribution(c: Contribution) -> str:
     """contribution.toml text."""
+    import tomlkit  # only writers need it: reading is tomllib, and every command reads (start-up)
+
     doc = tomlkit.document()
     doc.add(tomlkit.comment("Registered by `wtpf contribution add`; status and reason change as it is merged."))
     for key in Contribution.__dataclass_fields__:
