@@ -9,9 +9,12 @@ made with tracking off differ from the base in the rejected view too: they are t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import lt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,7 @@ from .model import BODY, Document, Paragraph
 from .ooxml.reader import Segment, text_view
 
 if TYPE_CHECKING:
+    from .diffing import Edit
     from .merge import TextLayout
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>])")
@@ -73,42 +77,336 @@ def _tokens(paragraphs: list[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _BaseMap:
-    """What a Word contribution is read against, the same for every contribution on one base version: its paragraph
-    texts, their plain-text tokens, its Markdown source tokens, and the alignment of the two."""
+    """What a Word contribution is read against, the same for every contribution on one base version: its non-empty
+    body paragraphs, its plain-text tokens laid out in paragraphs, its Markdown source tokens, and the alignment of
+    the two."""
 
-    body_paras: list[str]
+    nonempty_body: list[str]
     plain: list[str]
     cover_end: int
     source: list[str]
-    to_src: dict[int, int]
+    to_src: _Alignment
     layout: TextLayout  # the plain tokens with their paragraphs, for the diff against each contribution
+    anchors: list[tuple[int, str]]  # the paragraph keys of the layout that occur once, with their places
 
 
 @lru_cache(maxsize=2)
 def _base_map(base_source: str) -> _BaseMap:
     """The base's plain text aligned with its Markdown source, once per base in a merge run (the alignment depends
     on the base alone: computing it for every Word contribution cost seconds each at 100,000 words)."""
+    from .merge import _layout, laid_out
+
+    doc = _base_document(base_source)
+    base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
+    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
+    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
+    # The source as merge_text splits the base: split_words tokens with their paragraphs, kept for the run.
+    source = _layout(split_front_matter(base_source).body)
+    layout = laid_out(base_plain)
+    once = {k for k, n in Counter(layout.keys).items() if n == 1}
+    anchors = [(i, k) for i, k in enumerate(layout.keys) if k in once]
+    nonempty_body = [p for p in base_body_paras if p.strip()]
+    to_src = _Alignment(base_plain, source.tokens, _alignment_blocks(layout, source))
+    return _BaseMap(nonempty_body, base_plain, cover_end, source.tokens, to_src, layout, anchors)
+
+
+def word_proposal(path: Path, base_source: str) -> WordProposal:
+    """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
+    found = inspect_docx(path)
+    accept = text_view(found, "accept", parts=("document",), render=_markdown_of_insertions)
+    reject = text_view(found, "reject", parts=("document",))
+    accept_notes = text_view(found, "accept", parts=("footnotes",), render=_markdown_of_insertions)
+    body, warnings = proposed_body(base_source, accept, reject, accept_notes)
+    return WordProposal(body, (*found.warnings, *warnings), found.authors())
+
+
+def proposed_body(
+    base_source: str, accept: list[str], reject: list[str], accept_notes: list[str]
+) -> tuple[str, tuple[str, ...]]:
+    """The Markdown body proposed by a Word file's views (body paragraphs accepted and rejected, footnotes
+    accepted), and the warnings of the mapping."""
+    base = _base_map(base_source)
+    base_plain, cover_end, source, to_src = base.plain, base.cover_end, base.source, base.to_src
+    warnings: list[str] = []
+    nonempty_base = base.nonempty_body
+    nonempty_reject = [p for p in reject if p.strip()]
+    if nonempty_reject != nonempty_base:
+        changed = sum(1 for a, b in zip(nonempty_reject, nonempty_base, strict=False) if a != b)
+        changed += abs(len(nonempty_reject) - len(nonempty_base))
+        warnings.append(
+            f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
+            "tracking off are taken as changes of the same source"
+        )
+    removals: set[int] = set()
+    inserts: dict[int, list[str]] = {}
+    skipped_cover = 0
+    for a0, a1, text in _changed_places(base, accept, accept_notes):
+        if a0 < cover_end:
+            skipped_cover += 1
+            continue
+        found = [to_src.get(k) for k in range(a0, a1)]
+        mapped = [m for m in found if m is not None]
+        unmapped_words = [
+            base_plain[a0 + n] for n, m in enumerate(found) if m is None and not base_plain[a0 + n].isspace()
+        ]
+        if unmapped_words:
+            warnings.append(f"could not find {' '.join(unmapped_words)!r} in the Markdown source; left as it was")
+            continue
+        if mapped:
+            at = mapped[0]
+        elif text[:1].isspace() and "\n" in text.split("\n", 1)[0] + "\n" and text.lstrip(" ")[:1] == "\n":
+            # A new paragraph after this one: after its last word that maps and the markup that closes it.
+            at = to_src.before(a0) + 1
+            while at < len(source) and not source[at].isspace():
+                at += 1
+        else:
+            at = to_src.after(a0, len(source))  # just before the next word that maps
+        removals.update(mapped)
+        inserts.setdefault(at, []).append(text)
+    if skipped_cover:
+        warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
+    out: list[str] = []
+    pos = 0  # the source is copied in slices between the places that change (a few dozen in 200,000 tokens)
+    for k in sorted(inserts.keys() | removals):
+        out.extend(source[pos:k])
+        out.extend(inserts.get(k, []))
+        if k < len(source) and k not in removals:
+            out.append(source[k])
+        pos = k + 1
+    out.extend(source[pos:])
+    return "".join(out), tuple(warnings)
+
+
+# Whitespace with two line feeds or more: a blank-line separator token (split_words takes whitespace runs whole).
+_BREAK_RE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _changed_places(base: _BaseMap, accept: list[str], accept_notes: list[str]) -> list[tuple[int, int, str]]:
+    """The hunks of `_hunks` (base plain tokens a0:a1 and the text that replaces them), found from the view's
+    paragraphs: the view is not split and laid out whole, only the paragraphs that differ from the base's are split
+    into words (a contribution changes a few dozen of a report's thousands)."""
+    from .merge import paragraph_tokens
+
+    body = [p for p in accept if p.strip()]
+    notes = [p for p in accept_notes if p.strip()]
+    if _BREAK_RE.search("\x00".join(body)) or _BREAK_RE.search("\x00".join(notes)):
+        # A paragraph with a blank line inside lays out as several paragraphs: the view is laid out whole.
+        new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
+        return [(a0, a1, "".join(new_plain[b0:b1])) for a0, a1, b0, b1 in _hunks(base.layout, new_plain)]
+    # The paragraphs of laid_out(_tokens(accept) + ["\n\n\n"] + _tokens(accept_notes)): each with the separator
+    # after it, the body's last with the three line feeds before the notes (alone when the body is empty).
+    paras = [*body, *notes] if body else ["", *notes]
+    seps = ["\n\n"] * len(paras)
+    seps[len(body) - 1 if body else 0] = "\n\n\n"
+    if notes:
+        seps[-1] = ""
+    keys = [p + s for p, s in zip(paras, seps, strict=True)]
+    x, px = base.layout.tokens, base.layout.spans
+    edits = _paragraph_edits(base.layout.keys, base.anchors, keys)
+    hunks: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(edits):
+        if edits[k].op == "equal":
+            k += 1
+            continue
+        first = edits[k]  # a run of changed paragraphs, diffed word by word as _two_level does
+        while k + 1 < len(edits) and edits[k + 1].op != "equal":
+            k += 1
+        last = edits[k]
+        k += 1
+        xa = px[first.a0][0] if first.a0 < len(px) else len(x)
+        xb = px[last.a1][0] if last.a1 < len(px) else len(x)
+        y: list[str] = []
+        for j in range(first.b0, last.b1):
+            y.extend(paragraph_tokens(paras[j]))
+            if seps[j]:
+                y.append(seps[j])
+        hunks.extend((xa + a0, xa + a1, text) for a0, a1, text in _word_hunks(tuple(x[xa:xb]), tuple(y)))
+    return hunks
+
+
+def _word_hunks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """The runs of changes of the word diff of x and y: (x0, x1, the text of y that replaces x[x0:x1])."""
+    from .diffing import diff_sequences
+
+    hunks: list[tuple[int, int, str]] = []
+    pending: list[Edit] = []
+    for e in [*diff_sequences(x, y, rank=_rank), None]:
+        if e is not None and e.op != "equal":
+            pending.append(e)
+        elif pending:
+            hunks.append((pending[0].a0, pending[-1].a1, "".join(y[pending[0].b0 : pending[-1].b1])))
+            pending = []
+    return hunks
+
+
+def _paragraph_edits(kx: list[str], anchors: list[tuple[int, str]], ky: list[str]) -> list[Edit]:
+    """merge.paragraph_diff(kx, ky), given the keys of kx that occur once (`anchors`, with their places), and
+    walking only the places where the anchors of a patience diff stop running side by side."""
+    from .diffing import Edit, diff_sequences
+    from .merge import paragraph_diff
+
+    counts_y = Counter(ky)
+    at_y = dict(zip(ky, range(len(ky)), strict=True))  # the last place of each: the only one of those that count
+    pairs = [(i, at_y[k]) for i, k in anchors if counts_y.get(k) == 1]
+    js = [j for _i, j in pairs]
+    if not all(map(lt, js, js[1:])):
+        return paragraph_diff(kx, ky)  # paragraphs moved: the longest increasing run is the general one's to pick
+    # Every pair is an anchor (the whole list is the longest increasing run). Anchors that follow the one before
+    # diagonally only lengthen the equal run: the walk of paragraph_diff is taken at the others alone.
+    stops = [
+        n for n in range(1, len(pairs)) if pairs[n][0] != pairs[n - 1][0] + 1 or pairs[n][1] != pairs[n - 1][1] + 1
+    ]
+    edits: list[Edit] = []
+    run: list[int] = []  # the equal run being built: a0, b0, length
+
+    def close() -> None:
+        if run:
+            a0, b0, n = run
+            edits.append(Edit("equal", a0, a0 + n, b0, b0 + n))
+            run.clear()
+
+    pa = pb = 0
+    bounds = [*(pairs[n] for n in ([0] if pairs else []) + stops), (len(kx), len(ky))]
+    lengths = [b - a for a, b in zip([0, *stops], [*stops, len(pairs)], strict=True)] if pairs else []
+    for n, (i, j) in enumerate(bounds):
+        if i > pa or j > pb:
+            for e in diff_sequences(kx[pa:i], ky[pb:j]):
+                a0, b0 = pa + e.a0, pb + e.b0
+                if e.op == "equal" and run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
+                    run[2] += e.a1 - e.a0
+                    continue
+                close()
+                if e.op == "equal":
+                    run.extend((a0, b0, e.a1 - e.a0))
+                else:
+                    edits.append(Edit(e.op, a0, pa + e.a1, b0, pb + e.b1))
+        if i < len(kx):
+            size = lengths[n]  # this anchor and the ones that follow it diagonally
+            if run and run[0] + run[2] == i and run[1] + run[2] == j:
+                run[2] += size
+            else:
+                close()
+                run.extend((i, j, size))
+            pa, pb = i + size, j + size
+        else:
+            pa, pb = i + 1, j + 1
+    close()
+    return edits
+
+
+_WORDS_RE = re.compile(r"\w+(?:['’\-]\w+)*")  # the words of split_words (its tokens that start with a word character)
+
+
+def _alignment_blocks(plain: TextLayout, source: TextLayout) -> list[tuple[int, int, int, int]]:
+    """The token ranges (a0, a1, b0, b1) that `_aligned` diffs, each alone: the pairs of paragraphs matched by
+    their words and the runs between matches (in order; runs with no plain token left out)."""
+    from .merge import paragraph_diff
+
+    spans_a, spans_b = plain.spans, source.spans
+    n_a, n_b = len(plain.tokens), len(source.tokens)
+    keys_a = [" ".join(_WORDS_RE.findall(k)) for k in plain.keys]
+    keys_b = [" ".join(_WORDS_RE.findall(k)) for k in source.keys]
+    blocks: list[tuple[int, int, int, int]] = []
+    pending: list[Edit] = []
+
+    def start(spans: list[tuple[int, int]], k: int, n: int) -> int:
+        return spans[k][0] if k < len(spans) else n
+
+    def flush() -> None:
+        if pending:
+            a0, a1 = start(spans_a, pending[0].a0, n_a), start(spans_a, pending[-1].a1, n_a)
+            b0, b1 = start(spans_b, pending[0].b0, n_b), start(spans_b, pending[-1].b1, n_b)
+            if a1 > a0:
+                blocks.append((a0, a1, b0, b1))
+            pending.clear()
+
+    for e in paragraph_diff(keys_a, keys_b):
+        if e.op != "equal":
+            pending.append(e)
+            continue
+        flush()
+        blocks.extend(
+            (*spans_a[e.a0 + k], *spans_b[e.b0 + k])
+            for k in range(e.a1 - e.a0)
+            if spans_a[e.a0 + k][1] > spans_a[e.a0 + k][0]
+        )
+    flush()
+    return blocks
+
+
+@dataclass(slots=True)
+class _Alignment:
+    """Plain-text token -> Markdown source token, as `_aligned` gives it, made block by block when first asked
+    (a contribution looks at a few dozen places of the base: aligning all of it took half a second at 100,000
+    words)."""
+
+    plain: list[str]
+    source: list[str]
+    blocks: list[tuple[int, int, int, int]]
+    starts: list[int] = field(init=False)
+    maps: dict[int, dict[int, int]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.starts = [b[0] for b in self.blocks]
+
+    def _map(self, n: int) -> dict[int, int]:
+        """The token map of block n (as `_aligned` makes it for that range)."""
+        found = self.maps.get(n)
+        if found is None:
+            from .diffing import diff_sequences
+
+            a0, a1, b0, b1 = self.blocks[n]
+            if self.plain[a0:a1] == self.source[b0:b1]:
+                found = dict(zip(range(a0, a1), range(b0, b1), strict=True))
+            else:
+                found = {}
+                for e in diff_sequences(self.plain[a0:a1], self.source[b0:b1], rank=_rank):
+                    if e.op == "equal":
+                        found.update(zip(range(a0 + e.a0, a0 + e.a1), range(b0 + e.b0, b0 + e.b1), strict=True))
+            self.maps[n] = found
+        return found
+
+    def get(self, k: int) -> int | None:
+        """The source token of plain token k, or None."""
+        n = bisect_right(self.starts, k) - 1
+        if n < 0 or k >= self.blocks[n][1]:
+            return None
+        return self._map(n).get(k)
+
+    def after(self, k: int, default: int) -> int:
+        """The source token of the first plain token from k on that has one (default if none)."""
+        for n in range(max(bisect_right(self.starts, k) - 1, 0), len(self.blocks)):
+            found = self._map(n)
+            for j in range(max(k, self.blocks[n][0]), self.blocks[n][1]):
+                if j in found:
+                    return found[j]
+        return default
+
+    def before(self, k: int) -> int:
+        """The source token of the last plain token before k that has one (-1 if none)."""
+        for n in range(bisect_right(self.starts, k - 1) - 1, -1, -1):
+            found = self._map(n)
+            for j in range(min(k, self.blocks[n][1]) - 1, self.blocks[n][0] - 1, -1):
+                if j in found:
+                    return found[j]
+        return -1
+
+
+def _proposal_plain(
+    base_source: str, accept: list[str], reject: list[str], accept_notes: list[str]
+) -> tuple[str, tuple[str, ...]]:
+    """proposed_body the plain way (the reference of its faster twin): the base aligned whole with its source in one
+    token map, the accepted view split and laid out whole and diffed with the base's plain text."""
+    from .merge import laid_out
+
     doc = _base_document(base_source)
     base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
     base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
     cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
     source = split_words(split_front_matter(base_source).body)
-    from .merge import laid_out
-
-    aligned = _aligned(base_plain, source)
-    return _BaseMap(base_body_paras, base_plain, cover_end, source, aligned, laid_out(base_plain))
-
-
-def word_proposal(path: Path, base_source: str) -> WordProposal:
-    """The Markdown body that a Word contribution proposes against `base_source` (the base version's file)."""
-    base = _base_map(base_source)
-    base_body_paras, base_plain, cover_end = base.body_paras, base.plain, base.cover_end
-    source, to_src = base.source, base.to_src
-    found = inspect_docx(path)
-    warnings = list(found.warnings)
-    accept = text_view(found, "accept", parts=("document",), render=_markdown_of_insertions)
-    reject = text_view(found, "reject", parts=("document",))
-    accept_notes = text_view(found, "accept", parts=("footnotes",), render=_markdown_of_insertions)
+    to_src = _aligned(base_plain, source)
+    warnings: list[str] = []
     nonempty_base = [p for p in base_body_paras if p.strip()]
     nonempty_reject = [p for p in reject if p.strip()]
     if nonempty_reject != nonempty_base:
@@ -121,7 +419,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
     new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
     removals: set[int] = set()
     inserts: dict[int, list[str]] = {}
-    hunks = _hunks(base.layout, new_plain)
+    hunks = _hunks(laid_out(base_plain), new_plain)
     skipped_cover = 0
     for a0, a1, b0, b1 in hunks:
         if a0 < cover_end:
@@ -152,7 +450,7 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
             out.append(source[k])
         pos = k + 1
     out.extend(source[pos:])
-    return WordProposal("".join(out), tuple(warnings), found.authors())
+    return "".join(out), tuple(warnings)
 
 
 def _aligned(plain: list[str], source: list[str]) -> dict[int, int]:
