@@ -1,4 +1,5 @@
-"""The git boundary: the only module that imports git. User-supplied strings never reach git as options."""
+"""The git boundary: the only module that runs git (as subprocesses, so no command pays for importing a git library
+at start-up). User-supplied strings never reach git as options."""
 
 from __future__ import annotations
 
@@ -10,13 +11,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
-from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
-
 from .errors import OutputError, WorkspaceStateError
 
 _SEP = "\x1f"
 _SHA_RE = re.compile(r"[0-9a-f]{40}")
+_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}  # git's messages in English: _git_error reads them
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,29 @@ def _git_error(command: str, stderr: str, exc: object, git_dir: Path | None = No
     return WorkspaceStateError(f"git {command} failed: {last}")
 
 
+def _run_git(
+    args: list[str], cwd: Path, *, data: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `cwd` with our environment plus `env`, stdin `data` (None: no input), output captured."""
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=data,
+            stdin=subprocess.DEVNULL if data is None else None,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+    except OSError as exc:  # no git on PATH, or the folder vanished
+        raise WorkspaceStateError(f"cannot run git: {exc.strerror or exc}") from exc
+
+
+def _text(out: bytes) -> str:
+    """git's output as text; bytes that are not UTF-8 survive as surrogates (as file names do in Python)."""
+    return out.decode("utf-8", "surrogateescape")
+
+
 def utc_stamp(epoch: int) -> str:
     """Seconds since the epoch -> 'YYYY-MM-DDThh:mm:ssZ'."""
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -94,42 +116,56 @@ def to_git_date(stamp: str) -> str:
 class History:
     """A git repository holding a workspace."""
 
-    def __init__(self, repo: git.Repo) -> None:
-        self.repo = repo
-        self.root = Path(repo.working_tree_dir or ".").resolve()
+    def __init__(self, root: Path, git_dir: Path) -> None:
+        self.root = root.resolve()
+        self._git_dir = git_dir
 
     @staticmethod
     def find(start: Path) -> History | None:
-        """The repository containing `start`, or None."""
-        try:
-            return History(git.Repo(start, search_parent_directories=True))
-        except (InvalidGitRepositoryError, NoSuchPathError):
+        """The repository (with a work tree) containing `start`, or None."""
+        if not start.exists():
             return None
+        here = start if start.is_dir() else start.parent
+        proc = _run_git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], here, env=_C_LOCALE)
+        stderr = _text(proc.stderr)
+        if proc.returncode != 0:
+            if "not a git repository" in stderr or "must be run in a work tree" in stderr:
+                return None
+            raise _git_error("rev-parse", stderr, f"exit {proc.returncode}")  # e.g. 'dubious ownership'
+        top, git_dir = _text(proc.stdout).removesuffix("\n").split("\n")[-2:]
+        return History(Path(top), Path(git_dir))
 
     @staticmethod
     def create(path: Path) -> History:
         """A new repository at `path` whose first branch is main."""
         path.mkdir(parents=True, exist_ok=True)
-        repo = git.Repo.init(path)
-        repo.git.symbolic_ref("HEAD", "refs/heads/main")
-        return History(repo)
+        proc = _run_git(["init", "--quiet"], path, env=_C_LOCALE)
+        if proc.returncode != 0:
+            raise _git_error("init", _text(proc.stderr), f"exit {proc.returncode}", path)
+        history = History.find(path)
+        if history is None:
+            raise WorkspaceStateError(f"git init made no repository in {path}")
+        history._git("symbolic-ref", "HEAD", "refs/heads/main")
+        return history
+
+    def _run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+        return _run_git(list(args), self.root, env={**_C_LOCALE, **(env or {})})
 
     def _git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        try:
-            out: str = self.repo.git.execute(["git", *args], env=env, strip_newline_in_stdout=False)
-            return out
-        except GitCommandError as exc:
-            raise _git_error(args[0], exc.stderr or "", exc, self.git_dir) from exc
+        proc = self._run(*args, env=env)
+        if proc.returncode != 0:
+            raise _git_error(args[0], _text(proc.stderr), f"exit {proc.returncode}", self.git_dir)
+        return _text(proc.stdout)
+
+    def _git_or_none(self, *args: str) -> str | None:
+        """git's output, or None when it fails (a question answered no)."""
+        proc = self._run(*args)
+        return _text(proc.stdout) if proc.returncode == 0 else None
 
     def resolve(self, rev: str) -> str | None:
         """The commit a revision names, or None (the revision is never read as an option)."""
-        try:
-            out: str = self.repo.git.execute(
-                ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"]
-            )
-        except GitCommandError:
-            return None
-        return out.strip() or None
+        out = self._git_or_none("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        return (out or "").strip() or None
 
     def head(self) -> str | None:
         """The commit HEAD points to, or None in a repository without commits."""
@@ -137,19 +173,12 @@ class History:
 
     def branch(self) -> str | None:
         """The current branch, or None when HEAD is detached."""
-        try:
-            out: str = self.repo.git.execute(["git", "symbolic-ref", "--quiet", "--short", "HEAD"])
-        except GitCommandError:
-            return None
-        return out.strip() or None
+        out = self._git_or_none("symbolic-ref", "--quiet", "--short", "HEAD")
+        return (out or "").strip() or None
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         """Whether commit `older` is an ancestor of (or equal to) `newer`."""
-        try:
-            self.repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer])
-        except GitCommandError:
-            return False
-        return True
+        return self._git_or_none("merge-base", "--is-ancestor", older, newer) is not None
 
     def commits_touching(self, older: str | None, newer: str, path: str) -> list[CommitInfo]:
         """First-parent commits after `older` up to `newer` that change `path`, oldest first."""
@@ -188,23 +217,16 @@ class History:
 
     def commit_info(self, sha: str) -> CommitInfo:
         """Author, date and subject of one commit."""
-        c = self.repo.commit(sha)
-        return CommitInfo(
-            c.hexsha,
-            Identity(c.author.name or "", c.author.email or ""),
-            utc_stamp(c.authored_date),
-            c.summary if isinstance(c.summary, str) else c.summary.decode(),
-            len(c.parents),
-        )
+        fmt = "--format=%H%x00%an%x00%ae%x00%at%x00%P%x00%B"
+        out = self._git("show", "--no-patch", "--no-show-signature", fmt, "--end-of-options", sha)
+        full, name, email, at, parents, message = out.split("\0", 5)
+        summary = message.split("\n", 1)[0]  # the message's first line, as written (%s would join a paragraph)
+        return CommitInfo(full, Identity(name, email), utc_stamp(int(at)), summary, len(parents.split()))
 
     def read_file(self, sha: str, path: str) -> bytes | None:
-        """The bytes of `path` at commit `sha`, or None where it does not exist."""
-        try:
-            blob = self.repo.commit(sha).tree / path
-        except KeyError:
-            return None
-        data: bytes = blob.data_stream.read()
-        return data
+        """The bytes of `path` at commit `sha`, or None where it is not a file there."""
+        found = self.read_files([sha], path)[0]
+        return found[1] if found is not None else None
 
     def blame_authors(self, sha: str, path: str) -> list[Identity]:
         """The author of the last change to each line of `path` at `sha` (1st line first)."""
@@ -256,10 +278,15 @@ class History:
 
     def blob_id(self, sha: str, path: str) -> str | None:
         """The blob id of `path` at `sha` (cheap change detection), or None."""
-        try:
-            return str((self.repo.commit(sha).tree / path).hexsha)
-        except KeyError:
-            return None
+        if "\n" in path:
+            out = self._git_or_none("rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}:{path}")
+            return (out or "").strip() or None
+        request = f"{sha}:{path}\n".encode()  # on stdin: never read as an option
+        proc = _run_git(["cat-file", "--batch-check"], self.root, data=request)
+        if proc.returncode != 0:
+            raise _git_error("cat-file", _text(proc.stderr), f"exit {proc.returncode}")
+        head = proc.stdout.split(b" ")  # "<id> <type> <size>", or "<name> missing"
+        return head[0].decode() if len(head) == 3 and head[2].strip().isdigit() else None
 
     def changed_paths(self, paths: list[str], *, untracked: bool = True) -> list[str]:
         """Paths among `paths` (folders allowed) that differ from HEAD (or, with `untracked`, are new)."""
@@ -269,7 +296,7 @@ class History:
 
     def operation_in_progress(self) -> str | None:
         """'merge', 'rebase', 'cherry-pick' or 'revert' when git is in the middle of one."""
-        gd = Path(self.repo.git_dir)
+        gd = self.git_dir
         for name, what in (
             ("MERGE_HEAD", "merge"),
             ("rebase-merge", "rebase"),
@@ -284,7 +311,7 @@ class History:
     @property
     def git_dir(self) -> Path:
         """The .git folder."""
-        return Path(self.repo.git_dir)
+        return self._git_dir
 
     def configured_identity(self) -> Identity | None:
         """user.name/user.email from git config or the environment, if set."""
@@ -295,11 +322,8 @@ class History:
         return Identity(name, email or "")
 
     def _config(self, key: str) -> str | None:
-        try:
-            out: str = self.repo.git.execute(["git", "config", "--get", key])
-        except GitCommandError:
-            return None
-        return out.strip() or None
+        out = self._git_or_none("config", "--get", key)
+        return (out or "").strip() or None
 
     def commit(
         self,
@@ -454,9 +478,11 @@ class History:
         return found
 
     def _read_one(self, sha: str, path: str) -> tuple[str, bytes] | None:
+        """read_files for one path git's batch input cannot carry (a line feed in it)."""
         blob = self.blob_id(sha, path)
-        data = self.read_file(sha, path) if blob is not None else None
-        return (blob, data) if blob is not None and data is not None else None
+        if blob is None or (self._git_or_none("cat-file", "-t", blob) or "").strip() != "blob":
+            return None
+        return blob, self.read_blob(blob)
 
     def reset_index(self, sha: str | None, paths: list[str]) -> None:
         """Make the index entries of `paths` those of commit `sha` (None: no commit, so none), work tree untouched."""

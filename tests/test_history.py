@@ -1,0 +1,143 @@
+"""The git boundary (wtpf_cli/history.py) against plain git in real repositories, and the commands that run without
+loading a git library at start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.cli import clean_env, git, init_report, wtpf
+from wtpf_cli.errors import WorkspaceStateError
+from wtpf_cli.history import History
+
+
+def modules_imported(args: list[str], cwd: Path) -> set[str]:
+    """The modules `wtpf ARGS` imports, read from `python -X importtime` (the command must succeed)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wtpf_cli", *args],
+        cwd=cwd,
+        env=clean_env(cwd),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"wtpf {' '.join(args)}: exit {proc.returncode}\n{proc.stderr[-2000:]}"
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:") and "|" in line]
+    names = {line.rsplit("|", 1)[1].strip() for line in lines}
+    assert "wtpf_cli.history" in names  # the listing is real: the git boundary itself was loaded
+    return names
+
+
+def test_the_everyday_commands_never_load_a_git_library(tmp_path: Path) -> None:
+    ws = init_report(tmp_path)
+    (ws / "report.md").write_text((ws / "report.md").read_text(encoding="utf-8") + "\nA new paragraph.\n")
+    git("commit", "-qam", "Text", cwd=ws)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=ws)
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    proposal = tmp_path / "proposal.md"
+    proposal.write_text(text.replace("A new paragraph.", "A better paragraph."), encoding="utf-8")
+    wtpf("contribution", "add", str(proposal), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
+    out = tmp_path / "out"
+    out.mkdir()
+    for args in (
+        ["versions"],
+        ["status"],
+        ["merge"],
+        ["build", "-o", str(out / "draft.docx")],
+        ["redline", "latest", "-o", str(out / "redline.docx")],
+        ["blame"],
+        ["check"],
+    ):
+        loaded = modules_imported(args, ws)
+        git_modules = sorted(n for n in loaded if n in ("git", "gitdb", "smmap") or n.startswith(("git.", "gitdb.")))
+        assert git_modules == [], f"wtpf {args[0]} loaded {git_modules}"
+    assert "Brazil" in git("log", "-1", "--format=%an", cwd=ws)  # the merge did record its commit
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git("init", "-q", "-b", "main", cwd=root)
+    (root / "sub").mkdir()
+    (root / "sub" / "a.txt").write_bytes(b"one\ntwo\n")
+    (root / "line\nfeed.txt").write_bytes(b"odd name\n")
+    git("add", "--all", cwd=root)
+    message = "First line of a subject\nthat git would join\n\nBody text.\n"
+    git("commit", "-q", "--author", "Ana Ruiz <ana@example.org>", "-m", message, cwd=root)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _no_user_git_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+
+
+def test_a_repository_is_found_from_a_subfolder_and_a_file_in_it(repo: Path) -> None:
+    for start in (repo / "sub", repo / "sub" / "a.txt"):
+        found = History.find(start)
+        assert found is not None
+        assert found.root == repo.resolve()
+        assert found.git_dir.resolve() == (repo / ".git").resolve()
+
+
+def test_no_repository_is_found_outside_one_or_in_a_missing_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # the temp folder may sit inside some repository
+    assert History.find(lone) is None
+    assert History.find(tmp_path / "missing") is None
+
+
+def test_a_new_repository_starts_on_main(tmp_path: Path) -> None:
+    made = History.create(tmp_path / "new" / "repo")
+    assert made.root == (tmp_path / "new" / "repo").resolve()
+    assert git("symbolic-ref", "HEAD", cwd=made.root).strip() == "refs/heads/main"
+    assert made.head() is None and made.branch() == "main"
+
+
+def test_commit_info_gives_the_first_line_of_the_message_and_the_author(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    sha = git("rev-parse", "HEAD", cwd=repo).strip()
+    info = h.commit_info(sha)
+    assert (info.sha, info.author.name, info.author.email) == (sha, "Ana Ruiz", "ana@example.org")
+    assert info.subject == "First line of a subject" and info.parents == 0
+    assert info.date == git("log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%ad", cwd=repo).strip()
+
+
+def test_files_are_read_by_path_and_absent_paths_and_folders_give_none(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    sha = git("rev-parse", "HEAD", cwd=repo).strip()
+    assert h.read_file(sha, "sub/a.txt") == b"one\ntwo\n"
+    assert h.read_file(sha, "line\nfeed.txt") == b"odd name\n"
+    assert h.read_file(sha, "sub/missing.txt") is None and h.read_file(sha, "sub") is None
+    assert h.blob_id(sha, "sub/a.txt") == git("rev-parse", "HEAD:sub/a.txt", cwd=repo).strip()
+    assert h.blob_id(sha, "line\nfeed.txt") == git("hash-object", "line\nfeed.txt", cwd=repo).strip()
+    assert h.blob_id(sha, "sub/missing.txt") is None
+    blob = git("rev-parse", "HEAD:sub/a.txt", cwd=repo).strip()
+    assert h.read_files([sha, sha], "sub/a.txt") == [(blob, b"one\ntwo\n")] * 2
+
+
+def test_a_revision_that_looks_like_an_option_is_not_one(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    assert h.resolve("--all") is None and h.resolve("-h") is None
+    assert h.resolve("HEAD") == git("rev-parse", "HEAD", cwd=repo).strip()
+
+
+def test_a_failing_git_command_is_a_workspace_error_with_gits_reason(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    with pytest.raises(WorkspaceStateError, match=r"^git log failed: fatal: bad object 0+1$"):
+        h.commits_touching(None, "0" * 39 + "1", "sub/a.txt")
