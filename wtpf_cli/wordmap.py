@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import lt
+from itertools import accumulate, compress, islice, repeat
+from operator import add, eq, lt, mul, ne, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,16 @@ def _rank(item: Hashable) -> int:
     if token.isspace():
         return 1 if "\n" in token else 2
     return 0
+
+
+_token_rank = lru_cache(maxsize=65536)(_rank)  # a report has a few hundred thousand tokens but few distinct ones
+
+
+def _ranked_diff(a: list[str], b: list[str]) -> list[Edit]:
+    """diff_sequences(a, b, rank=_rank), each distinct token ranked once."""
+    from .diffing import diff_sequences
+
+    return diff_sequences(a, b, ranks=(list(map(_token_rank, a)), list(map(_token_rank, b))))
 
 
 def _base_paragraphs(doc: Document) -> tuple[list[str], list[str], int]:
@@ -81,13 +92,16 @@ class _BaseMap:
     body paragraphs, its plain-text tokens laid out in paragraphs, its Markdown source tokens, and the alignment of
     the two."""
 
+    body_paras: list[str]
     nonempty_body: list[str]
     plain: list[str]
     cover_end: int
     source: list[str]
+    source_text: str  # the source's text, and where each of its tokens starts in it (the end last)
+    source_offsets: list[int]
     to_src: _Alignment
     layout: TextLayout  # the plain tokens with their paragraphs, for the diff against each contribution
-    anchors: list[tuple[int, str]]  # the paragraph keys of the layout that occur once, with their places
+    anchors: tuple[list[int], list[str]]  # the paragraph keys of the layout that occur once: places, keys
 
 
 @lru_cache(maxsize=2)
@@ -101,13 +115,18 @@ def _base_map(base_source: str) -> _BaseMap:
     base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
     cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
     # The source as merge_text splits the base: split_words tokens with their paragraphs, kept for the run.
-    source = _layout(split_front_matter(base_source).body)
+    body = split_front_matter(base_source).body
+    source = _layout(body)
     layout = laid_out(base_plain)
     once = {k for k, n in Counter(layout.keys).items() if n == 1}
-    anchors = [(i, k) for i, k in enumerate(layout.keys) if k in once]
+    places = [i for i, k in enumerate(layout.keys) if k in once]
+    anchors = (places, [layout.keys[i] for i in places])
     nonempty_body = [p for p in base_body_paras if p.strip()]
     to_src = _Alignment(base_plain, source.tokens, _alignment_blocks(layout, source))
-    return _BaseMap(nonempty_body, base_plain, cover_end, source.tokens, to_src, layout, anchors)
+    offsets = list(accumulate(map(len, source.tokens), initial=0))
+    return _BaseMap(
+        base_body_paras, nonempty_body, base_plain, cover_end, source.tokens, body, offsets, to_src, layout, anchors
+    )
 
 
 def word_proposal(path: Path, base_source: str) -> WordProposal:
@@ -129,7 +148,7 @@ def proposed_body(
     base_plain, cover_end, source, to_src = base.plain, base.cover_end, base.source, base.to_src
     warnings: list[str] = []
     nonempty_base = base.nonempty_body
-    nonempty_reject = [p for p in reject if p.strip()]
+    nonempty_reject = nonempty_base if reject == base.body_paras else [p for p in reject if p.strip()]
     if nonempty_reject != nonempty_base:
         changed = sum(1 for a, b in zip(nonempty_reject, nonempty_base, strict=False) if a != b)
         changed += abs(len(nonempty_reject) - len(nonempty_base))
@@ -165,15 +184,17 @@ def proposed_body(
         inserts.setdefault(at, []).append(text)
     if skipped_cover:
         warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
+    # The source is copied in slices of its text between the places that change (a few dozen in 200,000 tokens).
+    text_of, at_char, end = base.source_text, base.source_offsets, len(source)
     out: list[str] = []
-    pos = 0  # the source is copied in slices between the places that change (a few dozen in 200,000 tokens)
+    pos = 0
     for k in sorted(inserts.keys() | removals):
-        out.extend(source[pos:k])
+        out.append(text_of[at_char[pos] : at_char[k]])
         out.extend(inserts.get(k, []))
-        if k < len(source) and k not in removals:
+        if k < end and k not in removals:
             out.append(source[k])
-        pos = k + 1
-    out.extend(source[pos:])
+        pos = min(k + 1, end)
+    out.append(text_of[at_char[pos] :])
     return "".join(out), tuple(warnings)
 
 
@@ -227,11 +248,10 @@ def _changed_places(base: _BaseMap, accept: list[str], accept_notes: list[str]) 
 
 def _word_hunks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """The runs of changes of the word diff of x and y: (x0, x1, the text of y that replaces x[x0:x1])."""
-    from .diffing import diff_sequences
 
     hunks: list[tuple[int, int, str]] = []
     pending: list[Edit] = []
-    for e in [*diff_sequences(x, y, rank=_rank), None]:
+    for e in [*_ranked_diff(list(x), list(y)), None]:
         if e is not None and e.op != "equal":
             pending.append(e)
         elif pending:
@@ -240,23 +260,30 @@ def _word_hunks(x: tuple[str, ...], y: tuple[str, ...]) -> list[tuple[int, int, 
     return hunks
 
 
-def _paragraph_edits(kx: list[str], anchors: list[tuple[int, str]], ky: list[str]) -> list[Edit]:
-    """merge.paragraph_diff(kx, ky), given the keys of kx that occur once (`anchors`, with their places), and
+def _paragraph_edits(kx: list[str], anchors: tuple[list[int], list[str]], ky: list[str]) -> list[Edit]:
+    """merge.paragraph_diff(kx, ky), given the keys of kx that occur once (`anchors`: their places, themselves), and
     walking only the places where the anchors of a patience diff stop running side by side."""
     from .diffing import Edit, diff_sequences
     from .merge import paragraph_diff
 
-    counts_y = Counter(ky)
-    at_y = dict(zip(ky, range(len(ky)), strict=True))  # the last place of each: the only one of those that count
-    pairs = [(i, at_y[k]) for i, k in anchors if counts_y.get(k) == 1]
-    js = [j for _i, j in pairs]
-    if not all(map(lt, js, js[1:])):
+    # The keys of ky that occur once are those whose first place is their last (all of it made in C: a report
+    # has thousands of paragraphs).
+    places, once = anchors
+    last = dict(zip(ky, range(len(ky)), strict=True))
+    first = dict(zip(reversed(ky), range(len(ky) - 1, -1, -1), strict=True))
+    at_y = list(map(last.get, once, repeat(-1)))
+    kept = list(map(eq, at_y, map(first.get, once, repeat(-2))))
+    i_s, js = list(compress(places, kept)), list(compress(at_y, kept))
+    if not all(map(lt, js, islice(js, 1, None))):
         return paragraph_diff(kx, ky)  # paragraphs moved: the longest increasing run is the general one's to pick
     # Every pair is an anchor (the whole list is the longest increasing run). Anchors that follow the one before
-    # diagonally only lengthen the equal run: the walk of paragraph_diff is taken at the others alone.
-    stops = [
-        n for n in range(1, len(pairs)) if pairs[n][0] != pairs[n - 1][0] + 1 or pairs[n][1] != pairs[n - 1][1] + 1
-    ]
+    # diagonally only lengthen the equal run: the walk of paragraph_diff is taken at the others alone. A pair
+    # (i, j) as i * width + j: the next one follows it diagonally when it is width + 1 more.
+    width = len(ky) + 2
+    codes = list(map(add, map(mul, i_s, repeat(width)), js))
+    steps = map(sub, islice(codes, 1, None), codes)
+    stops = list(compress(range(1, len(codes)), map(ne, steps, repeat(width + 1))))
+    pairs = list(zip(i_s, js, strict=True))
     edits: list[Edit] = []
     run: list[int] = []  # the equal run being built: a0, b0, length
 
@@ -271,7 +298,15 @@ def _paragraph_edits(kx: list[str], anchors: list[tuple[int, str]], ky: list[str
     lengths = [b - a for a, b in zip([0, *stops], [*stops, len(pairs)], strict=True)] if pairs else []
     for n, (i, j) in enumerate(bounds):
         if i > pa or j > pb:
-            for e in diff_sequences(kx[pa:i], ky[pb:j]):
+            gap_x, gap_y = kx[pa:i], ky[pb:j]
+            if gap_x == gap_y:  # repeated paragraphs, unchanged (diff_sequences gives one equality)
+                if run and run[0] + run[2] == pa and run[1] + run[2] == pb:
+                    run[2] += i - pa
+                else:
+                    close()
+                    run.extend((pa, pb, i - pa))
+                gap_x = gap_y = []
+            for e in diff_sequences(gap_x, gap_y):
                 a0, b0 = pa + e.a0, pb + e.b0
                 if e.op == "equal" and run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
                     run[2] += e.a1 - e.a0
@@ -354,14 +389,12 @@ class _Alignment:
         """The token map of block n (as `_aligned` makes it for that range)."""
         found = self.maps.get(n)
         if found is None:
-            from .diffing import diff_sequences
-
             a0, a1, b0, b1 = self.blocks[n]
             if self.plain[a0:a1] == self.source[b0:b1]:
                 found = dict(zip(range(a0, a1), range(b0, b1), strict=True))
             else:
                 found = {}
-                for e in diff_sequences(self.plain[a0:a1], self.source[b0:b1], rank=_rank):
+                for e in _ranked_diff(self.plain[a0:a1], self.source[b0:b1]):
                     if e.op == "equal":
                         found.update(zip(range(a0 + e.a0, a0 + e.a1), range(b0 + e.b0, b0 + e.b1), strict=True))
             self.maps[n] = found
