@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
-from rich.table import Table as RichTable
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.table import Table as RichTable
 
 from .draft import plain_text
 from .model import Redline, RParagraph, RRun, RTable
@@ -58,6 +62,8 @@ def redline_text(redline: Redline, *, changed_only: bool = False) -> Group:
             changed = any(r.ins or r.dele or any(t.ins or t.dele for c in r.cells for t in c) for r in block.rows)
             if changed_only and not changed:
                 continue
+            from rich.table import Table as RichTable  # only the text redline draws tables (5 ms of start-up)
+
             table = RichTable(show_header=False, show_lines=False)
             for row in block.rows:
                 cells = [_runs_text(c, colours) for c in row.cells]
