@@ -116,6 +116,22 @@ def test_a_footnote_defined_before_use_and_a_reference_link_resolve_in_chunks() 
     ]
 
 
+def test_a_cache_shared_by_versions_follows_their_footnote_and_link_definitions() -> None:
+    # The same bracketed chunk means different things as definitions come and go between versions.
+    use = "See [the site][ref] and the note.[^a]\n"
+    v1 = "[^a]: First note.\n\n[ref]: https://example.org\n\n" + use
+    v2 = "[ref]: https://example.net\n\n" + use  # the note's definition gone, the link moved
+    v3 = "[^a]: First note.\n\n" + use  # the link's definition gone, the note back
+    cache = ParseCache()
+    for text in (v1, v2, v3, v1, v3):
+        fresh = read_draft(text, cache=ParseCache()).blocks
+        shared = read_draft(text, cache=cache).blocks
+        assert shared == fresh
+    assert texts(read_draft(v2, cache=cache).blocks)[5:] == ["BodyText|body|None|0|1|See the site and the note.[^a]"]
+    links = {t.href for t in read_draft(v2, cache=cache).blocks[5].tokens}  # type: ignore[union-attr]
+    assert "https://example.net" in links and "https://example.org" not in links
+
+
 def test_front_matter_errors_name_the_line_and_nul_bytes_are_refused() -> None:
     with pytest.raises(InputRejected, match="line 3"):
         read_draft("---\ntitle: a\nversion: [unclosed\n---\nbody\n")

@@ -221,6 +221,10 @@ class ParseCache:
         self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # chunks whose text has no brackets (no label to look up), by text alone
         self.plain: dict[str, _Chunk] = {}
+        # the other chunks by text alone, for the footnote and link definitions of the last version read (`scope`):
+        # a chunk's blocks depend only on its text and those definitions, which most versions leave as they were
+        self.scope: tuple[set[str], dict[str, tuple[str, str]]] = (set(), {})
+        self.scoped: dict[str, _Chunk] = {}
 
 
 _NO_LABELS: frozenset[str] = frozenset()
@@ -310,8 +314,14 @@ def read_draft(
     note_blocks: dict[str, tuple[Block, ...]] = {}
     refs: list[str] = []
     list_offset = 0
+    if cache.scope != (notes, references):
+        cache.scope = (notes, references)
+        cache.scoped = {}
+    scoped = cache.scoped
     for text in chunks:
-        chunk = plain.get(text) or _parse_chunk(text, notes, references, cache)
+        chunk = plain.get(text) or scoped.get(text)
+        if chunk is None:
+            chunk = scoped[text] = _parse_chunk(text, notes, references, cache)
         if chunk.ordered_lists:
             blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
             list_offset += chunk.ordered_lists
