@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import chain, compress, repeat
+from itertools import accumulate, compress, repeat
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
 from .diffing import Edit, diff_sequences
@@ -297,19 +297,71 @@ def merge_text(
     base: str, current: str, proposal: str, source: str, current_label: Callable[[int], str]
 ) -> tuple[str, int, list[Hunk], list[Hunk]]:
     """Apply base->proposal onto current. Returns (merged text, applied, conflicts, unplaced)."""
-    tb, tc, tp = _layout(base), _layout(current), _layout(proposal)
-    b, c, p = tb.tokens, tc.tokens, tp.tokens
-    hunks = _hunks_of(b, p, _two_level(tb, tp))
+    done = _merge(base, current, proposal, source, current_label, None)
+    return done.text, done.applied, done.conflicts, done.unplaced
+
+
+@dataclass(frozen=True, slots=True)
+class BaseMap:
+    """Where the tokens of a base text stand in a current text (the equal runs of base -> current): the diff of
+    the two, or what the edits of the contributions merged since made of it."""
+
+    base: str
+    current: str
+    runs: _RunMap
+    held: _RunMap = field(default_factory=lambda: _RunMap())
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """merge_text's result, with the edits it made to the current text's tokens ([lo, hi) replaced by text, in
+    order) and the base map of the merged text (None where its tokens are not those of the edits)."""
+
+    text: str
+    applied: int
+    conflicts: list[Hunk]
+    unplaced: list[Hunk]
+    edits: list[tuple[int, int, str]]
+    to_merged: BaseMap | None
+
+
+def _base_map(tb: TextLayout, tc: TextLayout) -> _RunMap:
+    """Base token -> current token over the equal runs of their two-level diff."""
     to_c = _RunMap()
-    # Paragraph number of each base token (the number of separators before it).
-    paragraph_of = list(chain.from_iterable(repeat(n, end - start) for n, (start, end) in enumerate(tb.spans)))
-    surviving: set[int] = set()  # paragraphs of the base with a token still in the draft
     for op, a0, a1, b0, _b1 in _two_level(tb, tc):
         if op == "equal":
             to_c.add(a0, a1, b0)
-            if a1 > a0:
-                surviving.update(range(paragraph_of[a0], paragraph_of[a1 - 1] + 1))
-    edits: list[tuple[int, int, str]] = []  # (start, end) in current tokens, replacement text
+    return to_c
+
+
+def _merge(
+    base: str,
+    current: str,
+    proposal: str,
+    source: str,
+    current_label: Callable[[int], str],
+    known: BaseMap | None,
+) -> Merged:
+    """merge_text, given (when it is for these texts) where the base's tokens stand in the current text: in a merge
+    run, the base map of the draft a contribution was merged into, moved by its edits. A fresh diff of base ->
+    current would cost more with every contribution merged (the draft drifts from the base), and could align a
+    word of the base with a like word a contribution brought in."""
+    tb, tc, tp = _layout(base), _layout(current), _layout(proposal)
+    b, c, p = tb.tokens, tc.tokens, tp.tokens
+    hunks = _hunks_of(b, p, _two_level(tb, tp))
+    fits = known is not None and known.base == base and known.current == current
+    to_c = known.runs if known is not None and fits else _base_map(tb, tc)
+    held = known.held if known is not None and fits else _RunMap()
+    starts = [start for start, _end in tb.spans]
+
+    def surviving(lo: int, hi: int) -> bool:
+        """Whether a paragraph of the base with a token in [lo, hi) has a token still in the draft (in its words
+        or among the current words of a bracket)."""
+        first, last = bisect_right(starts, lo) - 1, bisect_right(starts, hi - 1) - 1
+        spans = tb.spans[max(first, 0) : last + 1] if lo < hi else []
+        return any(to_c.covers(*span) or held.covers(*span) for span in spans)
+
+    edits: list[tuple[int, int, str, bool]] = []  # (start, end) in current tokens, replacement text, a bracket?
     applied = 0
     conflicts: list[Hunk] = []
     unplaced: list[Hunk] = []
@@ -319,24 +371,24 @@ def merge_text(
         n += 1
         placed = _place(h, to_c, len(b), len(c))
         if placed is not None:
-            edits.append((placed[0], placed[1], h.new))
+            edits.append((placed[0], placed[1], h.new, False))
             applied += 1
             continue
         # Another source changed these words since the base: both versions stay, bracketed, between the
         # nearest words of the base that still stand (kl, kr); later changes of this contribution inside that
         # stretch go into the same bracket.
-        kl = next((k for k in range(h.start - 1, -1, -1) if k in to_c), -1)
-        kr = next((k for k in range(h.end, len(b)) if k in to_c), len(b))
+        kl = to_c.at_or_before(h.start - 1)
+        kr = to_c.at_or_after(h.end, len(b))
         group = [h]
         while n < len(hunks) and hunks[n].start < kr:
             group.append(hunks[n])
-            kr = max(kr, next((k for k in range(hunks[n].end, len(b)) if k in to_c), len(b)))
+            kr = max(kr, to_c.at_or_after(hunks[n].end, len(b)))
             n += 1
         left = to_c[kl] + 1 if kl >= 0 else 0
         right = to_c[kr] if kr < len(b) else len(c)
-        touched = {paragraph_of[k] for g in group for k in range(max(g.start - 1, 0), min(g.end + 1, len(b)))}
-        overlaps = any(lo < right and left < hi for lo, hi, _ in edits)
-        if left > right or overlaps or not (touched & surviving):
+        touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
+        overlaps = any(lo < right and left < hi for lo, hi, _, _ in edits)
+        if left > right or overlaps or not touched:
             unplaced.extend(group)  # the context is gone: reported, never dropped
             continue
         current_text = "".join(c[left:right])
@@ -345,18 +397,46 @@ def merge_text(
         ws_right = current_text[len(current_text.rstrip()) :] if core else ""
         proposed = _proposed_span(b, group, kl + 1, kr).strip() or "(delete)"
         label = current_label(left)
-        edits.append((left, right, f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"))
+        bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
+        edits.append((left, right, bracket, True))
         conflicts.extend(group)
     out: list[str] = []
+    made: list[tuple[int, int, str, bool]] = []
     pos = 0
-    for lo, hi, text in sorted(edits, key=lambda e: (e[0], e[1])):
+    for lo, hi, text, in_brackets in sorted(edits, key=lambda e: (e[0], e[1])):
         if lo < pos:
             continue
         out.extend(c[pos:lo])
         out.append(text)
+        made.append((lo, hi, text, in_brackets))
         pos = hi
     out.extend(c[pos:])
-    return "".join(out), applied, conflicts, unplaced
+    merged = "".join(out)
+    moved = _moved(BaseMap(base, current, to_c, held), c, made, merged)
+    return Merged(merged, applied, conflicts, unplaced, [e[:3] for e in made], moved)
+
+
+def _moved(known: BaseMap, c: list[str], made: list[tuple[int, int, str, bool]], merged: str) -> BaseMap | None:
+    """The base map of the merged text: the current one moved by the edits made, where the merged text splits into
+    the current tokens around the edits' own tokens (an edit's words could join a word beside it; then None). Base
+    words a bracket took in stand there as current words: they are held (see merge_text's surviving)."""
+    stitched: list[str] = []
+    sizes: list[tuple[int, int, int, bool]] = []
+    pos = 0
+    for lo, hi, text, in_brackets in made:
+        stitched += c[pos:lo]
+        words = split_words(text)
+        stitched += words
+        sizes.append((lo, hi, len(words), in_brackets))
+        pos = hi
+    stitched += c[pos:]
+    if stitched != _layout(merged).tokens:
+        return None
+    runs, taken = known.runs.after_edits(sizes)
+    held = _RunMap()
+    for a0, a1 in sorted([*zip(known.held.starts, known.held.ends, strict=True), *taken]):
+        held.add(a0, a1, 0)
+    return BaseMap(known.base, merged, runs, held)
 
 
 def _proposed_span(base: list[str], hunks: list[Hunk], start: int, end: int) -> str:
@@ -394,6 +474,48 @@ class _RunMap:
 
     def __contains__(self, k: int) -> bool:
         return self.get(k) is not None
+
+    def at_or_before(self, k: int) -> int:
+        """The last mapped base token at or before k, or -1."""
+        i = bisect_right(self.starts, k) - 1
+        return -1 if i < 0 else min(k, self.ends[i] - 1)
+
+    def at_or_after(self, k: int, none: int) -> int:
+        """The first mapped base token at or after k, or `none`."""
+        i = bisect_right(self.starts, k) - 1
+        if i >= 0 and k < self.ends[i]:
+            return k
+        return self.starts[i + 1] if i + 1 < len(self.starts) else none
+
+    def covers(self, lo: int, hi: int) -> bool:
+        """Whether a base token of [lo, hi) is mapped."""
+        i = bisect_left(self.starts, hi) - 1  # the last run starting before hi: runs are ordered and disjoint
+        return lo < hi and i >= 0 and self.ends[i] > lo
+
+    def after_edits(self, edits: list[tuple[int, int, int, bool]]) -> tuple[_RunMap, list[tuple[int, int]]]:
+        """The map once current tokens [lo, hi) are replaced by n tokens each (`edits` (lo, hi, n, kept) in order,
+        not overlapping): replaced tokens leave the map, the others move by what was inserted and removed before
+        them. Also the base tokens [a0, a1) replaced by edits marked `kept`."""
+        out = _RunMap()
+        kept: list[tuple[int, int]] = []
+        j, shift = 0, 0
+        for a0, a1, b0 in zip(self.starts, self.ends, self.targets, strict=True):
+            pos, end = b0, b0 + a1 - a0
+            while pos < end:
+                while j < len(edits) and edits[j][1] <= pos:  # wholly before token pos (an insertion at pos too)
+                    lo, hi, n, _kept = edits[j]
+                    shift += n - (hi - lo)
+                    j += 1
+                if j < len(edits) and edits[j][0] <= pos:  # pos was replaced: the run resumes after the edit
+                    stop = min(edits[j][1], end)
+                    if edits[j][3]:
+                        kept.append((a0 + pos - b0, a0 + stop - b0))
+                    pos = stop
+                    continue
+                stop = min(edits[j][0], end) if j < len(edits) else end
+                out.add(a0 + pos - b0, a0 + stop - b0, pos + shift)
+                pos = stop
+        return out, kept
 
     def __getitem__(self, k: int) -> int:
         found = self.get(k)
@@ -464,7 +586,7 @@ def merge_contributions(
         if uses_crlf(raw):  # merged on LF text (as proposals come); written back with CRLF by encode_like
             draft = draft.replace("\r\n", "\n")
         pending = [c for c in list_contributions(ws) if c.status == "pending"]
-        blames = _Blames()
+        run = _Run()
         if ids:
             wanted = set(ids)
             pending = [c for c in pending if c.id in wanted or c.symbol in wanted]
@@ -477,7 +599,7 @@ def merge_contributions(
             if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
                 outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
                 continue
-            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, blames)
+            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
             outcomes.append(outcome)
         change.apply()
     return outcomes
@@ -487,7 +609,7 @@ def merge_contributions(
 class _Blames:
     """The blame of the draft at the last commit it was read for: the merge's commits form a straight line, so the
     blame at a later one is that of the commits since (one `git blame` of the whole history per merge run, not
-    per contribution)."""
+    per contribution), or, for a commit of this run, what its edits made of the blame before it (see moved)."""
 
     sha: str | None = None
     lines: list[Identity] = field(default_factory=list)
@@ -500,6 +622,109 @@ class _Blames:
             self.sha = sha
         return self.lines
 
+    def moved(
+        self, parent: str, sha: str, old: str, new: str, edits: list[tuple[int, int, str]], who: Identity
+    ) -> None:
+        """Follow commit `sha`, which made `edits` (characters [start, end) of `old` replaced by text, in order) to
+        the draft at `parent`, authored by `who`; nothing when the blame held is not that of `parent`."""
+        if self.sha != parent or len(self.lines) != _line_count(old):
+            return
+        self.lines = _lines_after(old, new, edits, self.lines, who)
+        self.sha = sha
+
+
+_NOBODY = Identity("", "")
+
+
+def _line_count(text: str) -> int:
+    """The number of lines git blame gives for a text."""
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def _lines_after(
+    old: str, new: str, edits: list[tuple[int, int, str]], authors: list[Identity], who: Identity
+) -> list[Identity]:
+    """The blame of `new`, made from `old` by `edits` (characters [start, end) replaced by text, in order, not
+    overlapping) in a commit by `who`, given `authors`, the blame of `old`: lines away from the edits keep their
+    author; the lines around each edit are diffed as git's line diff does, a line paired with an old one keeping
+    its author, any other being `who`'s."""
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    was = [*authors, *repeat(_NOBODY, len(old_lines) - len(authors))]  # the line after a last line feed
+    regions: list[list[int]] = []  # old lines [l0, l1) became new lines [n0, n1)
+    shift = line = counted = 0
+
+    def line_of(pos: int) -> int:
+        """The line of `old` holding character pos (positions asked in increasing order)."""
+        nonlocal line, counted
+        line += old.count("\n", counted, pos)
+        counted = pos
+        return line
+
+    for start, end, text in edits:
+        l0, l1 = line_of(start), line_of(end) + 1
+        n0 = l0 + shift
+        shift += text.count("\n") - (l1 - 1 - l0)
+        if regions and regions[-1][1] > l0:
+            regions[-1][1], regions[-1][3] = l1, l1 + shift
+        else:
+            regions.append([l0, l1, n0, l1 + shift])
+    out: list[Identity] = []
+    pos = 0
+    for l0, l1, n0, n1 in regions:
+        out += was[pos:l0]
+        got = [who] * (n1 - n0)
+        for e in diff_sequences(old_lines[l0:l1], new_lines[n0:n1]):
+            if e.op == "equal":
+                got[e.b0 : e.b1] = was[l0 + e.a0 : l0 + e.a1]
+        out += got
+        pos = l1
+    out += was[pos:]
+    return out[: _line_count(new)]
+
+
+class _Positions:
+    """The character offset and the line of each token of a laid-out text, found from its paragraphs."""
+
+    def __init__(self, layout: TextLayout) -> None:
+        self.layout = layout
+        self.starts = [start for start, _end in layout.spans]
+        self.chars = list(accumulate(map(len, layout.keys), initial=0))
+        self.lines = list(accumulate((key.count("\n") for key in layout.keys), initial=0))
+
+    def _paragraph(self, k: int) -> tuple[int, list[str]]:
+        """The paragraph of token k, and its tokens before k."""
+        p = max(bisect_right(self.starts, k) - 1, 0)
+        return p, self.layout.tokens[self.starts[p] : k] if self.starts else []
+
+    def char(self, k: int) -> int:
+        """The character offset of token k (the text's length for the end)."""
+        p, before = self._paragraph(k)
+        return self.chars[p] + sum(map(len, before))
+
+    def line(self, k: int) -> int:
+        """The line of token k (line feeds before it)."""
+        p, before = self._paragraph(k)
+        return self.lines[p] + "".join(before).count("\n")
+
+
+@dataclass
+class _Run:
+    """What a merge run keeps from one contribution to the next: the blame of the draft, the last base read (commit,
+    text with front matter, body) and the base map of the draft."""
+
+    blames: _Blames = field(default_factory=_Blames)
+    base: tuple[str, str, str] | None = None
+    tracked: BaseMap | None = None
+
+    def base_of(self, ws: Workspace, c: Contribution, crlf: bool) -> tuple[str, str]:
+        """The draft at the version `c` comments on (with front matter, LF line ends if crlf) and its body."""
+        if self.base is None or self.base[0] != c.on_commit:
+            path = ws.draft_repo_path
+            full = decode_text(ws.history.read_file(c.on_commit, path) or b"", f"{path}@{c.on_commit[:10]}")
+            full = full.replace("\r\n", "\n") if crlf else full
+            self.base = (c.on_commit, full, split_front_matter(full).body)
+        return self.base[1], self.base[2]
+
 
 def _merge_one(
     ws: Workspace,
@@ -508,14 +733,12 @@ def _merge_one(
     change: Change,
     current_full: str,
     raw: bytes,
-    blames: _Blames,
+    run: _Run,
 ) -> tuple[Outcome, str]:
     """Merge one contribution onto `current_full` (the draft at the change's tip) as a commit of `change`."""
     path = ws.draft_repo_path
-    base_full = decode_text(ws.history.read_file(c.on_commit, path) or b"", f"{path}@{c.on_commit[:10]}")
     crlf = uses_crlf(raw)
-    base_full = base_full.replace("\r\n", "\n") if crlf else base_full
-    base = split_front_matter(base_full).body
+    base_full, base = run.base_of(ws, c, crlf)
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
@@ -523,19 +746,21 @@ def _merge_one(
     proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
     blame: list[Identity] | None = None  # read at the first label: a contribution without conflicts needs none
-    body_tokens = _layout(parts.body).tokens  # as merge_text splits it (cached)
+    at: _Positions | None = None  # of the body's tokens, as merge_text splits it (cached)
     front_lines = front.count("\n")
 
     def label(pos: int) -> str:
         """The source of the current words at token `pos`: who last changed that line."""
-        nonlocal blame
+        nonlocal blame, at
         if blame is None:
-            blame = blames.at(ws, head, path) if head else []
-        line = front_lines + "".join(body_tokens[:pos]).count("\n")
+            blame = run.blames.at(ws, head, path) if head else []
+        at = at or _Positions(_layout(parts.body))
+        line = front_lines + at.line(pos)
         who = blame[line] if 0 <= line < len(blame) else None
         return ws.source_of(who) if who and who.name else ws.config.secretariat
 
-    merged, applied, conflicts, unplaced = merge_text(base, parts.body, proposal, c.source, label)
+    done = _merge(base, parts.body, proposal, c.source, label, run.tracked)
+    merged, applied, conflicts, unplaced = done.text, done.applied, done.conflicts, done.unplaced
     changes = applied + len(conflicts) + len(unplaced)
     if changes == 0:
         status = "merged"
@@ -563,5 +788,10 @@ def _merge_one(
         ws.tool_identity(),
         f"{c.received}T12:00:00Z",
     )
+    run.tracked = done.to_merged
+    if head and run.blames.sha == head:  # the blame at this commit follows from the edits just made
+        at = at or _Positions(_layout(parts.body))
+        edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
+        run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
     outcome = Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)
     return outcome, new_full
