@@ -14,11 +14,12 @@ from conftest import CORPUS
 from fuzz_docx import Case, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from support import hostile
 from support.reader_reference import read_inspection_reference
 from wtpf_cli.errors import WtpfError
-from wtpf_cli.ooxml.package import open_docx
+from wtpf_cli.ooxml.package import PackageLimits, open_docx, parse_xml
 from wtpf_cli.ooxml.reader import Inspection, read_inspection
 
 CORPUS_FILES = sorted(CORPUS.rglob("*.docx")) if CORPUS.is_dir() else []
@@ -186,3 +187,35 @@ def test_generated_documents_read_as_the_reference_reads_them(
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         _same_reading(_package(body, note_one, note_two, Path(folder)))
+
+
+# -- the depth check ----------------------------------------------------------------------------------------------
+
+TREES = st.recursive(
+    st.sampled_from(["", "text", "<!-- note -->", "<?pi x?>", "<![CDATA[x]]>", "&amp;", "<leaf/>"]),
+    lambda inner: st.lists(inner, max_size=3).map(lambda children: f"<a>{''.join(children)}</a>"),
+    max_leaves=30,
+)
+
+
+def _depth_by_walk(data: bytes) -> int:
+    """The deepest nesting of the document, counted over a walk of the tree (the root is at depth 1)."""
+    root = etree.fromstring(data)
+    deepest = depth = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@settings(max_examples=300, deadline=None)
+@given(TREES, st.integers(min_value=1, max_value=12))
+def test_the_depth_check_refuses_exactly_the_documents_a_walk_finds_too_deep(tree: str, limit: int) -> None:
+    data = f"<root>{tree}</root>".encode()
+    try:
+        parse_xml(data, where="x.xml", limits=PackageLimits(max_xml_depth=limit))
+        refused = False
+    except WtpfError as exc:
+        assert f"nested deeper than {limit} levels" in str(exc)
+        refused = True
+    assert refused == (_depth_by_walk(data) > limit)
