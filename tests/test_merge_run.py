@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 
 from wtpf_cli.draft import split_words
 from wtpf_cli.history import Identity
-from wtpf_cli.merge import BaseMap, _layout, _lines_after, _merge, _Positions, merge_text
+from wtpf_cli.merge import (
+    BaseMap,
+    _edited_layout,
+    _hunks_against,
+    _hunks_of,
+    _layout,
+    _lines_after,
+    _merge,
+    _Positions,
+    _two_level,
+    merge_text,
+)
 
 WORDS = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", ".", ",", "x-y"]
 
@@ -178,3 +189,35 @@ def test_the_blame_followed_through_a_commits_edits_names_the_authors_git_blame_
     lines = new_text.split("\n")
     worded = [line.strip() != "" for line in lines[: len(got)]]
     assert [g for g, w in zip(got, worded, strict=True) if w] == [e for e, w in zip(expected, worded, strict=True) if w]
+
+
+# Pieces where tokens and paragraphs are decided: words, joiners, spaces, line feeds, blank lines of several kinds.
+PIECES = ["a", "b7", "a", " ", "\t", "\n", "\n\n", " \n \n ", ".", "'", "-", "\n\n\n", "b7"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, TEXTS)
+def test_the_proposals_changes_split_only_where_its_paragraphs_differ_are_those_of_the_whole_two_level_diff(
+    base: str, proposal: str
+) -> None:
+    tb, tp = _layout(base), _layout(proposal)
+    assert _hunks_against(tb, proposal) == _hunks_of(tb.tokens, tp.tokens, _two_level(tb, tp))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.data())
+def test_a_layout_split_again_only_around_the_edits_is_that_of_the_edited_text(text: str, data: st.DataObject) -> None:
+    layout = _layout(text)
+    n = len(layout.tokens)
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=6)))
+    made = [(cuts[k], cuts[k + 1], data.draw(TEXTS), False) for k in range(0, len(cuts) - 1, 2)]
+    out, pos = [], 0
+    for lo, hi, new, _kept in made:
+        out += [*layout.tokens[pos:lo], new]
+        pos = hi
+    edited_text = "".join([*out, *layout.tokens[pos:]])
+    edited = _edited_layout(layout, made)
+    if edited is not None:  # None only where an edit's words join a word beside them (then laid out afresh)
+        assert edited[0] == _layout(edited_text)
+        assert [size for _lo, _hi, size in edited[1]] == [len(split_words(new)) for _lo, _hi, new, _kept in made]

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, pairwise, repeat
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
 from .diffing import Edit, diff_sequences
@@ -101,45 +101,33 @@ class TextLayout:
     keys: list[str]
 
 
-# Two line feeds with only other whitespace between: the core of a blank-line separator token (a whitespace run, \s+
-# being maximal in split_words, with two line feeds or more). It starts with a literal, which the regex engine
-# searches for quickly; the run around it is then taken whole.
-_TWO_LINE_FEEDS = re.compile(r"\n[^\S\n]*\n")
-_SPACES = re.compile(r"\s*")
+# A blank-line separator token (a whitespace run, \s+ being maximal in split_words, with two line feeds or more),
+# from its first two line feeds (with only other whitespace between) to the end of the run. It starts with a literal,
+# which the regex engine searches for quickly; the match then takes the rest of the run whole, so the next search
+# starts after it.
+_SEPARATOR = re.compile(r"\n[^\S\n]*\n\s*")
 
 
-def _paragraph_ends(text: str) -> list[int]:
-    """The end of each blank-line separator in text (the end of its whitespace run)."""
-    ends: list[int] = []
-    for m in _TWO_LINE_FEEDS.finditer(text):
-        if ends and m.start() < ends[-1]:
-            continue  # inside the run already taken
-        rest = _SPACES.match(text, m.end())  # \s* always matches
-        ends.append(rest.end() if rest else m.end())
-    return ends
+def _paragraph_keys(text: str) -> list[str]:
+    """The paragraphs of text, each with the blank-line separator that ends it (none for an empty text)."""
+    ends = [m.end() for m in _SEPARATOR.finditer(text)]
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    return [text[a:b] for a, b in pairwise([0, *ends]) if b > a]
+
+
+def _laid_out_keys(keys: list[str]) -> TextLayout:
+    """The layout of the text made of these paragraphs."""
+    per = list(map(paragraph_tokens, keys))
+    offsets = list(accumulate(map(len, per), initial=0))
+    return TextLayout(list(chain.from_iterable(per)), list(pairwise(offsets)), keys)
 
 
 @lru_cache(maxsize=8)
 def _layout(text: str) -> TextLayout:
     """split_words(text) with its paragraphs, made paragraph by paragraph (tokens never cross a whitespace run), so
     that the paragraphs a merge sees again (the base, the draft's unchanged ones) are not split again."""
-    tokens: list[str] = []
-    spans: list[tuple[int, int]] = []
-    keys: list[str] = []
-    ends = _paragraph_ends(text)
-    if not ends or ends[-1] < len(text):
-        ends.append(len(text))
-    pos = 0
-    for end in ends:
-        if end == pos:  # an empty text
-            continue
-        key = text[pos:end]
-        start = len(tokens)
-        tokens.extend(paragraph_tokens(key))
-        spans.append((start, len(tokens)))
-        keys.append(key)
-        pos = end
-    return TextLayout(tokens, spans, keys)
+    return _laid_out_keys(_paragraph_keys(text))
 
 
 @lru_cache(maxsize=8192)
@@ -293,6 +281,37 @@ def _hunks_of(base: list[str], proposal: list[str], edits: list[tuple[str, int, 
     return hunks
 
 
+def _hunks_against(tb: TextLayout, proposal: str) -> list[Hunk]:
+    """proposal_hunks of a laid-out base and a proposal, as _hunks_of(_two_level(...)) finds them, the proposal
+    split into tokens only where its paragraphs differ from the base's (most are the base's own)."""
+    b, spans = tb.tokens, tb.spans
+    keys = _paragraph_keys(proposal)
+    edits = paragraph_diff(tb.keys, keys)
+    hunks: list[Hunk] = []
+    k = 0
+    while k < len(edits):
+        e = edits[k]
+        k += 1
+        if e.op == "equal":
+            continue
+        a0, a1, b0, b1 = e.a0, e.a1, e.b0, e.b1
+        while k < len(edits) and edits[k].op != "equal":  # a run of changed paragraphs, diffed word by word
+            a1, b1 = edits[k].a1, edits[k].b1
+            k += 1
+        xa = spans[a0][0] if a0 < len(spans) else len(b)
+        xb = spans[a1 - 1][1] if a1 > a0 else xa
+        y = tuple(chain.from_iterable(map(paragraph_tokens, keys[b0:b1])))
+        pending: list[Edit] = []
+        for w in [*_word_diff(tuple(b[xa:xb]), y), None]:
+            if w is not None and w.op != "equal":
+                pending.append(w)
+            elif pending:
+                lo, hi = xa + pending[0].a0, xa + pending[-1].a1
+                hunks.append(Hunk(lo, hi, "".join(b[lo:hi]), "".join(y[pending[0].b0 : pending[-1].b1])))
+                pending = []
+    return hunks
+
+
 def merge_text(
     base: str, current: str, proposal: str, source: str, current_label: Callable[[int], str]
 ) -> tuple[str, int, list[Hunk], list[Hunk]]:
@@ -308,8 +327,13 @@ class BaseMap:
 
     base: str
     current: str
+    layout: TextLayout  # of current
     runs: _RunMap
-    held: _RunMap = field(default_factory=lambda: _RunMap())
+    held: _RunMap  # base tokens standing among the current words of a bracket
+
+    def layout_for(self, base: str, current: str) -> TextLayout | None:
+        """The layout of current when this map is from base to it."""
+        return self.layout if self.base == base and self.current == current else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +370,16 @@ def _merge(
     run, the base map of the draft a contribution was merged into, moved by its edits. A fresh diff of base ->
     current would cost more with every contribution merged (the draft drifts from the base), and could align a
     word of the base with a like word a contribution brought in."""
-    tb, tc, tp = _layout(base), _layout(current), _layout(proposal)
-    b, c, p = tb.tokens, tc.tokens, tp.tokens
-    hunks = _hunks_of(b, p, _two_level(tb, tp))
-    fits = known is not None and known.base == base and known.current == current
-    to_c = known.runs if known is not None and fits else _base_map(tb, tc)
-    held = known.held if known is not None and fits else _RunMap()
+    tb = _layout(base)
+    b = tb.tokens
+    hunks = _hunks_against(tb, proposal)
+    tc = known.layout_for(base, current) if known is not None else None
+    if known is not None and tc is not None:
+        to_c, held = known.runs, known.held
+    else:
+        tc = _layout(current)
+        to_c, held = _base_map(tb, tc), _RunMap()
+    c = tc.tokens
     starts = [start for start, _end in tb.spans]
 
     def surviving(lo: int, hi: int) -> bool:
@@ -400,43 +428,86 @@ def _merge(
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
         edits.append((left, right, bracket, True))
         conflicts.extend(group)
-    out: list[str] = []
     made: list[tuple[int, int, str, bool]] = []
     pos = 0
     for lo, hi, text, in_brackets in sorted(edits, key=lambda e: (e[0], e[1])):
         if lo < pos:
             continue
-        out.extend(c[pos:lo])
-        out.append(text)
         made.append((lo, hi, text, in_brackets))
         pos = hi
-    out.extend(c[pos:])
-    merged = "".join(out)
-    moved = _moved(BaseMap(base, current, to_c, held), c, made, merged)
+    edited = _edited_layout(tc, made)
+    if edited is None:  # an edit's words join a word beside them: the merged text is laid out afresh
+        out: list[str] = []
+        pos = 0
+        for lo, hi, text, _in_brackets in made:
+            out += c[pos:lo]
+            out.append(text)
+            pos = hi
+        out += c[pos:]
+        return Merged("".join(out), applied, conflicts, unplaced, [e[:3] for e in made], None)
+    layout, sizes = edited
+    merged = "".join(layout.keys)
+    # Base words a bracket took in stand there among the current words: they are held (see surviving above).
+    runs, taken = to_c.after_edits([(lo, hi, n, e[3]) for (lo, hi, n), e in zip(sizes, made, strict=True)])
+    now_held = _RunMap()
+    for a0, a1 in sorted([*zip(held.starts, held.ends, strict=True), *taken]):
+        now_held.add(a0, a1, 0)
+    moved = BaseMap(base, merged, layout, runs, now_held)
     return Merged(merged, applied, conflicts, unplaced, [e[:3] for e in made], moved)
 
 
-def _moved(known: BaseMap, c: list[str], made: list[tuple[int, int, str, bool]], merged: str) -> BaseMap | None:
-    """The base map of the merged text: the current one moved by the edits made, where the merged text splits into
-    the current tokens around the edits' own tokens (an edit's words could join a word beside it; then None). Base
-    words a bracket took in stand there as current words: they are held (see merge_text's surviving)."""
-    stitched: list[str] = []
-    sizes: list[tuple[int, int, int, bool]] = []
-    pos = 0
-    for lo, hi, text, in_brackets in made:
-        stitched += c[pos:lo]
-        words = split_words(text)
-        stitched += words
-        sizes.append((lo, hi, len(words), in_brackets))
-        pos = hi
-    stitched += c[pos:]
-    if stitched != _layout(merged).tokens:
+def _edited_layout(
+    tc: TextLayout, made: list[tuple[int, int, str, bool]]
+) -> tuple[TextLayout, list[tuple[int, int, int]]] | None:
+    """The layout of the current text with the edits made ([lo, hi) replaced by text, in order), and the number of
+    tokens each edit put in: the paragraphs are split again only from the one before an edit's first token to the
+    one holding the token after it (the blank lines around these stand). None where the edits' words do not split
+    as they stand between the current tokens (one joins a word beside it)."""
+    c, spans, keys = tc.tokens, tc.spans, tc.keys
+    if not c:
         return None
-    runs, taken = known.runs.after_edits(sizes)
-    held = _RunMap()
-    for a0, a1 in sorted([*zip(known.held.starts, known.held.ends, strict=True), *taken]):
-        held.add(a0, a1, 0)
-    return BaseMap(known.base, merged, runs, held)
+    starts = [start for start, _end in spans]
+    groups: list[tuple[int, int, list[tuple[int, int, str, bool]]]] = []  # paragraphs [p0, p1] and their edits
+    for e in made:
+        p0 = bisect_right(starts, max(e[0] - 1, 0)) - 1
+        p1 = bisect_right(starts, min(e[1], len(c) - 1)) - 1
+        if groups and p0 <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], p1), [*groups[-1][2], e])
+        else:
+            groups.append((p0, p1, [e]))
+    new_keys: list[str] = []
+    lengths: list[int] = []
+    tokens: list[str] = []
+    sizes: list[tuple[int, int, int]] = []
+    p = t = 0  # the next paragraph and token of tc to copy
+    for p0, p1, group in groups:
+        new_keys += keys[p:p0]
+        lengths += [end - start for start, end in spans[p:p0]]
+        ta, tz = spans[p0][0], spans[p1][1]
+        tokens += c[t:ta]
+        stitched: list[str] = []
+        pieces: list[str] = []
+        pos = ta
+        for lo, hi, text, _in_brackets in group:
+            words = split_words(text)
+            stitched += c[pos:lo]
+            stitched += words
+            pieces += [*c[pos:lo], text]
+            sizes.append((lo, hi, len(words)))
+            pos = hi
+        stitched += c[pos:tz]
+        pieces += c[pos:tz]
+        part = _laid_out_keys(_paragraph_keys("".join(pieces)))
+        if part.tokens != stitched:
+            return None
+        new_keys += part.keys
+        lengths += [end - start for start, end in part.spans]
+        tokens += part.tokens
+        p, t = p1 + 1, tz
+    new_keys += keys[p:]
+    lengths += [end - start for start, end in spans[p:]]
+    tokens += c[t:]
+    return TextLayout(tokens, list(pairwise(accumulate(lengths, initial=0))), new_keys), sizes
 
 
 def _proposed_span(base: list[str], hunks: list[Hunk], start: int, end: int) -> str:
@@ -746,7 +817,12 @@ def _merge_one(
     proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
     blame: list[Identity] | None = None  # read at the first label: a contribution without conflicts needs none
-    at: _Positions | None = None  # of the body's tokens, as merge_text splits it (cached)
+    at: _Positions | None = None  # of the body's tokens, as merge_text splits it
+
+    def laid_out_body() -> TextLayout:
+        """The body's layout: that of the run's base map, or split again (cached)."""
+        known = run.tracked.layout_for(base, parts.body) if run.tracked else None
+        return known or _layout(parts.body)
     front_lines = front.count("\n")
 
     def label(pos: int) -> str:
@@ -754,7 +830,7 @@ def _merge_one(
         nonlocal blame, at
         if blame is None:
             blame = run.blames.at(ws, head, path) if head else []
-        at = at or _Positions(_layout(parts.body))
+        at = at or _Positions(laid_out_body())
         line = front_lines + at.line(pos)
         who = blame[line] if 0 <= line < len(blame) else None
         return ws.source_of(who) if who and who.name else ws.config.secretariat
@@ -788,10 +864,10 @@ def _merge_one(
         ws.tool_identity(),
         f"{c.received}T12:00:00Z",
     )
-    run.tracked = done.to_merged
     if head and run.blames.sha == head:  # the blame at this commit follows from the edits just made
-        at = at or _Positions(_layout(parts.body))
+        at = at or _Positions(laid_out_body())
         edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
         run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
+    run.tracked = done.to_merged
     outcome = Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)
     return outcome, new_full
