@@ -184,11 +184,25 @@ def _two_level(tx: TextLayout, ty: TextLayout) -> list[tuple[str, int, int, int,
     return refined
 
 
+class _Ranks(dict[str, int]):
+    """The _rank of each token met (a report has a few hundred thousand tokens but few distinct ones)."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) > 1 << 16:
+            self.clear()
+        found = self[token] = _rank(token)
+        return found
+
+
+_RANKS = _Ranks()
+
+
 @lru_cache(maxsize=8192)
 def _word_diff(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[Edit, ...]:
     """The word diff of two runs of paragraphs. Kept for the run: in a merge, the paragraphs that the draft has
     changed since the base are diffed again for every contribution (Edits are frozen, so sharing them is safe)."""
-    return tuple(diff_sequences(x, y, rank=_rank))
+    ranks = (list(map(_RANKS.__getitem__, x)), list(map(_RANKS.__getitem__, y)))
+    return tuple(diff_sequences(x, y, ranks=ranks))
 
 
 def paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
@@ -235,6 +249,9 @@ def paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest run of `pairs` (in order of their first item) whose second items increase (patience sorting)."""
+    seconds = [j for _i, j in pairs]
+    if seconds == sorted(seconds):  # nothing moved: the whole list (the common case, found in C)
+        return pairs
     tails: list[int] = []  # tails[n]: index in pairs of the run of length n + 1 that ends with the smallest item
     ends: list[int] = []  # that smallest second item, for each tails[n]
     back: list[int] = []
