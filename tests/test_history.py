@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from support.cli import clean_env, git, init_report, wtpf
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.history import History
+from wtpf_cli.history import History, Identity
 
 
 def modules_imported(args: list[str], cwd: Path) -> set[str]:
@@ -141,3 +143,44 @@ def test_a_failing_git_command_is_a_workspace_error_with_gits_reason(repo: Path)
     assert h is not None
     with pytest.raises(WorkspaceStateError, match=r"^git log failed: fatal: bad object 0+1$"):
         h.commits_touching(None, "0" * 39 + "1", "sub/a.txt")
+
+
+PATHS = st.lists(st.sampled_from(["a", "b", "x"]), min_size=1, max_size=3).map("/".join)
+CHANGES = st.dictionaries(PATHS, st.sampled_from([None, "one", "two", "three"]), max_size=6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(CHANGES, min_size=1, max_size=4))
+def test_trees_built_by_mktree_are_those_of_a_private_index(repo: Path, commits: list[dict[str, str | None]]) -> None:
+    """Commits chained as a merge makes them: files added, changed, removed, a file where a folder was and the
+    reverse; each tree is compared with the one update-index and write-tree make of the same base and files."""
+    h = History.find(repo)
+    assert h is not None
+    who = Identity("T", "t@example.org")
+    blobs = {text: h.write_blob("f", text.encode()) for text in ("one", "two", "three")}
+    tip: str | None = git("rev-parse", "HEAD", cwd=repo).strip()
+    for files in commits:
+        wanted = {path: (blobs[text] if text else None) for path, text in files.items()}
+        try:
+            expected: str | None = h.write_tree_indexed(tip, wanted)
+        except WorkspaceStateError:
+            expected = None  # git refuses (a file and a folder of one name in one commit): no tree to compare
+        if expected is None:
+            continue
+        assert h.write_tree(tip, wanted) == expected
+        tip = h.write_commit(expected, tip, "step", who, who, "2012-05-01")
+    h.close()
+
+
+def test_work_tree_files_are_hashed_with_their_filters_in_one_go(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    (repo / ".gitattributes").write_text("*.crlf text eol=crlf\n")
+    (repo / "w.crlf").write_bytes(b"x\r\ny\r\n")
+    found = h.disk_blobs(["sub/a.txt", "w.crlf", "line\nfeed.txt", "gone.txt"])
+    assert found["gone.txt"] is None
+    for path in ("sub/a.txt", "w.crlf", "line\nfeed.txt"):
+        assert found[path] == git("hash-object", "--", path, cwd=repo).strip(), path
+    clean = subprocess.run(["git", "hash-object", "--stdin"], input=b"x\ny\n", capture_output=True, check=True)
+    assert found["w.crlf"] == clean.stdout.decode().strip()  # stored as git stores it: line ends cleaned
+    assert git("cat-file", "-t", found["w.crlf"], cwd=repo).strip() == "blob"  # stored

@@ -8,6 +8,8 @@ import datetime as dt
 import os
 import re
 import subprocess
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from .errors import OutputError, WorkspaceStateError
 _SEP = "\x1f"
 _SHA_RE = re.compile(r"[0-9a-f]{40}")
 _C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}  # git's messages in English: _git_error reads them
+# Objects, refs and index reach the disk before the next step relies on them (git >= 2.36; older git ignores the
+# setting): the order of transaction.py then also holds across a power cut.
+_FSYNC = ["-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync"]
+_TREE_MODE = b"40000"
+_ENTRY_TYPES = {_TREE_MODE: b"tree", b"160000": b"commit"}  # any other mode: a blob (file, executable, symlink)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,85 @@ def _text(out: bytes) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
+class _GitPipe:
+    """A long-running git process (`cat-file --batch`, `mktree --batch`) asked one request at a time: one process
+    for a whole command instead of one per object."""
+
+    def __init__(self, command: str, args: list[str], cwd: Path, git_dir: Path) -> None:
+        self.command, self.git_dir = command, git_dir
+        try:
+            self.proc = subprocess.Popen(
+                ["git", *args],
+                cwd=cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            raise WorkspaceStateError(f"cannot run git: {exc.strerror or exc}") from exc
+
+    def ask(self, request: bytes) -> bytes:
+        """Send `request`; the first line of the answer (without its line feed)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            self.proc.stdin.write(request)
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except OSError:
+            line = b""
+        if not line.endswith(b"\n"):
+            raise self._failed()
+        return line[:-1]
+
+    def read(self, size: int) -> bytes:
+        """The next `size` bytes of the answer and the line feed after them."""
+        assert self.proc.stdout is not None
+        data = self.proc.stdout.read(size + 1)
+        if len(data) != size + 1:
+            raise self._failed()
+        return data[:size]
+
+    def _failed(self) -> Exception:
+        stderr = self.close()
+        return _git_error(self.command, stderr.decode("utf-8", "replace"), f"exit {self.proc.returncode}", self.git_dir)
+
+    def close(self) -> bytes:
+        """End the process (it stops at the end of its input); what it said on stderr."""
+        try:
+            _out, stderr = self.proc.communicate(timeout=10)  # closes stdin: git ends
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _out, stderr = self.proc.communicate()
+        return stderr or b""
+
+
+def _close_pipes(pipes: dict[str, _GitPipe]) -> None:
+    for pipe in pipes.values():
+        pipe.close()
+    pipes.clear()
+
+
+def _parse_tree(data: bytes, id_size: int) -> dict[bytes, tuple[bytes, str]]:
+    """A raw tree object's entries: name -> (mode, object id)."""
+    entries: dict[bytes, tuple[bytes, str]] = {}
+    pos = 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        entries[data[space + 1 : nul]] = (data[pos:space], data[nul + 1 : nul + 1 + id_size].hex())
+        pos = nul + 1 + id_size
+    return entries
+
+
+def _plain_path(path: str) -> bool:
+    """Whether `path` is an ordinary relative file path that git's own checks (update-index) would accept."""
+    parts = path.split("/")
+    return all(
+        part not in ("", ".", "..") and not part.lower().startswith(".git") and not any(c in part for c in "\\\0\n")
+        for part in parts
+    )
+
+
 def utc_stamp(epoch: int) -> str:
     """Seconds since the epoch -> 'YYYY-MM-DDThh:mm:ssZ'."""
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -119,6 +205,23 @@ class History:
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root.resolve()
         self._git_dir = git_dir
+        self._configs: dict[str, str | None] = {}  # git config does not change under a running command
+        self._files: OrderedDict[tuple[str, str], bytes | None] = OrderedDict()  # (commit id, path): immutable
+        self._trees: dict[str, dict[bytes, tuple[bytes, str]]] = {}  # tree id -> entries
+        self._pipes: dict[str, _GitPipe] = {}
+        weakref.finalize(self, _close_pipes, self._pipes)
+
+    def close(self) -> None:
+        """End the long-running git processes (a later call starts them again)."""
+        _close_pipes(self._pipes)
+
+    def _pipe(self, name: str, args: list[str]) -> _GitPipe:
+        pipe = self._pipes.get(name)
+        if pipe is None or pipe.proc.poll() is not None:
+            if pipe is not None:
+                pipe.close()
+            pipe = self._pipes[name] = _GitPipe(name, args, self.root, self.git_dir)
+        return pipe
 
     @staticmethod
     def find(start: Path) -> History | None:
@@ -225,8 +328,17 @@ class History:
 
     def read_file(self, sha: str, path: str) -> bytes | None:
         """The bytes of `path` at commit `sha`, or None where it is not a file there."""
+        key = (sha, path)
+        if key in self._files:
+            self._files.move_to_end(key)
+            return self._files[key]
         found = self.read_files([sha], path)[0]
-        return found[1] if found is not None else None
+        data = found[1] if found is not None else None
+        if _SHA_RE.fullmatch(sha):  # a commit id names the same bytes for ever (a branch name does not)
+            self._files[key] = data
+            if len(self._files) > 4:  # a merge reads the few versions its contributions were made on, again and again
+                self._files.popitem(last=False)
+        return data
 
     def blame_authors(self, sha: str, path: str) -> list[Identity]:
         """The author of the last change to each line of `path` at `sha` (1st line first)."""
@@ -322,8 +434,10 @@ class History:
         return Identity(name, email or "")
 
     def _config(self, key: str) -> str | None:
-        out = self._git_or_none("config", "--get", key)
-        return (out or "").strip() or None
+        if key not in self._configs:
+            out = self._git_or_none("config", "--get", key)
+            self._configs[key] = (out or "").strip() or None
+        return self._configs[key]
 
     def commit(
         self,
@@ -375,9 +489,7 @@ class History:
 
     def _plumb(self, *args: str, data: bytes = b"", env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(
-            # Objects, refs and index reach the disk before the next step relies on them (git >= 2.36; older
-            # git ignores the setting): the order of transaction.py then also holds across a power cut.
-            ["git", "-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync", *args],
+            ["git", *_FSYNC, *args],
             cwd=self.root,
             input=data,
             capture_output=True,
@@ -393,8 +505,78 @@ class History:
         `store` (then nothing is written: safe on a full disk)."""
         return self._plumb("hash-object", *(["-w"] if store else []), "--stdin", f"--path={path}", data=data).strip()
 
+    def disk_blobs(self, paths: list[str]) -> dict[str, str | None]:
+        """The blob id of each work-tree file of `paths` (its filters applied), stored; None where it is not a file:
+        one git process for all."""
+        found: dict[str, str | None] = {p: None for p in paths}
+        present = [p for p in paths if (self.root / p).is_file()]
+        listed = [p for p in present if "\n" not in p and not p.startswith('"')]  # one a line, never unquoted
+        for path in present:
+            if path not in listed:
+                found[path] = self.write_blob(path, (self.root / path).read_bytes())
+        if listed:
+            request = "".join(f"{p}\n" for p in listed).encode()  # paths on stdin: never read as options
+            ids = self._plumb("hash-object", "-w", "--stdin-paths", data=request).split()
+            if len(ids) != len(listed):
+                raise WorkspaceStateError(f"git hash-object gave {len(ids)} ids for {len(listed)} files")
+            found.update(zip(listed, ids, strict=True))
+        return found
+
     def write_tree(self, base: str | None, files: dict[str, str | None]) -> str:
         """The tree of commit `base` (None: empty) with `files` (repo path -> blob id, None = removed)."""
+        if not all(_plain_path(path) for path in files):
+            return self.write_tree_indexed(base, files)  # git's checks of odd paths apply (update-index)
+        changes = {tuple(path.encode().split(b"/")): blob for path, blob in files.items()}
+        root = self._tree_entries(f"{base}^{{tree}}") if base else ("", {})
+        tree = self._build_tree(root, changes)
+        return tree if tree is not None else self.write_tree_indexed(base, files)  # an empty tree: rare
+
+    def _tree_entries(self, name: str) -> tuple[str, dict[bytes, tuple[bytes, str]]]:
+        """The id and entries of the tree `name` (an id, or `rev^{tree}`), read through one git process."""
+        if name in self._trees:
+            return name, self._trees[name]
+        pipe = self._pipe("cat-file", ["cat-file", "--batch"])
+        head = pipe.ask(name.encode() + b"\n").split(b" ")  # "<id> <type> <size>", or "<name> missing"
+        if len(head) != 3 or head[1] != b"tree":
+            raise WorkspaceStateError(f"git has no tree {name}")
+        tree = head[0].decode()
+        self._trees[tree] = _parse_tree(pipe.read(int(head[2])), len(tree) // 2)
+        return tree, self._trees[tree]
+
+    def _build_tree(
+        self, tree: tuple[str, dict[bytes, tuple[bytes, str]]], changes: dict[tuple[bytes, ...], str | None]
+    ) -> str | None:
+        """The id of `tree` with `changes` (path parts -> blob id, None = removed) made, as update-index and
+        write-tree would make it (a file replaces a folder or the reverse; a folder left empty goes); None: empty."""
+        entries = dict(tree[1])
+        inner: dict[bytes, dict[tuple[bytes, ...], str | None]] = {}
+        for parts, blob in changes.items():
+            if len(parts) > 1:
+                inner.setdefault(parts[0], {})[parts[1:]] = blob
+            elif blob is not None:
+                entries[parts[0]] = (b"100644", blob)
+            elif entries.get(parts[0], (_TREE_MODE,))[0] != _TREE_MODE:
+                del entries[parts[0]]  # removing a file; a folder of that name stays (its files are other paths)
+        for name, below in sorted(inner.items()):
+            mode, sub = entries.get(name, (b"", ""))
+            new = self._build_tree(self._tree_entries(sub) if mode == _TREE_MODE else ("", {}), below)
+            if new is None:
+                if mode == _TREE_MODE:
+                    del entries[name]  # a folder left empty goes; a file of that name stays
+            else:
+                entries[name] = (_TREE_MODE, new)
+        if not entries:
+            return None
+        if entries == tree[1] and tree[0]:
+            return tree[0]
+        lines = [b"%s %s %s\t%s\0" % (m, _ENTRY_TYPES.get(m, b"blob"), i.encode(), n) for n, (m, i) in entries.items()]
+        pipe = self._pipe("mktree", [*_FSYNC, "mktree", "-z", "--batch"])
+        made = pipe.ask(b"".join(lines) + b"\0").decode()
+        self._trees[made] = entries
+        return made
+
+    def write_tree_indexed(self, base: str | None, files: dict[str, str | None]) -> str:
+        """write_tree through a private index (read-tree, update-index, write-tree): git's own rules, 3 processes."""
         index = self.git_dir / f"wtpf-index.{os.getpid()}"  # a private index: the user's is not touched
         env = {"GIT_INDEX_FILE": str(index)}
         try:

@@ -103,7 +103,7 @@ class Change:
         if self.tip == self.base:
             return
         h = self.history
-        old_blobs = {p: _disk_blob(h, p, store=True) for p in self.files}  # the work tree now, hand edits included
+        old_blobs = h.disk_blobs(list(self.files))  # the work tree now, hand edits included
         journal = {
             "command": self.command,
             "pid": os.getpid(),
