@@ -840,6 +840,7 @@ def _merge_one(
         """The body's layout: that of the run's base map, or split again (cached)."""
         known = run.tracked.layout_for(base, parts.body) if run.tracked else None
         return known or _layout(parts.body)
+
     front_lines = front.count("\n")
 
     def label(pos: int) -> str:
