@@ -12,7 +12,7 @@ import dataclasses
 import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, TypeAlias, TypeVar
+from typing import ClassVar, Literal, TypeAlias
 
 from lxml import etree
 
@@ -641,9 +641,9 @@ class _Reader:
                         key = f"{_NOTE_REFERENCES[tag]}:{part.get(_ID, '')}"
                         notes.append((key, (inserted or ctx.held_inserted, deleted or ctx.held_deleted)))
                         if texts:
-                            segments.append(_segment("".join(texts), inserted, deleted, change, None, first_marks))
+                            segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
                             texts = []
-                        segments.append(_segment("", inserted, deleted, change, key, _NO_MARKS))
+                        segments.append(Segment("", inserted, deleted, change, key, _NO_MARKS))
                     elif not (ignored.get(tag) or self.learn_ignored(tag)):
                         return False
                     first = False
@@ -667,26 +667,23 @@ class _Reader:
             elif not (ignored.get(tag) or self.learn_ignored(tag)):
                 return False
         if texts:
-            segments.append(_segment("".join(texts), inserted, deleted, change, None, first_marks))
+            segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
         for key, state in notes:
             self.note_refs[key] = state
         index = self.next_index
         self.next_index += 1
         self.paragraphs.append(
-            _made(
-                Para,
-                {
-                    "index": index,
-                    "part": ctx.part,
-                    "where": ctx.where,
-                    "segments": tuple(segments),
-                    "mark_inserted": False,
-                    "mark_deleted": False,
-                    "held_inserted": ctx.held_inserted,
-                    "held_deleted": ctx.held_deleted,
-                    "flow": self.flow,
-                    "style": style,
-                },
+            Para(
+                index,
+                ctx.part,
+                ctx.where,
+                tuple(segments),
+                False,
+                False,
+                ctx.held_inserted,
+                ctx.held_deleted,
+                self.flow,
+                style,
             )
         )
         return True
@@ -757,20 +754,17 @@ class _Reader:
             draft.own_changes.append(self.new_change(kind, element, ctx, draft.index, detail=detail))
         segments = _merged_segments(draft.segments)
         self.paragraphs.append(
-            _made(
-                Para,
-                {
-                    "index": draft.index,
-                    "part": ctx.part,
-                    "where": ctx.where,
-                    "segments": segments,
-                    "mark_inserted": draft.mark_inserted,
-                    "mark_deleted": draft.mark_deleted,
-                    "held_inserted": ctx.held_inserted,
-                    "held_deleted": ctx.held_deleted,
-                    "flow": self.flow,
-                    "style": draft.style,
-                },
+            Para(
+                draft.index,
+                ctx.part,
+                ctx.where,
+                segments,
+                draft.mark_inserted,
+                draft.mark_deleted,
+                ctx.held_inserted,
+                ctx.held_deleted,
+                self.flow,
+                draft.style,
             )
         )
         if draft.own_changes or ctx.held_changes:
@@ -1288,7 +1282,7 @@ def _merged_segments(pieces: list[_Piece]) -> tuple[Segment, ...]:
     """
     count = len(pieces)
     if count == 1:
-        return (_segment(*pieces[0]),)
+        return (Segment(*pieces[0]),)
     out: list[Segment] = []
     start = 0
     while start < count:
@@ -1302,30 +1296,6 @@ def _merged_segments(pieces: list[_Piece]) -> tuple[Segment, ...]:
                 stop += 1
             if stop > start + 1:
                 text = "".join([piece[0] for piece in pieces[start:stop]])
-        out.append(_segment(text, inserted, deleted, change, note, marks))
+        out.append(Segment(text, inserted, deleted, change, note, marks))
         start = stop
     return tuple(out)
-
-
-_T_made = TypeVar("_T_made")
-
-
-def _made(cls: type[_T_made], fields: dict[str, object]) -> _T_made:
-    """An instance of a frozen data class from all its fields, in their order, equal to ``cls(**fields)``.
-
-    The generated ``__init__`` sets each field through ``object.__setattr__``: for the thousands of paragraphs and
-    segments of a report that was a quarter of the walk. Only for classes without ``__post_init__`` or slots.
-    """
-    made = object.__new__(cls)
-    object.__setattr__(made, "__dict__", fields)
-    return made
-
-
-def _segment(
-    text: str, inserted: bool, deleted: bool, change: int | None, note: str | None, marks: frozenset[str]
-) -> Segment:
-    """A Segment, made as ``_made`` makes one."""
-    return _made(
-        Segment,
-        {"text": text, "inserted": inserted, "deleted": deleted, "change": change, "note": note, "marks": marks},
-    )
