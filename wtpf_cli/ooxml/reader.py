@@ -657,11 +657,13 @@ class _Reader:
                             if style is None:
                                 return False  # a w:pStyle without w:val: the next one does not count
                     elif tag == _NUMPR:
-                        if any(g.tag in _NUMBERING_CHANGES for g in part):
-                            return False
+                        for numbering in part:  # (a loop: a generator costs more on two children)
+                            if numbering.tag in _NUMBERING_CHANGES:
+                                return False
                     elif tag == _RPR:
-                        if any(_local(g) in _PARAGRAPH_MARK_CHANGES for g in part):
-                            return False
+                        for mark in part:
+                            if _local(mark) in _PARAGRAPH_MARK_CHANGES:
+                                return False
                     elif tag in (_PPR_CHANGE, _SECTPR):
                         return False
             elif not (ignored.get(tag) or self.learn_ignored(tag)):
@@ -832,7 +834,11 @@ class _Reader:
         cell_number = self.ordinal(el)
         here = ctx.copy(where=f"{ctx.where}, cell {cell_number}")
         children = list(el)
-        tcpr = next((c for c in children if c.tag == _TCPR), None)
+        tcpr = None
+        for child in children:
+            if child.tag == _TCPR:
+                tcpr = child
+                break
         if tcpr is not None:
             for child in tcpr:
                 local = _local(child)
@@ -847,16 +853,16 @@ class _Reader:
                 elif local in ("tcPrChange", "cellMerge"):
                     self.new_change("format", child, here, self.next_index, detail=local)
         self.flow += 1
+        depth = len(stack)
+        self.handle_in_place(children, here, stack, self.in_cell)
+        if len(stack) == depth:  # all handled in place: the cell ends now
+            self.flow += 1
+            return
 
         def leave() -> None:
             self.flow += 1
 
-        stack.append(leave)
-        depth = len(stack)
-        self.handle_in_place(children, here, stack, self.in_cell)
-        if len(stack) == depth:
-            stack.pop()
-            leave()
+        stack.insert(depth, leave)  # beneath the content the stack took
 
     def on_sdt(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A content control (block, row, cell or run level): its content."""
@@ -1252,7 +1258,7 @@ class _Reader:
 def _local(el: etree._Element) -> str:
     """An element's tag without its namespace."""
     tag = el.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
 def _plain_text(p: etree._Element) -> str:
