@@ -498,8 +498,9 @@ class _Reader:
         """Handle children in order without the stack while their handlers allow it; queue the rest on the stack.
 
         Equal to queueing them all: a child that queues work of its own gets the siblings after it queued beneath
-        that work. The holders that do this are nested a fixed number of levels deep (a paragraph, a revision in
-        it, a run in that), so there is no recursion over the document's nesting.
+        that work. Each holder handles in place only kinds of children nested a fixed number of levels below it (the
+        body, a table, its rows, their cells, a paragraph, a revision in it, a run in that), so there is no recursion
+        over the document's nesting: a table in a cell, a revision in a revision go through the stack.
         """
         for position, child in enumerate(children):
             tag = child.tag
@@ -545,10 +546,6 @@ class _Reader:
     def push(self, stack: list[_Work], children: Sequence[etree._Element], ctx: _Ctx) -> None:
         """Queue children to be visited next, in order."""
         stack.extend((child, ctx) for child in reversed(children))
-
-    def visit(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
-        """Handle one element: emit its text, open revisions, queue its children."""
-        self.resolve(el.tag)[0](el, ctx, stack)
 
     def ignore(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """An element the walk neither reads nor enters (properties, bookmarks, proofing marks, other namespaces)."""
@@ -644,7 +641,7 @@ class _Reader:
                             segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
                             texts = []
                         segments.append(Segment("", inserted, deleted, change, key, _NO_MARKS))
-                    elif not (ignored.get(tag) or self.learn_ignored(tag)):
+                    elif not (ignored.get(tag) or self.ignores(tag)):
                         return False
                     first = False
             elif tag == _PPR and not properties:
@@ -666,7 +663,7 @@ class _Reader:
                                 return False
                     elif tag in (_PPR_CHANGE, _SECTPR):
                         return False
-            elif not (ignored.get(tag) or self.learn_ignored(tag)):
+            elif not (ignored.get(tag) or self.ignores(tag)):
                 return False
         if texts:
             segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
@@ -690,9 +687,11 @@ class _Reader:
         )
         return True
 
-    def learn_ignored(self, tag: object) -> bool:
-        """Whether the walk ignores elements of this tag (remembered either way)."""
-        self.ignored[tag] = found = self.resolve(tag)[0] == self.ignore
+    def ignores(self, tag: object) -> bool:
+        """Whether the walk ignores elements of this tag (found once per tag, and kept in ``self.ignored``)."""
+        found = self.ignored.get(tag)
+        if found is None:
+            found = self.ignored[tag] = self.resolve(tag)[0] == self.ignore
         return found
 
     def paragraph_properties(self, ppr: etree._Element, draft: _ParaDraft, ctx: _Ctx) -> None:
@@ -795,7 +794,7 @@ class _Reader:
 
         stack.append(leave)
         depth = len(stack)
-        self.handle_in_place(list(el), here.copy(where=where), stack, self.in_table)
+        self.handle_in_place(list(el), here, stack, self.in_table)
         if len(stack) == depth:
             stack.pop()
             leave()
@@ -917,32 +916,7 @@ class _Reader:
         if change is not None:
             index = self.new_change("format", change, ctx, self.current_index(), detail="rPrChange")
             here = here.copy(collect=(*ctx.collect, index))
-        # The run's content in place: its handlers never queue work, except those the stack then takes. Text,
-        # nearly every child, is read here without a call.
-        handlers = self.in_run
-        for position, child in enumerate(children):
-            tag = child.tag
-            if tag in (_T, _DEL_TEXT):
-                text = child.text
-                para = self.para
-                if not text or para is None or self.hidden_fields:
-                    continue
-                para.segments.append((text, here.inserted, here.deleted, here.change, None, here.marks))
-                para.last_change = here.change
-                for index in here.collect:
-                    self.changes[index].pieces.append(text)
-                if self.open_comments:
-                    self.anchor_text(text)
-                continue
-            try:
-                handler = handlers[tag]
-            except KeyError:
-                found, queues = self.resolve(tag)
-                handler = handlers[tag] = None if queues else found
-            if handler is None:
-                stack.extend([(c, here) for c in reversed(children[position:])])
-                return
-            handler(child, here, stack)
+        self.handle_in_place(children, here, stack, self.in_run)
 
     def on_text(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """w:t and w:delText (also w:t in deleted or moved-from text): the text."""
