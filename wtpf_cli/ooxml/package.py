@@ -89,6 +89,8 @@ class DocxPackage:
     main_document_name: str
     _blob: bytes = field(repr=False, compare=False)
     _cache: dict[str, etree._Element | None] = field(default_factory=dict, repr=False, compare=False)
+    # The archive, opened once (its central directory was read again for each of a dozen parts).
+    _archive: list[zipfile.ZipFile] = field(default_factory=list, repr=False, compare=False)
 
     def has(self, name: str) -> bool:
         """Whether the package holds a part of that name."""
@@ -98,8 +100,10 @@ class DocxPackage:
         """The bytes of a part (None when absent), read with a bound on its size."""
         if name not in self.names:
             return None
-        with zipfile.ZipFile(io.BytesIO(self._blob)) as archive:
-            return _bounded_read(archive, archive.getinfo(name), self.path)
+        if not self._archive:
+            self._archive.append(zipfile.ZipFile(io.BytesIO(self._blob)))
+        archive = self._archive[0]
+        return _bounded_read(archive, archive.getinfo(name), self.path)
 
     def part(self, name: str) -> etree._Element | None:
         """The parsed root element of an XML part, or None when the package has no such part."""
