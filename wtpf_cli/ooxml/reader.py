@@ -1046,11 +1046,11 @@ class _Reader:
             parent = el.getparent()
             if parent is None:
                 return 1
-            counts: dict[object, int] = {}
+            tag, count = el.tag, 0
             for child in parent:
-                counts[child.tag] = counts.get(child.tag, 0) + 1
-                if child.tag == el.tag:
-                    self.ordinals[child] = counts[child.tag]
+                if child.tag == tag:
+                    count += 1
+                    self.ordinals[child] = count
             number = self.ordinals[el]
         return number
 
