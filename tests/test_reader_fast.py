@@ -1,5 +1,6 @@
-"""The reader's fast walk gives what the walk before it gave (tests/support/reader_reference.py), on the corpus, on
-the hostile catalogue, on mutated corpus files and on generated documents that nest Word's elements anyhow."""
+"""The reader's fast walk and text views give what they gave before (tests/support/reader_reference.py), on the
+corpus, on the hostile catalogue, on mutated corpus files and on generated documents that nest Word's elements
+anyhow."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from support import hostile
-from support.reader_reference import read_inspection_reference
+from support.reader_reference import read_inspection_reference, text_view_reference
 from wtpf_cli.errors import WtpfError
 from wtpf_cli.ooxml.package import PackageLimits, open_docx, parse_xml
-from wtpf_cli.ooxml.reader import Inspection, read_inspection
+from wtpf_cli.ooxml.reader import PARTS, Inspection, Segment, read_inspection, text_view
 
 CORPUS_FILES = sorted(CORPUS.rglob("*.docx")) if CORPUS.is_dir() else []
 HOSTILE = sorted(name for name in dir(hostile) if name.startswith("make_") and name not in ("make_fifo",))
@@ -34,10 +35,22 @@ def _outcome(read: Callable[..., Inspection], path: Path) -> Inspection | str:
         return f"{type(exc).__name__}: {exc}"
 
 
+def _render(segment: Segment) -> str:
+    """A rendering that shows each segment's state, as a caller's render would (wordmap's Markdown of insertions)."""
+    return f"[{segment.text}|{segment.inserted:d}{segment.deleted:d}{sorted(segment.marks)}]"
+
+
 def _same_reading(path: Path) -> None:
     fast, reference = _outcome(read_inspection, path), _outcome(read_inspection_reference, path)
     assert fast == reference
     assert repr(fast) == repr(reference)
+    if isinstance(fast, Inspection):
+        for view in ("accept", "reject"):
+            for parts in (PARTS, ("document",), ("footnotes",)):
+                for note_marks in (False, True):
+                    for render in (None, _render):
+                        options = {"parts": parts, "note_marks": note_marks, "render": render}
+                        assert text_view(fast, view, **options) == text_view_reference(fast, view, **options)
 
 
 @pytest.mark.skipif(not CORPUS_FILES, reason="the shared .docx corpus (../shared/corpus/docx) is absent")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeAlias
 
@@ -28,6 +28,7 @@ from wtpf_cli.ooxml.reader import (
     ANCHOR_LIMIT,
     FORMAT_CHANGES,
     MC,
+    PARTS,
     STRICT_W,
     W14,
     W15,
@@ -40,13 +41,68 @@ from wtpf_cli.ooxml.reader import (
     Para,
     PartKind,
     Segment,
+    View,
     W,
+    roman_numeral,
 )
 
 
 def read_inspection_reference(package: DocxPackage) -> Inspection:
     """Read a checked .docx package the way the reader did before its fast walk."""
     return _Reader(package).read()
+
+
+def text_view_reference(
+    inspection: Inspection,
+    view: str,
+    *,
+    parts: Iterable[PartKind] = PARTS,
+    note_marks: bool = False,
+    render: Callable[[Segment], str] | None = None,
+) -> list[str]:
+    """text_view as it was: paragraph texts with all changes accepted or rejected."""
+    if view not in ("accept", "reject"):
+        raise ValueError(f"view must be 'accept' or 'reject', not {view!r}")
+    mode: View = "accept" if view == "accept" else "reject"
+    wanted = set(parts)
+    out: list[str] = []
+    pending: str | None = None
+    pending_flow = -1
+    counters: dict[str, int] = {}
+    for para in inspection.paragraphs:
+        if para.part not in wanted or not para.kept(mode):
+            continue
+        text = _para_text(para, mode, counters if note_marks else None, render)
+        if pending is not None:
+            if pending_flow == para.flow:
+                text = pending + text
+            else:
+                out.append(pending)
+            pending = None
+        if not para.mark_kept(mode):
+            pending, pending_flow = text, para.flow
+            continue
+        out.append(text)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _para_text(
+    para: Para, view: View, counters: dict[str, int] | None, render: Callable[[Segment], str] | None = None
+) -> str:
+    """The text of a paragraph in a view; with ``counters``, note references as their numbers (1, 2… / i, ii…)."""
+    pieces: list[str] = []
+    for segment in para.segments:
+        if not segment.kept(view):
+            continue
+        if segment.note is not None and counters is not None:
+            kind = segment.note.split(":", 1)[0]
+            counters[kind] = counters.get(kind, 0) + 1
+            pieces.append(roman_numeral(counters[kind]) if kind == "endnotes" else str(counters[kind]))
+        else:
+            pieces.append(render(segment) if render is not None else segment.text)
+    return "".join(pieces)
 
 
 def _run_marks(rpr: etree._Element | None) -> frozenset[str]:

@@ -224,17 +224,25 @@ def text_view(
     pending: str | None = None
     pending_flow = -1
     counters: dict[str, int] = {}
+    accept = mode == "accept"
     for para in inspection.paragraphs:
-        if para.part not in wanted or not para.kept(mode):
+        if para.part not in wanted or (para.held_deleted if accept else para.held_inserted):  # not para.kept(mode)
             continue
-        text = _para_text(para, mode, counters if note_marks else None, render)
+        if note_marks:
+            text = _para_text(para, mode, counters, render)
+        else:  # _para_text without counters, inlined: three views of every contribution in a merge
+            pieces: list[str] = []
+            for segment in para.segments:
+                if not (segment.deleted if accept else segment.inserted):
+                    pieces.append(render(segment) if render is not None else segment.text)
+            text = "".join(pieces)
         if pending is not None:
             if pending_flow == para.flow:
                 text = pending + text
             else:
                 out.append(pending)
             pending = None
-        if not para.mark_kept(mode):
+        if para.mark_deleted if accept else para.mark_inserted:  # not para.mark_kept(mode)
             pending, pending_flow = text, para.flow
             continue
         out.append(text)
