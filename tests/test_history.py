@@ -68,6 +68,7 @@ def repo(tmp_path: Path) -> Path:
     (root / "sub").mkdir()
     (root / "sub" / "a.txt").write_bytes(b"one\ntwo\n")
     (root / "line\nfeed.txt").write_bytes(b"odd name\n")
+    (root / "trail\r").write_bytes(b"carriage return\n")
     git("add", "--all", cwd=root)
     message = "First line of a subject\nthat git would join\n\nBody text.\n"
     git("commit", "-q", "--author", "Ana Ruiz <ana@example.org>", "-m", message, cwd=root)
@@ -123,12 +124,16 @@ def test_files_are_read_by_path_and_absent_paths_and_folders_give_none(repo: Pat
     sha = git("rev-parse", "HEAD", cwd=repo).strip()
     assert h.read_file(sha, "sub/a.txt") == b"one\ntwo\n"
     assert h.read_file(sha, "line\nfeed.txt") == b"odd name\n"
+    assert h.read_file(sha, "trail\r") == b"carriage return\n"
+    assert h.read_file(sha, "trail") is None
     assert h.read_file(sha, "sub/missing.txt") is None and h.read_file(sha, "sub") is None
     assert h.blob_id(sha, "sub/a.txt") == git("rev-parse", "HEAD:sub/a.txt", cwd=repo).strip()
     assert h.blob_id(sha, "line\nfeed.txt") == git("hash-object", "line\nfeed.txt", cwd=repo).strip()
     assert h.blob_id(sha, "sub/missing.txt") is None
     blob = git("rev-parse", "HEAD:sub/a.txt", cwd=repo).strip()
-    assert h.read_files([sha, sha], "sub/a.txt") == [(blob, b"one\ntwo\n")] * 2
+    assert h.read_files([sha, sha], "sub/a.txt") == [(blob, b"one\ntwo\n")] * 2  # the same process, in step
+    assert h.read_files([sha, "no-such-commit"], "sub/a.txt") == [(blob, b"one\ntwo\n"), None]
+    h.close()
 
 
 def test_a_revision_that_looks_like_an_option_is_not_one(repo: Path) -> None:

@@ -163,6 +163,12 @@ def _parse_tree(data: bytes, id_size: int) -> dict[bytes, tuple[bytes, str]]:
     return entries
 
 
+def _one_line(name: str) -> bool:
+    """Whether `name` goes to a `cat-file --batch` as one request line (git drops a carriage return before the
+    line feed): a name that does not would put the long-running process out of step."""
+    return "\n" not in name and not name.endswith("\r")
+
+
 def _plain_path(path: str) -> bool:
     """Whether `path` is an ordinary relative file path that git's own checks (update-index) would accept."""
     parts = path.split("/")
@@ -390,15 +396,12 @@ class History:
 
     def blob_id(self, sha: str, path: str) -> str | None:
         """The blob id of `path` at `sha` (cheap change detection), or None."""
-        if "\n" in path:
+        if not _one_line(f"{sha}:{path}"):
             out = self._git_or_none("rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}:{path}")
             return (out or "").strip() or None
-        request = f"{sha}:{path}\n".encode()  # on stdin: never read as an option
-        proc = _run_git(["cat-file", "--batch-check"], self.root, data=request)
-        if proc.returncode != 0:
-            raise _git_error("cat-file", _text(proc.stderr), f"exit {proc.returncode}")
-        head = proc.stdout.split(b" ")  # "<id> <type> <size>", or "<name> missing"
-        return head[0].decode() if len(head) == 3 and head[2].strip().isdigit() else None
+        pipe = self._pipe("cat-file --batch-check", ["cat-file", "--batch-check"])
+        head = pipe.ask(f"{sha}:{path}\n".encode()).split(b" ")  # on stdin: never read as an option
+        return head[0].decode() if len(head) == 3 and head[2].isdigit() else None  # "<name> missing": no size
 
     def changed_paths(self, paths: list[str], *, untracked: bool = True) -> list[str]:
         """Paths among `paths` (folders allowed) that differ from HEAD (or, with `untracked`, are new)."""
@@ -535,6 +538,8 @@ class History:
         """The id and entries of the tree `name` (an id, or `rev^{tree}`), read through one git process."""
         if name in self._trees:
             return name, self._trees[name]
+        if not _one_line(name):
+            raise WorkspaceStateError(f"git has no tree {name!r}")
         pipe = self._pipe("cat-file", ["cat-file", "--batch"])
         head = pipe.ask(name.encode() + b"\n").split(b" ")  # "<id> <type> <size>", or "<name> missing"
         if len(head) != 3 or head[1] != b"tree":
@@ -639,22 +644,16 @@ class History:
 
     def read_files(self, shas: list[str], path: str) -> list[tuple[str, bytes] | None]:
         """(blob id, bytes) of `path` at each commit of `shas`, None where it is not a file there: one git process
-        for all (a redline reads the draft at every commit between its two versions)."""
-        if not shas or "\n" in path:
+        for all reads of a run (a redline reads the draft at every commit between its two versions)."""
+        if not all(_one_line(f"{sha}:{path}") for sha in shas):
             return [self._read_one(sha, path) for sha in shas]
-        request = "".join(f"{sha}:{path}\n" for sha in shas).encode()  # on stdin: never read as an option
-        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True)
-        if proc.returncode != 0:
-            raise _git_error("cat-file", proc.stderr.decode("utf-8", "replace"), f"exit {proc.returncode}")
-        out, pos, found = proc.stdout, 0, []
-        for _ in shas:
-            end = out.index(b"\n", pos)
-            head = out[pos:end].split(b" ")  # "<id> <type> <size>", or "<name> missing"
-            pos = end + 1
-            if len(head) == 3 and head[2].isdigit():  # a missing name ends with "missing", not a size
-                size = int(head[2])
-                found.append((head[0].decode(), out[pos : pos + size]) if head[1] == b"blob" else None)
-                pos += size + 1
+        pipe = self._pipe("cat-file", ["cat-file", "--batch"])
+        found: list[tuple[str, bytes] | None] = []
+        for sha in shas:
+            head = pipe.ask(f"{sha}:{path}\n".encode()).split(b" ")  # on stdin: never read as an option
+            if len(head) == 3 and head[2].isdigit():  # "<id> <type> <size>"; "<name> missing" has no size
+                data = pipe.read(int(head[2]))
+                found.append((head[0].decode(), data) if head[1] == b"blob" else None)
             else:
                 found.append(None)
         return found
