@@ -4,7 +4,9 @@ resolve, decline — in real git repositories."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -314,6 +316,69 @@ def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: P
     # The emphasis the delegate gave the inserted word is kept as Markdown.
     assert "1.1. The Forum shall discuss *all* the issues raised in Resolution 101." in draft
     assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"
+
+
+def test_word_contributions_read_ahead_in_a_second_process_merge_as_when_read_one_by_one(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support import pid_record
+    from support.cli import clean_env
+    from wtpf_cli import wordmap
+    from wtpf_cli.merge import merge_contributions
+    from wtpf_cli.workspace import open_workspace
+
+    edits = [
+        ("Brazil", "will discuss the issues", "shall discuss the issues"),
+        ("Kenya", "remains slow in most regions", "remains very slow in most regions"),
+        ("China", "keep local traffic local", "keep traffic local"),
+        ("Egypt", "1.1. The Forum", "1.1. The fifth Forum"),
+    ]
+    for k, (who, old, new) in enumerate(edits):
+        docx = delegate_docx(ws, who, old, new, f"delegate-{k}")
+        wtpf("contribution", "add", str(docx), "--source", who, "--received", f"2012-05-1{k}", cwd=ws)
+    twin = tmp_path / "twin"
+    shutil.copytree(ws, twin)
+    for key, value in clean_env(ws).items():
+        monkeypatch.setenv(key, value)
+    # In this process, with a worker: the proposals are read in another process (forked, so it sees the stand-in).
+    pids = tmp_path / "pids"
+    pids.touch()
+    monkeypatch.setattr(pid_record, "LOG", [pids])
+    monkeypatch.setattr(wordmap, "word_proposal", pid_record.recording_word_proposal)
+    outcomes = merge_contributions(open_workspace(ws))
+    readers = pids.read_text(encoding="utf-8").split()
+    assert len(readers) == 4 and str(os.getpid()) not in readers
+    assert [o.status for o in outcomes] == ["merged"] * 4
+    # One by one in the merging process: the same draft and the same commits.
+    monkeypatch.setenv("WTPF_JOBS", "1")
+    wtpf("merge", cwd=twin)
+    assert (ws / "report.md").read_bytes() == (twin / "report.md").read_bytes()
+    log = ["log", "--format=%an|%ad|%s%n%b", "-4"]
+    assert git(*log, cwd=ws) == git(*log, cwd=twin)
+    for who, _old, new in edits:
+        assert new in (ws / "report.md").read_text(encoding="utf-8"), who
+
+
+def test_a_broken_word_contribution_read_ahead_fails_the_merge_as_it_does_read_in_place(ws: Path) -> None:
+    for k, (who, old, new) in enumerate([("Brazil", "will discuss", "shall discuss"), ("Kenya", "slow", "very slow")]):
+        docx = delegate_docx(ws, who, old, new, f"delegate-{k}")
+        wtpf("contribution", "add", str(docx), "--source", who, "--received", f"2012-05-1{k}", cwd=ws)
+    docx = delegate_docx(ws, "China", "local traffic", "traffic", "delegate-2")
+    wtpf("contribution", "add", str(docx), "--source", "China", "--received", "2012-05-13", cwd=ws)
+    # The third file is damaged after registration (its document part cut short).
+    stored = next((ws / "contributions").glob("*china*/*.docx"))
+    with zipfile.ZipFile(stored) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"][: len(parts["word/document.xml"]) // 2]
+    with zipfile.ZipFile(stored, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    git("commit", "-qam", "damaged in storage", cwd=ws)
+    head = git("rev-parse", "HEAD", cwd=ws)
+    draft = (ws / "report.md").read_bytes()
+    r = wtpf("merge", cwd=ws, check=None)
+    assert r.code == 3 and "document.xml" in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert git("rev-parse", "HEAD", cwd=ws) == head and (ws / "report.md").read_bytes() == draft
 
 
 def rc001_workspace(tmp_path: Path) -> tuple[Path, Path]:

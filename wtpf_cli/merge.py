@@ -13,13 +13,16 @@ gone altogether is listed in the report, never dropped.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise, repeat
+from pathlib import Path
 
 from .contributions import Contribution, list_contributions, render_contribution, source_identity
 from .diffing import Edit, diff_sequences
@@ -655,6 +658,57 @@ def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> Proposal:
     raise InputRejected(f"a {c.kind} contribution has no edits to merge", path=str(path))
 
 
+def _word_job(path: str, base_full: str) -> Proposal:
+    """proposal_of for a Word contribution, run in the read-ahead worker."""
+    from .wordmap import word_proposal
+
+    found = word_proposal(Path(path), base_full)
+    return Proposal(found.body, found.warnings, found.reviewers)
+
+
+# Fewer Word contributions than this are read in the merging process itself: a worker would not pay for itself.
+_READ_AHEAD_MIN = 3
+
+
+class _ReadAhead:
+    """Word contributions read in a second process while the merge goes on: reading a .docx and mapping it onto the
+    Markdown source is most of a merge's work and needs nothing from the contributions merged before it. The worker
+    only reads files; a job that fails there is done again in the merging process, which then raises its error as
+    usual (WTPF_JOBS=1 turns the worker off)."""
+
+    def __init__(self, ws: Workspace, pending: list[Contribution], crlf: bool, run: _Run) -> None:
+        self.jobs: dict[str, Future[Proposal]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        words = [c for c in pending if c.kind == "word-revisions"]
+        if len(words) < _READ_AHEAD_MIN or os.environ.get("WTPF_JOBS") == "1" or (os.cpu_count() or 1) < 2:
+            return
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return  # a spawned worker would import everything again; not worth it for a merge
+        # fork: the worker starts at once with the modules loaded here (it touches no lock, console or repository)
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        for c in words:
+            base_full, _body = run.base_of(ws, c, crlf)
+            self.jobs[c.id] = self.pool.submit(_word_job, str(ws.root / "contributions" / c.id / c.file), base_full)
+
+    def take(self, c: Contribution) -> Proposal | None:
+        """The proposal read ahead for `c`, or None (not read ahead, or failed there)."""
+        job = self.jobs.pop(c.id, None)
+        if job is None:
+            return None
+        try:
+            return job.result()
+        except Exception:  # read again in this process, where an error is reported as usual
+            return None
+
+    def close(self) -> None:
+        """Stop the worker (pending jobs dropped)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
 def merge_contributions(
     ws: Workspace,
     ids: list[str] | None = None,
@@ -681,14 +735,18 @@ def merge_contributions(
             missing = wanted - {c.id for c in pending} - {c.symbol for c in pending}
             if missing:
                 raise UsageError(f"not pending or unknown: {', '.join(sorted(missing))}")
-        for c in pending:
-            if progress:
-                progress(c)
-            if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
-                outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
-                continue
-            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
-            outcomes.append(outcome)
+        run.ahead = _ReadAhead(ws, pending, uses_crlf(raw), run)
+        try:
+            for c in pending:
+                if progress:
+                    progress(c)
+                if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
+                    outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
+                    continue
+                outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
+                outcomes.append(outcome)
+        finally:
+            run.ahead.close()
         change.apply()
     return outcomes
 
@@ -803,6 +861,7 @@ class _Run:
     blames: _Blames = field(default_factory=_Blames)
     base: tuple[str, str, str] | None = None
     tracked: BaseMap | None = None
+    ahead: _ReadAhead | None = None
 
     def base_of(self, ws: Workspace, c: Contribution, crlf: bool) -> tuple[str, str]:
         """The draft at the version `c` comments on (with front matter, LF line ends if crlf) and its body."""
@@ -830,7 +889,7 @@ def _merge_one(
     parts = split_front_matter(current_full)
     head_body = current_full[len(current_full) - len(parts.body) :] if parts.body else ""
     front = current_full[: len(current_full) - len(head_body)]
-    offer = proposal_of(ws, c, base_full)
+    offer = (run.ahead.take(c) if run.ahead else None) or proposal_of(ws, c, base_full)
     proposal = offer.body.replace("\r\n", "\n") if crlf else offer.body
     head = change.tip
     blame: list[Identity] | None = None  # read at the first label: a contribution without conflicts needs none
