@@ -670,27 +670,59 @@ def _word_job(path: str, base_full: str) -> Proposal:
 _READ_AHEAD_MIN = 3
 
 
+def _worker_start(parent: int) -> None:
+    """In the read-ahead worker: Ctrl-C is the merging process's to handle, and the worker ends when it does."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """Exit once `parent` is gone (killed: nobody would stop this worker, which holds its output pipes)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.05)
+    os._exit(0)
+
+
 class _ReadAhead:
     """Word contributions read in a second process while the merge goes on: reading a .docx and mapping it onto the
     Markdown source is most of a merge's work and needs nothing from the contributions merged before it. The worker
     only reads files; a job that fails there is done again in the merging process, which then raises its error as
     usual (WTPF_JOBS=1 turns the worker off)."""
 
-    def __init__(self, ws: Workspace, pending: list[Contribution], crlf: bool, run: _Run) -> None:
+    def __init__(self, ws: Workspace) -> None:
         self.jobs: dict[str, Future[Proposal]] = {}
         self.pool: ProcessPoolExecutor | None = None
-        words = [c for c in pending if c.kind == "word-revisions"]
-        if len(words) < _READ_AHEAD_MIN or os.environ.get("WTPF_JOBS") == "1" or (os.cpu_count() or 1) < 2:
+        words = sum(1 for _ in (ws.root / "contributions").glob("*/*.docx"))
+        if words < _READ_AHEAD_MIN or os.environ.get("WTPF_JOBS") == "1" or (os.cpu_count() or 1) < 2:
             return
         import multiprocessing
 
         if "fork" not in multiprocessing.get_all_start_methods():
             return  # a spawned worker would import everything again; not worth it for a merge
-        # fork: the worker starts at once with the modules loaded here (it touches no lock, console or repository)
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        for c in words:
-            base_full, _body = run.base_of(ws, c, crlf)
-            self.jobs[c.id] = self.pool.submit(_word_job, str(ws.root / "contributions" / c.id / c.file), base_full)
+        # fork: the worker starts at once with the modules loaded here. It is forked now, before the workspace lock
+        # is taken, so that it never holds the lock's file.
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )
+        self.pool.submit(os.getpid).result()
+
+    def submit(self, ws: Workspace, pending: list[Contribution], crlf: bool, run: _Run) -> None:
+        """Start reading the pending Word contributions, in order."""
+        if self.pool is None:
+            return
+        for c in pending:
+            if c.kind == "word-revisions":
+                base_full, _body = run.base_of(ws, c, crlf)
+                path = str(ws.root / "contributions" / c.id / c.file)
+                self.jobs[c.id] = self.pool.submit(_word_job, path, base_full)
 
     def take(self, c: Contribution) -> Proposal | None:
         """The proposal read ahead for `c`, or None (not read ahead, or failed there)."""
@@ -718,6 +750,23 @@ def merge_contributions(
 ) -> list[Outcome]:
     """Apply pending contributions in order of receipt, one commit each, authored by the source."""
     outcomes: list[Outcome] = []
+    ahead = _ReadAhead(ws)
+    try:
+        _merge_pending(ws, ids, stop_on_conflict, progress, outcomes, ahead)
+    finally:
+        ahead.close()
+    return outcomes
+
+
+def _merge_pending(
+    ws: Workspace,
+    ids: list[str] | None,
+    stop_on_conflict: bool,
+    progress: Callable[[Contribution], None] | None,
+    outcomes: list[Outcome],
+    ahead: _ReadAhead,
+) -> None:
+    """merge_contributions under the workspace lock, appending to `outcomes`."""
     with workspace_lock(ws):
         require_clean(ws, "merge")
         # Every contribution's commit is made on the last (as objects); the draft, the records and the branch
@@ -735,20 +784,17 @@ def merge_contributions(
             missing = wanted - {c.id for c in pending} - {c.symbol for c in pending}
             if missing:
                 raise UsageError(f"not pending or unknown: {', '.join(sorted(missing))}")
-        run.ahead = _ReadAhead(ws, pending, uses_crlf(raw), run)
-        try:
-            for c in pending:
-                if progress:
-                    progress(c)
-                if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
-                    outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
-                    continue
-                outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
-                outcomes.append(outcome)
-        finally:
-            run.ahead.close()
+        run.ahead = ahead
+        ahead.submit(ws, pending, uses_crlf(raw), run)
+        for c in pending:
+            if progress:
+                progress(c)
+            if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
+                outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
+                continue
+            outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
+            outcomes.append(outcome)
         change.apply()
-    return outcomes
 
 
 @dataclass
