@@ -575,11 +575,11 @@ class _Reader:
 
     def on_p(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A paragraph: its mark's revision and formatting changes, then its content."""
-        children = list(el)
         if not (ctx.collect or ctx.held_changes or self.open_comments or self.hidden_fields) and self.read_plain(
-            children, ctx
+            el, ctx
         ):
             return
+        children = list(el)
         index = self.next_index
         self.next_index += 1
         draft = _ParaDraft(index, ctx)
@@ -602,7 +602,7 @@ class _Reader:
 
         stack.insert(depth, leave)  # beneath the content the stack took
 
-    def read_plain(self, children: list[etree._Element], ctx: _Ctx) -> bool:
+    def read_plain(self, paragraph: etree._Element, ctx: _Ctx) -> bool:
         """Read a plain paragraph in one loop, giving what the walk gives; False, with nothing read, if it is not one.
 
         Plain: no revision or formatting change in its properties, and runs of text, tabs, breaks and note
@@ -618,8 +618,8 @@ class _Reader:
         first_marks = _NO_MARKS
         style: str | None = None
         properties = False
-        notes: list[tuple[str, tuple[bool, bool]]] = []
-        for child in children:
+        notes: list[tuple[str, tuple[bool, bool]]] | None = None
+        for child in paragraph:
             tag = child.tag
             if tag == _R:
                 marks = _NO_MARKS
@@ -644,6 +644,7 @@ class _Reader:
                             return False
                     elif tag in _NOTE_REFERENCES:
                         key = f"{_NOTE_REFERENCES[tag]}:{part.get(_ID, '')}"
+                        notes = notes or []
                         notes.append((key, (inserted or ctx.held_inserted, deleted or ctx.held_deleted)))
                         if texts:
                             segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
@@ -675,8 +676,8 @@ class _Reader:
                 return False
         if texts:
             segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
-        for key, state in notes:
-            self.note_refs[key] = state
+        if notes:
+            self.note_refs.update(notes)
         index = self.next_index
         self.next_index += 1
         self.paragraphs.append(
