@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable
@@ -702,8 +703,8 @@ class _ReadAhead:
             return
         import multiprocessing
 
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return  # a spawned worker would import everything again; not worth it for a merge
+        if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+            return  # a spawned worker would import everything again; fork is safe on Linux only (macOS: not so)
         # fork: the worker starts at once with the modules loaded here. It is forked now, before the workspace lock
         # is taken, so that it never holds the lock's file.
         self.pool = ProcessPoolExecutor(
