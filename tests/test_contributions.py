@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -318,6 +319,7 @@ def test_a_word_contribution_with_tracked_changes_merges_into_the_markdown(ws: P
     assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Brazil"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the read-ahead worker is forked on Linux only")
 def test_word_contributions_read_ahead_in_a_second_process_merge_as_when_read_one_by_one(
     ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
