@@ -257,6 +257,33 @@ _REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
 
 def _split_chunks(body: str) -> list[str] | None:
     """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
+    if any(c in body for c in _LINE_ENDS) or _ODD_START_RE.match(body):
+        return _split_lines(body)
+    # Lines end only at '\n': the boundaries are where a line of whitespace is followed by a line that starts with
+    # another character (what _split_lines finds, in C) unless a line may open a fence or an HTML block, or starts
+    # with whitespace other than a space or a tab (the boundary regex would not see it).
+    cuts: list[int] = []
+    for m in _BOUNDARY_RE.finditer(body):
+        if m.lastindex:
+            return _split_lines(body)
+        cuts.append(m.end())
+    first = _FIRST_BLANK_RE.match(body)
+    if first:
+        cuts.insert(0, first.end())
+    return [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True) if b > a]
+
+
+# Line ends of str.splitlines other than '\n' (a membership test each is faster than one character class).
+_LINE_ENDS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# After a line end: (group 1) a line that needs _split_lines, or a line of whitespace (str.strip's, which is re's
+# \s) then a line that starts with another character and cannot open a fence or an HTML block (a boundary).
+_BOUNDARY_RE = re.compile(r"\n(?:( {0,3}(?:```|~~~)|<|[^\S \t\n])|[^\S\n]*\n(?=\S)(?!```|~~~|<))")
+_ODD_START_RE = re.compile(r" {0,3}(?:```|~~~)|<|[^\S \t\n]")
+_FIRST_BLANK_RE = re.compile(r"[^\S\n]*\n(?=\S)")
+
+
+def _split_lines(body: str) -> list[str] | None:
+    """_split_chunks line by line (fences and any line ends)."""
     chunks: list[str] = []
     start = pos = 0  # the current chunk is body[start:pos]
     fence: str | None = None
