@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.draft import _split_chunks, _split_lines
+from wtpf_cli import draft
+from wtpf_cli.draft import ParseCache, _Chunk, _split_chunks, _split_lines, read_draft
 
 LINE_PIECES = st.sampled_from(
     [
@@ -45,3 +48,127 @@ LINE_PIECES = st.sampled_from(
 @given(st.lists(LINE_PIECES, max_size=30).map("".join))
 def test_chunks_cut_by_the_boundary_expression_are_the_chunks_cut_line_by_line(body: str) -> None:
     assert _split_chunks(body) == _split_lines(body)
+
+
+INLINE = st.sampled_from(
+    [
+        *["word", "Word", "two words", "*em*"] * 4,
+        "word",
+        "Word",
+        "two words",
+        "*em*",
+        "**strong**",
+        "_u_",
+        "~~gone~~",
+        "`code`",
+        "[link](https://x.org)",
+        "[ref]",
+        "[the site][ref]",
+        "[^1]",
+        "[^n2]",
+        "[[ref]]",
+        "a\\]b",
+        "<b>",
+        "&amp;",
+        "2.4.1.",
+        "x  \ny",
+        "\\",
+        "*",
+        "|",
+        "`",
+        "!",
+        "é",
+    ]
+)
+TEXT = st.lists(INLINE, min_size=1, max_size=6).map(" ".join)
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> str:
+    kind = draw(
+        st.sampled_from(
+            ["p", "h", "ul", "ol", "nested", "table", "fn", "ref", "quote", "fence", "open fence", "code", "odd"]
+        )
+    )
+    text = draw(TEXT)
+    if kind == "p":
+        return text + draw(st.sampled_from(["", "\n" + text, "\n===", "\n---"]))
+    if kind == "h":
+        return draw(st.sampled_from(["# ", "## ", "### ", "#### "])) + text
+    if kind in ("ul", "ol", "nested"):
+        n = draw(st.integers(1, 3))
+        marks = [draw(st.sampled_from(["1. ", "3. ", "2) "])) if kind == "ol" else "- " for _ in range(n)]
+        sep = draw(st.sampled_from(["\n", "\n\n", "\n  \n"]))
+        items = sep.join(m + draw(TEXT) for m in marks)
+        return items + ("\n  - " + draw(TEXT) + "\n    1. " + draw(TEXT) if kind == "nested" else "")
+    if kind == "table":
+        return f"| {text} | b |\n|:--|--:|\n| c | {draw(TEXT)} |"
+    if kind == "fn":
+        return draw(st.sampled_from(["[^1]: ", "[^n2]: ", "[^3]: "])) + text
+    if kind == "ref":
+        return draw(st.sampled_from(["[ref]: https://example.org", "[ref]: https://example.net 'T'", "[a]: /a"]))
+    if kind == "quote":
+        return "> " + text + draw(st.sampled_from(["", "\n> more", "\nlazy"]))
+    if kind == "fence":
+        return (
+            draw(st.sampled_from(["```", "~~~", "````"])) + "\n" + text + "\n" + draw(st.sampled_from(["```", "~~~"]))
+        )
+    if kind == "open fence":
+        return draw(st.sampled_from(["```", "  ```", "    ```"])) + "\n" + text
+    if kind == "code":
+        return "    " + text
+    return draw(
+        st.sampled_from(["\u00a0", "\u00a0" + text, "\t" + text, "  <!-- c", " <div>", ">>>>>>>>>>>>>>>>>>>>>>> deep"])
+    )
+
+
+BLANKS = st.sampled_from(["\n\n"] * 4 + ["\n\n", "\n\n", "\n  \n", "\n\t\n", "\n\n\n", "\n", "\n\u00a0\n"])
+
+
+@st.composite
+def versions(draw: st.DrawFn) -> list[str]:
+    """Versions of a draft made of the same blocks (so that a shared cache finds some of their chunks)."""
+    parts = draw(st.lists(blocks(), min_size=1, max_size=10))
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        picked = draw(st.lists(st.sampled_from(parts), min_size=1, max_size=12))
+        text = picked[0]
+        for part in picked[1:]:
+            text += draw(BLANKS) + part
+        out.append(text + draw(st.sampled_from(["", "\n", "\n\n"])))
+    return out
+
+
+def _read(text: str, cache: ParseCache) -> object:
+    try:
+        return read_draft(text, cache=cache)
+    except Exception as exc:  # the same failure either way (an inline footnote fails both)
+        return type(exc).__name__
+
+
+def _state(cache: ParseCache) -> tuple[object, ...]:
+    def chunk(c: _Chunk) -> tuple[object, ...]:
+        return (c.blocks, c.notes, c.ordered_lists, c.warnings, c.refs)
+
+    return (
+        {k: chunk(v) for k, v in cache.chunks.items()},
+        {k: chunk(v) for k, v in cache.plain.items()},
+        {k: chunk(v) for k, v in cache.scoped.items()},
+        cache.scope,
+        cache.definitions,
+        cache.candidates,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(versions())
+def test_chunks_parsed_in_one_batch_are_the_chunks_parsed_one_by_one(texts: list[str]) -> None:
+    fast, slow = ParseCache(), ParseCache()
+    for text in texts:
+        alone = _read(text, ParseCache())
+        with patch.object(draft, "_parse_batch", lambda texts, cache: {}):
+            expected = _read(text, slow)
+            expected_alone = _read(text, ParseCache())
+        assert _read(text, fast) == expected
+        assert alone == expected_alone
+        assert _state(fast) == _state(slow)

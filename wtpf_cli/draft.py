@@ -345,10 +345,11 @@ def read_draft(
         cache.scope = (notes, references)
         cache.scoped = {}
     scoped = cache.scoped
+    batched = _parse_batch([t for t in chunks if t not in plain and t not in scoped and "[" not in t], cache)
     for text in chunks:
         chunk = plain.get(text) or scoped.get(text)
         if chunk is None:
-            chunk = scoped[text] = _parse_chunk(text, notes, references, cache)
+            chunk = scoped[text] = _parse_chunk(text, notes, references, cache, batched)
         if chunk.ordered_lists:
             blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
             list_offset += chunk.ordered_lists
@@ -429,9 +430,18 @@ def _definitions(text: str, cache: ParseCache) -> _Definitions:
     return found
 
 
-def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, str]], cache: ParseCache) -> _Chunk:
-    """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small)."""
+def _parse_chunk(
+    text: str,
+    notes: set[str],
+    references: dict[str, tuple[str, str]],
+    cache: ParseCache,
+    batched: dict[str, _Chunk] | None = None,
+) -> _Chunk:
+    """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small); `batched`
+    holds chunks already parsed by _parse_batch."""
     found_candidates = cache.candidates.get(text)
+    if found_candidates is None and "[" not in text:
+        found_candidates = cache.candidates[text] = ((), ())  # both candidate patterns start with '['
     if found_candidates is None:
         from markdown_it.common.utils import normalizeReference
 
@@ -449,6 +459,10 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
     key = (text, used_notes, used_refs)
     found = cache.chunks.get(key)
     if found is not None:
+        return found
+    found = batched.get(text) if batched else None
+    if found is not None:
+        cache.chunks[key] = cache.plain[text] = found
         return found
     own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
     env: dict[str, Any] = {
@@ -481,22 +495,69 @@ def _parse_chunk(text: str, notes: set[str], references: dict[str, tuple[str, st
     return chunk
 
 
+def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, _Chunk]:
+    """The chunks of bracket-free texts, parsed by one markdown-it call on their concatenation and cut back by the
+    lines where top-level blocks start; a chunk that does not start a top-level block of its own in the batch (a
+    list or a fence that went on into it) is left out, with the chunk before it (each is parsed on its own).
+
+    Without '[' a chunk neither defines nor uses a footnote or a link label, so the empty definitions of its own
+    parse are those of the batch. Each chunk after the first starts with a line at column 0 after a blank line:
+    markdown-it's block rules end there whatever follows, unless something is left open (an unclosed fence or HTML
+    block, an item that the line continues, a nesting too deep), and then no top-level block starts there."""
+    texts = [t for t in dict.fromkeys(texts) if t.endswith(("\n", "\r"))]
+    if len(texts) < 2:
+        return {}
+    starts: list[int] = []  # each chunk's first line in the batch
+    line = 0
+    for text in texts:
+        starts.append(line)
+        line += text.count("\n") + text.count("\r") - text.count("\r\n")  # markdown-it's line ends
+    toks = _markdown().parse("".join(texts), {"references": {}, "footnotes": {"refs": {}}})
+    # firsts[k]: the index in toks of chunk k's first top-level token, -1 where no top-level block starts at
+    # its first line (its tokens and the previous chunk's are not their own parse's)
+    firsts = [-1] * len(texts)
+    firsts[0] = 0
+    k = 1
+    n = len(texts)
+    for i, t in enumerate(toks):
+        if t.level == 0 and t.map is not None:
+            at = t.map[0]
+            while k < n and starts[k] < at:
+                k += 1
+            if k < n and starts[k] == at:
+                firsts[k] = i
+                k += 1
+    out: dict[str, _Chunk] = {}
+    for k, text in enumerate(texts):
+        stop = firsts[k + 1] if k + 1 < n else len(toks)
+        if firsts[k] < 0 or stop < 0:
+            continue
+        blocks: list[Block] = []
+        warnings: list[str] = []
+        walker = _Walker(blocks, warnings, cache.tokens, starts[k])
+        walker.walk(toks, firsts[k], stop)
+        # no footnote definitions or references without '['
+        out[text] = _Chunk(tuple(blocks), (), walker.ordered_lists, tuple(warnings), ())
+    return out
+
+
 class _Walker:
     """Turns markdown-it's flat token stream into our blocks."""
 
-    def __init__(self, blocks: list[Block], warnings: list[str], memo: _TokenMemo) -> None:
+    def __init__(self, blocks: list[Block], warnings: list[str], memo: _TokenMemo, first_line: int = 0) -> None:
         self.blocks = blocks
         self.warnings = warnings
         self.memo = memo
+        self.first_line = first_line  # the line of the tokens' source where the text being read starts
         self.lists: list[tuple[str, int, int]] = []  # (kind, list_id, start) for each open list
         self.item_first_para: list[bool] = []
         self.quote = 0
         self.container = BODY
         self.ordered_lists = 0
 
-    def walk(self, toks: list[MdToken]) -> None:
-        i = 0
-        n = len(toks)
+    def walk(self, toks: list[MdToken], start: int = 0, stop: int | None = None) -> None:
+        i = start
+        n = len(toks) if stop is None else stop
         while i < n:
             t = toks[i]
             typ = t.type
@@ -532,7 +593,8 @@ class _Walker:
                 toks_ = [Token(w, frozenset({"code"})) for w in _split_code(text)]
                 self.blocks.append(_paragraph(ParaProps(style="SourceCode", container=self.container), toks_))
             elif typ == "html_block":
-                self.warnings.append(f"raw HTML on line {(t.map or [0])[0] + 1} is kept as plain text")
+                line = (t.map or [self.first_line])[0] - self.first_line + 1
+                self.warnings.append(f"raw HTML on line {line} is kept as plain text")
                 text = t.content.strip()
                 self.blocks.append(_paragraph(self._para_props(), _plain_tokens(text)))
             elif typ == "table_open":
