@@ -80,6 +80,34 @@ INLINE = st.sampled_from(
         "é",
     ]
 )
+LINE_STARTS = [
+    "1.",
+    "1. ",
+    "1)",
+    "2.4.1. ",
+    "123456789. ",
+    "1234567890. ",
+    "\u0661. ",
+    "+",
+    "+ ",
+    "-",
+    "*",
+    "_",
+    "=",
+    "===\n",
+    "|",
+    "\\",
+    "#",
+    "#x",
+    "\u00a0",
+    "\u2003",
+    "\u200b",
+    "\x0b",
+    "\x85",
+    "&nbsp;",
+    "a\rb ",
+    "x\u2028",
+]
 TEXT = st.lists(INLINE, min_size=1, max_size=6).map(" ".join)
 
 
@@ -87,7 +115,21 @@ TEXT = st.lists(INLINE, min_size=1, max_size=6).map(" ".join)
 def blocks(draw: st.DrawFn) -> str:
     kind = draw(
         st.sampled_from(
-            ["p", "h", "ul", "ol", "nested", "table", "fn", "ref", "quote", "fence", "open fence", "code", "odd"]
+            [
+                *["p", "start"] * 3,
+                "h",
+                "ul",
+                "ol",
+                "nested",
+                "table",
+                "fn",
+                "ref",
+                "quote",
+                "fence",
+                "open fence",
+                "code",
+                "odd",
+            ]
         )
     )
     text = draw(TEXT)
@@ -117,6 +159,8 @@ def blocks(draw: st.DrawFn) -> str:
         return draw(st.sampled_from(["```", "  ```", "    ```"])) + "\n" + text
     if kind == "code":
         return "    " + text
+    if kind == "start":  # a line whose first characters may or may not start a block other than a paragraph
+        return draw(st.sampled_from(LINE_STARTS)) + text + draw(st.sampled_from(["", " ", "\t", "  ", " #", "\\"]))
     return draw(
         st.sampled_from(["\u00a0", "\u00a0" + text, "\t" + text, "  <!-- c", " <div>", ">>>>>>>>>>>>>>>>>>>>>>> deep"])
     )

@@ -496,17 +496,61 @@ def _parse_chunk(
 
 
 def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, _Chunk]:
-    """The chunks of bracket-free texts, parsed by one markdown-it call on their concatenation and cut back by the
-    lines where top-level blocks start; a chunk that does not start a top-level block of its own in the batch (a
-    list or a fence that went on into it) is left out, with the chunk before it (each is parsed on its own).
+    """The chunks of bracket-free texts, as their own parse would give them, for less: a chunk of one plain
+    paragraph is made directly (its inline text parsed with the others' in one go), the others are parsed by one
+    markdown-it call on their concatenation (_parse_joined); a chunk left out is parsed on its own.
 
     Without '[' a chunk neither defines nor uses a footnote or a link label, so the empty definitions of its own
-    parse are those of the batch. Each chunk after the first starts with a line at column 0 after a blank line:
-    markdown-it's block rules end there whatever follows, unless something is left open (an unclosed fence or HTML
-    block, an item that the line continues, a nesting too deep), and then no top-level block starts there."""
-    texts = [t for t in dict.fromkeys(texts) if t.endswith(("\n", "\r"))]
-    if len(texts) < 2:
-        return {}
+    parse are those of the batch."""
+    out: dict[str, _Chunk] = {}
+    rest: list[str] = []
+    inline: list[tuple[str, MdToken]] = []  # one-paragraph chunks with text an inline rule may start at
+    for text in dict.fromkeys(texts):
+        if _ONE_PARAGRAPH_RE.match(text):
+            # What markdown-it's paragraph rule and our inline rule make of it (tests/test_parse_chunks.py)
+            from markdown_it.common.utils import mdTrim
+            from markdown_it.token import Token as MdTok
+
+            content = mdTrim(text[: text.index("\n")])
+            if _INLINE_SPECIAL_RE.search(content):
+                tok = MdTok("inline", "", 0)
+                tok.content = content
+                tok.children = []
+                inline.append((text, tok))
+            else:
+                out[text] = _one_paragraph(_words(cache.tokens, content, _NO_LABELS, None))
+        elif text.endswith(("\n", "\r")):
+            rest.append(text)
+    if inline:
+        from markdown_it.rules_core import StateCore, text_join
+
+        state = StateCore("", _markdown(), {"references": {}, "footnotes": {"refs": {}}}, [t for _, t in inline])
+        _inline_rule(state)
+        text_join(state)
+        for text, tok in inline:
+            out[text] = _one_paragraph(inline_tokens(tok.children or [], cache.tokens))
+    if len(rest) >= 2:
+        _parse_joined(rest, cache, out)
+    return out
+
+
+# A chunk that markdown-it makes one paragraph of: one line that starts with a character at which no other block
+# rule starts (code, fence, quote, rule, list item, heading, HTML, table, definition) and only blank lines after it.
+_ONE_PARAGRAPH_RE = re.compile(r"(?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*\n[ \t\n]*\Z")
+
+
+def _one_paragraph(tokens: list[Token]) -> _Chunk:
+    return _Chunk((_paragraph(ParaProps(style="BodyText"), tokens),), (), 0, (), ())
+
+
+def _parse_joined(texts: list[str], cache: ParseCache, out: dict[str, _Chunk]) -> None:
+    """Chunks parsed by one markdown-it call on their concatenation and cut back by the lines where top-level blocks
+    start, into `out`; a chunk that does not start a top-level block of its own there (a list or a fence that went
+    on into it) is left out, with the chunk before it.
+
+    Each chunk after the first starts with a line at column 0 after a blank line: markdown-it's block rules end
+    there whatever follows, unless something is left open (an unclosed fence or HTML block, an item that the line
+    continues, a nesting too deep), and then no top-level block starts there."""
     starts: list[int] = []  # each chunk's first line in the batch
     line = 0
     for text in texts:
@@ -527,7 +571,6 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, _Chunk]:
             if k < n and starts[k] == at:
                 firsts[k] = i
                 k += 1
-    out: dict[str, _Chunk] = {}
     for k, text in enumerate(texts):
         stop = firsts[k + 1] if k + 1 < n else len(toks)
         if firsts[k] < 0 or stop < 0:
@@ -538,7 +581,6 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, _Chunk]:
         walker.walk(toks, firsts[k], stop)
         # no footnote definitions or references without '['
         out[text] = _Chunk(tuple(blocks), (), walker.ordered_lists, tuple(warnings), ())
-    return out
 
 
 class _Walker:
@@ -675,15 +717,7 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
     memo = {} if memo is None else memo
 
     def words(text: str, frozen: frozenset[str], href: str | None) -> list[Token]:
-        same = memo.get((frozen, href))
-        if same is None:
-            same = memo[(frozen, href)] = {}
-
-        def new(w: str) -> Token:
-            tok = same[w] = Token(w, frozen, href)
-            return tok
-
-        return [same.get(w) or new(w) for w in split_words(text)]
+        return _words(memo, text, frozen, href)
 
     out: list[Token] = []
     marks: list[str] = []
@@ -716,6 +750,29 @@ def inline_tokens(children: list[MdToken], memo: _TokenMemo | None = None) -> li
         elif typ in ("html_inline",):
             _join(out, [Token(w, frozenset(marks), href) for w in split_words(c.content)])
     return out
+
+
+def _words(memo: _TokenMemo, text: str, marks: frozenset[str], href: str | None) -> list[Token]:
+    """split_words as tokens of one formatting, equal ones shared through `memo`."""
+    same = memo.get((marks, href))
+    if same is None:
+        same = memo[(marks, href)] = _Words(marks, href)
+    return list(map(same.__getitem__, _TOKEN_RE.findall(text)))
+
+
+class _Words(dict[str, Token]):
+    """Tokens of one formatting by text, made when first asked for (looked up by C-level `map`)."""
+
+    __slots__ = ("href", "marks")
+
+    def __init__(self, marks: frozenset[str], href: str | None) -> None:
+        super().__init__()
+        self.marks = marks
+        self.href = href
+
+    def __missing__(self, text: str) -> Token:
+        tok = self[text] = Token(text, self.marks, self.href)
+        return tok
 
 
 def _join(out: list[Token], tokens: list[Token]) -> None:
