@@ -8,10 +8,12 @@ again before TO disappears, since it is in neither; each remaining insertion kee
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
-from .diffing import Edit, diff_sequences, unalign
+from .diffing import ChainDiffer, Edit, diff_inner, diff_sequences, unalign, widen
 from .model import (
     Block,
     Document,
@@ -148,6 +150,21 @@ def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
         yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: attribution makes tens of thousands of small objects that live on
+    and hold no cycles, and every few hundred of them the collector would walk the older ones again (a fifth of
+    the attribution's time in a 100,000-word redline). Reference counting still frees what is dropped."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Attributor:
     """Accumulates versions of a document and the revisions between them."""
 
@@ -157,16 +174,21 @@ class Attributor:
         self.blocks: list[Block] = list(first.blocks)
         self.groups: list[_Group] = list(first.blocks)  # items are made only for blocks that a diff touches
         self.sources: list[str] = []
+        self.differ = ChainDiffer(self.blocks)  # block diffs of each version with the one before
 
     def apply(self, doc: Document, rev: Revision) -> None:
         """Move to the next version `doc`, attributing its changes to `rev`."""
+        with _collector_paused():
+            self._apply(doc, rev)
+
+    def _apply(self, doc: Document, rev: Revision) -> None:
         new_blocks = list(doc.blocks)
         self.meta = doc.meta
         if new_blocks == self.blocks:
             return
         if rev.author not in self.sources:
             self.sources.append(rev.author)
-        edits = diff_sequences(self.blocks, new_blocks)
+        edits = self.differ.diff_next(new_blocks)
         groups: list[_Group] = []
         carry: list[_Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
@@ -205,7 +227,8 @@ class Attributor:
         remap = None
         if single_author is not None:
             remap = Revision(single_author, single_date or "")
-        blocks = _freeze(self.groups, remap)
+        with _collector_paused():
+            blocks = _freeze(self.groups, remap)
         sources = (single_author,) if single_author is not None and self.sources else tuple(self.sources)
         return Redline(self.meta, self.first_meta, tuple(blocks), sources)
 
@@ -231,6 +254,91 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     _key_tables(visible, new_blocks, new_keys)
     old_keys = [item.key for item in visible]
     payload = _new_payload(new_blocks)
+    edits = _window_edits(old_keys, new_keys)
+    if edits is None:
+        edits = _whole_edits(visible, old_keys, new_keys, payload)
+    return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev)
+
+
+# Fewer common items than this around a change: the whole region is diffed (a window would save little).
+_WINDOW_MIN = 24
+# Words kept around the changed middle of a region, so that its first and last equalities hold a word of their own.
+_WINDOW_MARGIN = 4
+
+
+def _key_rank(key: Hashable) -> int:
+    """_token_rank of the item with this key: words and tables 0, line breaks and paragraph marks 1, spaces 2."""
+    head = key[0]  # type: ignore[index]
+    if head == "\u00b6":
+        return 1
+    if head == "\u229e":
+        return 0
+    text: str = key[1]  # type: ignore[index]
+    return 1 if text == "\n" else 2 if text.isspace() else 0
+
+
+def _common_prefix(a: list[Hashable], b: list[Hashable]) -> int:
+    """How many leading items a and b share (slices compared in C, halving the step)."""
+    lo, hi = 0, min(len(a), len(b))  # a[:lo] == b[:lo]; the first difference is before hi
+    if a[:hi] == b[:hi]:
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _window_edits(old_keys: list[Hashable], new_keys: list[Hashable]) -> list[Edit] | None:
+    """The edits of a region found by diffing only a window around its changes (diff_inner), or None where that
+    may differ from the whole diff, or would save little, or a paragraph mark comes or goes (_stranded_words)."""
+    n, m = len(old_keys), len(new_keys)
+    p = _common_prefix(old_keys, new_keys)
+    if p == n == m:
+        return None
+    s = _common_prefix(old_keys[: p - 1 : -1] if p else old_keys[::-1], new_keys[: p - 1 : -1] if p else new_keys[::-1])
+    if p + s < _WINDOW_MIN:
+        return None
+    need = _WINDOW_MARGIN
+    start = 0  # the window starts after the word that ends the common prefix left out
+    words = 0
+    for i in range(p - 1, -1, -1):
+        if _key_rank(old_keys[i]) == 0:
+            words += 1
+            if words > need:
+                start = i + 1
+                break
+    stop = n  # ... and stops before the word that starts the common suffix left out
+    words = 0
+    for i in range(n - s, n):
+        if _key_rank(old_keys[i]) == 0:
+            words += 1
+            if words > need:
+                stop = i
+                break
+    if start == 0 and stop == n:
+        return None
+    after = n - stop
+    win_a, win_b = old_keys[start:stop], new_keys[start : m - after]
+    ra, rb = list(map(_key_rank, win_a)), list(map(_key_rank, win_b))
+    top = max(max(ra, default=0), max(rb, default=0))
+    if top < 2:  # the whole region's highest rank is not known from the window
+        return None
+    inner = diff_inner(win_a, win_b, (ra, rb), top, before=start > 0, after=after > 0)
+    if inner is None:
+        return None
+    for e in inner:
+        if (e.op == "delete" and 1 in ra[e.a0 : e.a1]) or (e.op == "insert" and 1 in rb[e.b0 : e.b1]):
+            return None  # a line break or paragraph mark comes or goes: see _stranded_words on the whole
+    return widen(inner, start, after)
+
+
+def _whole_edits(
+    visible: list[_Item], old_keys: list[Hashable], new_keys: list[Hashable], payload: list[Token | ParaProps | Table]
+) -> list[Edit]:
+    """The edits of a region: the visible items diffed against the new ones, stranded words unaligned."""
     old_ranks = [
         ((1 if (x := it.token.text) == "\n" else 2 if x.isspace() else 0) if type(it) is _Tok else 1)
         if type(it) is not _Table
@@ -245,7 +353,19 @@ def _merge(items: list[_Item], new_blocks: Sequence[Block], rev: Revision) -> li
     ]
     edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks))
     original = [getattr(item, "ins", None) is None for item in visible]
-    edits = unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
+    return unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
+
+
+def _apply_edits(
+    items: list[_Item],
+    visible_idx: list[int],
+    visible: list[_Item],
+    edits: list[Edit],
+    payload: list[Token | ParaProps | Table],
+    new_keys: list[Hashable],
+    rev: Revision,
+) -> list[_Item]:
+    """The region's items after the edits: equal runs copied as slices, changed items visited one by one."""
     nv = len(visible_idx)
     specials = [k for k, it in enumerate(visible) if type(it) is not _Tok]
     out: list[_Item] = []

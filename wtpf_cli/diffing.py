@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,6 +170,86 @@ def diff_sequences(
     return _to_edits(_fold_soft(_merge_ops(ops), [r == top and top > 0 for r in ranks_a]))
 
 
+def diff_inner(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    ranks: tuple[list[int], list[int]],
+    top: int,
+    *,
+    before: bool,
+    after: bool,
+) -> list[Edit] | None:
+    """The middle of diff_sequences(P + a + S, P + b + S, ranks=...) for common parts P and S left out, or None
+    where they could change it (then diff the whole).
+
+    `before` / `after` say whether P / S are there; P must end and S must start with an item of rank 0, and `top`
+    is the highest rank in the whole sequences. The edits cover a and b only (P's and S's equalities left out).
+    Why it holds: the words (rank 0) are diffed first, by diff-match-patch, which trims their common prefix and
+    suffix, diffs the middle and then cleans up, shifting an edit across a neighbouring equality only if the edit
+    ends (starts) with that whole equality. An edit holds only words of the middle (and of the equalities inside
+    it that it crossed). So when the leading (trailing) common words of a and b are more than any edit can hold,
+    or include a word that is nowhere in the middle, no edit crosses them with or without P (S): P and S only
+    lengthen the first and last equalities. The gaps between the aligned words, diffed at the weaker ranks, are
+    the same slices either way, since P and S end and start at a word. (When the words of a are a prefix of those
+    of b, none is left in common at the end: the test for S fails, as the prefix would run on into S.)
+    """
+    ra, rb = ranks
+    text_a, text_b, _ = _encode(a, b)
+    found = _inner_memo.get(key := (text_a, text_b, bytes(ra), bytes(rb), top, before, after))
+    if found is None and key not in _inner_memo:
+        found = _inner_memo[key] = _diff_inner(a, b, ra, rb, top, before, after)
+        if len(_inner_memo) > _INNER_MEMO_SIZE:
+            del _inner_memo[next(iter(_inner_memo))]
+    return None if found is None else list(found)
+
+
+# Middles recur (a word replaced among distinct words: the same codes); the diff is a function of the codes and ranks.
+_inner_memo: dict[tuple[str, str, bytes, bytes, int, bool, bool], tuple[Edit, ...] | None] = {}
+_INNER_MEMO_SIZE = 4096
+
+
+def _diff_inner(
+    a: Sequence[Hashable], b: Sequence[Hashable], ra: list[int], rb: list[int], top: int, before: bool, after: bool
+) -> tuple[Edit, ...] | None:
+    if before or after:
+        ta, tb, _ = _encode(
+            [x for x, r in zip(a, ra, strict=True) if r == 0], [y for y, r in zip(b, rb, strict=True) if r == 0]
+        )
+        if ta != tb:
+            dmp = _engine()
+            cp = dmp.diff_commonPrefix(ta, tb)
+            cs = dmp.diff_commonSuffix(ta[cp:], tb[cp:])
+            longest = max(len(ta), len(tb)) - cp - cs
+            middle = set(ta[cp : len(ta) - cs]) | set(tb[cp : len(tb) - cs])
+            if before and cp <= longest and not set(ta[:cp]) - middle:
+                return None
+            if after and cs <= longest and not set(ta[len(ta) - cs :]) - middle:
+                return None
+    if _same(a, b):
+        return (Edit("equal", 0, len(a), 0, len(b)),) if a else ()
+    ops = _tiered(a, b, ra, rb, 0, top)
+    return tuple(_to_edits(_fold_soft(_merge_ops(ops), [r == top and top > 0 for r in ra])))
+
+
+def widen(edits: list[Edit], before: int, after: int) -> list[Edit]:
+    """Edits of a middle (from diff_inner) as edits of the whole: `before` and `after` equal items around it."""
+    out = [Edit(e.op, e.a0 + before, e.a1 + before, e.b0 + before, e.b1 + before) for e in edits]
+    if before:
+        if out and out[0].op == "equal":
+            out[0] = Edit("equal", 0, out[0].a1, 0, out[0].b1)
+        else:
+            out.insert(0, Edit("equal", 0, before, 0, before))
+    if after:
+        end_a = out[-1].a1 if out else before
+        end_b = out[-1].b1 if out else before
+        if out and out[-1].op == "equal":
+            last = out[-1]
+            out[-1] = Edit("equal", last.a0, last.a1 + after, last.b0, last.b1 + after)
+        else:
+            out.append(Edit("equal", end_a, end_a + after, end_b, end_b + after))
+    return out
+
+
 def _tiered(
     a: Sequence[Hashable], b: Sequence[Hashable], ra: list[int], rb: list[int], level: int, top: int
 ) -> list[tuple[int, str]]:
@@ -215,6 +296,39 @@ def _tiered(
     return ops
 
 
+class ChainDiffer:
+    """diff_sequences of each version of a sequence with the one before it, for versions that share most of their
+    items as the same objects: each object is given its code once (by identity; by value only when first met)."""
+
+    def __init__(self, first: Sequence[Hashable]) -> None:
+        self._by_id: dict[int, str] = {}
+        self._by_value: dict[Hashable, str] = {}
+        self._alive: list[Hashable] = []  # the coded objects, kept so that their ids are not reused
+        self._text = self._code(first)
+
+    def diff_next(self, items: Sequence[Hashable]) -> list[Edit]:
+        """diff_sequences(the last sequence, items); items becomes the last sequence."""
+        old, new = self._text, self._code(items)
+        self._text = new
+        if old == new:
+            return [Edit("equal", 0, len(old), 0, len(new))] if old else []
+        return _to_edits(_diff_codes(old, new))
+
+    def _code(self, items: Sequence[Hashable]) -> str:
+        codes = list(map(self._by_id.get, map(id, items)))
+        if None in codes:
+            for k, code in enumerate(codes):
+                if code is None:
+                    item = items[k]
+                    code = self._by_value.get(item)
+                    if code is None:
+                        n = len(self._by_value) + 1  # equal items share a code, as in _encode
+                        code = self._by_value[item] = chr(n if n < 0xD800 else n + 0x800)
+                    self._by_id[id(item)] = codes[k] = code
+                    self._alive.append(item)
+        return "".join(codes)  # type: ignore[arg-type]
+
+
 def _same(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
     """Item by item equal (a list comparison: in C, and identical items compare without calling __eq__)."""
     return len(a) == len(b) and list(a) == list(b)
@@ -222,7 +336,99 @@ def _same(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
 
 def _raw_diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, str]]:
     text_a, text_b, _ = _encode(a, b)
-    diffs: list[tuple[int, str]] = _engine().diff_main(text_a, text_b, False)
+    if len(text_a) + len(text_b) <= _MEMO_LENGTH:
+        return list(_small_diff(text_a, text_b))
+    return _diff_codes(text_a, text_b)
+
+
+# Small diffs recur: the codes are given in order of first appearance, so a word replaced among distinct words, or
+# a run of spaces that grows by one, is the same pair of strings wherever it happens. The diff is a function of them.
+_MEMO_LENGTH = 256
+
+
+@lru_cache(maxsize=4096)
+def _small_diff(text_a: str, text_b: str) -> tuple[tuple[int, str], ...]:
+    return tuple(_diff_codes(text_a, text_b))
+
+
+def _unique_changes(text_a: str, text_b: str) -> list[tuple[int, str]] | None:
+    """diff_main(text_a, text_b, False) when the characters found in both texts are the same sequence in each;
+    else None.
+
+    Then the longest common subsequence is that sequence, matched in one way only: any minimal diff (as
+    diff_match_patch's is without a time limit) keeps it and drops or adds the other characters. The clean-up
+    puts each run's deletion before its insertion and shifts nothing (no edit holds a character of an equality),
+    so the diff is one walk: between common characters, what only the first text has, then what only the second
+    has. Between two versions whose changed blocks are new objects, that is the block diff, found without the
+    bisection."""
+    only_a = set(text_a).difference(text_b)
+    only_b = set(text_b).difference(text_a)
+    common = text_a.translate(dict.fromkeys(map(ord, only_a)))
+    if common != text_b.translate(dict.fromkeys(map(ord, only_b))):
+        return None
+    runs_a = _runs_of(text_a, only_a)
+    runs_b = _runs_of(text_b, only_b)
+    diffs: list[tuple[int, str]] = []
+    done = 0  # common characters written
+    ia = ib = 0
+    while ia < len(runs_a) or ib < len(runs_b):
+        at_a = runs_a[ia][0] if ia < len(runs_a) else len(common) + 1
+        at_b = runs_b[ib][0] if ib < len(runs_b) else len(common) + 1
+        at = min(at_a, at_b)  # the common characters before the next change
+        if at > done:
+            diffs.append((0, common[done:at]))
+            done = at
+        if at_a == at:
+            diffs.append((-1, runs_a[ia][1]))
+            ia += 1
+        if at_b == at:
+            diffs.append((1, runs_b[ib][1]))
+            ib += 1
+    if done < len(common):
+        diffs.append((0, common[done:]))
+    return diffs
+
+
+def _runs_of(text: str, chars: set[str]) -> list[tuple[int, str]]:
+    """The maximal runs of `chars` in text, each with the number of other characters before it."""
+    if not chars:
+        return []
+    runs: list[tuple[int, str]] = []
+    gone = 0
+    for m in re.finditer("[" + "".join(map(re.escape, chars)) + "]+", text):
+        runs.append((m.start() - gone, m.group()))
+        gone += m.end() - m.start()
+    return runs
+
+
+def _diff_codes(text_a: str, text_b: str) -> list[tuple[int, str]]:
+    """diff_match_patch.diff_main(text_a, text_b, False), its commonest cases without the bisection.
+
+    diff_main trims the common prefix and suffix, diffs the middle (diff_compute) and cleans the whole up. When
+    one middle is empty, diff_compute gives the other as one insertion or deletion; when the two middles share no
+    character, whatever the bisection splits them into holds only deletions and insertions, which the clean-up
+    joins into one deletion of the first middle and one insertion of the second. Those cases are built here and
+    cleaned up by diff-match-patch itself."""
+    dmp = _engine()
+    if text_a == text_b:
+        return [(0, text_a)] if text_a else []
+    pre = dmp.diff_commonPrefix(text_a, text_b)
+    suf = dmp.diff_commonSuffix(text_a[pre:], text_b[pre:])
+    mid_a, mid_b = text_a[pre : len(text_a) - suf], text_b[pre : len(text_b) - suf]
+    if mid_a and mid_b and not set(mid_a).isdisjoint(mid_b):
+        found = _unique_changes(text_a, text_b)
+        if found is None:
+            diffs: list[tuple[int, str]] = dmp.diff_main(text_a, text_b, False)
+            return diffs
+        return found
+    diffs = [(0, text_a[:pre])] if pre else []
+    if mid_a:
+        diffs.append((-1, mid_a))
+    if mid_b:
+        diffs.append((1, mid_b))
+    if suf:
+        diffs.append((0, text_a[len(text_a) - suf :]))
+    dmp.diff_cleanupMerge(diffs)
     return diffs
 
 

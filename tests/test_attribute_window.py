@@ -1,0 +1,136 @@
+"""The attribution's shortcuts give what the plain paths give: a diff of the changed middle only, widened; small
+diffs without the bisection."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from diff_match_patch import diff_match_patch
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from wtpf_cli.diffing import ChainDiffer, _diff_codes, diff_inner, diff_sequences, widen
+
+RANK = {"a": 0, "b": 0, "c": 0, "d": 0, "\u00b6": 1, "\n": 1, " ": 2, "  ": 2}
+WORDS = st.sampled_from(["a", "b", "c", "d"])
+ITEMS = st.lists(st.sampled_from(sorted(RANK)), max_size=14)
+
+
+def _ranks(xs: list[str]) -> list[int]:
+    return [RANK[x] for x in xs]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(RANK)), max_size=10),
+    WORDS,
+    ITEMS,
+    ITEMS,
+    WORDS,
+    st.lists(st.sampled_from(sorted(RANK)), max_size=10),
+    st.booleans(),
+    st.booleans(),
+)
+# An insertion that starts with the words after it: shifted over them when they end the sequence, not otherwise.
+@example([], "a", ["b", "c", "d"], ["a", "c", "d", "b", "d"], "c", [], False, True)
+def test_a_middle_diffed_alone_and_widened_is_the_diff_of_the_whole(
+    head: list[str],
+    last_head_word: str,
+    a: list[str],
+    b: list[str],
+    first_tail_word: str,
+    tail: list[str],
+    before: bool,
+    after: bool,
+) -> None:
+    prefix = [*head, last_head_word] if before else []
+    suffix = [first_tail_word, *tail] if after else []
+    whole_a, whole_b = prefix + a + suffix, prefix + b + suffix
+    ranks = (_ranks(whole_a), _ranks(whole_b))
+    top = max([*ranks[0], *ranks[1], 0])
+    expected = diff_sequences(whole_a, whole_b, ranks=ranks)
+    inner = diff_inner(a, b, (_ranks(a), _ranks(b)), top, before=before, after=after)
+    if inner is not None:
+        assert widen(inner, len(prefix), len(suffix)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=6), ITEMS, ITEMS)
+def test_a_middle_with_enough_common_words_around_the_change_is_diffed_alone(
+    common: list[str], a: list[str], b: list[str]
+) -> None:
+    margin = ["x", " ", "y", " ", "z", " "] * 6  # distinct words, more than any edit here can hold
+    inner_a, inner_b = ["w", *margin, *a, *margin, "v"], ["w", *margin, *b, *margin, "v"]
+    rank = {**RANK, "x": 0, "y": 0, "z": 0, "w": 0, "v": 0}
+    ra, rb = [rank[x] for x in inner_a], [rank[x] for x in inner_b]
+    inner = diff_inner(inner_a, inner_b, (ra, rb), 2, before=True, after=True)
+    assert inner is not None
+    whole_a, whole_b = [*common, *inner_a, *common], [*common, *inner_b, *common]
+    ranks = ([rank[x] for x in whole_a], [rank[x] for x in whole_b])
+    assert widen(inner, len(common), len(common)) == diff_sequences(whole_a, whole_b, ranks=ranks)
+
+
+CODES = st.text(alphabet="abcdef", max_size=12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(CODES, CODES, CODES, CODES)
+def test_small_diffs_built_without_the_bisection_are_those_of_diff_match_patch(
+    head: str, a: str, b: str, tail: str
+) -> None:
+    stock = diff_match_patch()
+    stock.Diff_Timeout = 0
+    for x, y in ((a, b), (head + a + tail, head + b + tail), (head + a, b + tail), (a.upper() + b, b + a)):
+        assert _diff_codes(x, y) == stock.diff_main(x, y, False)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvw", max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from("XYZxyz"))),
+)
+def test_versions_that_change_only_characters_of_their_own_are_diffed_as_diff_match_patch_does(
+    base: str, changes: list[tuple[int, str]]
+) -> None:
+    """Upper case: replaced by a character new to the second text; lower case: a new one inserted, or (y, z) the
+    character deleted; what the texts share stays in order (the block diff of two versions, most often)."""
+    stock = diff_match_patch()
+    stock.Diff_Timeout = 0
+    new = list(base)
+    fresh = iter(chr(0x100 + n) for n in range(100))
+    for at, kind in changes:
+        k = min(at, len(new))
+        if kind in "XYZ" and k < len(new):
+            new[k] = next(fresh)
+        elif kind == "x" or k >= len(new):
+            new.insert(k, next(fresh))
+        else:
+            del new[k]
+    y = "".join(new)
+    assert _diff_codes(base, y) == stock.diff_main(base, y, False)
+    assert _diff_codes(y, base) == stock.diff_main(y, base, False)
+
+
+class _Block:
+    """An item equal to others of the same value, but a distinct object (as a re-parsed paragraph is)."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Block) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value) % 3  # collisions on purpose
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from("abcdef"), st.booleans()), max_size=15), min_size=1, max_size=6))
+def test_each_version_diffed_with_the_one_before_by_codes_kept_across_versions_gives_diff_sequences(
+    versions: list[list[tuple[str, bool]]],
+) -> None:
+    shared = {v: _Block(v) for v in "abcdef"}  # the same object wherever a version reuses it
+    chain = [[shared[v] if reuse else _Block(v) for v, reuse in version] for version in versions]
+    differ = ChainDiffer(chain[0])
+    for before, after in pairwise(chain):
+        assert differ.diff_next(after) == diff_sequences(before, after)
