@@ -1,7 +1,10 @@
-"""The chunked parse's fast paths give what the line-by-line split and the chunk-by-chunk parse give."""
+"""The chunked parse's fast paths (boundaries by one expression, new chunks parsed in one batch, chunks of one
+paragraph or one footnote made without the block parser) give what the line-by-line split and the chunk-by-chunk
+parse give."""
 
 from __future__ import annotations
 
+import re
 from unittest.mock import patch
 
 from hypothesis import given, settings
@@ -116,7 +119,7 @@ def blocks(draw: st.DrawFn) -> str:
     kind = draw(
         st.sampled_from(
             [
-                *["p", "start"] * 3,
+                *["p", "start", "fn"] * 3,
                 "h",
                 "ul",
                 "ol",
@@ -146,7 +149,9 @@ def blocks(draw: st.DrawFn) -> str:
     if kind == "table":
         return f"| {text} | b |\n|:--|--:|\n| c | {draw(TEXT)} |"
     if kind == "fn":
-        return draw(st.sampled_from(["[^1]: ", "[^n2]: ", "[^3]: "])) + text
+        label = draw(st.sampled_from(["[^1]:", "[^n2]:", "[^3]:", "[^a^b]:", "[^a\tb]:", "[^x y]:"]))
+        space = draw(st.sampled_from([" ", " ", " ", "", "  ", "\t", "        "]))
+        return label + space + draw(st.sampled_from(["word ", "", *LINE_STARTS])) + text
     if kind == "ref":
         return draw(st.sampled_from(["[ref]: https://example.org", "[ref]: https://example.net 'T'", "[a]: /a"]))
     if kind == "quote":
@@ -206,11 +211,17 @@ def _state(cache: ParseCache) -> tuple[object, ...]:
 
 @settings(max_examples=400, deadline=None)
 @given(versions())
-def test_chunks_parsed_in_one_batch_are_the_chunks_parsed_one_by_one(texts: list[str]) -> None:
+def test_chunks_parsed_in_one_batch_or_without_the_block_parser_are_the_chunks_parsed_one_by_one(
+    texts: list[str],
+) -> None:
     fast, slow = ParseCache(), ParseCache()
     for text in texts:
         alone = _read(text, ParseCache())
-        with patch.object(draft, "_parse_batch", lambda texts, cache: {}):
+        with (
+            patch.object(draft, "_parse_batch", lambda texts, cache: {}),
+            patch.object(draft, "_one_block", lambda text, env, cache: None),
+            patch.object(draft, "_ONE_NOTE_RE", re.compile("(?!)")),
+        ):
             expected = _read(text, slow)
             expected_alone = _read(text, ParseCache())
         assert _read(text, fast) == expected

@@ -415,6 +415,8 @@ def _notes_in_order(refs: list[str], note_blocks: dict[str, tuple[Block, ...]]) 
 
 def _definitions(text: str, cache: ParseCache) -> _Definitions:
     found = cache.definitions.get(text)
+    if found is None and (note := _ONE_NOTE_RE.match(text)):
+        found = cache.definitions[text] = _Definitions(frozenset([note.group(1)]), ())
     if found is None:
         env: dict[str, Any] = {}
         _markdown().parse(text, env)
@@ -464,11 +466,22 @@ def _parse_chunk(
     if found is not None:
         cache.chunks[key] = cache.plain[text] = found
         return found
-    own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
     env: dict[str, Any] = {
         "references": {label: {"href": href, "title": title} for label, href, title in used_refs},
         "footnotes": {"refs": {f":{n}": -1 for n in used_notes}},
     }
+    chunk = _one_block(text, env, cache)
+    if chunk is None:
+        chunk = _parse_alone(text, env, cache)
+    cache.chunks[key] = chunk
+    if not note_candidates and not ref_candidates:
+        cache.plain[text] = chunk
+    return chunk
+
+
+def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> _Chunk:
+    """A chunk parsed by markdown-it on its own, with the definitions it may use in `env`."""
+    own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
     # A footnote is only emitted where it is referenced: refer to this chunk's own definitions once, after it.
     src = text + ("\n\n" + "".join(f"[^{n}]" for n in own_notes) + "\n" if own_notes else "")
     blocks: list[Block] = []
@@ -489,10 +502,42 @@ def _parse_chunk(
         tuple(warnings),
         tuple(_note_refs(body)),
     )
-    cache.chunks[key] = chunk
-    if not note_candidates and not ref_candidates:
-        cache.plain[text] = chunk
     return chunk
+
+
+# A chunk that is one footnote definition of one paragraph: the label, then (after one space) the paragraph's line,
+# which starts where no other block rule would (as in _ONE_PARAGRAPH_RE).
+_ONE_NOTE_RE = re.compile(r"\[\^([^\]\s\[^]+)\]: ((?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*)\n[ \t\n]*\Z")
+
+
+def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> _Chunk | None:
+    """_parse_alone of a chunk that is one plain paragraph or one footnote definition of one, without markdown-it's
+    block parser (the paragraph's text parsed by our inline rule in `env`), or None for other chunks."""
+    from markdown_it.common.utils import mdTrim
+    from markdown_it.rules_core import StateCore, text_join
+    from markdown_it.token import Token as MdTok
+
+    note = None
+    if _ONE_PARAGRAPH_RE.match(text):
+        content = mdTrim(text[: text.index("\n")])
+    elif note := _ONE_NOTE_RE.match(text):
+        content = mdTrim(note.group(2))
+    else:
+        return None
+    tok = MdTok("inline", "", 0)
+    tok.content = content
+    tok.children = []
+    state = StateCore("", _markdown(), env, [tok])
+    _inline_rule(state)
+    text_join(state)
+    tokens = inline_tokens(tok.children, cache.tokens)
+    if note is None:
+        blocks = (_paragraph(ParaProps(style="BodyText"), tokens),)
+        return _Chunk(blocks, (), 0, (), tuple(_note_refs(blocks)))
+    label = note.group(1)
+    return _Chunk(
+        (), ((label, (_paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()
+    )
 
 
 def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, _Chunk]:
