@@ -107,8 +107,9 @@ def test_versions_that_change_only_characters_of_their_own_are_diffed_as_diff_ma
         else:
             del new[k]
     y = "".join(new)
-    assert _diff_codes(base, y) == stock.diff_main(base, y, False)
-    assert _diff_codes(y, base) == stock.diff_main(y, base, False)
+    long = "".join(chr(0x400 + n) for n in range(300))  # long texts: runs found by a regular expression
+    for x, z in ((base, y), (y, base), (base + long + base, y + long + y)):
+        assert _diff_codes(x, z) == stock.diff_main(x, z, False)
 
 
 class _Block:

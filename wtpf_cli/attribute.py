@@ -703,16 +703,21 @@ def _freeze_items(
     plain: _PlainRuns,
 ) -> list[RRun]:
     """Freeze items onto `out`; return the runs still waiting for a paragraph mark."""
+    get = plain.get
+    add = runs.append
     for item in items:
-        if isinstance(item, _Tok):
-            if item.ins is None and item.dele is None:
-                runs.append(plain.get(id(item.token)) or _plain_run(item.token, plain))
+        kind = type(item)
+        if kind is _Tok:
+            if item.ins is None and item.dele is None:  # type: ignore[union-attr]
+                add(get(id(item.token)) or _plain_run(item.token, plain))  # type: ignore[union-attr]
             else:
-                runs.append(RRun(item.token, r(item.ins), r(item.dele)))
-        elif isinstance(item, _Mark):
-            out.append(RParagraph(item.props, tuple(runs), r(item.ins), r(item.dele)))
+                add(RRun(item.token, r(item.ins), r(item.dele)))  # type: ignore[union-attr]
+        elif kind is _Mark:
+            out.append(RParagraph(item.props, tuple(runs), r(item.ins), r(item.dele)))  # type: ignore[union-attr]
             runs = []
+            add = runs.append
         else:
+            assert isinstance(item, _Table)
             if runs:  # cannot happen: every paragraph ends with its mark
                 raise AssertionError("tokens before a table without a paragraph mark")
             rows = tuple(

@@ -361,13 +361,12 @@ def _unique_changes(text_a: str, text_b: str) -> list[tuple[int, str]] | None:
     so the diff is one walk: between common characters, what only the first text has, then what only the second
     has. Between two versions whose changed blocks are new objects, that is the block diff, found without the
     bisection."""
-    only_a = set(text_a).difference(text_b)
-    only_b = set(text_b).difference(text_a)
-    common = text_a.translate(dict.fromkeys(map(ord, only_a)))
-    if common != text_b.translate(dict.fromkeys(map(ord, only_b))):
+    seen_a, seen_b = set(text_a), set(text_b)
+    runs_a = _runs_of(text_a, seen_a - seen_b)
+    runs_b = _runs_of(text_b, seen_b - seen_a)
+    common = _without(text_a, runs_a)
+    if common != _without(text_b, runs_b):
         return None
-    runs_a = _runs_of(text_a, only_a)
-    runs_b = _runs_of(text_b, only_b)
     diffs: list[tuple[int, str]] = []
     done = 0  # common characters written
     ia = ib = 0
@@ -379,26 +378,51 @@ def _unique_changes(text_a: str, text_b: str) -> list[tuple[int, str]] | None:
             diffs.append((0, common[done:at]))
             done = at
         if at_a == at:
-            diffs.append((-1, runs_a[ia][1]))
+            diffs.append((-1, runs_a[ia][2]))
             ia += 1
         if at_b == at:
-            diffs.append((1, runs_b[ib][1]))
+            diffs.append((1, runs_b[ib][2]))
             ib += 1
     if done < len(common):
         diffs.append((0, common[done:]))
     return diffs
 
 
-def _runs_of(text: str, chars: set[str]) -> list[tuple[int, str]]:
-    """The maximal runs of `chars` in text, each with the number of other characters before it."""
+def _runs_of(text: str, chars: set[str]) -> list[tuple[int, int, str]]:
+    """The maximal runs of `chars` in text: the number of other characters before each, its start, the run."""
     if not chars:
         return []
-    runs: list[tuple[int, str]] = []
+    runs: list[tuple[int, int, str]] = []
     gone = 0
+    if len(text) <= _MEMO_LENGTH:  # a loop costs less than compiling the expression
+        start = -1
+        for k, c in enumerate(text):
+            if c in chars:
+                if start < 0:
+                    start = k
+            elif start >= 0:
+                runs.append((start - gone, start, text[start:k]))
+                gone += k - start
+                start = -1
+        if start >= 0:
+            runs.append((start - gone, start, text[start:]))
+        return runs
     for m in re.finditer("[" + "".join(map(re.escape, chars)) + "]+", text):
-        runs.append((m.start() - gone, m.group()))
-        gone += m.end() - m.start()
+        start = m.start()
+        runs.append((start - gone, start, run := m.group()))
+        gone += len(run)
     return runs
+
+
+def _without(text: str, runs: list[tuple[int, int, str]]) -> str:
+    """text without the runs."""
+    pieces = []
+    pos = 0
+    for _, start, run in runs:
+        pieces.append(text[pos:start])
+        pos = start + len(run)
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _diff_codes(text_a: str, text_b: str) -> list[tuple[int, str]]:
@@ -408,19 +432,20 @@ def _diff_codes(text_a: str, text_b: str) -> list[tuple[int, str]]:
     one middle is empty, diff_compute gives the other as one insertion or deletion; when the two middles share no
     character, whatever the bisection splits them into holds only deletions and insertions, which the clean-up
     joins into one deletion of the first middle and one insertion of the second. Those cases are built here and
-    cleaned up by diff-match-patch itself."""
+    cleaned up by diff-match-patch itself; so are texts whose shared characters keep their order (_unique_changes)."""
     dmp = _engine()
     if text_a == text_b:
         return [(0, text_a)] if text_a else []
     pre = dmp.diff_commonPrefix(text_a, text_b)
     suf = dmp.diff_commonSuffix(text_a[pre:], text_b[pre:])
     mid_a, mid_b = text_a[pre : len(text_a) - suf], text_b[pre : len(text_b) - suf]
-    if mid_a and mid_b and not set(mid_a).isdisjoint(mid_b):
+    if mid_a and mid_b and (len(mid_a) + len(mid_b) > _MEMO_LENGTH or not set(mid_a).isdisjoint(mid_b)):
         found = _unique_changes(text_a, text_b)
-        if found is None:
+        if found is not None:
+            return found
+        if not set(mid_a).isdisjoint(mid_b):
             diffs: list[tuple[int, str]] = dmp.diff_main(text_a, text_b, False)
             return diffs
-        return found
     diffs = [(0, text_a[:pre])] if pre else []
     if mid_a:
         diffs.append((-1, mid_a))
