@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import InputRejected
 from .model import BODY, Block, Document, Meta, Paragraph, ParaProps, Table, Token
@@ -225,6 +225,8 @@ class ParseCache:
         # a chunk's blocks depend only on its text and those definitions, which most versions leave as they were
         self.scope: tuple[set[str], dict[str, tuple[str, str]]] = (set(), {})
         self.scoped: dict[str, _Chunk] = {}
+        # the footnote labels referenced in a footnote's paragraphs, by the id of their tuple (held in `chunks`)
+        self.note_refs: dict[int, list[str]] = {}
 
 
 _NO_LABELS: frozenset[str] = frozenset()
@@ -331,10 +333,11 @@ def read_draft(
     cache = cache if cache is not None else ParseCache()
     notes: set[str] = set()
     references: dict[str, tuple[str, str]] = {}
-    plain = cache.plain
-    for text in chunks:
-        if text not in plain and _DEF_RE.match(text):
-            d = _definitions(text, cache)
+    found: list[_Chunk | None] = list(map(cache.plain.get, chunks))
+    misses = [i for i, chunk in enumerate(found) if chunk is None]
+    for i in misses:
+        if _DEF_RE.match(chunks[i]):
+            d = _definitions(chunks[i], cache)
             notes |= d.notes
             for label, href, title in d.references:
                 references.setdefault(label, (href, title))
@@ -345,11 +348,15 @@ def read_draft(
         cache.scope = (notes, references)
         cache.scoped = {}
     scoped = cache.scoped
-    batched = _parse_batch([t for t in chunks if t not in plain and t not in scoped and "[" not in t], cache)
-    for text in chunks:
-        chunk = plain.get(text) or scoped.get(text)
-        if chunk is None:
-            chunk = scoped[text] = _parse_chunk(text, notes, references, cache, batched)
+    # a text without '[' that is not in `plain` was never parsed
+    batched = _parse_batch([chunks[i] for i in misses if "[" not in chunks[i]], cache)
+    for i in misses:
+        text = chunks[i]
+        found_chunk = scoped.get(text)
+        if found_chunk is None:
+            found_chunk = scoped[text] = _parse_chunk(text, notes, references, cache, batched)
+        found[i] = found_chunk
+    for chunk in cast(list[_Chunk], found):
         if chunk.ordered_lists:
             blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
             list_offset += chunk.ordered_lists
@@ -360,7 +367,7 @@ def read_draft(
                 note_blocks.setdefault(label, paras)
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
-    blocks.extend(_notes_in_order(refs, note_blocks))
+    blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
     return Document(parts.meta, tuple(blocks), tuple(warnings))
 
 
@@ -390,9 +397,12 @@ def _note_refs(blocks: Iterable[Block]) -> list[str]:
     return list(order)
 
 
-def _notes_in_order(refs: list[str], note_blocks: dict[str, tuple[Block, ...]]) -> list[Block]:
+def _notes_in_order(
+    refs: list[str], note_blocks: dict[str, tuple[Block, ...]], memo: dict[int, list[str]] | None = None
+) -> list[Block]:
     """Footnote paragraphs in order of first reference (body first, then references inside footnotes); `refs`
-    are the labels referenced in the body, in order."""
+    are the labels referenced in the body, in order; `memo` holds the labels referenced in a footnote's paragraphs
+    by the id of their tuple (which lives as long as the memo)."""
     order: list[str] = []
     seen: set[str] = set()
 
@@ -402,13 +412,15 @@ def _notes_in_order(refs: list[str], note_blocks: dict[str, tuple[Block, ...]]) 
                 seen.add(label)
                 order.append(label)
 
-    def visit(blocks: Iterable[Block]) -> None:
-        visit_labels(_note_refs(blocks))
-
+    memo = {} if memo is None else memo
     visit_labels(refs)
     k = 0
     while k < len(order):
-        visit(note_blocks[order[k]])
+        paras = note_blocks[order[k]]
+        labels = memo.get(id(paras))
+        if labels is None:
+            labels = memo[id(paras)] = _note_refs(paras)
+        visit_labels(labels)
         k += 1
     return [b for label in order for b in note_blocks[label]]
 
