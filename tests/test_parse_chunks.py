@@ -167,7 +167,18 @@ def blocks(draw: st.DrawFn) -> str:
     if kind == "start":  # a line whose first characters may or may not start a block other than a paragraph
         return draw(st.sampled_from(LINE_STARTS)) + text + draw(st.sampled_from(["", " ", "\t", "  ", " #", "\\"]))
     return draw(
-        st.sampled_from(["\u00a0", "\u00a0" + text, "\t" + text, "  <!-- c", " <div>", ">>>>>>>>>>>>>>>>>>>>>>> deep"])
+        st.sampled_from(
+            [
+                "\u00a0",
+                "\u00a0" + text,
+                "\t" + text,
+                "  <!-- c",
+                " <div>",
+                "- a\n\n  <div>b</div>",
+                "1. <!-- c -->",
+                ">>>>>>>>>>>>>>>>>>>>>>> deep",
+            ]
+        )
     )
 
 
