@@ -112,6 +112,11 @@ class _Engine(diff_match_patch):  # type: ignore[misc]
                             return list(self.diff_bisectSplit(text1, text2, x1, y1, deadline))
         return [(self.DIFF_DELETE, text1), (self.DIFF_INSERT, text2)]
 
+    def diff_bisectSplit(self, text1: str, text2: str, x: int, y: int, deadline: float) -> list[tuple[int, str]]:
+        """diff_match_patch.diff_bisectSplit: the two halves diffed by _diff_codes (diff_main, its common cases
+        without the bisection; memoised when small)."""
+        return _raw_codes(text1[:x], text2[:y]) + _raw_codes(text1[x:], text2[y:])
+
 
 @lru_cache(maxsize=1)
 def _engine() -> diff_match_patch:
@@ -336,6 +341,11 @@ def _same(a: Sequence[Hashable], b: Sequence[Hashable]) -> bool:
 
 def _raw_diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, str]]:
     text_a, text_b, _ = _encode(a, b)
+    return _raw_codes(text_a, text_b)
+
+
+def _raw_codes(text_a: str, text_b: str) -> list[tuple[int, str]]:
+    """diff_main(text_a, text_b, False), memoised when small."""
     if len(text_a) + len(text_b) <= _MEMO_LENGTH:
         return list(_small_diff(text_a, text_b))
     return _diff_codes(text_a, text_b)
