@@ -34,11 +34,13 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def redline_stages(ws: Any) -> dict[str, float]:
     """One redline, split into the stages of redline.make_redline and outputs.redline_docx."""
     from wtpf_cli.attribute import Attributor
+    from wtpf_cli.diffing import forget_diffs
     from wtpf_cli.model import Revision
     from wtpf_cli.outputs import docx_bytes
     from wtpf_cli.redline import _Reader
     from wtpf_cli.versions import list_versions, resolve_version
 
+    forget_diffs()  # each run as cold as one command
     st: dict[str, float] = {}
     t, versions = _timed(lambda: list_versions(ws))
     old = resolve_version(ws, FROM_VERSION, versions)

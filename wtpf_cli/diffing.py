@@ -356,6 +356,12 @@ def _raw_codes(text_a: str, text_b: str) -> list[tuple[int, str]]:
 _MEMO_LENGTH = 256
 
 
+def forget_diffs() -> None:
+    """Empty the memos of small diffs (a benchmark's repeated runs start as cold as one command)."""
+    _small_diff.cache_clear()
+    _inner_memo.clear()
+
+
 @lru_cache(maxsize=4096)
 def _small_diff(text_a: str, text_b: str) -> tuple[tuple[int, str], ...]:
     return tuple(_diff_codes(text_a, text_b))
