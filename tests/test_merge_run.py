@@ -191,6 +191,22 @@ def test_the_blame_followed_through_a_commits_edits_names_the_authors_git_blame_
     assert [g for g, w in zip(got, worded, strict=True) if w] == [e for e, w in zip(expected, worded, strict=True) if w]
 
 
+def test_a_last_line_that_loses_its_line_feed_is_the_committers_as_git_blame_says(tmp_path: Path) -> None:
+    old = "line 0\nline 1\nline 2 of the text\n\nline 3 of the text\n\n"
+    start = old.index("\n\nline 3")
+    new_text = old[:start]  # the rest deleted: "line 2 of the text" now ends the file without a line feed
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "f.md").write_text(old)
+    _git(tmp_path, "add", "f.md")
+    _git(tmp_path, "commit", "-qm", "old", who="Old")
+    (tmp_path / "f.md").write_text(new_text)
+    _git(tmp_path, "commit", "-qam", "new", who="New")
+    assert _git_blame(tmp_path) == ["Old", "Old", "New"]
+    authors = [Identity("Old", "")] * 5
+    got = _lines_after(old, new_text, [(start, len(old), "")], authors, Identity("New", ""))
+    assert [who.name for who in got] == ["Old", "Old", "New"]
+
+
 # Pieces where tokens and paragraphs are decided: words, joiners, spaces, line feeds, blank lines of several kinds.
 PIECES = ["a", "b7", "a", " ", "\t", "\n", "\n\n", " \n \n ", ".", "'", "-", "\n\n\n", "b7"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)

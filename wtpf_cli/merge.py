@@ -866,13 +866,22 @@ def _lines_after(
     for l0, l1, n0, n1 in regions:
         out += was[pos:l0]
         got = [who] * (n1 - n0)
-        for e in diff_sequences(old_lines[l0:l1], new_lines[n0:n1]):
+        for e in diff_sequences(_ended(old_lines, l0, l1), _ended(new_lines, n0, n1)):
             if e.op == "equal":
                 got[e.b0 : e.b1] = was[l0 + e.a0 : l0 + e.a1]
         out += got
         pos = l1
     out += was[pos:]
     return out[: _line_count(new)]
+
+
+def _ended(lines: list[str], start: int, end: int) -> list[str]:
+    """lines[start:end] with their line feeds, as git's line diff compares them: the last line of a text that does
+    not end with a line feed differs from the same words with one."""
+    out = [line + "\n" for line in lines[start:end]]
+    if end == len(lines) and out:
+        out[-1] = lines[-1]
+    return out
 
 
 class _Positions:
