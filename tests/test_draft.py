@@ -132,6 +132,15 @@ def test_a_cache_shared_by_versions_follows_their_footnote_and_link_definitions(
     assert "https://example.net" in links and "https://example.org" not in links
 
 
+def test_an_inline_note_stays_text_as_github_markdown_reads_it() -> None:
+    text = "Text^[an inline note] and a real one.[^a]\n\n[^a]: The note.\n"
+    for doc in (read_draft(text), read_draft(text, chunked=False)):
+        assert texts(doc.blocks)[5:] == [
+            "BodyText|body|None|0|1|Text^[an inline note] and a real one.[^a]",
+            "FootnoteText|fn:a|None|0|1|The note.",
+        ]
+
+
 def test_front_matter_errors_name_the_line_and_nul_bytes_are_refused() -> None:
     with pytest.raises(InputRejected, match="line 3"):
         read_draft("---\ntitle: a\nversion: [unclosed\n---\nbody\n")

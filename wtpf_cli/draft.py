@@ -133,6 +133,9 @@ def _markdown() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    # Inline notes (^[text]) are not GitHub Markdown (pandoc's gfm reads them as text); the plugin's notes have no
+    # label, which the draft's footnotes need: they stay text.
+    md.disable("footnote_inline", ignoreInvalid=True)
     md.core.ruler.at("inline", _inline_rule)
     return md
 
