@@ -19,7 +19,7 @@ from operator import add, eq, lt, mul, ne, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter, split_words
+from .draft import COVER_STYLES, plain_text, read_draft, split_front_matter
 from .inspect import inspect_docx
 from .model import BODY, Document, Paragraph
 from .ooxml.reader import Segment, text_view
@@ -150,12 +150,7 @@ def proposed_body(
     nonempty_base = base.nonempty_body
     nonempty_reject = nonempty_base if reject == base.body_paras else [p for p in reject if p.strip()]
     if nonempty_reject != nonempty_base:
-        changed = sum(1 for a, b in zip(nonempty_reject, nonempty_base, strict=False) if a != b)
-        changed += abs(len(nonempty_reject) - len(nonempty_base))
-        warnings.append(
-            f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
-            "tracking off are taken as changes of the same source"
-        )
+        warnings.append(_untracked_warning(nonempty_reject, nonempty_base))
     removals: set[int] = set()
     inserts: dict[int, list[str]] = {}
     skipped_cover = 0
@@ -196,6 +191,15 @@ def proposed_body(
         pos = min(k + 1, end)
     out.append(text_of[at_char[pos] :])
     return "".join(out), tuple(warnings)
+
+
+def _untracked_warning(rejected: list[str], base: list[str]) -> str:
+    """The warning for a Word file whose rejected view (non-empty paragraphs) differs from the base's."""
+    changed = sum(1 for a, b in zip(rejected, base, strict=False) if a != b) + abs(len(rejected) - len(base))
+    return (
+        f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
+        "tracking off are taken as changes of the same source"
+    )
 
 
 # Whitespace with two line feeds or more: a blank-line separator token (split_words takes whitespace runs whole).
@@ -426,66 +430,6 @@ class _Alignment:
         return -1
 
 
-def _proposal_plain(
-    base_source: str, accept: list[str], reject: list[str], accept_notes: list[str]
-) -> tuple[str, tuple[str, ...]]:
-    """proposed_body the plain way (the reference of its faster twin): the base aligned whole with its source in one
-    token map, the accepted view split and laid out whole and diffed with the base's plain text."""
-    from .merge import laid_out
-
-    doc = _base_document(base_source)
-    base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
-    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
-    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
-    source = split_words(split_front_matter(base_source).body)
-    to_src = _aligned(base_plain, source)
-    warnings: list[str] = []
-    nonempty_base = [p for p in base_body_paras if p.strip()]
-    nonempty_reject = [p for p in reject if p.strip()]
-    if nonempty_reject != nonempty_base:
-        changed = sum(1 for a, b in zip(nonempty_reject, nonempty_base, strict=False) if a != b)
-        changed += abs(len(nonempty_reject) - len(nonempty_base))
-        warnings.append(
-            f"{changed} paragraph(s) differ from the base version with all changes rejected: edits made with "
-            "tracking off are taken as changes of the same source"
-        )
-    new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
-    removals: set[int] = set()
-    inserts: dict[int, list[str]] = {}
-    hunks = _hunks(laid_out(base_plain), new_plain)
-    skipped_cover = 0
-    for a0, a1, b0, b1 in hunks:
-        if a0 < cover_end:
-            skipped_cover += 1
-            continue
-        text = "".join(new_plain[b0:b1])
-        mapped = [to_src[k] for k in range(a0, a1) if k in to_src]
-        unmapped_words = [base_plain[k] for k in range(a0, a1) if k not in to_src and not base_plain[k].isspace()]
-        if unmapped_words:
-            warnings.append(f"could not find {' '.join(unmapped_words)!r} in the Markdown source; left as it was")
-            continue
-        if mapped:
-            at = mapped[0]
-        elif text[:1].isspace() and "\n" in text.split("\n", 1)[0] + "\n" and text.lstrip(" ")[:1] == "\n":
-            at = _after_previous(a0, to_src, source)  # a new paragraph after this one
-        else:
-            at = _insertion_point(a0, to_src, len(base_plain), len(source))
-        removals.update(mapped)
-        inserts.setdefault(at, []).append(text)
-    if skipped_cover:
-        warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
-    out: list[str] = []
-    pos = 0  # the source is copied in slices between the places that change (a few dozen in 200,000 tokens)
-    for k in sorted(inserts.keys() | removals):
-        out.extend(source[pos:k])
-        out.extend(inserts.get(k, []))
-        if k < len(source) and k not in removals:
-            out.append(source[k])
-        pos = k + 1
-    out.extend(source[pos:])
-    return "".join(out), tuple(warnings)
-
-
 def _aligned(plain: list[str], source: list[str]) -> dict[int, int]:
     """Plain-text token -> Markdown source token, for the tokens the two share.
 
@@ -571,23 +515,6 @@ def _hunks(base: TextLayout, b: list[str]) -> list[tuple[int, int, int, int]]:
         else:
             pending.append((a0, a1, b0, b1))
     return hunks
-
-
-def _insertion_point(k: int, to_src: dict[int, int], n_plain: int, n_source: int) -> int:
-    """Where text inserted before plain token `k` goes in the source: just before the next word that maps."""
-    for j in range(k, n_plain):
-        if j in to_src:
-            return to_src[j]
-    return n_source
-
-
-def _after_previous(k: int, to_src: dict[int, int], source: list[str]) -> int:
-    """After the last word before plain token `k` and the markup that closes its paragraph (`**`, `[^1]`...)."""
-    prev = next((to_src[j] for j in range(k - 1, -1, -1) if j in to_src), -1)
-    at = prev + 1
-    while at < len(source) and not source[at].isspace():
-        at += 1
-    return at
 
 
 def _markdown_of_insertions(segment: Segment) -> str:

@@ -1,0 +1,79 @@
+"""wordmap.proposed_body the plain way, kept as the reference of its faster twin (tests/test_wordmap_fast.py):
+the base aligned whole with its source in one token map, the accepted view laid out whole and diffed with the base's
+plain text. It was the production path until the paragraph-wise mapping replaced it."""
+
+from __future__ import annotations
+
+from wtpf_cli.draft import split_front_matter, split_words
+from wtpf_cli.merge import laid_out
+from wtpf_cli.wordmap import _aligned, _base_document, _base_paragraphs, _hunks, _tokens, _untracked_warning
+
+
+def _proposal_plain(
+    base_source: str, accept: list[str], reject: list[str], accept_notes: list[str]
+) -> tuple[str, tuple[str, ...]]:
+    """proposed_body the plain way (the reference of its faster twin): the base aligned whole with its source in one
+    token map, the accepted view split and laid out whole and diffed with the base's plain text."""
+    doc = _base_document(base_source)
+    base_body_paras, base_note_paras, cover = _base_paragraphs(doc)
+    base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
+    cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
+    source = split_words(split_front_matter(base_source).body)
+    to_src = _aligned(base_plain, source)
+    warnings: list[str] = []
+    nonempty_base = [p for p in base_body_paras if p.strip()]
+    nonempty_reject = [p for p in reject if p.strip()]
+    if nonempty_reject != nonempty_base:
+        warnings.append(_untracked_warning(nonempty_reject, nonempty_base))
+    new_plain = [*_tokens(accept), "\n\n\n", *_tokens(accept_notes)]
+    removals: set[int] = set()
+    inserts: dict[int, list[str]] = {}
+    hunks = _hunks(laid_out(base_plain), new_plain)
+    skipped_cover = 0
+    for a0, a1, b0, b1 in hunks:
+        if a0 < cover_end:
+            skipped_cover += 1
+            continue
+        text = "".join(new_plain[b0:b1])
+        mapped = [to_src[k] for k in range(a0, a1) if k in to_src]
+        unmapped_words = [base_plain[k] for k in range(a0, a1) if k not in to_src and not base_plain[k].isspace()]
+        if unmapped_words:
+            warnings.append(f"could not find {' '.join(unmapped_words)!r} in the Markdown source; left as it was")
+            continue
+        if mapped:
+            at = mapped[0]
+        elif text[:1].isspace() and "\n" in text.split("\n", 1)[0] + "\n" and text.lstrip(" ")[:1] == "\n":
+            at = _after_previous(a0, to_src, source)  # a new paragraph after this one
+        else:
+            at = _insertion_point(a0, to_src, len(base_plain), len(source))
+        removals.update(mapped)
+        inserts.setdefault(at, []).append(text)
+    if skipped_cover:
+        warnings.append("changes to the cover block (symbol, date, title) are not taken: stamp sets them")
+    out: list[str] = []
+    pos = 0  # the source is copied in slices between the places that change (a few dozen in 200,000 tokens)
+    for k in sorted(inserts.keys() | removals):
+        out.extend(source[pos:k])
+        out.extend(inserts.get(k, []))
+        if k < len(source) and k not in removals:
+            out.append(source[k])
+        pos = k + 1
+    out.extend(source[pos:])
+    return "".join(out), tuple(warnings)
+
+
+def _insertion_point(k: int, to_src: dict[int, int], n_plain: int, n_source: int) -> int:
+    """Where text inserted before plain token `k` goes in the source: just before the next word that maps."""
+    for j in range(k, n_plain):
+        if j in to_src:
+            return to_src[j]
+    return n_source
+
+
+def _after_previous(k: int, to_src: dict[int, int], source: list[str]) -> int:
+    """After the last word before plain token `k` and the markup that closes its paragraph (`**`, `[^1]`...)."""
+    prev = next((to_src[j] for j in range(k - 1, -1, -1) if j in to_src), -1)
+    at = prev + 1
+    while at < len(source) and not source[at].isspace():
+        at += 1
+    return at
