@@ -67,12 +67,16 @@ def split_front_matter(source: str, *, path: str = "report.md") -> DraftText:
 
 def read_meta(raw: str, *, path: str = "report.md") -> Meta:
     """Parse front matter YAML (safe loader) into Meta."""
-    return _read_meta(raw, path)
+    found = _read_meta(raw)
+    if isinstance(found, str):
+        raise InputRejected(found, path=path)
+    return found
 
 
 @lru_cache(maxsize=64)
-def _read_meta(raw: str, path: str) -> Meta:
-    """read_meta, once per text (a redline reads the front matter of every version; YAML is slow)."""
+def _read_meta(raw: str) -> Meta | str:
+    """read_meta, once per text (a redline reads the front matter of every version, each under its own path;
+    YAML is slow), or what is wrong with it."""
     import yaml
 
     try:
@@ -81,11 +85,11 @@ def _read_meta(raw: str, path: str) -> Meta:
         # The start of the faulty construct (context_mark) names the line a person has to fix.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
-        raise InputRejected(f"front matter is not valid YAML{where}", path=path) from exc
+        return f"front matter is not valid YAML{where}"
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputRejected("front matter must be a mapping of keys to values", path=path)
+        return "front matter must be a mapping of keys to values"
     values: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, dt.date):
@@ -230,6 +234,19 @@ class ParseCache:
         self.scoped: dict[str, _Chunk] = {}
         # the footnote labels referenced in a footnote's paragraphs, by the id of their tuple (held in `chunks`)
         self.note_refs: dict[int, list[str]] = {}
+        self.covers: dict[Meta, tuple[Block, ...]] = {}  # the cover blocks of each front matter
+
+    def shared(self, token: Token) -> Token:
+        """The token equal to `token` that the chunks parsed here use (`token` itself if new to them)."""
+        if token.note is not None:
+            return token
+        words = self.tokens.get((token.marks, token.href))
+        if words is None:
+            words = self.tokens[(token.marks, token.href)] = _Words(token.marks, token.href)
+        found = words.get(token.text)
+        if found is None:
+            found = words[token.text] = token
+        return found
 
 
 _NO_LABELS: frozenset[str] = frozenset()
@@ -327,13 +344,16 @@ def read_draft(
     if source.count("\x00"):  # (twice as fast as `in` on a string of two-byte characters)
         raise InputRejected("the draft contains NUL bytes", path=path)
     parts = split_front_matter(source, path=path)
-    blocks: list[Block] = cover_blocks(parts.meta)
+    cache = cache if cache is not None else ParseCache()
+    cover = cache.covers.get(parts.meta)
+    if cover is None:
+        cover = cache.covers[parts.meta] = tuple(cover_blocks(parts.meta))
+    blocks: list[Block] = list(cover)
     warnings: list[str] = []
     chunks = _split_chunks(parts.body) if chunked else None
     if chunks is None:
         _Walker(blocks, warnings, {}).walk(_markdown().parse(parts.body))
         return Document(parts.meta, tuple(blocks), tuple(warnings))
-    cache = cache if cache is not None else ParseCache()
     notes: set[str] = set()
     references: dict[str, tuple[str, str]] = {}
     found: list[_Chunk | None] = list(map(cache.plain.get, chunks))

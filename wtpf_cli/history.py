@@ -221,6 +221,17 @@ class History:
         """End the long-running git processes (a later call starts them again)."""
         _close_pipes(self._pipes)
 
+    def after_fork(self) -> None:
+        """In a forked child: let go of the parent's git processes without a word to them (their requests and
+        answers are the parent's), so that this process starts its own."""
+        for pipe in self._pipes.values():
+            for stream in (pipe.proc.stdin, pipe.proc.stdout, pipe.proc.stderr):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(stream.fileno())  # not stream.close(): that would flush into the parent's request
+        self._pipes = {}
+        weakref.finalize(self, _close_pipes, self._pipes)
+
     def _pipe(self, name: str, args: list[str]) -> _GitPipe:
         pipe = self._pipes.get(name)
         if pipe is None or pipe.proc.poll() is not None:

@@ -459,7 +459,7 @@ class HtmlRenderer:
             f"{between}"
             '<p class="key">Inserted text is <span class="ins-sample">underlined</span>, deleted text is '
             '<span class="del-sample">struck through</span>, both in the colour of their source; a changed '
-            'paragraph has a bar in the margin and a changed paragraph mark shows as ¶. '
+            "paragraph has a bar in the margin and a changed paragraph mark shows as ¶. "
             '<span class="screen-only">Point at a change to see who made it and when.</span>'
             '<span class="print-only">The small number after each change names its source below.</span></p>'
             f'<ul class="sources">{"".join(rows)}</ul></section>'
@@ -478,10 +478,7 @@ class HtmlRenderer:
             elif h.new is not None:
                 cls += f" new {self._source_class(h.new.author)}"
             items.append(f'<li class="{cls}"><a href="#{h.ident}">{text}</a></li>')
-        return (
-            '<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">Contents</h2>'
-            f'<ul>{"".join(items)}</ul></nav>'
-        )
+        return f'<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">Contents</h2><ul>{"".join(items)}</ul></nav>'
 
     def page(self, description: str, is_redline: bool, ends: tuple[str, str] | None = None) -> str:
         cover, body, endnotes = self.body()
@@ -558,8 +555,7 @@ def _css(sources: int) -> str:
         colour = PALETTE[(n - 1) % len(PALETTE)]
         r, g, b = _rgb(colour)
         per_source.append(
-            f".s{n}{{--c:{colour};--tint:rgba({r},{g},{b},.09)}}"
-            f".bar-s{n}{{border-left-color:{colour}!important}}"
+            f".s{n}{{--c:{colour};--tint:rgba({r},{g},{b},.09)}}.bar-s{n}{{border-left-color:{colour}!important}}"
         )
     return _CSS + "\n".join(per_source) + "\n"
 

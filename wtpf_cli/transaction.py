@@ -241,4 +241,3 @@ def _recover(h: History, journal: dict[str, object]) -> None:
         log.warning("an interrupted `wtpf %s` was rolled back: nothing of it was kept%s", command, note)
     else:
         log.warning("the branch moved since an interrupted `wtpf %s`: its journal is dropped, nothing touched", command)
-

@@ -102,7 +102,6 @@ def decode_text(data: bytes, where: str) -> str:
     return text
 
 
-
 def uses_crlf(data: bytes) -> bool:
     """Whether a file ends every line with CRLF (as Windows editors write it)."""
     return b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")

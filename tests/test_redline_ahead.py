@@ -1,0 +1,153 @@
+"""The redline's second process: the versions after FROM parsed in a forked child while the parent attributes.
+
+The child's work must change nothing but the time taken: the same Redline as one process makes, the same errors
+raised in the parent, and no process left behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
+from wtpf_cli import redline as redline_module
+from wtpf_cli.draft import ParseCache, read_draft
+from wtpf_cli.errors import InputRejected
+from wtpf_cli.model import Paragraph, Redline
+from wtpf_cli.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
+from wtpf_cli.workspace import Workspace
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
+
+
+def long_body(edits: dict[int, str] | None = None) -> str:
+    """A report body of ~75 KB: headings, paragraphs with emphasis and links, lists, a table and footnotes; the
+    paragraphs numbered in `edits` replaced by their text."""
+    edits = edits or {}
+    out: list[str] = []
+    for k in range(300):
+        if k % 40 == 0:
+            out.append(f"## Section {k // 40 + 1}\n")
+        if k in edits:
+            out.append(edits[k] + "\n")
+        elif k % 17 == 5:
+            out.append(f"1. First point of item {k}, on *access* and cost.\n2. Second point of item {k}.\n")
+        elif k % 29 == 7:
+            out.append(f"| Region | Users {k} |\n|---|---|\n| Africa | {k * 3} |\n| Europe | {k * 7} |\n")
+        else:
+            note = f"[^n{k}]" if k % 23 == 3 else ""
+            out.append(
+                f"{k}. The Forum will **discuss** the issues of paragraph {k}, as the [Council](https://itu.int/c{k}) "
+                f"asked{note}, taking into account the views of Member States on the development of the Internet "
+                f"and the costs of international connectivity in developing countries, item {k}.\n"
+            )
+    out.extend(f"[^n{k}]: Note {k} of the report.\n" for k in range(300) if k % 23 == 3 and k not in edits)
+    return "\n".join(out)
+
+
+@pytest.fixture
+def chain_ws(tmp_path: Path) -> tuple[Workspace, str]:
+    """A workspace with a long draft (FROM) and four later commits by different sources, plus uncommitted edits."""
+    ws = new_workspace(tmp_path / "ws", long_body())
+    first = ws.history.head()
+    assert first is not None
+    edits: dict[int, str] = {}
+    for n, (who, k, text) in enumerate(
+        [
+            ("Brazil", 12, "12. The Forum **shall** discuss the issues, as Brazil proposes."),
+            ("Kenya", 100, "100. Costs of connectivity remain high in most regions[^n3]."),
+            ("Brazil", 12, "12. The Forum shall discuss the issues, as Brazil and Kenya propose."),
+            ("Russian Federation", 290, "290. A new closing paragraph.\n\nAnd one more, inserted."),
+        ]
+    ):
+        edits[k] = text
+        commit_body(ws, long_body(edits), who, f"2012-02-0{n + 1}T10:00:00Z")
+    set_body(ws, long_body({**edits, 50: "50. An edit not yet committed."}))
+    assert len(ws.draft_path.read_bytes()) >= _PARSE_AHEAD_MIN_BYTES
+    return ws, first
+
+
+def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Note the pid of the process that runs each read_draft of the redline module (the fork inherits it)."""
+    real = redline_module.read_draft
+
+    def recording(*args: object, **kwargs: object) -> object:
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(redline_module, "read_draft", recording)
+
+
+def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:
+    with monkeypatch.context() as m:
+        m.setenv("WTPF_JOBS", "1")
+        return make_redline(ws, request).redline
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the second process needs a second core")
+@pytest.mark.parametrize("to_ref", [None, "HEAD"], ids=["to the working draft", "to the last commit"])
+def test_a_redline_parsed_partly_in_a_second_process_equals_the_one_parsed_in_one(
+    chain_ws: tuple[Workspace, str], to_ref: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ws, first = chain_ws
+    request = RedlineRequest(first, to_ref)
+    log = tmp_path / "pids"
+    record_parsers(monkeypatch, log)
+    two = make_redline(ws, request).redline
+    parsers = log.read_text(encoding="utf-8").split()
+    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
+    one = redline_in_one_process(ws, request, monkeypatch)
+    assert two == one
+    assert two.sources == ("Brazil", "Kenya", "Russian Federation", *([SECRETARIAT] if to_ref is None else []))
+
+
+def test_a_version_that_cannot_be_read_fails_the_redline_as_it_does_in_one_process(
+    chain_ws: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, first = chain_ws
+    commit_body(ws, long_body() + "\n\x00 a NUL byte\n", "Kenya", "2012-03-01T10:00:00Z")
+    commit_body(ws, long_body(), "Brazil", "2012-03-02T10:00:00Z")
+    request = RedlineRequest(first, "HEAD")
+    with pytest.raises(InputRejected) as two:
+        make_redline(ws, request)
+    with pytest.raises(InputRejected) as one:
+        redline_in_one_process(ws, request, monkeypatch)
+    assert str(two.value) == str(one.value) and "NUL" in str(two.value)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the second process needs a second core")
+def test_no_second_process_is_left_once_the_redline_returns(
+    chain_ws: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ws, first = chain_ws
+    log = tmp_path / "pids"
+    record_parsers(monkeypatch, log)
+    make_redline(ws, RedlineRequest(first, None))
+    children = {int(p) for p in log.read_text(encoding="utf-8").split()} - {os.getpid()}
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):  # reaped: no child of this process is left, not even a zombie
+        os.waitpid(children.pop(), os.WNOHANG)
+
+
+def test_blocks_sent_by_number_arrive_equal_with_tokens_shared_as_the_receivers_own() -> None:
+    sender_cache = ParseCache()  # the sender parses its versions with one cache, as a redline does
+    first = read_draft(long_body(), path="a", cache=sender_cache)
+    later = read_draft(
+        long_body({3: "3. *New* text of paragraph three.", 4: "4. The Forum"}), path="b", cache=sender_cache
+    )
+    sender = _BlockNumbers(first.blocks)
+    cache = ParseCache()
+    receiver_first = read_draft(long_body(), path="a", cache=cache)
+    receiver = _BlockNumbers(receiver_first.blocks)
+    new_tokens, new, numbers = sender.encode(later.blocks)
+    assert 0 < len(new) < 5  # only the changed paragraphs travel
+    got = receiver.decode(new_tokens, new, numbers, cache)
+    assert got == later.blocks
+    forum = [t for b in receiver_first.blocks if isinstance(b, Paragraph) for t in b.tokens if t.text == "Forum"]
+    sent = [t for b in got if isinstance(b, Paragraph) for t in b.tokens if t.text == "Forum"]
+    assert forum and sent and all(t is forum[0] for t in sent)
+    # A second version sends none of what the first sent.
+    again_tokens, again, _ = sender.encode(later.blocks)
+    assert again_tokens == [] and again == []

@@ -1,0 +1,123 @@
+"""A second process forked to work ahead of this one, its results read back in order through a pipe.
+
+Forked (not spawned) so that it starts at once with everything this process has loaded and read; Linux only (fork
+without exec is unsafe on macOS). The child only computes: it never writes files, takes no lock and talks to no
+process it inherited. Whatever goes wrong there, the child stops and this process does the rest of the work itself,
+so errors are raised (and reported) where they always are. WTPF_JOBS=1 keeps all the work in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+Send = Callable[[Any], None]
+
+_SIZE = 8  # bytes of the length before each message
+
+
+def spare_core() -> bool:
+    """Whether a second process may run beside this one: Linux, two cores for us, not turned off by WTPF_JOBS=1."""
+    if os.environ.get("WTPF_JOBS") == "1" or not sys.platform.startswith("linux"):
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores >= 2
+
+
+class Forked:
+    """The messages of a forked child, in the order it sent them."""
+
+    def __init__(self, pid: int, pipe: IO[bytes]) -> None:
+        self.pid = pid
+        self.pipe: IO[bytes] | None = pipe
+
+    @staticmethod
+    def start(produce: Callable[[Send], None]) -> Forked | None:
+        """Fork a child that runs `produce(send)`, each `send(obj)` a message for `receive`; None if no child could
+        start (one process then does all the work)."""
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+        if pid == 0:  # the child: never returns
+            _child(read_end, write_end, produce)
+        os.close(write_end)
+        return Forked(pid, os.fdopen(read_end, "rb"))
+
+    def receive(self) -> Any | None:
+        """The next message, or None once the child has stopped (done, failed or killed)."""
+        if self.pipe is None:
+            return None
+        try:
+            head = self.pipe.read(_SIZE)
+            size = int.from_bytes(head, "little") if len(head) == _SIZE else -1
+            data = self.pipe.read(size) if size >= 0 else b""
+            if size < 0 or len(data) != size:
+                self.close()
+                return None
+            return pickle.loads(data)
+        except Exception:  # a message that does not load: the rest is done here
+            self.close()
+            return None
+
+    def messages(self) -> Iterator[Any]:
+        """receive() until the child stops."""
+        while (msg := self.receive()) is not None:
+            yield msg
+
+    def close(self) -> None:
+        """Stop the child (if still at work) and reap it."""
+        if self.pipe is None:
+            return
+        self.pipe.close()
+        self.pipe = None
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _child(read_end: int, write_end: int, produce: Callable[[Send], None]) -> None:
+    """The forked child's life: produce, send, exit without running this process's exit handlers."""
+    code = 0
+    try:
+        os.close(read_end)
+        # Ctrl-C is the parent's to handle (it then stops this child). If the parent is killed, the next send
+        # fails (nobody reads the pipe) and this child ends.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        out = os.fdopen(write_end, "wb")
+
+        def send(obj: Any) -> None:
+            data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(len(data).to_bytes(_SIZE, "little"))
+            out.write(data)
+            out.flush()
+
+        produce(send)
+        out.close()
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
