@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
 from wtpf_cli import redline as redline_module
-from wtpf_cli.draft import ParseCache, read_draft
+from wtpf_cli.draft import ParseCache, parse_draft_part, read_draft
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
@@ -151,3 +151,38 @@ def test_blocks_sent_by_number_arrive_equal_with_tokens_shared_as_the_receivers_
     # A second version sends none of what the first sent.
     again_tokens, again, _ = sender.encode(later.blocks)
     assert again_tokens == [] and again == []
+
+
+CASES = Path(__file__).parent / "cases"
+
+
+def draft_texts() -> list[tuple[str, str, str]]:
+    """(name, older, newer) drafts: the golden cases and the long body, with a version whose definitions changed."""
+    texts = [
+        (d.name, (d / "old.md").read_text("utf-8"), (d / "new.md").read_text("utf-8")) for d in sorted(CASES.iterdir())
+    ]
+    texts.append(("long body", long_body(), long_body({7: "7. Edited[^n3], see [the Council](https://itu.int/c)."})))
+    texts.append(("note dropped", long_body(), long_body({3: "3. The note is gone."})))
+    texts.append(("html block", long_body() + "\n<div>\nraw\n</div>\n", long_body({5: "5. Edited."})))
+    return texts
+
+
+@pytest.mark.parametrize(("name", "older", "newer"), draft_texts(), ids=[t[0] for t in draft_texts()])
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_draft_parsed_in_parts_by_two_caches_reads_as_one_parse_of_the_whole(
+    name: str, older: str, newer: str, parts: int
+) -> None:
+    import pickle
+
+    caches = [ParseCache() for _ in range(parts)]
+    found = [parse_draft_part(older, path="a", cache=c, part=k, parts=parts) for k, c in enumerate(caches)]
+    assert not (set(found[0]) & set(found[-1]))  # no chunk is parsed twice
+    for k, cache in enumerate(caches):
+        # what the others parsed, as it arrives from another process
+        others = pickle.loads(pickle.dumps({t: c for j, f in enumerate(found) if j != k for t, c in f.items()}))
+        doc = read_draft(older, path="a", cache=cache, parsed=others)
+        assert doc == read_draft(older, path="a")
+        received = {id(b) for chunk in others.values() for b in chunk.blocks}
+        assert not received or received & {id(b) for b in doc.blocks}  # taken as received, not parsed again
+        # and the cache goes on serving later versions as a cache of the whole would
+        assert read_draft(newer, path="b", cache=cache) == read_draft(newer, path="b")

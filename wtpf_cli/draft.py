@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -262,6 +262,10 @@ class _Chunk:
     warnings: tuple[str, ...]
     refs: tuple[str, ...]  # footnote labels referenced in `blocks`, in order of first reference
 
+    def __reduce__(self) -> tuple[type[_Chunk], tuple[Any, ...]]:
+        # (as model.Token.__reduce__: parsed parts of a draft travel between the redline's two processes)
+        return (_Chunk, (self.blocks, self.notes, self.ordered_lists, self.warnings, self.refs))
+
 
 @dataclass(frozen=True, slots=True)
 class _Definitions:
@@ -334,51 +338,38 @@ def _split_lines(body: str) -> list[str] | None:
 
 
 def read_draft(
-    source: str, *, path: str = "report.md", cache: ParseCache | None = None, chunked: bool = True
+    source: str,
+    *,
+    path: str = "report.md",
+    cache: ParseCache | None = None,
+    chunked: bool = True,
+    parsed: Mapping[str, _Chunk] | None = None,
 ) -> Document:
     """Parse a draft file (front matter + Markdown) into a Document of blocks.
 
     The body is parsed chunk by chunk (top-level blocks), each chunk once per run thanks to `cache`, with the
     footnote and link definitions of the whole body in scope; footnotes follow the body in order of first use.
+    Chunks in `parsed` (from parse_draft_part in another process) are taken as they are.
     """
-    if source.count("\x00"):  # (twice as fast as `in` on a string of two-byte characters)
-        raise InputRejected("the draft contains NUL bytes", path=path)
-    parts = split_front_matter(source, path=path)
+    meta, body = _front_and_body(source, path)
     cache = cache if cache is not None else ParseCache()
-    cover = cache.covers.get(parts.meta)
+    cover = cache.covers.get(meta)
     if cover is None:
-        cover = cache.covers[parts.meta] = tuple(cover_blocks(parts.meta))
+        cover = cache.covers[meta] = tuple(cover_blocks(meta))
     blocks: list[Block] = list(cover)
     warnings: list[str] = []
-    chunks = _split_chunks(parts.body) if chunked else None
+    chunks = _split_chunks(body) if chunked else None
     if chunks is None:
-        _Walker(blocks, warnings, {}).walk(_markdown().parse(parts.body))
-        return Document(parts.meta, tuple(blocks), tuple(warnings))
-    notes: set[str] = set()
-    references: dict[str, tuple[str, str]] = {}
-    found: list[_Chunk | None] = list(map(cache.plain.get, chunks))
-    misses = [i for i, chunk in enumerate(found) if chunk is None]
+        _Walker(blocks, warnings, {}).walk(_markdown().parse(body))
+        return Document(meta, tuple(blocks), tuple(warnings))
+    found, misses, notes, references = _misses(chunks, cache)
+    _parse_misses(list(dict.fromkeys(chunks[i] for i in misses)), notes, references, cache, parsed)
+    scoped = cache.scoped
     for i in misses:
-        if _DEF_RE.match(chunks[i]):
-            d = _definitions(chunks[i], cache)
-            notes |= d.notes
-            for label, href, title in d.references:
-                references.setdefault(label, (href, title))
+        found[i] = scoped[chunks[i]]
     note_blocks: dict[str, tuple[Block, ...]] = {}
     refs: list[str] = []
     list_offset = 0
-    if cache.scope != (notes, references):
-        cache.scope = (notes, references)
-        cache.scoped = {}
-    scoped = cache.scoped
-    # a text without '[' that is not in `plain` was never parsed
-    batched = _parse_batch([chunks[i] for i in misses if "[" not in chunks[i]], cache)
-    for i in misses:
-        text = chunks[i]
-        found_chunk = scoped.get(text)
-        if found_chunk is None:
-            found_chunk = scoped[text] = _parse_chunk(text, notes, references, cache, batched)
-        found[i] = found_chunk
     for chunk in cast(list[_Chunk], found):
         if chunk.ordered_lists:
             blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
@@ -391,7 +382,79 @@ def read_draft(
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
     blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
-    return Document(parts.meta, tuple(blocks), tuple(warnings))
+    return Document(meta, tuple(blocks), tuple(warnings))
+
+
+def parse_draft_part(source: str, *, path: str, cache: ParseCache, part: int, parts: int) -> dict[str, _Chunk]:
+    """The chunks of one of `parts` parts of a draft's body (cut by length), parsed into `cache` as read_draft
+    would parse them: what a process that parsed the other parts passes to read_draft as `parsed`."""
+    _meta, body = _front_and_body(source, path)
+    chunks = _split_chunks(body)
+    if chunks is None:
+        return {}
+    _found, misses, notes, references = _misses(chunks, cache)
+    texts = list(dict.fromkeys(chunks[i] for i in misses))
+    total = sum(map(len, texts))
+    mine: list[str] = []
+    at = 0
+    for text in texts:
+        if part * total <= at * parts < (part + 1) * total:
+            mine.append(text)
+        at += len(text)
+    _parse_misses(mine, notes, references, cache, None)
+    return {text: cache.scoped[text] for text in mine}
+
+
+def _front_and_body(source: str, path: str) -> tuple[Meta, str]:
+    if source.count("\x00"):  # (twice as fast as `in` on a string of two-byte characters)
+        raise InputRejected("the draft contains NUL bytes", path=path)
+    parts = split_front_matter(source, path=path)
+    return parts.meta, parts.body
+
+
+def _misses(
+    chunks: list[str], cache: ParseCache
+) -> tuple[list[_Chunk | None], list[int], set[str], dict[str, tuple[str, str]]]:
+    """(each chunk if known by its text alone, the positions of the others, then the footnote labels and link
+    definitions of the body), with the cache's scope set to those definitions."""
+    notes: set[str] = set()
+    references: dict[str, tuple[str, str]] = {}
+    found: list[_Chunk | None] = list(map(cache.plain.get, chunks))
+    misses = [i for i, chunk in enumerate(found) if chunk is None]
+    for i in misses:
+        if _DEF_RE.match(chunks[i]):
+            d = _definitions(chunks[i], cache)
+            notes |= d.notes
+            for label, href, title in d.references:
+                references.setdefault(label, (href, title))
+    if cache.scope != (notes, references):
+        cache.scope = (notes, references)
+        cache.scoped = {}
+    return found, misses, notes, references
+
+
+def _parse_misses(
+    texts: list[str],
+    notes: set[str],
+    references: dict[str, tuple[str, str]],
+    cache: ParseCache,
+    parsed: Mapping[str, _Chunk] | None,
+) -> None:
+    """Put the chunks of `texts` (distinct, known by scope or not at all) in `cache.scoped`: taken from `parsed`
+    or parsed here."""
+    scoped = cache.scoped
+    if parsed:
+        for text in texts:
+            chunk = parsed.get(text)
+            if chunk is not None and text not in scoped:
+                scoped[text] = chunk
+                if "[" not in text:  # its blocks do not depend on the definitions in scope
+                    cache.plain[text] = chunk
+    # a text without '[' that is not in `plain` was never parsed
+    batched = _parse_batch([t for t in texts if "[" not in t and t not in scoped], cache)
+    for text in texts:
+        if text not in scoped:
+            scoped[text] = _parse_chunk(text, notes, references, cache, batched)
 
 
 def _shifted(chunk: _Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 Send = Callable[[Any], None]
+Receive = Callable[[], Any]
 
 _SIZE = 8  # bytes of the length before each message
 
@@ -35,16 +36,18 @@ def spare_core() -> bool:
 class Forked:
     """The messages of a forked child, in the order it sent them."""
 
-    def __init__(self, pid: int, pipe: IO[bytes]) -> None:
+    def __init__(self, pid: int, pipe: IO[bytes], to_child: IO[bytes]) -> None:
         self.pid = pid
         self.pipe: IO[bytes] | None = pipe
+        self.to_child: IO[bytes] | None = to_child
 
     @staticmethod
-    def start(produce: Callable[[Send], None]) -> Forked | None:
-        """Fork a child that runs `produce(send)`, each `send(obj)` a message for `receive`; None if no child could
-        start (one process then does all the work)."""
+    def start(produce: Callable[[Send, Receive], None]) -> Forked | None:
+        """Fork a child that runs `produce(send, receive)`: each `send(obj)` a message for this process's
+        `receive()`, each `receive()` there the next of this process's `send(obj)` (None if there is none); None if
+        no child could start (one process then does all the work)."""
         try:
-            read_end, write_end = os.pipe()
+            pipes = (*os.pipe(), *os.pipe())  # child -> parent, parent -> child
         except OSError:
             return None
         sys.stdout.flush()
@@ -52,29 +55,29 @@ class Forked:
         try:
             pid = os.fork()
         except OSError:
-            os.close(read_end)
-            os.close(write_end)
+            for fd in pipes:
+                os.close(fd)
             return None
         if pid == 0:  # the child: never returns
-            _child(read_end, write_end, produce)
-        os.close(write_end)
-        return Forked(pid, os.fdopen(read_end, "rb"))
+            _child(pipes, produce)
+        os.close(pipes[1])
+        os.close(pipes[2])
+        return Forked(pid, os.fdopen(pipes[0], "rb"), os.fdopen(pipes[3], "wb"))
 
     def receive(self) -> Any | None:
         """The next message, or None once the child has stopped (done, failed or killed)."""
-        if self.pipe is None:
-            return None
-        try:
-            head = self.pipe.read(_SIZE)
-            size = int.from_bytes(head, "little") if len(head) == _SIZE else -1
-            data = self.pipe.read(size) if size >= 0 else b""
-            if size < 0 or len(data) != size:
-                self.close()
-                return None
-            return pickle.loads(data)
-        except Exception:  # a message that does not load: the rest is done here
+        found = _read_message(self.pipe)
+        if found is None:
             self.close()
-            return None
+        return found
+
+    def send(self, obj: Any) -> None:
+        """A message for the child's `receive()` (nothing if the child has stopped)."""
+        try:
+            if self.to_child is not None:
+                _write_message(self.to_child, obj)
+        except OSError:
+            self.close()
 
     def messages(self) -> Iterator[Any]:
         """receive() until the child stops."""
@@ -87,6 +90,10 @@ class Forked:
             return
         self.pipe.close()
         self.pipe = None
+        if self.to_child is not None:
+            with contextlib.suppress(OSError):
+                self.to_child.close()
+            self.to_child = None
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
@@ -99,23 +106,40 @@ class Forked:
         self.close()
 
 
-def _child(read_end: int, write_end: int, produce: Callable[[Send], None]) -> None:
+def _read_message(pipe: IO[bytes] | None) -> Any | None:
+    """The next message on `pipe`, or None at its end or where the message is cut short or does not load."""
+    if pipe is None:
+        return None
+    try:
+        head = pipe.read(_SIZE)
+        size = int.from_bytes(head, "little") if len(head) == _SIZE else -1
+        data = pipe.read(size) if size >= 0 else b""
+        if size < 0 or len(data) != size:
+            return None
+        return pickle.loads(data)
+    except Exception:  # a message that does not load: the rest is done without it
+        return None
+
+
+def _write_message(pipe: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(data).to_bytes(_SIZE, "little"))
+    pipe.write(data)
+    pipe.flush()
+
+
+def _child(pipes: tuple[int, int, int, int], produce: Callable[[Send, Receive], None]) -> None:
     """The forked child's life: produce, send, exit without running this process's exit handlers."""
     code = 0
     try:
-        os.close(read_end)
+        os.close(pipes[0])
+        os.close(pipes[3])
         # Ctrl-C is the parent's to handle (it then stops this child). If the parent is killed, the next send
         # fails (nobody reads the pipe) and this child ends.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        out = os.fdopen(write_end, "wb")
-
-        def send(obj: Any) -> None:
-            data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-            out.write(len(data).to_bytes(_SIZE, "little"))
-            out.write(data)
-            out.flush()
-
-        produce(send)
+        out = os.fdopen(pipes[1], "wb")
+        inbox = os.fdopen(pipes[2], "rb")
+        produce(lambda obj: _write_message(out, obj), lambda: _read_message(inbox))
         out.close()
     except BaseException:
         code = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 BODY = "body"
 
@@ -15,6 +16,11 @@ class Token:
     marks: frozenset[str] = frozenset()  # "strong", "em", "code", "strike"
     href: str | None = None
     note: str | None = None  # footnote label: this token is a footnote reference
+
+    def __reduce__(self) -> tuple[type[Token], tuple[str, frozenset[str], str | None, str | None]]:
+        # Rebuilt by one call, not dataclasses' generic __setstate__ (a Python loop per object): a redline sends
+        # parsed versions from one process to another.
+        return (Token, (self.text, self.marks, self.href, self.note))
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,11 @@ class ParaProps:
     list_start: int = 1
     align: str | None = None  # "left" | "center" | "right"
 
+    def __reduce__(self) -> tuple[type[ParaProps], tuple[str, str, str | None, int, int, int, str | None]]:
+        # (as Token.__reduce__)
+        p = (self.style, self.container, self.list_kind, self.list_level, self.list_id, self.list_start, self.align)
+        return (ParaProps, p)
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Paragraph:
@@ -40,6 +51,10 @@ class Paragraph:
 
     def __hash__(self) -> int:
         return self.key
+
+    def __reduce__(self) -> tuple[type[Paragraph], tuple[ParaProps, tuple[Token, ...], int]]:
+        # (as Token.__reduce__)
+        return (Paragraph, (self.props, self.tokens, self.key))
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -61,6 +76,10 @@ class Table:
 
     def __hash__(self) -> int:
         return self.key
+
+    def __reduce__(self) -> tuple[type[Table], tuple[Any, ...]]:
+        # (as Token.__reduce__)
+        return (Table, (self.rows, self.align, self.header_rows, self.key))
 
     def __eq__(self, other: object) -> bool:
         return (

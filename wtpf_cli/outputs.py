@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .attribute import unchanged
+from .attribute import collector_paused, unchanged
 from .config import slugify
 from .errors import UsageError
 from .model import Meta, Redline
@@ -70,6 +70,11 @@ def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
 
 def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -> Written:
     """A clean document of one version (default: the working draft)."""
+    with collector_paused():
+        return _build(ws, ref, out, fmt)
+
+
+def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Written:
     resolved, doc = load_version(ws, ref)
     stem = safe_stem(doc.meta, "working-draft")
     if fmt == "md":
@@ -127,10 +132,12 @@ def _ref_slug(meta: Meta, resolved: Resolved) -> str:
 
 def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
     """The Word redline between two versions, each change under its source."""
-    result = make_redline(ws, request)
-    path = _out_path(ws, out, redline_stem(result), "docx")
-    description = f"Revision marks from {result.old.label} to {result.new.label}"
-    write_atomic(path, docx_bytes(ws, result.redline, description))
+    with collector_paused():
+        result = make_redline(ws, request)
+        path = _out_path(ws, out, redline_stem(result), "docx")
+        description = f"Revision marks from {result.old.label} to {result.new.label}"
+        data = docx_bytes(ws, result.redline, description)
+    write_atomic(path, data)
     return Written(path, description), result
 
 
@@ -138,11 +145,13 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     """The redline as one self-contained HTML page, each change coloured by its source."""
     from .htmlpage import render_html
 
-    result = make_redline(ws, request)
-    path = _out_path(ws, out, redline_stem(result), "html")
-    description = f"Revision marks from {result.old.label} to {result.new.label}"
-    ends = (result.old.label, result.new.label)
-    write_atomic(path, render_html(result.redline, description=description, ends=ends))
+    with collector_paused():
+        result = make_redline(ws, request)
+        path = _out_path(ws, out, redline_stem(result), "html")
+        description = f"Revision marks from {result.old.label} to {result.new.label}"
+        ends = (result.old.label, result.new.label)
+        page = render_html(result.redline, description=description, ends=ends)
+    write_atomic(path, page)
     return Written(path, description, result.redline.warnings), result
 
 

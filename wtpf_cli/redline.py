@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from .attribute import Attributor
-from .draft import ParseCache, read_draft
+from .draft import ParseCache, parse_draft_part, read_draft
 from .errors import WorkspaceStateError
-from .forked import Forked, Send, spare_core
+from .forked import Forked, Receive, Send, spare_core
 from .history import CommitInfo, utc_stamp
 from .model import Block, Document, Paragraph, ParaProps, Redline, Revision, Table, Token
 from .versions import Resolved, list_versions, resolve_version
@@ -83,12 +83,25 @@ class _Reader:
         blob, data = self.raw(sha)
         return self.parse(sha, blob, data)
 
-    def parse(self, sha: str, blob: str, data: bytes) -> Document:
-        """The document of the draft at `sha` (its blob and bytes), parsed once per blob."""
+    def parse(self, sha: str, blob: str, data: bytes, part: tuple[int, Send, Receive] | None = None) -> Document:
+        """The document of the draft at `sha` (its blob and bytes), parsed once per blob; with `part` (k, and the
+        other process's mailbox), only part k of 2 of its chunks is parsed here and the other part received
+        (part 0 sends first: the two sides never both wait to send)."""
         doc = self.cache.get(blob)
         if doc is None:
             where = f"{self.ws.draft_repo_path}@{sha[:12]}"
-            doc = read_draft(decode_text(data, where), path=where, cache=self.chunks)
+            text = decode_text(data, where)
+            parsed = None
+            if part is not None:
+                k, send, receive = part
+                mine = parse_draft_part(text, path=where, cache=self.chunks, part=k, parts=2)
+                if k == 0:
+                    send(mine)
+                    parsed = receive()
+                else:
+                    parsed = receive()
+                    send(mine)
+            doc = read_draft(text, path=where, cache=self.chunks, parsed=parsed)
             self.cache[blob] = doc
         return doc
 
@@ -191,12 +204,12 @@ class _ParsedAhead:
         """Fork the parser of `shas` (then of the working draft if `working`), FROM being `first` (commit, blob,
         bytes), some versions already read (`fetched`); None where there is no second process to be had."""
 
-        def produce(send: Send) -> None:
+        def produce(send: Send, receive: Receive) -> None:
             ws.history.after_fork()
             reader = _Reader(ws)
             reader.fetched.update(fetched)
             reader.prefetch(shas)
-            numbers = _BlockNumbers(reader.parse(*first).blocks)
+            numbers = _BlockNumbers(reader.parse(*first, part=(1, send, receive)).blocks)
             for sha in shas:
                 doc = reader.at(sha)
                 send((("at", sha), doc.meta, doc.warnings, *numbers.encode(doc.blocks)))
@@ -267,7 +280,9 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
         ahead = _ParsedAhead.start(ws, (old.sha, *first_raw), shas, new.sha is None, reader.fetched)
         reader.fetched = {}
     reader.prefetch(shas)
-    first = reader.parse(old.sha, *first_raw)
+    first = reader.parse(
+        old.sha, *first_raw, part=None if ahead is None else (0, ahead.forked.send, ahead.forked.receive)
+    )
     try:
         if ahead is not None:
             ahead.begin(first, reader.chunks)
