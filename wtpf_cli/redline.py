@@ -179,9 +179,10 @@ def _numbered(items: Iterable[_T], numbers: dict[int, int], held: list[_T], new:
 
 class _ParsedAhead:
     """The versions after FROM parsed in a forked process while this one attributes their changes: parsing is
-    two-fifths of a redline's work and needs nothing from the attribution. The child parses FROM too (the same
-    blocks, so block numbers agree) and sends each version as its new blocks and numbers (_BlockNumbers); if it
-    stops early, the reader parses the rest here, where errors are raised as always."""
+    two-fifths of a redline's work and needs nothing from the attribution. FROM is parsed half here and half
+    there, each half then sent to the other (both then hold the same blocks, so block numbers agree); the child
+    sends each later version as its new blocks and numbers (_BlockNumbers). If the child stops early, the reader
+    parses the rest here, where errors are raised as always."""
 
     def __init__(self, forked: Forked) -> None:
         self.forked = forked
@@ -280,11 +281,11 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
         ahead = _ParsedAhead.start(ws, (old.sha, *first_raw), shas, new.sha is None, reader.fetched)
         reader.fetched = {}
     reader.prefetch(shas)
-    first = reader.parse(
-        old.sha, *first_raw, part=None if ahead is None else (0, ahead.forked.send, ahead.forked.receive)
-    )
     try:
-        if ahead is not None:
+        if ahead is None:
+            first = reader.parse(old.sha, *first_raw)
+        else:
+            first = reader.parse(old.sha, *first_raw, part=(0, ahead.forked.send, ahead.forked.receive))
             ahead.begin(first, reader.chunks)
             reader.ahead = ahead
         return _attributed(ws, request, reader, first, old, new, chain, walk and ancestor, to_sha)
