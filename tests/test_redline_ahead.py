@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
-from wtpf_cli import redline as redline_module
 from wtpf_cli.draft import ParseCache, parse_draft_part, read_draft
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.forked import Forked
 from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
 from wtpf_cli.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def long_body(edits: dict[int, str] | None = None) -> str:
@@ -70,14 +72,14 @@ def chain_ws(tmp_path: Path) -> tuple[Workspace, str]:
 
 def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     """Note the pid of the process that runs each read_draft of the redline module (the fork inherits it)."""
-    real = redline_module.read_draft
+    real = read_draft
 
     def recording(*args: object, **kwargs: object) -> object:
         with log.open("a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()}\n")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(redline_module, "read_draft", recording)
+    monkeypatch.setattr("wtpf_cli.redline.read_draft", recording)
 
 
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:
@@ -86,7 +88,7 @@ def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: 
         return make_redline(ws, request).redline
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the second process needs a second core")
+@pytest.mark.skipif(CORES < 2, reason="the second process needs a second core")
 @pytest.mark.parametrize("to_ref", [None, "HEAD"], ids=["to the working draft", "to the last commit"])
 def test_a_redline_parsed_partly_in_a_second_process_equals_the_one_parsed_in_one(
     chain_ws: tuple[Workspace, str], to_ref: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -117,7 +119,7 @@ def test_a_version_that_cannot_be_read_fails_the_redline_as_it_does_in_one_proce
     assert str(two.value) == str(one.value) and "NUL" in str(two.value)
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the second process needs a second core")
+@pytest.mark.skipif(CORES < 2, reason="the second process needs a second core")
 def test_no_second_process_is_left_once_the_redline_returns(
     chain_ws: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -129,6 +131,35 @@ def test_no_second_process_is_left_once_the_redline_returns(
     assert len(children) == 1
     with pytest.raises(ChildProcessError):  # reaped: no child of this process is left, not even a zombie
         os.waitpid(children.pop(), os.WNOHANG)
+
+
+def test_a_from_version_that_cannot_be_read_fails_the_redline_and_stops_the_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = new_workspace(tmp_path / "ws", long_body() + "\n\x00 a NUL byte in FROM\n")
+    first = ws.history.head()
+    assert first is not None
+    for n, who in enumerate(["Brazil", "Kenya"]):
+        commit_body(ws, long_body({n: f"{n}. Edited by {who}."}), who, f"2012-02-0{n + 1}T10:00:00Z")
+    forks: list[int] = []
+    real = Forked.start
+
+    def recording(produce: Any) -> Any:
+        forked = real(produce)
+        if forked is not None:
+            forks.append(forked.pid)
+        return forked
+
+    monkeypatch.setattr(Forked, "start", staticmethod(recording))
+    with pytest.raises(InputRejected) as two:
+        make_redline(ws, RedlineRequest(first, "HEAD"))
+    with pytest.raises(InputRejected) as one:
+        redline_in_one_process(ws, RedlineRequest(first, "HEAD"), monkeypatch)
+    assert str(two.value) == str(one.value) and "NUL" in str(two.value)
+    if CORES >= 2:
+        assert len(forks) == 1
+        with pytest.raises(ChildProcessError):  # stopped and reaped
+            os.waitpid(forks[0], os.WNOHANG)
 
 
 def test_blocks_sent_by_number_arrive_equal_with_tokens_shared_as_the_receivers_own() -> None:
