@@ -217,3 +217,62 @@ def test_a_draft_parsed_in_parts_by_two_caches_reads_as_one_parse_of_the_whole(
         assert not received or received & {id(b) for b in doc.blocks}  # taken as received, not parsed again
         # and the cache goes on serving later versions as a cache of the whole would
         assert read_draft(newer, path="b", cache=cache) == read_draft(newer, path="b")
+
+
+def _children(pid: int) -> list[int]:
+    """The pids of `pid`'s live children (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(CORES < 2 or not Path("/proc/self/stat").exists(), reason="needs a second core and /proc")
+def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_process(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.support.cli import clean_env
+
+    big = "\n".join(long_body({k: f"{k}. Part {n} of a long report." for k in range(0, 300, 7)}) for n in range(8))
+    ws = new_workspace(tmp_path / "ws", big)
+    first = ws.history.head()
+    assert first is not None
+    for n in range(12):
+        added = "".join(f"\nAdded paragraph {j}.\n" for j in range(n + 1))
+        commit_body(ws, big + added, "Brazil", f"2012-02-{n + 1:02}T10:00:00Z")
+    out = tmp_path / "redline.docx"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wtpf_cli", "redline", first, "HEAD", "-o", str(out)],
+        cwd=ws.root,
+        env=clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    own_cmdline = None
+    child = None
+    deadline = time.monotonic() + 60
+    while child is None and proc.poll() is None and time.monotonic() < deadline:
+        # the forked child runs the same command line as its parent (git's processes do not)
+        own_cmdline = own_cmdline or Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        for pid in _children(proc.pid):
+            try:
+                if Path(f"/proc/{pid}/cmdline").read_bytes() == own_cmdline:
+                    child = pid
+            except OSError:
+                pass
+        time.sleep(0.002)
+    assert child is not None, "the redline finished before its second process was seen"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err.decode(), err.decode()
+    assert not out.exists() and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+    assert not Path(f"/proc/{child}").exists()  # killed and reaped by the interrupted redline
