@@ -189,3 +189,21 @@ def test_work_tree_files_are_hashed_with_their_filters_in_one_go(repo: Path) -> 
     clean = subprocess.run(["git", "hash-object", "--stdin"], input=b"x\ny\n", capture_output=True, check=True)
     assert found["w.crlf"] == clean.stdout.decode().strip()  # stored as git stores it: line ends cleaned
     assert git("cat-file", "-t", found["w.crlf"], cwd=repo).strip() == "blob"  # stored
+
+
+@pytest.mark.parametrize("autocrlf", [None, "true", "input"])
+def test_blobs_are_stored_as_git_would_store_them_with_or_without_filters(repo: Path, autocrlf: str | None) -> None:
+    if autocrlf is not None:
+        git("config", "core.autocrlf", autocrlf, cwd=repo)
+    (repo / ".gitattributes").write_text("*.crlf text eol=crlf\n*.lf text eol=lf\n")
+    h = History.find(repo)
+    assert h is not None
+    data = b"one\r\ntwo\r\n"
+    for path in ("report.md", "plain.txt", "w.crlf", "w.lf", "report.md", "sub/contribution.toml"):
+        blob = h.write_blob(path, data)
+        expected = subprocess.run(
+            ["git", "hash-object", f"--path={path}", "--stdin"], cwd=repo, input=data, capture_output=True, check=True
+        )
+        assert blob == expected.stdout.decode().strip(), path
+        assert git("cat-file", "-p", blob, cwd=repo).encode() in (data, b"one\ntwo\n")  # stored
+    h.close()
