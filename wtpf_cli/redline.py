@@ -186,13 +186,12 @@ class _ParsedAhead:
 
     def __init__(self, forked: Forked) -> None:
         self.forked = forked
-        self.numbers: _BlockNumbers | None = None  # set once this process has parsed FROM
-        self.cache = ParseCache()
+        # FROM's block numbers and the cache whose tokens the versions received share: once FROM is parsed here
+        self.receiver: tuple[_BlockNumbers, ParseCache] | None = None
 
     def begin(self, first: Document, cache: ParseCache) -> None:
         """FROM as parsed here (with `cache`): the blocks numbered 0, 1, ... in the child's messages."""
-        self.numbers = _BlockNumbers(first.blocks)
-        self.cache = cache
+        self.receiver = (_BlockNumbers(first.blocks), cache)
 
     @staticmethod
     def start(
@@ -224,11 +223,12 @@ class _ParsedAhead:
     def take(self, what: tuple[str, str]) -> Document | None:
         """The next version parsed ahead if it is `what`, else None (the child is then stopped)."""
         msg = self.forked.receive()
-        if msg is None or msg[0] != what or self.numbers is None:
+        if msg is None or msg[0] != what or self.receiver is None:
             self.forked.close()
             return None
         _what, meta, warnings, new_tokens, new, numbers = msg
-        return Document(meta, self.numbers.decode(new_tokens, new, numbers, self.cache), warnings)
+        block_numbers, cache = self.receiver
+        return Document(meta, block_numbers.decode(new_tokens, new, numbers, cache), warnings)
 
     def close(self) -> None:
         self.forked.close()
