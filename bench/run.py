@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DOCX = ROOT / "templates" / "reference.docx"
+REFERENCE_DOCX = ROOT / "wtpf_cli" / "templates" / "reference.docx"
 FROM_VERSION = "First Draft"
 TO_VERSION = "Preliminary Second Draft"
 ALL_SCENARIOS = ("a", "b", "c", "d", "e")
@@ -256,7 +256,7 @@ def machine_info(pandoc: str) -> dict[str, Any]:
     pandoc_version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "wtpf_cli", "templates"], capture_output=True, text=True
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "wtpf_cli"], capture_output=True, text=True
     )
     return {
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -767,7 +767,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             f"timing {info['wtpf_executable']} ({info['wtpf_version']}); this checkout is at {info['repo_head']} "
-            f"with {info['repo_wtpf_cli_uncommitted_files']} uncommitted file(s) in wtpf_cli/ and templates/",
+            f"with {info['repo_wtpf_cli_uncommitted_files']} uncommitted file(s) in wtpf_cli/",
             flush=True,
         )
         with LoadSampler() as load:

@@ -33,12 +33,12 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def redline_stages(ws: Any) -> dict[str, float]:
     """One redline, split into the stages of redline.make_redline and outputs.redline_docx."""
-    from wtpf_cli.attribute import Attributor
-    from wtpf_cli.diffing import forget_diffs
+    from wtpf_cli.attribution.attributor import Attributor
+    from wtpf_cli.attribution.redline import _Reader
+    from wtpf_cli.diff.sequences import forget_diffs
     from wtpf_cli.model import Revision
-    from wtpf_cli.outputs import docx_bytes
-    from wtpf_cli.redline import _Reader
-    from wtpf_cli.versions import list_versions, resolve_version
+    from wtpf_cli.render.documents import docx_bytes
+    from wtpf_cli.store.versions import list_versions, resolve_version
 
     forget_diffs()  # each run as cold as one command
     st: dict[str, float] = {}
@@ -71,9 +71,9 @@ def redline_stages(ws: Any) -> dict[str, float]:
 
 
 def build_stages(ws: Any) -> dict[str, float]:
-    from wtpf_cli.attribute import unchanged
-    from wtpf_cli.outputs import docx_bytes
-    from wtpf_cli.redline import load_version
+    from wtpf_cli.attribution.attributor import unchanged
+    from wtpf_cli.attribution.redline import load_version
+    from wtpf_cli.render.documents import docx_bytes
 
     st: dict[str, float] = {}
     st["read + parse"], (_, doc) = _timed(lambda: load_version(ws, None))
@@ -98,10 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         global CLOCK
         CLOCK = time.process_time
     t0 = time.perf_counter()
-    import wtpf_cli.attribute
-    import wtpf_cli.outputs
-    import wtpf_cli.redline  # noqa: F401
-    from wtpf_cli.workspace import open_workspace
+    from wtpf_cli.store.workspace import open_workspace
 
     print(f"imports of the core modules: {time.perf_counter() - t0:.3f} s")
     ws = open_workspace(args.workspace)

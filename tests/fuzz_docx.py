@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from wtpf_cli.errors import WtpfError  # noqa: E402
-from wtpf_cli.inspect import inspect_docx, render_inspection_json, render_inspection_text  # noqa: E402
+from wtpf_cli.ooxml.inspection import inspect_docx, render_inspection_json, render_inspection_text  # noqa: E402
 from wtpf_cli.ooxml.reader import text_view  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "docx"

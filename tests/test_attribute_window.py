@@ -9,7 +9,7 @@ from diff_match_patch import diff_match_patch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.diffing import ChainDiffer, _diff_codes, diff_inner, diff_sequences, widen
+from wtpf_cli.diff.sequences import ChainDiffer, _diff_codes, diff_inner, diff_sequences, widen
 
 RANK = {"a": 0, "b": 0, "c": 0, "d": 0, "\u00b6": 1, "\n": 1, " ": 2, "  ": 2}
 WORDS = st.sampled_from(["a", "b", "c", "d"])

@@ -1,5 +1,5 @@
-"""The GitHub Actions recipe in templates/ci/: its shell steps run as written in a real demo workspace and leave
-the Word files its upload step keeps."""
+"""The GitHub Actions recipe in wtpf_cli/templates/ci/: its shell steps run as written in a real demo workspace and
+leave the Word files its upload step keeps."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import yaml
 
 from support.cli import clean_env, wtpf
 
-RECIPE = Path(__file__).resolve().parent.parent / "templates" / "ci" / "wtpf-report.yml"
+RECIPE = Path(__file__).resolve().parent.parent / "wtpf_cli" / "templates" / "ci" / "wtpf-report.yml"
 
 
 def load_recipe() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from wtpf_cli.inspect import inspect_docx
+from wtpf_cli.ooxml.inspection import inspect_docx
 from wtpf_cli.ooxml.reader import Inspection, roman_numeral, text_view
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "docx"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from wtpf_cli.draft import ParseCache, plain_text, read_draft, split_words
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown.draft import ParseCache, plain_text, read_draft, split_words
 from wtpf_cli.model import Paragraph, Table
 
-DRAFTS = Path(__file__).resolve().parent.parent / "drafts" / "steps"
+DRAFTS = Path(__file__).resolve().parent.parent / "wtpf_cli" / "drafts" / "steps"
 SAMPLE = """---
 title: Report
 version: First Draft

@@ -79,13 +79,13 @@ def test_a_footnote_reference_run_uses_the_reference_style() -> None:
     )
 
 
-# The writer's fast path: the XML-text twins in xmltext.py write exactly what lxml serializes for the builders.
+# The writer's fast path: the XML-text twins in _xmltext.py write exactly what lxml serializes for the builders.
 
 REV = ("Russian Federation & <Partners>", "2012-05-11T16:05:00Z")
 
 
 def _twins() -> list[tuple[str, etree._Element, str]]:
-    from wtpf_cli.ooxml import xmltext as X
+    from wtpf_cli.ooxml import _xmltext as X
 
     def rpr_e() -> etree._Element | None:  # a new element each time: appending moves an lxml element
         return E.run_properties("Hyperlink", bold=True, italic=True, strike=True, mono=True)
@@ -171,7 +171,7 @@ def test_the_xml_text_twins_write_what_lxml_serializes_for_the_element_builders(
 def test_the_xml_text_twins_refuse_control_characters_as_lxml_does() -> None:
     import pytest
 
-    from wtpf_cli.ooxml import xmltext as X
+    from wtpf_cli.ooxml import _xmltext as X
 
     for bad in ("a\x0bb", "\x01", "\ufffe"):
         with pytest.raises(ValueError, match="XML compatible"):

@@ -6,9 +6,9 @@ from diff_match_patch import diff_match_patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.diffing import _Engine
-from wtpf_cli.draft import _split_chunks, read_meta, split_front_matter
+from wtpf_cli.diff.sequences import _Engine
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown.draft import _split_chunks, read_meta, split_front_matter
 
 TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 

@@ -13,8 +13,8 @@ import pytest
 
 from support.ooxml_view import notation, read_paragraphs
 from support.workspaces import commit_body, new_workspace
-from wtpf_cli.outputs import redline_docx
-from wtpf_cli.redline import RedlineRequest
+from wtpf_cli.attribution.redline import RedlineRequest
+from wtpf_cli.render.documents import redline_docx
 
 CASES = Path(__file__).parent / "cases"
 COVER = {"CoverSymbol", "CoverMeta", "Title", "Subtitle"}

@@ -1,4 +1,4 @@
-"""The git boundary (wtpf_cli/history.py) against plain git in real repositories, and the commands that run without
+"""The git boundary (wtpf_cli/store/git.py) against plain git in real repositories, and the commands that run without
 loading a git library at start-up."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from support.cli import clean_env, git, init_report, wtpf
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.history import History, Identity
+from wtpf_cli.store.git import History, Identity
 
 
 def modules_imported(args: list[str], cwd: Path) -> set[str]:
@@ -30,7 +30,7 @@ def modules_imported(args: list[str], cwd: Path) -> set[str]:
     assert proc.returncode == 0, f"wtpf {' '.join(args)}: exit {proc.returncode}\n{proc.stderr[-2000:]}"
     lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:") and "|" in line]
     names = {line.rsplit("|", 1)[1].strip() for line in lines}
-    assert "wtpf_cli.history" in names  # the listing is real: the git boundary itself was loaded
+    assert "wtpf_cli.store.git" in names  # the listing is real: the git boundary itself was loaded
     return names
 
 

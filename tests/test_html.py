@@ -21,8 +21,20 @@ VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "l
 BLOCKS = frozenset(
     ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "div", "pre", "blockquote", "header", "main"]
 )
-FETCHING = {"link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
-            "audio": "src", "embed": "src", "object": "data", "track": "src", "image": "href", "use": "href"}
+FETCHING = {
+    "link": "href",
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+    "track": "src",
+    "image": "href",
+    "use": "href",
+}
 
 
 @dataclass(frozen=True)
@@ -175,8 +187,20 @@ def test_every_insertion_and_deletion_names_its_source_and_date_on_hover(demo: D
         assert len(who) == 1, title
         seen.add(who[0])
         day = int(when[8:10])
-        month = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December"][int(when[5:7]) - 1]
+        month = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ][int(when[5:7]) - 1]
         assert f"{day} {month} {when[:4]}, {when[11:16]} UTC" in title
         assert title.startswith("Inserted" if m.tag == "ins" else "Deleted")
     assert seen == demo.sources and len(seen) == 6
@@ -215,8 +239,13 @@ def test_the_page_is_valid_html5_with_its_language_and_encoding_and_its_links_re
 def test_the_clean_page_has_the_cover_a_table_of_contents_and_endnotes_with_back_links(demo: Demo) -> None:
     tree = page(demo.new)
     cover = " ".join(find(tree, "header", "cover")[0].text().split())
-    for expected in ("WTPF-IEG/2/2", "31 August 2012", "Original: English", "Third Draft",
-                     "Report of the Secretary-General for the fifth World Telecommunication/ICT Policy Forum"):
+    for expected in (
+        "WTPF-IEG/2/2",
+        "31 August 2012",
+        "Original: English",
+        "Third Draft",
+        "Report of the Secretary-General for the fifth World Telecommunication/ICT Policy Forum",
+    ):
         assert expected in cover
     assert find(tree, "title")[0].text().startswith("WTPF-IEG/2/2")
     assert not find(tree, "section", "legend")
@@ -275,9 +304,9 @@ def test_contributors_comments_appear_as_numbered_notes_under_their_author(tmp_p
     wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
     critic = tmp_path / "ru.md"
     critic.write_text(
-        (root / "report.md").read_text(encoding="utf-8").replace(
-            "remains slow", "{==remains slow==}{>>Cite the RIR figures.<<}"
-        ),
+        (root / "report.md")
+        .read_text(encoding="utf-8")
+        .replace("remains slow", "{==remains slow==}{>>Cite the RIR figures.<<}"),
         encoding="utf-8",
     )
     wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=root)
@@ -365,8 +394,8 @@ def test_the_page_prints_to_pdf_with_the_legend(demo: Demo, browser: Rendered, t
 
 
 def test_odd_structures_and_hostile_names_give_a_well_formed_page() -> None:
-    from wtpf_cli.htmlpage import render_html
     from wtpf_cli.model import Meta, ParaProps, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable, Token
+    from wtpf_cli.render.html import render_html
 
     evil = Revision('A "quoted" <b>source</b> & co', "2012-01-02T03:04:05Z")
 

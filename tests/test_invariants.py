@@ -17,10 +17,10 @@ from support.libreoffice import LibreOffice
 from support.ooxml_view import read_paragraphs, revisions
 from support.pandoc import pandoc_read
 from support.workspaces import commit_body, new_workspace
+from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.demo import run_demo
-from wtpf_cli.outputs import build, redline_docx
-from wtpf_cli.redline import RedlineRequest
-from wtpf_cli.workspace import Workspace, open_workspace
+from wtpf_cli.render.documents import build, redline_docx
+from wtpf_cli.store.workspace import Workspace, open_workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DATE_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -214,7 +214,7 @@ def test_two_demo_runs_give_byte_identical_documents(tmp_path: Path) -> None:
 
 
 def test_the_demo_has_three_or_more_versions_and_four_or_more_sources(demo: Workspace) -> None:
-    from wtpf_cli.versions import list_versions
+    from wtpf_cli.store.versions import list_versions
 
     assert len(list_versions(demo)) >= 3
     authors = {r.author for r in revisions(next(iter((demo.root / "out").glob("*redline*.docx"))))}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.draft import split_words
-from wtpf_cli.merge import _layout, _paragraph_spans, paragraph_diff
+from wtpf_cli.markdown.draft import split_words
+from wtpf_cli.merging.merge import _layout, _paragraph_spans, paragraph_diff
 
 # Characters where tokens and separators are decided: spaces of several kinds, line feeds, punctuation, letters.
 PIECES = ["a", "b7", " ", "\t", "\n", "\n\n", " \n \n ", "\r\n", "\x0b", "\x1c", "\x85", "\u2028", ".", "'", "-", "’"]

@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.draft import split_words
-from wtpf_cli.history import Identity
-from wtpf_cli.merge import (
+from wtpf_cli.markdown.draft import split_words
+from wtpf_cli.merging.merge import (
     BaseMap,
     _edited_layout,
     _hunks_against,
@@ -26,6 +25,7 @@ from wtpf_cli.merge import (
     _two_level,
     merge_text,
 )
+from wtpf_cli.store.git import Identity
 
 WORDS = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", ".", ",", "x-y"]
 

@@ -10,8 +10,8 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli import draft
-from wtpf_cli.draft import ParseCache, _Chunk, _split_chunks, _split_lines, read_draft
+from wtpf_cli.markdown import draft
+from wtpf_cli.markdown.draft import ParseCache, _Chunk, _split_chunks, _split_lines, read_draft
 
 LINE_PIECES = st.sampled_from(
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.draft import (
+from wtpf_cli.markdown.draft import (
     ParseCache,
     _markdown,
     _merge_spaces,

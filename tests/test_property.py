@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from support.ooxml_view import read_paragraphs, revisions, view
 from support.workspaces import commit_body, new_workspace
-from wtpf_cli.outputs import redline_docx
-from wtpf_cli.redline import RedlineRequest
+from wtpf_cli.attribution.redline import RedlineRequest
+from wtpf_cli.render.documents import redline_docx
 
 SOURCES = ["Brazil", "ARIN", "Internet Society", "United States", "Russian Federation", "ITU Secretariat"]
 COVER = {"CoverSymbol", "CoverMeta", "Title", "Subtitle"}

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.inspect import inspect_docx, render_inspection_json, render_inspection_text
+from wtpf_cli.ooxml.inspection import inspect_docx, render_inspection_json, render_inspection_text
 from wtpf_cli.ooxml.package import LIMITS, PackageLimits, open_docx
 from wtpf_cli.ooxml.reader import Inspection, text_view
 

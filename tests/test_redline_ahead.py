@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
-from wtpf_cli.draft import ParseCache, parse_draft_part, read_draft
+from wtpf_cli._forked import Forked
+from wtpf_cli.attribution.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.forked import Forked
+from wtpf_cli.markdown.draft import ParseCache, parse_draft_part, read_draft
 from wtpf_cli.model import Paragraph, Redline
-from wtpf_cli.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
-from wtpf_cli.workspace import Workspace
+from wtpf_cli.store.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -79,7 +79,7 @@ def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
             fh.write(f"{os.getpid()}\n")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("wtpf_cli.redline.read_draft", recording)
+    monkeypatch.setattr("wtpf_cli.attribution.redline.read_draft", recording)
 
 
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import git, init_report, wtpf
-from wtpf_cli.config import read_timetable
+from wtpf_cli.store.config import read_timetable
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -187,7 +187,7 @@ def test_a_milestone_without_a_day_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_timetable_template_is_annex_1_of_the_seed() -> None:
-    milestones = read_timetable(REPO / "templates" / "timetable.toml")
+    milestones = read_timetable(REPO / "wtpf_cli" / "templates" / "timetable.toml")
     assert [(m.date, m.kind, m.version) for m in milestones] == [
         ("2012-03-09", "other", "First Draft"),
         ("2012-04-13", "posting", "First Draft"),
@@ -320,7 +320,7 @@ def test_the_template_copied_into_a_new_workspace_is_its_timetable(
     config = root / "wtpf.toml"
     text = config.read_text(encoding="utf-8")
     assert 'time_zone = "UTC"' in text and "# [[milestone]]" in text and "templates/timetable.toml" in text
-    template = (REPO / "templates" / "timetable.toml").read_text(encoding="utf-8")
+    template = (REPO / "wtpf_cli" / "templates" / "timetable.toml").read_text(encoding="utf-8")
     config.write_text(text + template, encoding="utf-8")
     monkeypatch.setenv("WTPF_TODAY", "2012-03-01")
     plan = json.loads(wtpf("schedule", "--json", cwd=root).out)
@@ -332,9 +332,9 @@ def test_the_template_copied_into_a_new_workspace_is_its_timetable(
 
 
 def test_a_posting_stamped_after_its_day_is_past_and_says_how_late() -> None:
-    from wtpf_cli.config import Milestone
-    from wtpf_cli.schedule import plan_schedule
-    from wtpf_cli.versions import Version
+    from wtpf_cli.reporting.schedule import plan_schedule
+    from wtpf_cli.store.config import Milestone
+    from wtpf_cli.store.versions import Version
 
     stamped = [Version("Second Draft (Rev.1)", "WTPF-IEG/1/10(Rev.1)", "2012-07-06", "t", "0" * 40, 100)]
     plan = plan_schedule([Milestone("2012-07-03", "posting", "Second Draft")], stamped, [], "2012-07-10", "Asia/Tokyo")
@@ -345,8 +345,8 @@ def test_a_posting_stamped_after_its_day_is_past_and_says_how_late() -> None:
 
 
 def test_milestones_on_the_next_day_are_all_next_and_status_takes_the_posting_first() -> None:
-    from wtpf_cli.config import Milestone
-    from wtpf_cli.schedule import plan_schedule
+    from wtpf_cli.reporting.schedule import plan_schedule
+    from wtpf_cli.store.config import Milestone
 
     plan = plan_schedule(
         [

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from support.wordmap_reference import _proposal_plain
-from wtpf_cli.draft import read_draft
-from wtpf_cli.merge import paragraph_diff
-from wtpf_cli.wordmap import _base_paragraphs, _paragraph_edits, proposed_body
+from wtpf_cli.markdown.draft import read_draft
+from wtpf_cli.merging.merge import paragraph_diff
+from wtpf_cli.merging.wordmap import _base_paragraphs, _paragraph_edits, proposed_body
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "the", "ITU", "Member", "States", "1.2", "don't", "e-mail"])
 INLINE = st.lists(

@@ -1,5 +1,5 @@
 """python -m wtpf_cli."""
 
-from .cli import main
+from wtpf_cli.cli import main
 
 main()

@@ -8,17 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import read_timetable
-from .contributions import FOLDER, META, Contribution, _new_id, list_contributions, render_contribution
-from .days import calendar_day
-from .draft import replace_front_matter, split_front_matter
-from .errors import InputRejected, UsageError
-from .history import Identity
-from .outputs import Written, build, redline_docx, redline_html
-from .redline import RedlineRequest
-from .resources import drafts_path, template_path
-from .versions import Version, stamp
-from .workspace import Workspace, init_workspace, open_workspace, read_text, write_atomic
+from wtpf_cli.attribution.redline import RedlineRequest
+from wtpf_cli.errors import InputRejected, UsageError
+from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.render.documents import Written, build, redline_docx, redline_html
+from wtpf_cli.resources import drafts_path, template_path
+from wtpf_cli.store.config import read_timetable
+from wtpf_cli.store.contributions import FOLDER, META, Contribution, _new_id, list_contributions, render_contribution
+from wtpf_cli.store.days import calendar_day
+from wtpf_cli.store.git import Identity
+from wtpf_cli.store.versions import Version, stamp
+from wtpf_cli.store.workspace import Workspace, init_workspace, open_workspace, read_text, write_atomic
 
 
 @dataclass(frozen=True, slots=True)

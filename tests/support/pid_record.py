@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from wtpf_cli import wordmap
+from wtpf_cli.merging import wordmap
 
 REAL = wordmap.word_proposal
 LOG: list[Path] = []  # the file to append pids to, set by the test

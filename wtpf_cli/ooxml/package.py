@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputRejected
+from wtpf_cli.errors import InputRejected
 
 NOT_DOCX = "not a Word .docx file"
 

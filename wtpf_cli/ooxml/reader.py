@@ -16,8 +16,8 @@ from typing import ClassVar, Literal, TypeAlias
 
 from lxml import etree
 
-from ..errors import InputRejected
-from .package import DocxPackage
+from wtpf_cli.errors import InputRejected
+from wtpf_cli.ooxml.package import DocxPackage
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"

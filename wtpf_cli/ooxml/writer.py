@@ -13,9 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
-from . import elements as E
-from . import xmltext as X
+from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
+from wtpf_cli.ooxml import _xmltext as X
+from wtpf_cli.ooxml import elements as E
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

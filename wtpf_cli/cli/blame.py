@@ -1,0 +1,101 @@
+"""`wtpf blame`: who proposed each passage, in which contribution and version (the provenance annex)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from wtpf_cli.cli.common import err_console, print_json, workspace
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from wtpf_cli.attribution.blame import Blame, Provenance
+
+
+def blame(
+    version: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="VERSION", help="Ladder name, slug, symbol or git revision (default: the working draft)."
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the provenance as JSON on stdout.")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or docx: write the provenance annex table (with -o).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+    para: Annotated[
+        str | None, typer.Option("--para", metavar="N", help="Only the paragraph (or heading) numbered N, e.g. 3.1.4.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Only the sentences holding words of NAME.")
+    ] = None,
+) -> None:
+    """Who proposed this? For each paragraph and each sentence of a version: the sources whose words it holds
+    (with word counts), the contribution that brought them (its symbol) and the version in which they came in
+    (the first stamped version that held them, or "working draft").
+
+    Words of the first draft count as its author's (the secretariat's); uncommitted edits as the secretariat's.
+    A word another source later changed counts as that source's.
+
+    Examples: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
+    `wtpf blame --source Brazil` (what of Brazil's is in the working draft?) · `wtpf blame --json` ·
+    `wtpf blame second-draft --format docx -o provenance.docx` (the annex table: paragraph, sentence, source,
+    contribution, version)
+    """
+    from wtpf_cli.attribution.blame import blame as blame_version
+    from wtpf_cli.attribution.blame import select
+
+    ws = workspace()
+    if fmt is not None and fmt not in ("md", "docx"):
+        from wtpf_cli.errors import UsageError
+
+        raise UsageError(f"--format {fmt!r}: blame writes md or docx (or, without --format, text on the terminal)")
+    result = select(blame_version(ws, version), number=para, source=source)
+    if fmt is not None:
+        from wtpf_cli.attribution.blame import blame_markdown
+        from wtpf_cli.render.documents import write_annex
+        from wtpf_cli.store.config import slugify
+
+        annex = blame_markdown(result, ws.config.title, ws.config.language)
+        path = write_annex(ws, annex, output, fmt, f"provenance_{slugify(result.meta.version or 'working-draft')}")
+        err_console().print(f"Wrote the provenance of the {result.label} to [bold]{path}[/]")
+    elif json_out:
+        print_json(result.as_json())
+    else:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        for line in blame_text(result):
+            console.print(line)
+
+
+def _sources(items: tuple[Provenance, ...]) -> str:
+    parts = []
+    for p in items:
+        via = f"{p.symbol or p.contribution}, " if p.symbol or p.contribution else ""
+        words = f"{p.words} word" + ("s" if p.words != 1 else "")
+        parts.append(f"{p.source} {words} ({via}{p.version})")
+    return "; ".join(parts)
+
+
+def blame_text(result: Blame) -> list[RenderableType]:
+    """The provenance for the terminal: each paragraph, then each sentence with its sources."""
+    from rich.text import Text
+
+    from wtpf_cli.attribution.blame import excerpt
+
+    out: list[RenderableType] = [Text(result.title(), style="bold")]
+    out.append(Text("Sources: " + (", ".join(result.sources) or "none")))
+    if not result.paragraphs:
+        out.append(Text("No passage is selected." if result.scope else "The draft has no text yet."))
+    for para in result.paragraphs:
+        under = f"  under {excerpt(para.heading, 60)}" if para.heading and para.kind != "heading" else ""
+        out.append(Text.assemble("\n", (para.place(), "bold"), (under, "dim")))
+        for s in para.sentences:
+            out.append(Text.assemble("  ", (excerpt(s.text, 100), "italic")))
+            out.append(Text.assemble("    ", (_sources(s.sources), "cyan")))
+    return out

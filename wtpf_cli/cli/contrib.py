@@ -1,0 +1,258 @@
+"""Commands for what sources send: `contribution add|list|show|decline`, `commit --source`, `inspect`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wtpf_cli.cli.common import err_console, print_json, workspace
+
+contribution_app = typer.Typer(
+    help="Register contributions as received and follow their disposition.", no_args_is_help=True
+)
+
+
+@contribution_app.command("add")
+def contribution_add(
+    file: Annotated[Path, typer.Argument(help="The file as received: .docx, .md or .txt.")],
+    source: Annotated[str, typer.Option("--source", help="Who sent it: a member state, an organisation...")],
+    symbol: Annotated[str | None, typer.Option("--symbol", help="Its document symbol, e.g. WTPF-IEG/1/4.")] = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            help="Day received (2012-05-15), or a time (2012-05-15T23:30:00Z) counted on its day in [report].time_zone "
+            "(default: today there).",
+        ),
+    ] = None,
+    on: Annotated[str | None, typer.Option("--on", help="The version it comments on (default: the last).")] = None,
+) -> None:
+    """Keep a contribution exactly as received, with its metadata, committed by the secretariat.
+
+    Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
+    """
+    from wtpf_cli.store.contributions import add_contribution
+
+    result = add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
+    c = result.contribution
+    late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
+    err_console().print(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
+
+
+@contribution_app.command("list")
+def contribution_list(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or docx: write the disposition annex (with -o).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+) -> None:
+    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from wtpf_cli.store.contributions import disposition_markdown, list_contributions
+
+    ws = workspace()
+    items = list_contributions(ws)
+    if fmt is not None:
+        from wtpf_cli.errors import UsageError
+        from wtpf_cli.render.documents import write_annex
+
+        if fmt not in ("md", "docx"):
+            raise UsageError("--format takes md or docx")
+        path = write_annex(ws, disposition_markdown(ws, items), output, fmt, "disposition-of-contributions")
+        err_console().print(f"Wrote the disposition of contributions to [bold]{path}[/]")
+        return
+    if json_out:
+        print_json([c.as_json() for c in items])
+        return
+    table = Table("Id", "Source", "Symbol", "Received", "On", "Kind", "Disposition")
+    for c in items:
+        received = f"{c.received} [yellow](late)[/]" if c.late else c.received
+        table.add_row(c.id, c.source, c.symbol, received, c.on_version, c.kind, c.disposition())
+    Console().print(table if items else "No contributions yet: `wtpf contribution add FILE --source NAME`.")
+
+
+@contribution_app.command("show")
+def contribution_show(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Contribution id or symbol.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """One contribution: its metadata and disposition."""
+    from rich.console import Console
+
+    from wtpf_cli.store.contributions import find_contribution
+
+    ws = workspace()
+    c = find_contribution(ws, ident)
+    if json_out:
+        print_json(c.as_json())
+        return
+    console = Console(highlight=False)
+    for key, value in c.as_json().items():
+        console.print(f"{key:12} {value if value is not None else ''}", markup=False)
+    if c.kind == "letter" and not c.file.lower().endswith(".docx"):
+        from wtpf_cli.store.contributions import letter_text
+
+        console.print("\n" + letter_text(ws, c), markup=False)
+
+
+@contribution_app.command("decline")
+def contribution_decline(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Contribution id or symbol.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not retained (shown in the disposition).")],
+) -> None:
+    """Record that a contribution is not retained, with the secretariat's reason."""
+    from wtpf_cli.store.contributions import decline_contribution
+
+    c = decline_contribution(workspace(), ident, reason)
+    err_console().print(f"{c.id} from {c.source}: {c.disposition()}")
+
+
+def commit(
+    source: Annotated[str, typer.Option("--source", help="The source these edits come from.")],
+    message: Annotated[str, typer.Option("-m", "--message", help="What was changed and why.")],
+    contribution: Annotated[
+        str | None, typer.Option("--contribution", help="The contribution these edits draft in (id or symbol).")
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Date of the change (default: now).")] = None,
+) -> None:
+    """Commit your hand edits of the draft as a source's change, so redlines show them under its name.
+
+    Example: `wtpf commit --source "Russian Federation" --contribution WTPF-IEG/1/3 -m "Two additions"`
+    """
+    from wtpf_cli.store.contributions import commit_as_source
+
+    sha = commit_as_source(workspace(), source=source, message=message, contribution=contribution, date=date)
+    err_console().print(f"Committed as {source} ({sha[:10]})")
+
+
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A Word file (.docx).")],
+    view: Annotated[str, typer.Option("--view", help="all: the changes; accept or reject: the text.")] = "all",
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """What a Word file holds before it is added: its tracked changes and comments, or its text with all
+    changes accepted or rejected."""
+    from wtpf_cli.errors import UsageError
+    from wtpf_cli.ooxml.inspection import inspect_docx, printable, render_inspection_json, render_inspection_text
+    from wtpf_cli.ooxml.reader import text_view
+
+    if view not in ("all", "accept", "reject") or fmt not in ("text", "json"):
+        raise UsageError("--view takes all, accept or reject; --format takes text or json")
+    found = inspect_docx(file)
+    for w in found.warnings:
+        err_console().print(f"[yellow]warning:[/] {printable(w)}", markup=True)
+    if view == "all":
+        if fmt == "json":
+            print_json(render_inspection_json(found))
+        else:
+            typer.echo("\n".join(render_inspection_text(found)))
+        return
+    paragraphs = text_view(found, view)
+    if fmt == "json":
+        print_json({"view": view, "paragraphs": paragraphs})
+    else:
+        typer.echo("\n".join(printable(p) for p in paragraphs))
+
+
+def merge(
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID...]", help="Contributions (default: all pending).")
+    ] = None,
+    conflicts: Annotated[
+        str, typer.Option("--conflicts", help="brackets: keep both versions; stop: apply nothing of a conflicting one.")
+    ] = "brackets",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the merge report as JSON on stdout.")] = False,
+) -> None:
+    """Apply pending contributions to the draft in order of receipt: one commit each, authored by its source.
+
+    Changes to words another source has changed since the contribution's base version are kept side by side
+    as `[[Source: text]]` alternatives; settle them with `wtpf resolve`.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from wtpf_cli.errors import UsageError
+    from wtpf_cli.merging.merge import merge_contributions
+
+    if conflicts not in ("brackets", "stop"):
+        raise UsageError("--conflicts takes brackets or stop")
+    with Progress(console=err_console(), transient=True, disable=json_out) as bar:
+        task = bar.add_task("Merging", total=None)
+        outcomes = merge_contributions(
+            workspace(),
+            ids or None,
+            stop_on_conflict=conflicts == "stop",
+            progress=lambda c: bar.update(task, description=f"Merging {c.id} ({c.source})", advance=1),
+        )
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": o.contribution.id,
+                    "source": o.contribution.source,
+                    "status": o.status,
+                    "changes": o.changes,
+                    "applied": o.applied,
+                    "conflicts": [h.new for h in o.conflicts],
+                    "unplaced": [h.new for h in o.unplaced],
+                    "commit": o.commit,
+                    "warnings": list(o.warnings),
+                }
+                for o in outcomes
+            ]
+        )
+        return
+    table = Table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
+    for o in outcomes:
+        table.add_row(
+            o.contribution.id,
+            o.contribution.source,
+            str(o.changes),
+            str(o.applied),
+            str(len(o.conflicts)),
+            str(len(o.unplaced)),
+            o.status,
+        )
+    Console(stderr=True).print(table if outcomes else "Nothing pending to merge.")
+    for o in outcomes:
+        for w in o.warnings:
+            err_console().print(f"[yellow]warning[/] ({o.contribution.id}): {w}")
+        for h in o.unplaced:
+            err_console().print(
+                f"[yellow]not placed[/] ({o.contribution.id}): its context is gone: "
+                f"{h.old.strip()!r} -> {h.new.strip()!r}"
+            )
+
+
+def resolve(
+    number: Annotated[
+        int | None, typer.Argument(help="The passage to settle (see the list without arguments).")
+    ] = None,
+    keep: Annotated[str | None, typer.Option("--keep", help="Keep this source's alternative.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Replace the passage by this text.")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why: recorded in the commit and the dispositions.")] = "",
+    source: Annotated[str | None, typer.Option("--source", help="Attribute the new text to this source.")] = None,
+) -> None:
+    """List the bracketed passages, or settle one: keep one alternative or write new text, with a reason.
+
+    Example: `wtpf resolve 2 --keep Brazil --reason "Agreed at the second meeting"`
+    """
+    from wtpf_cli.merging.resolve import find_passages, resolve_passage
+
+    ws = workspace()
+    if number is None:
+        passages = find_passages(ws.read_draft_text())
+        if not passages:
+            err_console().print("No bracketed passages.")
+        for p in passages:
+            alts = "  |  ".join(f"{src}: {body}" for src, body in p.alternatives)
+            typer.echo(f"{p.number}. line {p.line}: {alts}")
+        return
+    done = resolve_passage(ws, number, keep=keep, text=text, reason=reason, source=source)
+    err_console().print(f"Settled passage {number} (line {done.passage.line}); commit {done.commit[:10]}")

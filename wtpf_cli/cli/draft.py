@@ -1,0 +1,160 @@
+"""Drafting commands: `wtpf init`, `stamp`, `versions`, `build`, `redline` and `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wtpf_cli.cli.common import STATE, err_console, print_json, workspace
+
+
+def warn(warnings: tuple[str, ...] | list[str]) -> None:
+    for w in warnings:
+        err_console().print(f"[yellow]warning:[/] {w}")
+
+
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="Folder for the workspace (default: -C or here).")] = None,
+    title: Annotated[str, typer.Option("--title", help="The report's title.")] = ...,  # type: ignore[assignment]
+    symbol_prefix: Annotated[
+        str, typer.Option("--symbol-prefix", help="Document symbol prefix, e.g. WTPF-IEG/1.")
+    ] = ...,  # type: ignore[assignment]
+    secretariat: Annotated[
+        str,
+        typer.Option("--secretariat", help="The source that the secretariat's changes are attributed to."),
+    ] = "Secretariat",
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="Start from this Markdown file instead of the template.")
+    ] = None,
+) -> None:
+    """Create a workspace: git repository, wtpf.toml, the draft (report.md), and a first commit.
+
+    Example: `wtpf init report --title "Report of the Secretary-General" --symbol-prefix WTPF-IEG/1
+    --secretariat "ITU Secretariat"`
+    """
+    from wtpf_cli.store.workspace import init_workspace
+
+    target = directory if directory is not None else STATE.directory
+    if directory is not None and not directory.is_absolute():
+        target = STATE.directory / directory
+    result = init_workspace(
+        target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file
+    )
+    err_console().print(
+        f"Workspace ready in [bold]{result.root}[/]: edit {result.draft_path.name}, then `wtpf stamp next`."
+    )
+
+
+def stamp_cmd(
+    name: Annotated[str, typer.Argument(help='A ladder name ("First Draft"), its slug, or `next`.')],
+    symbol: Annotated[str | None, typer.Option("--symbol", help="Document symbol (default: next number).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Version date, YYYY-MM-DD (default: today).")] = None,
+    reissue: Annotated[
+        bool, typer.Option("--reissue", help="Re-issue an already stamped version as (Rev.1), (Rev.2)...")
+    ] = False,
+) -> None:
+    """Stamp the committed draft as a version: front matter, a commit, and an annotated tag."""
+    from wtpf_cli.store.versions import stamp
+
+    result = stamp(workspace(), name, symbol=symbol, date=date, reissue=reissue)
+    v = result.version
+    err_console().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
+
+
+def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
+    """The ladder so far: name, symbol, date, tag, words, changes and sources since the previous version."""
+    from rich.table import Table
+
+    from wtpf_cli.store.versions import version_rows
+
+    rows = version_rows(workspace())
+    if json_out:
+        print_json([r.as_json() for r in rows])
+        return
+    table = Table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
+    for r in rows:
+        table.add_row(r.name, r.symbol, r.date, str(r.words), str(r.changes), ", ".join(r.sources), r.tag)
+    from rich.console import Console
+
+    Console().print(table)
+
+
+def build(
+    version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="docx, html (one self-contained page) or md.")] = "docx",
+) -> None:
+    """A clean document of a version (default: the working draft) in the house template."""
+    from wtpf_cli.render.documents import build as build_doc
+
+    written = build_doc(workspace(), version, output, fmt)
+    warn(written.warnings)
+    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/]")
+
+
+def redline(
+    from_version: Annotated[str, typer.Argument(metavar="FROM", help="The older version (`latest`: the last stamped)")],
+    to_version: Annotated[
+        str | None, typer.Argument(metavar="[TO]", help="The newer version (default: the working draft).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="docx, html (one self-contained page), or text for the terminal.")
+    ] = "docx",
+    single_author: Annotated[
+        str | None,
+        typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare)."),
+    ] = None,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="With --format text: show only changed paragraphs.")
+    ] = False,
+) -> None:
+    """Revision marks between two versions, each change attributed to the source whose commit made it.
+
+    Example: `wtpf redline "First Draft" "Second Draft" -o redline.docx`
+    """
+    from wtpf_cli.attribution.redline import RedlineRequest
+
+    ws = workspace()
+    request = RedlineRequest(from_version, to_version, single_author)
+    if fmt == "text":
+        from rich.console import Console
+
+        from wtpf_cli.attribution.redline import make_redline
+        from wtpf_cli.cli.console import redline_text
+
+        result = make_redline(ws, request)
+        Console(highlight=False, soft_wrap=True).print(redline_text(result.redline, changed_only=changed_only))
+        return
+    if fmt not in ("docx", "html"):
+        from wtpf_cli.errors import UsageError
+
+        raise UsageError(f"--format {fmt!r}: redline writes docx, html or text")
+    from wtpf_cli.render.documents import redline_docx, redline_html
+
+    written, result = (redline_html if fmt == "html" else redline_docx)(ws, request, output)
+    sources = ", ".join(result.redline.sources) or "no changes"
+    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
+
+
+def demo(
+    directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
+) -> None:
+    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs."""
+    from wtpf_cli.demo import run_demo
+
+    err = err_console()
+    target = directory if directory.is_absolute() else STATE.directory / directory
+    with err.status("Replaying the example history...") as status:
+        result = run_demo(target, lambda msg: status.update(msg))
+    for v in result.versions:
+        err.print(f"  stamped {v.name} ({v.symbol}, {v.date})")
+    err.print(f"Sources: {', '.join(result.sources)}")
+    if result.late:
+        err.print(f"Late: {'; '.join(result.late)}")
+    err.print(f"Clean document:  [bold]{result.clean.path}[/]")
+    err.print(f"Redline:         [bold]{result.redline.path}[/]")
+    err.print(f"Redline page:    [bold]{result.page.path}[/]")
+    err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')

@@ -1,0 +1,167 @@
+"""Write documents: the clean build of a version and the redline between two versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from wtpf_cli.attribution.attributor import collector_paused, unchanged
+from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, load_version, make_redline
+from wtpf_cli.errors import UsageError
+from wtpf_cli.model import Meta, Redline
+from wtpf_cli.ooxml.writer import core_date, render_docx
+from wtpf_cli.resources import template_path
+from wtpf_cli.store.config import slugify
+from wtpf_cli.store.versions import Resolved
+from wtpf_cli.store.workspace import Workspace, decode_text, write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file written and what it holds."""
+
+    path: Path
+    label: str
+    warnings: tuple[str, ...] = ()
+
+
+def safe_stem(meta: Meta, fallback: str) -> str:
+    """A readable, portable file name stem from symbol and version: 'WTPF-IEG-1-9_Second-Draft'."""
+    sym = slugify(meta.symbol).upper() if meta.symbol else ""
+    ver = "-".join(w.capitalize() for w in slugify(meta.version or fallback).split("-"))
+    return "_".join(x for x in (sym, ver) if x) or "report"
+
+
+def header_text(meta: Meta) -> str:
+    """The running header: symbol and version."""
+    return " — ".join(x for x in (meta.symbol, meta.version or "Working draft") if x)
+
+
+def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str, str]:
+    """docProps/core.xml values: title, subject = version, keywords = symbol."""
+    return {
+        "title": meta.title,
+        "subject": meta.version or "Working draft",
+        "keywords": meta.symbol,
+        "creator": creator,
+        "description": description,
+        "date": core_date(meta.date),
+    }
+
+
+def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
+    """Render a redline (or clean document) in the house template."""
+    meta = redline.meta
+    return render_docx(
+        redline,
+        template_path("reference.docx"),
+        header_text=header_text(meta),
+        core=core_properties(meta, ws.config.secretariat, description),
+    )
+
+
+def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
+    if out is None:
+        return Path.cwd() / f"{stem}.{ext}"
+    if out.is_dir():
+        return out / f"{stem}.{ext}"
+    return out
+
+
+def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -> Written:
+    """A clean document of one version (default: the working draft)."""
+    with collector_paused():
+        return _build(ws, ref, out, fmt)
+
+
+def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Written:
+    resolved, doc = load_version(ws, ref)
+    stem = safe_stem(doc.meta, "working-draft")
+    if fmt == "md":
+        if resolved.sha is None:
+            data = ws.draft_path.read_bytes()
+        else:
+            data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
+        decode_text(data, ws.draft_repo_path)
+        path = _out_path(ws, out, stem, "md")
+        write_atomic(path, data)
+        return Written(path, resolved.label, doc.warnings)
+    if fmt == "html":
+        from wtpf_cli.render.html import render_html
+
+        path = _out_path(ws, out, stem, "html")
+        write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
+        return Written(path, resolved.label, (*doc.warnings, *_image_warnings(ws, resolved)))
+    if fmt != "docx":
+        raise UsageError(f"--format {fmt!r}: build writes docx, html or md")
+    path = _out_path(ws, out, stem, "docx")
+    write_atomic(path, docx_bytes(ws, unchanged(doc)))
+    return Written(path, resolved.label, doc.warnings)
+
+
+def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
+    """The page embeds no image and fetches none: one warning for each image the draft shows (as `wtpf check`
+    finds them, rules MD002/MD003)."""
+    from wtpf_cli.markdown.draft import split_front_matter
+    from wtpf_cli.reporting.gate import check_markdown
+
+    if resolved.sha is None:
+        data = ws.draft_path.read_bytes()
+    else:
+        data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
+    parts = split_front_matter(decode_text(data, ws.draft_repo_path), path=ws.draft_repo_path)
+    found = check_markdown(ws.draft_repo_path, parts.body, parts.body_line, ws.draft_path.parent)
+    return [
+        f"{f.file} line {f.line}: an image is left out of the page, shown as its alt text ({f.rule})"
+        for f in found
+        if f.rule in ("MD002", "MD003")
+    ]
+
+
+def redline_stem(result: RedlineResult) -> str:
+    """'WTPF-IEG-1-9_Second-Draft_redline-from-first-draft'."""
+    old = result.redline.old_meta
+    return f"{safe_stem(result.redline.meta, 'working-draft')}_redline-from-{_ref_slug(old, result.old)}"
+
+
+def _ref_slug(meta: Meta, resolved: Resolved) -> str:
+    if resolved.version is not None:
+        return resolved.version.slug
+    return slugify(meta.version or resolved.label)
+
+
+def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+    """The Word redline between two versions, each change under its source."""
+    with collector_paused():
+        result = make_redline(ws, request)
+        path = _out_path(ws, out, redline_stem(result), "docx")
+        description = f"Revision marks from {result.old.label} to {result.new.label}"
+        data = docx_bytes(ws, result.redline, description)
+    write_atomic(path, data)
+    return Written(path, description), result
+
+
+def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+    """The redline as one self-contained HTML page, each change coloured by its source."""
+    from wtpf_cli.render.html import render_html
+
+    with collector_paused():
+        result = make_redline(ws, request)
+        path = _out_path(ws, out, redline_stem(result), "html")
+        description = f"Revision marks from {result.old.label} to {result.new.label}"
+        ends = (result.old.label, result.new.label)
+        page = render_html(result.redline, description=description, ends=ends)
+    write_atomic(path, page)
+    return Written(path, description, result.redline.warnings), result
+
+
+def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
+    """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
+    from wtpf_cli.markdown.draft import read_draft
+
+    path = _out_path(ws, out, stem, fmt)
+    if fmt == "md":
+        write_atomic(path, markdown.encode())
+    else:
+        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem))))
+    return path

@@ -1,0 +1,409 @@
+"""Where the report stands (`wtpf status`) and the drafting gate CI runs on every push (`wtpf check`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown.draft import (
+    _markdown as markdown_parser,  # the build's own parser: the gate sees what the build sees
+)
+from wtpf_cli.markdown.draft import read_draft, split_front_matter
+from wtpf_cli.merging.resolve import find_passages
+from wtpf_cli.model import Meta
+from wtpf_cli.reporting.schedule import Entry, base_version, make_schedule, plan_schedule
+from wtpf_cli.store.config import CONFIG_NAME
+from wtpf_cli.store.contributions import FOLDER, META, list_contributions
+from wtpf_cli.store.versions import Version, list_versions, version_rows
+from wtpf_cli.store.workspace import Workspace, today
+
+_SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem the gate found: where, which rule, what, how bad."""
+
+    file: str
+    line: int
+    rule: str
+    message: str
+    severity: str  # "error" | "warning"
+
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "rule": self.rule,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+RULES = {  # id: (severity, meaning); the README's table lists the same
+    "IN001": ("error", "the draft can be read at all (UTF-8, front matter closed and valid YAML)"),
+    "FM001": ("error", "front matter: title, version, symbol and date are present once a version is stamped"),
+    "FM002": ("warning", "front matter: version, symbol and date agree with the last stamp (the draft changed since)"),
+    "FM003": ("error", "front matter: version, symbol and date are the last stamp's when the text is unchanged since"),
+    "FM004": ("error", "front matter: the date is a day like 2012-07-03"),
+    "SY001": ("error", "document symbol has a valid form"),
+    "SY002": ("error", "document symbol follows [report].symbol_prefix: PREFIX/N, then (Rev.N), /Add.N or /Corr.N"),
+    "LD001": ("error", "stamped versions follow the order of [report].ladder"),
+    "LD002": ("error", "every stamped version's name is on [report].ladder"),
+    "TT001": ("warning", "no posting milestone has passed with its version not stamped"),
+    "TT002": ("warning", "every milestone's version is on [report].ladder"),
+    "BR001": ("error", "no bracketed alternatives ([[Source: text]]) are left unresolved"),
+    "BR002": ("warning", "square brackets are balanced"),
+    "BR003": ("error", "no git conflict markers (<<<<<<<, =======, >>>>>>>) are left in the draft"),
+    "CT001": ("error", "every contribution on a version already superseded has a disposition"),
+    "MD001": ("warning", "no raw HTML (block or inline): the Word build keeps it as plain text"),
+    "MD002": ("error", "every image the draft shows exists (path relative to the draft)"),
+    "MD003": ("warning", "images: the Word build shows [alt text] in their place (none is embedded or fetched)"),
+    "MD004": ("warning", "headings go no deeper than level 4 (####): deeper ones are built as level 4"),
+    "MD005": ("warning", "every footnote reference [^x] has a definition (else it is printed as text)"),
+    "MD006": ("warning", "every footnote definition is referenced (else the build leaves it out)"),
+}
+
+_FIELDS = ("version", "symbol", "date")
+
+
+def _finding(file: str, line: int, rule: str, message: str) -> Finding:
+    return Finding(file, line, rule, message, RULES[rule][0])
+
+
+def check(ws: Workspace) -> list[Finding]:
+    """Run every rule over the working draft, the stamped versions, the timetable and the contributions."""
+    name = ws.config.draft
+    try:
+        text = ws.read_draft_text()
+        doc = read_draft(text, path=name)
+    except InputRejected as exc:
+        return [_finding(name, 1, "IN001", str(exc))]
+    versions = list_versions(ws)
+    parts = split_front_matter(text)
+    findings = check_front_matter(ws, doc.meta, text, versions)
+    findings += check_ladder(ws, versions)
+    findings += check_timetable(ws, versions)
+    findings += check_brackets(name, text, parts.body, parts.body_line)
+    for w in doc.warnings:
+        m = re.search(r"line (\d+)", w)
+        line = parts.body_line + int(m.group(1)) if m else 1
+        findings.append(_finding(name, line, "MD001", w))
+    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent)
+    stamped = {v.name for v in versions[:-1]}
+    for c in list_contributions(ws):
+        if c.status == "pending" and c.on_version in stamped:
+            where = f"{FOLDER}/{c.id}/{META}"
+            findings.append(
+                _finding(where, 1, "CT001", f"{c.source}'s contribution on {c.on_version} has no disposition")
+            )
+    return findings
+
+
+def check_front_matter(ws: Workspace, meta: Meta, text: str, versions: list[Version]) -> list[Finding]:
+    """FM001-FM004, SY001-SY002: the front matter is complete, consistent with the last stamp, well formed."""
+    name = ws.config.draft
+    findings: list[Finding] = []
+    body = split_front_matter(text).body
+    head = text.splitlines()[: split_front_matter(text).body_line]
+
+    def line_of(key: str) -> int:
+        """The front matter line that sets `key` (1 where it is missing)."""
+        return next((n for n, line in enumerate(head, 1) if line.startswith(f"{key}:")), 1)
+
+    if versions:
+        missing = [k for k in ("title", *_FIELDS) if not getattr(meta, k)]
+        if missing:
+            findings.append(_finding(name, 1, "FM001", f"front matter lacks {', '.join(missing)}"))
+        last = versions[-1]
+        said = (meta.version, meta.symbol, meta.date)
+        stamped = (last.name, last.symbol, last.date)
+        if any(said) and said != stamped:
+            differ = ", ".join(
+                f"{k} {a or '(none)'} (stamp: {b})" for k, a, b in zip(_FIELDS, said, stamped, strict=True) if a != b
+            )
+            unchanged = _stamped_body(ws, last) == body
+            rule = "FM003" if unchanged else "FM002"
+            why = "the text is the stamped one but " if unchanged else ""
+            first = next(k for k, a, b in zip(_FIELDS, said, stamped, strict=True) if a != b)
+            findings.append(
+                _finding(name, line_of(first), rule, f"{why}front matter differs from {last.tag}: {differ}")
+            )
+    elif not meta.title:
+        findings.append(_finding(name, 1, "FM001", "front matter lacks a title"))
+    if meta.date:
+        try:
+            dt.date.fromisoformat(meta.date)
+        except ValueError:
+            findings.append(
+                _finding(name, line_of("date"), "FM004", f"date {meta.date!r} is not a day like 2012-07-03")
+            )
+    if meta.symbol and not _SYMBOL_RE.match(meta.symbol):
+        findings.append(
+            _finding(name, line_of("symbol"), "SY001", f"symbol {meta.symbol!r} is not a valid document symbol")
+        )
+    elif meta.symbol and not symbol_pattern(ws.config.symbol_prefix).match(meta.symbol):
+        prefix = ws.config.symbol_prefix.rstrip("/")
+        findings.append(
+            _finding(
+                name,
+                line_of("symbol"),
+                "SY002",
+                f"symbol {meta.symbol!r} does not follow {prefix}/N (or {prefix}/N (Rev.1))",
+            )
+        )
+    return findings
+
+
+def _stamped_body(ws: Workspace, version: Version) -> str | None:
+    data = ws.history.read_file(version.sha, ws.draft_repo_path)
+    return split_front_matter(data.decode("utf-8-sig", "replace")).body if data is not None else None
+
+
+def symbol_pattern(prefix: str) -> re.Pattern[str]:
+    """Symbols under a prefix: 'WTPF-IEG/1' allows WTPF-IEG/<n>/<n> and (Rev.n), /Rev.n, /Add.n, /Corr.n after it."""
+    # A number in the prefix may change: the documents of the next meeting are WTPF-IEG/2/<n>.
+    parts = [r"\d+" if seg.isdigit() else re.escape(seg) for seg in prefix.strip().rstrip("/").split("/")]
+    suffix = r"(?:\s?\(Rev\.\d+\)|/Rev\.\d+)?(?:/Add\.\d+)?(?:/Corr\.\d+)?"
+    return re.compile("^" + "/".join(parts) + r"/\d+" + suffix + "$")
+
+
+def check_ladder(ws: Workspace, versions: list[Version]) -> list[Finding]:
+    """LD001-LD002: stamped versions are ladder names, stamped in ladder order."""
+    findings: list[Finding] = []
+    rungs = [r.lower() for r in ws.config.ladder]
+    line = _toml_line(ws, r"^\s*ladder\s*=")
+    highest = -1
+    highest_name = ""
+    seen: set[str] = set()
+    for v in versions:
+        base = base_version(v.name)
+        reissue = base in seen  # a (Rev.N) of a version already stamped may be issued at any time
+        seen.add(base)
+        if base not in rungs:
+            findings.append(
+                _finding(
+                    CONFIG_NAME, line, "LD002", f"{v.name} ({v.tag}) is not on the ladder: add it to [report].ladder"
+                )
+            )
+            continue
+        rank = rungs.index(base)
+        if rank < highest and not reissue:
+            findings.append(
+                _finding(CONFIG_NAME, line, "LD001", f"{v.name} ({v.tag}) was stamped after {highest_name}, above it")
+            )
+        elif rank > highest:
+            highest, highest_name = rank, v.name
+    return findings
+
+
+def check_timetable(ws: Workspace, versions: list[Version]) -> list[Finding]:
+    """TT001-TT002: postings past with nothing stamped; milestones naming versions off the ladder."""
+    findings: list[Finding] = []
+    plan = plan_schedule(ws.config.milestones, versions, [], today(ws.config.time_zone))
+    lines = _milestone_lines(ws)
+    rungs = {r.lower() for r in ws.config.ladder}
+    # plan_schedule sorts by date; the file order is needed for line numbers.
+    order = sorted(range(len(ws.config.milestones)), key=lambda k: ws.config.milestones[k].date)
+    for k, entry in zip(order, plan.entries, strict=True):
+        line = lines[k] if k < len(lines) else 1
+        if entry.kind == "posting" and entry.state == "overdue":
+            findings.append(
+                _finding(
+                    CONFIG_NAME, line, "TT001", f"posting of {entry.version} was due {entry.date}: nothing is stamped"
+                )
+            )
+        if entry.version and base_version(entry.version) not in rungs:
+            findings.append(
+                _finding(
+                    CONFIG_NAME, line, "TT002", f"milestone of {entry.date} names {entry.version!r}, not on the ladder"
+                )
+            )
+    return findings
+
+
+def _toml_line(ws: Workspace, pattern: str) -> int:
+    try:
+        lines = (ws.root / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    rx = re.compile(pattern)
+    return next((n for n, line in enumerate(lines, 1) if rx.match(line)), 1)
+
+
+def _milestone_lines(ws: Workspace) -> list[int]:
+    try:
+        lines = (ws.root / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [n for n, line in enumerate(lines, 1) if line.strip().startswith("[[milestone]]")]
+
+
+def check_brackets(name: str, text: str, body: str, body_line: int) -> list[Finding]:
+    """BR001-BR002: unresolved alternatives; unbalanced square brackets."""
+    findings = []
+    for p in find_passages(text):
+        alts = " / ".join(src for src, _ in p.alternatives)
+        findings.append(_finding(name, p.line, "BR001", f"unresolved alternatives from {alts}"))
+    plain = re.sub(r"\[\[[^\[\]:]+: ", "", re.sub(r"\]\]", "", body))
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # links
+    plain = re.sub(r"\[\^[^\]]+\]", "", plain)  # footnote references
+    opened, closed = plain.count("["), plain.count("]")
+    if opened != closed:
+        findings.append(_finding(name, body_line + 1, "BR002", f"{opened} '[' but {closed} ']'"))
+    for n, line in enumerate(text.splitlines(), 1):
+        if _CONFLICT_RE.match(line):
+            findings.append(_finding(name, n, "BR003", f"git conflict marker {line[:7]!r}: finish the git merge"))
+    return findings
+
+
+_CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: |$)")
+_NOTE_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_REMOTE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def check_markdown(name: str, body: str, body_line: int, folder: Path) -> list[Finding]:
+    """MD001-MD006: what the Word build cannot render faithfully (inline HTML, images, deep headings, notes)."""
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(body, env)
+    findings: list[Finding] = []
+    referenced: set[str] = set()
+    for t in tokens:
+        line = body_line + (t.map[0] if t.map else 0) + 1
+        if t.type == "heading_open" and int(t.tag[1:]) > 4:
+            findings.append(_finding(name, line, "MD004", f"heading level {t.tag[1:]} is built as level 4"))
+        if t.type != "inline":
+            continue
+        for c in t.children or []:
+            if c.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif c.type == "html_inline":
+                findings.append(_finding(name, line, "MD001", f"raw HTML {c.content.strip()!r} is kept as plain text"))
+            elif c.type == "image":
+                findings += _image(name, line, str(c.attrs.get("src", "")), c.content, folder)
+            elif c.type == "footnote_ref":
+                referenced.add(str(c.meta.get("label", "")))
+            elif c.type == "text":
+                for m in _NOTE_REF_RE.finditer(c.content):
+                    findings.append(_finding(name, line, "MD005", f"footnote [^{m.group(1)}] has no definition"))
+    defined = [str(k)[1:] for k in env.get("footnotes", {}).get("refs", {})]
+    for label in defined:
+        if label not in referenced:
+            line = _definition_line(body, label, body_line)
+            findings.append(
+                _finding(name, line, "MD006", f"footnote [^{label}] is never referenced: the build leaves it out")
+            )
+    return findings
+
+
+def _image(name: str, line: int, src: str, alt: str, folder: Path) -> list[Finding]:
+    shown = f"[{alt or 'image'}]"
+    if _REMOTE_RE.match(src):
+        return [_finding(name, line, "MD003", f"remote image {src} is not fetched: the Word build shows {shown}")]
+    target = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    if not target or not (folder / target).is_file():
+        return [_finding(name, line, "MD002", f"image {target or src!r} does not exist (relative to the draft)")]
+    return [_finding(name, line, "MD003", f"image {target} is not embedded: the Word build shows {shown}")]
+
+
+def _definition_line(body: str, label: str, body_line: int) -> int:
+    rx = re.compile(r"^ {0,3}\[\^" + re.escape(label) + r"\]:")
+    n = next((k for k, line in enumerate(body.splitlines()) if rx.match(line)), 0)
+    return body_line + n + 1
+
+
+AT_RISK_DAYS = 7  # a posting this close, with work still open, is at risk
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The report at a glance."""
+
+    version: str
+    symbol: str
+    date: str
+    changes_since: int
+    sources_since: tuple[str, ...]
+    pending: int
+    late: int
+    brackets: int
+    next_milestone: str
+    next_date: str
+    days_left: int | None
+    today: str = ""
+    time_zone: str = "UTC"
+    next_kind: str = ""
+    next_version: str = ""
+    at_risk: str = ""  # why the next milestone is at risk; empty when it is not
+    overdue: tuple[str, ...] = ()  # "date kind version" of each overdue milestone
+
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {
+            "version": self.version,
+            "symbol": self.symbol,
+            "date": self.date,
+            "changes_since": self.changes_since,
+            "sources_since": list(self.sources_since),
+            "pending_contributions": self.pending,
+            "late_contributions": self.late,
+            "open_brackets": self.brackets,
+            "today": self.today,
+            "time_zone": self.time_zone,
+            "next_milestone": self.next_milestone or None,
+            "next_date": self.next_date or None,
+            "next_kind": self.next_kind or None,
+            "next_version": self.next_version or None,
+            "days_left": self.days_left,
+            "at_risk": bool(self.at_risk),
+            "at_risk_reason": self.at_risk or None,
+            "overdue_milestones": list(self.overdue),
+        }
+
+
+def risk_of(entry: Entry | None, pending: int, brackets: int) -> str:
+    """Why the next milestone is at risk, or "": a posting of a version not yet stamped, due within AT_RISK_DAYS
+    days (today included), while contributions are pending or brackets are open."""
+    if entry is None or entry.kind != "posting" or entry.stamped or entry.days_left > AT_RISK_DAYS:
+        return ""
+    open_work = [f"{pending} contribution(s) pending"] if pending else []
+    open_work += [f"{brackets} bracketed passage(s) open"] if brackets else []
+    return f"posting in {entry.days_left} day(s) with {' and '.join(open_work)}" if open_work else ""
+
+
+def status(ws: Workspace) -> Status:
+    """Current version, changes since it by source, pending contributions, open brackets, next milestone."""
+    rows = version_rows(ws)
+    stamped = [r for r in rows if r.tag]
+    current = stamped[-1] if stamped else None
+    working = rows[-1] if rows and not rows[-1].tag else None
+    contributions = list_contributions(ws)
+    plan = make_schedule(ws)
+    nxt = plan.upcoming_first()
+    pending = sum(1 for c in contributions if c.status == "pending")
+    brackets = len(find_passages(ws.read_draft_text()))
+    return Status(
+        version=current.name if current else "(nothing stamped)",
+        symbol=current.symbol if current else "",
+        date=current.date if current else "",
+        changes_since=working.changes if working else 0,
+        sources_since=working.sources if working else (),
+        pending=pending,
+        late=sum(1 for c in contributions if c.late),
+        brackets=brackets,
+        next_milestone=(nxt.description or f"{nxt.kind} {nxt.version}".strip()) if nxt else "",
+        next_date=nxt.date if nxt else "",
+        days_left=nxt.days_left if nxt else None,
+        today=plan.today,
+        time_zone=plan.time_zone,
+        next_kind=nxt.kind if nxt else "",
+        next_version=nxt.version if nxt else "",
+        at_risk=risk_of(nxt, pending, brackets),
+        overdue=tuple(f"{e.date} {e.kind} {e.version}".strip() for e in plan.entries if e.state == "overdue"),
+    )
