@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected, UsageError
-from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.render.documents import Written, build, redline_docx, redline_html
 from wtpf_cli.resources import drafts_path, template_path
 from wtpf_cli.store.config import read_timetable

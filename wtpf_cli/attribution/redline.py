@@ -11,7 +11,8 @@ from typing import TypeVar
 from wtpf_cli._forked import Forked, Receive, Send, spare_core
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.markdown.draft import ParseCache, parse_draft_part, read_draft
+from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.model import Block, Document, Paragraph, ParaProps, Redline, Revision, Table, Token
 from wtpf_cli.store.git import CommitInfo, utc_stamp
 from wtpf_cli.store.versions import Resolved, list_versions, resolve_version

@@ -27,7 +27,8 @@ from pathlib import Path
 from wtpf_cli._forked import spare_core
 from wtpf_cli.diff.sequences import Edit, diff_sequences
 from wtpf_cli.errors import InputRejected, UsageError
-from wtpf_cli.markdown.draft import split_front_matter, split_words
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.store.contributions import Contribution, list_contributions, render_contribution, source_identity
 from wtpf_cli.store.git import Identity
 from wtpf_cli.store.transaction import Change

@@ -102,7 +102,7 @@ def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Writte
 def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
     """The page embeds no image and fetches none: one warning for each image the draft shows (as `wtpf check`
     finds them, rules MD002/MD003)."""
-    from wtpf_cli.markdown.draft import split_front_matter
+    from wtpf_cli.markdown.frontmatter import split_front_matter
     from wtpf_cli.reporting.gate import check_markdown
 
     if resolved.sha is None:
@@ -157,7 +157,7 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
 
 def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
     """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
-    from wtpf_cli.markdown.draft import read_draft
+    from wtpf_cli.markdown.parse import read_draft
 
     path = _out_path(ws, out, stem, fmt)
     if fmt == "md":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.draft import split_front_matter
+from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.days import calendar_day
 from wtpf_cli.store.git import Identity
@@ -148,7 +148,8 @@ def detect_kind(path: Path, data: bytes, base_body: str) -> str:
         if found.comments:
             return "word-comments"
         # No tracked changes: a copy of the draft edited with tracking off is still a set of revisions.
-        from wtpf_cli.markdown.draft import plain_text, read_draft
+        from wtpf_cli.markdown.parse import read_draft
+        from wtpf_cli.markdown.tokens import plain_text
         from wtpf_cli.model import Paragraph
         from wtpf_cli.ooxml.reader import text_view
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from wtpf_cli.errors import UnknownVersion, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.git import CommitInfo, Identity

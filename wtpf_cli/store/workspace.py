@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, OutputError, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.draft import render_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import render_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
