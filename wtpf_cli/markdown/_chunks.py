@@ -70,6 +70,8 @@ _NO_REFS: frozenset[tuple[str, str, str]] = frozenset()
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
+    """One chunk as parsed: its blocks, the footnotes it defines, its ordered lists, warnings and references."""
+
     blocks: tuple[Block, ...]
     notes: tuple[tuple[str, tuple[Block, ...]], ...]  # footnotes this chunk defines, with their paragraphs
     ordered_lists: int

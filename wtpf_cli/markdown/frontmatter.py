@@ -69,7 +69,7 @@ def read_meta(raw: str, *, path: str = "report.md") -> Meta:
 def _read_meta(raw: str) -> Meta | str:
     """read_meta, once per text (a redline reads the front matter of every version, each under its own path;
     YAML is slow), or what is wrong with it."""
-    import yaml
+    import yaml  # (start-up: see the note at the top)
 
     try:
         data = yaml.safe_load(raw) if raw.strip() else {}
@@ -111,7 +111,7 @@ def render_front_matter(meta: Meta) -> str:
         "language": meta.language,
     }
     data.update(dict(meta.extra))
-    import yaml
+    import yaml  # (start-up: see the note at the top)
 
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{dumped}---\n"

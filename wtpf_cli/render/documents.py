@@ -12,8 +12,9 @@ from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
+from wtpf_cli.store.files import decode_text, write_atomic
 from wtpf_cli.store.versions import Resolved
-from wtpf_cli.store.workspace import Workspace, decode_text, write_atomic
+from wtpf_cli.store.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from wtpf_cli.model import Meta
 from wtpf_cli.reporting.schedule import Entry, base_version, make_schedule, plan_schedule
 from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
+from wtpf_cli.store.days import today
 from wtpf_cli.store.versions import Version, list_versions, version_rows
-from wtpf_cli.store.workspace import Workspace, today
+from wtpf_cli.store.workspace import Workspace
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
 
