@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.markdown.draft import ParseCache, plain_text, read_draft, split_words
+from wtpf_cli.markdown._chunks import ParseCache
+from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.markdown.tokens import plain_text, split_words
 from wtpf_cli.model import Paragraph, Table
 
 DRAFTS = Path(__file__).resolve().parent.parent / "wtpf_cli" / "drafts" / "steps"

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from wtpf_cli.diff.sequences import _Engine
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.markdown.draft import _split_chunks, read_meta, split_front_matter
+from wtpf_cli.markdown._chunks import split_chunks
+from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
 
 TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 
@@ -56,7 +57,7 @@ def test_the_front_matter_found_on_a_prefix_is_the_one_found_on_all_lines(lines:
 
 
 def _chunks_by_lines(body: str) -> list[str] | None:
-    """_split_chunks as it was: lines gathered into lists and joined."""
+    """split_chunks as it was: lines gathered into lists and joined."""
     import re
 
     fence_re = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -94,4 +95,4 @@ BODY_LINES = st.sampled_from(
 @given(st.lists(BODY_LINES, max_size=15), st.sampled_from(["\n", "\r\n", "\x0c"]))
 def test_chunks_cut_at_offsets_are_the_chunks_gathered_line_by_line(lines: list[str], end: str) -> None:
     body = end.join(lines)
-    assert _split_chunks(body) == _chunks_by_lines(body)
+    assert split_chunks(body) == _chunks_by_lines(body)

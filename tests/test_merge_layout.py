@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.markdown.draft import split_words
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.merging.merge import _layout, _paragraph_spans, paragraph_diff
 
 # Characters where tokens and separators are decided: spaces of several kinds, line feeds, punctuation, letters.

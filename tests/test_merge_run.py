@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.markdown.draft import split_words
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.merging.merge import (
     BaseMap,
     _edited_layout,

@@ -10,8 +10,9 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.markdown import draft
-from wtpf_cli.markdown.draft import ParseCache, _Chunk, _split_chunks, _split_lines, read_draft
+from wtpf_cli.markdown import _chunks
+from wtpf_cli.markdown._chunks import Chunk, ParseCache, split_chunks, split_lines
+from wtpf_cli.markdown.parse import read_draft
 
 LINE_PIECES = st.sampled_from(
     [
@@ -50,7 +51,7 @@ LINE_PIECES = st.sampled_from(
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(LINE_PIECES, max_size=30).map("".join))
 def test_chunks_cut_by_the_boundary_expression_are_the_chunks_cut_line_by_line(body: str) -> None:
-    assert _split_chunks(body) == _split_lines(body)
+    assert split_chunks(body) == split_lines(body)
 
 
 INLINE = st.sampled_from(
@@ -207,7 +208,7 @@ def _read(text: str, cache: ParseCache) -> object:
 
 
 def _state(cache: ParseCache) -> tuple[object, ...]:
-    def chunk(c: _Chunk) -> tuple[object, ...]:
+    def chunk(c: Chunk) -> tuple[object, ...]:
         return (c.blocks, c.notes, c.ordered_lists, c.warnings, c.refs)
 
     return (
@@ -229,9 +230,9 @@ def test_chunks_parsed_in_one_batch_or_without_the_block_parser_are_the_chunks_p
     for text in texts:
         alone = _read(text, ParseCache())
         with (
-            patch.object(draft, "_parse_batch", lambda texts, cache: {}),
-            patch.object(draft, "_one_block", lambda text, env, cache: None),
-            patch.object(draft, "_ONE_NOTE_RE", re.compile("(?!)")),
+            patch.object(_chunks, "_parse_batch", lambda texts, cache: {}),
+            patch.object(_chunks, "_one_block", lambda text, env, cache: None),
+            patch.object(_chunks, "_ONE_NOTE_RE", re.compile("(?!)")),
         ):
             expected = _read(text, slow)
             expected_alone = _read(text, ParseCache())

@@ -5,14 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.markdown.draft import (
-    ParseCache,
-    _markdown,
-    _merge_spaces,
-    inline_tokens,
-    plain_text,
-    read_draft,
-)
+from tests.support.markdown_reference import merge_spaces
+from wtpf_cli.markdown._chunks import ParseCache
+from wtpf_cli.markdown.blocks import markdown_parser
+from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.markdown.tokens import inline_tokens, plain_text
 from wtpf_cli.model import Paragraph
 
 INLINE_PIECES = st.sampled_from(
@@ -23,10 +20,10 @@ INLINE_PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(INLINE_PIECES, min_size=1, max_size=30).map("".join))
 def test_spaces_joined_child_by_child_leave_nothing_for_the_whole_list_pass(text: str) -> None:
-    for tok in _markdown().parse(text):
+    for tok in markdown_parser().parse(text):
         if tok.type == "inline":
             joined = inline_tokens(tok.children or [])
-            assert _merge_spaces(list(joined)) == joined
+            assert merge_spaces(list(joined)) == joined
 
 
 def _texts(blocks: tuple[object, ...]) -> list[str]:
@@ -100,4 +97,4 @@ def test_plain_inline_text_gives_the_tokens_of_the_inline_parser(text: str) -> N
 
     reference = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
     for src in (text, f"# {text}", f"| a | b |\n|---|---|\n| {text} | c |", f"- {text}\n- b"):
-        assert _stream(_markdown().parse(src, {})) == _stream(reference.parse(src, {})), src
+        assert _stream(markdown_parser().parse(src, {})) == _stream(reference.parse(src, {})), src

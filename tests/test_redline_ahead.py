@@ -15,7 +15,8 @@ from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, se
 from wtpf_cli._forked import Forked
 from wtpf_cli.attribution.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.markdown.draft import ParseCache, parse_draft_part, read_draft
+from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.store.workspace import Workspace
 

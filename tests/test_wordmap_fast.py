@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from support.wordmap_reference import _proposal_plain
-from wtpf_cli.markdown.draft import read_draft
+from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.merging.merge import paragraph_diff
 from wtpf_cli.merging.wordmap import _base_paragraphs, _paragraph_edits, proposed_body
 

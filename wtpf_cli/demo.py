@@ -10,15 +10,23 @@ from pathlib import Path
 
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected, UsageError
-from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.render.documents import Written, build, redline_docx, redline_html
 from wtpf_cli.resources import drafts_path, template_path
 from wtpf_cli.store.config import read_timetable
-from wtpf_cli.store.contributions import FOLDER, META, Contribution, _new_id, list_contributions, render_contribution
+from wtpf_cli.store.contributions import (
+    FOLDER,
+    META,
+    Contribution,
+    list_contributions,
+    new_contribution_id,
+    render_contribution,
+)
 from wtpf_cli.store.days import calendar_day
+from wtpf_cli.store.files import read_text, write_atomic
 from wtpf_cli.store.git import Identity
 from wtpf_cli.store.versions import Version, stamp
-from wtpf_cli.store.workspace import Workspace, init_workspace, open_workspace, read_text, write_atomic
+from wtpf_cli.store.workspace import Workspace, init_workspace, open_workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +127,7 @@ def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Iden
     the merge) says merged."""
     received = calendar_day(step.date, ws.config.time_zone)
     existing = {d.name for d in (ws.root / FOLDER).iterdir()} if (ws.root / FOLDER).is_dir() else set()
-    ident = _new_id(received, step.source, existing)
+    ident = new_contribution_id(received, step.source, existing)
     deadline = ws.config.comment_deadline(on.name) or ""
     data = body.encode()
     c = Contribution(

@@ -4,7 +4,8 @@ plain text. It was the production path until the paragraph-wise mapping replaced
 
 from __future__ import annotations
 
-from wtpf_cli.markdown.draft import split_front_matter, split_words
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.merging.merge import laid_out
 from wtpf_cli.merging.wordmap import _aligned, _base_document, _base_paragraphs, _hunks, _tokens, _untracked_warning
 

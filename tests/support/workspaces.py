@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.store.config import slugify
+from wtpf_cli.store.files import write_atomic
 from wtpf_cli.store.git import Identity
-from wtpf_cli.store.workspace import Workspace, init_workspace, open_workspace, write_atomic
+from wtpf_cli.store.workspace import Workspace, init_workspace, open_workspace
 
 SECRETARIAT = "ITU Secretariat"
 

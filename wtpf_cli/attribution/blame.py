@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.redline import draft_reader, working_revision
 from wtpf_cli.errors import UsageError
-from wtpf_cli.markdown.draft import COVER_STYLES, render_front_matter
+from wtpf_cli.markdown.cover import COVER_STYLES
+from wtpf_cli.markdown.frontmatter import render_front_matter
 from wtpf_cli.model import BODY, Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
 from wtpf_cli.store.versions import Resolved, Version, list_versions, resolve_version
 from wtpf_cli.store.workspace import Workspace

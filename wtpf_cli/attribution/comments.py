@@ -8,7 +8,8 @@ from pathlib import Path
 
 from wtpf_cli.model import RComment, Redline, RParagraph
 from wtpf_cli.store.contributions import Contribution
-from wtpf_cli.store.workspace import Workspace, decode_text
+from wtpf_cli.store.files import decode_text
+from wtpf_cli.store.workspace import Workspace
 
 _CRITIC_ANCHORED = re.compile(r"\{==(.*?)==\}\s*\{>>(.*?)<<\}", re.S)
 _CRITIC_COMMENT = re.compile(r"\{>>(.*?)<<\}", re.S)

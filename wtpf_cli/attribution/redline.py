@@ -11,11 +11,13 @@ from typing import TypeVar
 from wtpf_cli._forked import Forked, Receive, Send, spare_core
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.markdown.draft import ParseCache, parse_draft_part, read_draft
+from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.model import Block, Document, Paragraph, ParaProps, Redline, Revision, Table, Token
+from wtpf_cli.store.files import decode_text
 from wtpf_cli.store.git import CommitInfo, utc_stamp
 from wtpf_cli.store.versions import Resolved, list_versions, resolve_version
-from wtpf_cli.store.workspace import Workspace, decode_text
+from wtpf_cli.store.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
 
-from wtpf_cli.markdown.draft import plain_text
+from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import Redline, RParagraph, RRun, RTable
 
 PALETTE = (

@@ -33,7 +33,7 @@ def contribution_add(
 
     Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
     """
-    from wtpf_cli.store.contributions import add_contribution
+    from wtpf_cli.store.intake import add_contribution
 
     result = add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
     c = result.contribution

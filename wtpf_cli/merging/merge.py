@@ -27,11 +27,13 @@ from pathlib import Path
 from wtpf_cli._forked import spare_core
 from wtpf_cli.diff.sequences import Edit, diff_sequences
 from wtpf_cli.errors import InputRejected, UsageError
-from wtpf_cli.markdown.draft import split_front_matter, split_words
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.store.contributions import Contribution, list_contributions, render_contribution, source_identity
+from wtpf_cli.store.files import decode_text, encode_like, uses_crlf
 from wtpf_cli.store.git import Identity
-from wtpf_cli.store.transaction import Change
-from wtpf_cli.store.workspace import Workspace, decode_text, encode_like, require_clean, uses_crlf, workspace_lock
+from wtpf_cli.store.transaction import Transaction
+from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
 _CRITIC_ADD = re.compile(r"\{\+\+(.*?)\+\+\}", re.S)
@@ -770,7 +772,7 @@ def _merge_pending(
         require_clean(ws, "merge")
         # Every contribution's commit is made on the last (as objects); the draft, the records and the branch
         # then move once, so that an interrupted merge leaves all of them as before or all merged.
-        change = Change.start(ws.history, "merge")
+        change = Transaction.start(ws.history, "merge")
         raw = ws.draft_path.read_bytes()
         draft = decode_text(raw, str(ws.draft_path))
         if uses_crlf(raw):  # merged on LF text (as proposals come); written back with CRLF by encode_like
@@ -931,7 +933,7 @@ def _merge_one(
     ws: Workspace,
     c: Contribution,
     stop_on_conflict: bool,
-    change: Change,
+    change: Transaction,
     current_full: str,
     raw: bytes,
     run: _Run,

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from wtpf_cli.errors import UsageError, WorkspaceStateError
 from wtpf_cli.merging.merge import ALTERNATIVE_RE
 from wtpf_cli.store.contributions import list_contributions, render_contribution, source_identity
-from wtpf_cli.store.transaction import Change
-from wtpf_cli.store.workspace import Workspace, decode_text, encode_like, require_clean, workspace_lock
+from wtpf_cli.store.files import decode_text, encode_like
+from wtpf_cli.store.transaction import Transaction
+from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _EMPTY = ("(nothing)", "(delete)")
 
@@ -91,7 +92,7 @@ def resolve_passage(
         files.update(_update_dispositions(ws, p, keep, reason.strip(), settled))
         kept = f"kept {keep}'s text" if keep else "new text"
         signer = ws.tool_identity()
-        change = Change.start(ws.history, "resolve")
+        change = Transaction.start(ws.history, "resolve")
         sha = change.commit(
             files,
             f"Resolve bracketed passage {number} (line {p.line}): {kept}\n\n{reason.strip()}\n\n"

@@ -19,7 +19,10 @@ from operator import add, eq, lt, mul, ne, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wtpf_cli.markdown.draft import COVER_STYLES, plain_text, read_draft, split_front_matter
+from wtpf_cli.markdown.cover import COVER_STYLES
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import BODY, Document, Paragraph
 from wtpf_cli.ooxml.inspection import inspect_docx
 from wtpf_cli.ooxml.reader import Segment, text_view

@@ -12,8 +12,9 @@ from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
+from wtpf_cli.store.files import decode_text, write_atomic
 from wtpf_cli.store.versions import Resolved
-from wtpf_cli.store.workspace import Workspace, decode_text, write_atomic
+from wtpf_cli.store.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Writte
 def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
     """The page embeds no image and fetches none: one warning for each image the draft shows (as `wtpf check`
     finds them, rules MD002/MD003)."""
-    from wtpf_cli.markdown.draft import split_front_matter
+    from wtpf_cli.markdown.frontmatter import split_front_matter
     from wtpf_cli.reporting.gate import check_markdown
 
     if resolved.sha is None:
@@ -157,7 +158,7 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
 
 def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
     """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
-    from wtpf_cli.markdown.draft import read_draft
+    from wtpf_cli.markdown.parse import read_draft
 
     path = _out_path(ws, out, stem, fmt)
     if fmt == "md":

@@ -14,7 +14,8 @@ from html import escape
 from itertools import groupby
 from operator import attrgetter
 
-from wtpf_cli.markdown.draft import COVER_STYLES, format_date, plain_text
+from wtpf_cli.markdown.cover import COVER_STYLES, format_date
+from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import BODY, Meta, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable
 
 # The Tableau 10 hues, darkened to read as text on white and on their tint (contrast 4.5:1 or more); the first

@@ -10,17 +10,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.markdown.draft import (
-    _markdown as markdown_parser,  # the build's own parser: the gate sees what the build sees
-)
-from wtpf_cli.markdown.draft import read_draft, split_front_matter
+from wtpf_cli.markdown.blocks import markdown_parser  # the build's own parser: the gate sees what the build sees
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.merging.resolve import find_passages
 from wtpf_cli.model import Meta
 from wtpf_cli.reporting.schedule import Entry, base_version, make_schedule, plan_schedule
 from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
+from wtpf_cli.store.days import today
 from wtpf_cli.store.versions import Version, list_versions, version_rows
-from wtpf_cli.store.workspace import Workspace, today
+from wtpf_cli.store.workspace import Workspace
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from wtpf_cli.store.config import Milestone
 from wtpf_cli.store.contributions import Contribution, list_contributions
-from wtpf_cli.store.days import days_between
+from wtpf_cli.store.days import days_between, today
 from wtpf_cli.store.versions import Version, list_versions
-from wtpf_cli.store.workspace import Workspace, today
+from wtpf_cli.store.workspace import Workspace
 
 STATES = ("past", "next", "overdue", "upcoming")
 

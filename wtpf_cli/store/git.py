@@ -498,7 +498,7 @@ class History:
             tags.append(TagInfo(name, peeled or obj, message.strip()))
         return tags
 
-    # Plumbing for all-or-nothing changes (wtpf_cli/transaction.py): objects first, files and index next, refs
+    # Plumbing for all-or-nothing changes (wtpf_cli/store/transaction.py): objects first, files and index next, refs
     # last in one transaction, so that an interruption leaves the refs old or new, never half.
 
     def _plumb(self, *args: str, data: bytes = b"", env: dict[str, str] | None = None) -> str:

@@ -1,8 +1,8 @@
 """All or nothing: how every command that records something changes the workspace, and how an interrupted one
 is finished or undone by the next wtpf run.
 
-A `Change` is built in memory and as git objects first (blobs, trees, commits, tags: unreachable until a ref
-points to them). `apply` then writes, in this order, each step a checkpoint of wtpf_cli/faults.py:
+A `Transaction` is built in memory and as git objects first (blobs, trees, commits, tags: unreachable until a ref
+points to them). `apply` then writes, in this order, each step a checkpoint of wtpf_cli/store/faults.py:
 
 1. the journal `.git/wtpf-journal.json` (what is about to change: the branch's old and new commit, the tags, and
    every file's old and new blob);
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from wtpf_cli.errors import WorkspaceStateError
 from wtpf_cli.store.faults import HeldInterrupt, checkpoint
+from wtpf_cli.store.files import pid_alive, sweep_temps, write_atomic
 from wtpf_cli.store.git import History, Identity
 
 JOURNAL = "wtpf-journal.json"
@@ -40,8 +41,8 @@ log = logging.getLogger("wtpf")
 
 
 @dataclass(frozen=True, slots=True)
-class FileChange:
-    """One work-tree file a change writes: repo path, old and new blob (None: absent)."""
+class FileWrite:
+    """One work-tree file a transaction writes: repo path, old and new blob (None: absent)."""
 
     path: str
     old: str | None
@@ -49,7 +50,7 @@ class FileChange:
 
 
 @dataclass
-class Change:
+class Transaction:
     """A change being prepared: commits chained on the branch's tip, tags, and the files' final bytes."""
 
     history: History
@@ -62,15 +63,15 @@ class Change:
     blobs: dict[str, str | None] = field(default_factory=dict)  # repo path -> final blob
 
     @staticmethod
-    def start(history: History, command: str) -> Change:
-        """A change on the current branch; refused with HEAD detached (there is no branch to record it on)."""
+    def start(history: History, command: str) -> Transaction:
+        """A transaction on the current branch; refused with HEAD detached (there is no branch to record it on)."""
         ref = history.head_ref()
         if ref is None:
             raise WorkspaceStateError(
                 f"HEAD is detached: `wtpf {command}` records commits on a branch; run `git switch main` first"
             )
         head = history.resolve(ref)
-        return Change(history, command, ref, head, head)
+        return Transaction(history, command, ref, head, head)
 
     def commit(
         self,
@@ -113,8 +114,6 @@ class Change:
             "tags": [[name, obj] for name, obj in self.tags],
             "files": [{"path": p, "old": old_blobs[p], "new": self.blobs[p]} for p in self.files],
         }
-        from wtpf_cli.store.workspace import write_atomic
-
         with HeldInterrupt() as held:
             jpath = h.git_dir / JOURNAL
             staged = False
@@ -138,7 +137,7 @@ class Change:
                 updates += [(name, obj, None) for name, obj in self.tags]
                 h.update_refs(updates, f"wtpf {self.command}")
             except BaseException:
-                _roll_back(h, _file_changes(journal), self.base, index=staged)
+                _roll_back(h, _file_writes(journal), self.base, index=staged)
                 jpath.unlink(missing_ok=True)
                 raise
             checkpoint("refs")
@@ -148,11 +147,11 @@ class Change:
                 raise KeyboardInterrupt  # the change is made; the user still asked to stop
 
 
-def _file_changes(journal: dict[str, object]) -> list[FileChange]:
+def _file_writes(journal: dict[str, object]) -> list[FileWrite]:
     files = journal.get("files")
     if not isinstance(files, list):
         return []
-    return [FileChange(str(f["path"]), f.get("old"), f.get("new")) for f in files if isinstance(f, dict)]
+    return [FileWrite(str(f["path"]), f.get("old"), f.get("new")) for f in files if isinstance(f, dict)]
 
 
 def _disk_blob(h: History, path: str, *, store: bool = False) -> str | None:
@@ -162,11 +161,9 @@ def _disk_blob(h: History, path: str, *, store: bool = False) -> str | None:
     return h.write_blob(path, target.read_bytes(), store=store)
 
 
-def _roll_back(h: History, files: list[FileChange], base: str | None, *, index: bool = True) -> list[str]:
+def _roll_back(h: History, files: list[FileWrite], base: str | None, *, index: bool = True) -> list[str]:
     """Put back files that hold a change's new bytes, and their index entries as in commit `base`; returns the
     paths left alone (changed by hand since)."""
-    from wtpf_cli.store.workspace import write_atomic
-
     kept: list[str] = []
     for f in files:
         target = h.root / f.path
@@ -210,8 +207,6 @@ def recover(history: History, workspace_root: Path | None = None) -> None:
     folders = [history.git_dir, *([workspace_root] if workspace_root else [])]
     if workspace_root and (workspace_root / "contributions").is_dir():
         folders += [d for d in (workspace_root / "contributions").iterdir() if d.is_dir()]
-    from wtpf_cli.store.workspace import pid_alive, sweep_temps
-
     for folder in folders:
         sweep_temps(folder)
     for stale in history.git_dir.glob("wtpf-index.*"):
@@ -233,10 +228,10 @@ def _recover(h: History, journal: dict[str, object]) -> None:
         ]
         if missing:
             h.update_refs(missing, f"wtpf: finish interrupted {command}")  # type: ignore[arg-type]
-        h.stage([f.path for f in _file_changes(journal) if _disk_blob(h, f.path) == f.new])
+        h.stage([f.path for f in _file_writes(journal) if _disk_blob(h, f.path) == f.new])
         log.warning("an interrupted `wtpf %s` had made its change; finished it", command)
     elif current == old:
-        kept = _roll_back(h, _file_changes(journal), old if isinstance(old, str) else None)
+        kept = _roll_back(h, _file_writes(journal), old if isinstance(old, str) else None)
         note = f" ({', '.join(kept)} changed since: left as it is)" if kept else ""
         log.warning("an interrupted `wtpf %s` was rolled back: nothing of it was kept%s", command, note)
     else:

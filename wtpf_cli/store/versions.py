@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 
 from wtpf_cli.errors import UnknownVersion, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.draft import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.store.config import slugify
+from wtpf_cli.store.days import today
+from wtpf_cli.store.files import decode_text, encode_like
 from wtpf_cli.store.git import CommitInfo, Identity
-from wtpf_cli.store.transaction import Change
-from wtpf_cli.store.workspace import Workspace, decode_text, encode_like, require_clean, today, workspace_lock
+from wtpf_cli.store.transaction import Transaction
+from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _REV_RE = re.compile(r"^(?P<base>.*?)\s*\(Rev\.(?P<n>\d+)\)$")
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
@@ -209,11 +211,11 @@ def stamp(
             f"wtpf-date: {day}\nwtpf-words: {words}\n"
         )
         # Commit and tag are made as objects, then appear together in one ref transaction (transaction.py).
-        change = Change.start(ws.history, "stamp")
+        transaction = Transaction.start(ws.history, "stamp")
         files = {ws.draft_repo_path: encode_like(new_text, raw)}
-        sha = change.commit(files, f"Stamp {full_name} ({symbol})", signer, signer, commit_date)
-        change.tag(tag, message, signer, commit_date)
-        change.apply()
+        sha = transaction.commit(files, f"Stamp {full_name} ({symbol})", signer, signer, commit_date)
+        transaction.tag(tag, message, signer, commit_date)
+        transaction.apply()
         version = Version(full_name, symbol, day, tag, sha, words)
         return StampResult(version, previous)
 

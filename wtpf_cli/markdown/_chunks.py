@@ -1,0 +1,520 @@
+"""Speed only: a draft's body parsed chunk by chunk (its top-level blocks), each chunk once per run.
+
+`read_chunked(body, cache)` must give what `parse_body(body)` (wtpf_cli/markdown/parse.py: one markdown-it parse of
+the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
+by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
+or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`) those parsed one by one (`_parse_alone`):
+tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share of the chunks in another
+process (the redline's second process, wtpf_cli/_forked.py).
+
+Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
+that most chunks are found again by their text alone); footnotes follow the body in order of first use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
+
+from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, inline_rule
+from wtpf_cli.markdown.blocks import Walker, markdown_parser, paragraph, paragraph_key
+from wtpf_cli.markdown.frontmatter import split_draft
+from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
+from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token as MdToken
+
+# markdown-it's modules are imported where they are used (start-up: commands that only split front matter skip it).
+
+
+class ParseCache:
+    """Parsed chunks of Markdown shared by the versions read in one run: unchanged text is parsed once."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[tuple[str, frozenset[str], frozenset[tuple[str, str, str]]], Chunk] = {}
+        self.definitions: dict[str, _Definitions] = {}
+        # a chunk's blocks with its ordered lists renumbered after `offset` earlier ones: (id(chunk), offset)
+        self.shifted: dict[tuple[int, int], tuple[Block, ...]] = {}
+        self.tokens: TokenMemo = {}  # one Token object for equal tokens
+        # the footnote labels and (normalized) link labels that a chunk's text may refer to
+        self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # chunks whose text has no brackets (no label to look up), by text alone
+        self.plain: dict[str, Chunk] = {}
+        # the other chunks by text alone, for the footnote and link definitions of the last version read (`scope`):
+        # a chunk's blocks depend only on its text and those definitions, which most versions leave as they were
+        self.scope: tuple[set[str], dict[str, tuple[str, str]]] = (set(), {})
+        self.scoped: dict[str, Chunk] = {}
+        # the footnote labels referenced in a footnote's paragraphs, by the id of their tuple (held in `chunks`)
+        self.note_refs: dict[int, list[str]] = {}
+        self.covers: dict[Meta, tuple[Block, ...]] = {}  # the cover blocks of each front matter
+
+    def shared(self, token: Token) -> Token:
+        """The token equal to `token` that the chunks parsed here use (`token` itself if new to them)."""
+        if token.note is not None:
+            return token
+        words = self.tokens.get((token.marks, token.href))
+        if words is None:
+            words = self.tokens[(token.marks, token.href)] = FormatTokens(token.marks, token.href)
+        found = words.get(token.text)
+        if found is None:
+            found = words[token.text] = token
+        return found
+
+
+_NO_LABELS: frozenset[str] = frozenset()
+_NO_REFS: frozenset[tuple[str, str, str]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One chunk as parsed: its blocks, the footnotes it defines, its ordered lists, warnings and references."""
+
+    blocks: tuple[Block, ...]
+    notes: tuple[tuple[str, tuple[Block, ...]], ...]  # footnotes this chunk defines, with their paragraphs
+    ordered_lists: int
+    warnings: tuple[str, ...]
+    refs: tuple[str, ...]  # footnote labels referenced in `blocks`, in order of first reference
+
+    def __reduce__(self) -> tuple[type[Chunk], tuple[Any, ...]]:
+        # (as model.Token.__reduce__: parsed parts of a draft travel between the redline's two processes)
+        return (Chunk, (self.blocks, self.notes, self.ordered_lists, self.warnings, self.refs))
+
+
+@dataclass(frozen=True, slots=True)
+class _Definitions:
+    notes: frozenset[str]
+    references: tuple[tuple[str, str, str], ...]  # (normalized label, href, title)
+
+
+# A chunk boundary: a blank line followed by a line that starts at column 0 (a new top-level block in
+# CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
+_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
+
+
+def split_chunks(body: str) -> list[str] | None:
+    """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
+    if any(c in body for c in _LINE_ENDS) or _ODD_START_RE.match(body):
+        return split_lines(body)
+    # Lines end only at '\n': the boundaries are where a line of whitespace is followed by a line that starts with
+    # another character (what split_lines finds, in C) unless a line may open a fence or an HTML block, or starts
+    # with whitespace other than a space or a tab (the boundary regex would not see it).
+    cuts: list[int] = []
+    for m in _BOUNDARY_RE.finditer(body):
+        if m.lastindex:
+            return split_lines(body)
+        cuts.append(m.end())
+    first = _FIRST_BLANK_RE.match(body)
+    if first:
+        cuts.insert(0, first.end())
+    return [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True) if b > a]
+
+
+# Line ends of str.splitlines other than '\n' (a membership test each is faster than one character class).
+_LINE_ENDS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# After a line end: (group 1) a line that needs split_lines, or a line of whitespace (str.strip's, which is re's
+# \s) then a line that starts with another character and cannot open a fence or an HTML block (a boundary).
+_BOUNDARY_RE = re.compile(r"\n(?:( {0,3}(?:```|~~~)|<|[^\S \t\n])|[^\S\n]*\n(?=\S)(?!```|~~~|<))")
+_ODD_START_RE = re.compile(r" {0,3}(?:```|~~~)|<|[^\S \t\n]")
+_FIRST_BLANK_RE = re.compile(r"[^\S\n]*\n(?=\S)")
+
+
+def split_lines(body: str) -> list[str] | None:
+    """split_chunks line by line (fences and any line ends)."""
+    chunks: list[str] = []
+    start = pos = 0  # the current chunk is body[start:pos]
+    fence: str | None = None
+    blank_before = False
+    for line in body.splitlines(keepends=True):
+        first = line[:1]
+        m = _FENCE_RE.match(line) if first in " `~" else None  # a fence line starts with one of these
+        if fence is None:
+            if m:
+                fence = m.group(1)[0] * 3
+            elif first == "<":
+                return None
+        elif m and m.group(1).startswith(fence):
+            fence = None
+            pos += len(line)
+            blank_before = False
+            continue
+        if fence is None and blank_before and first not in (" ", "\t", "\n", "\r", "") and pos > start:
+            chunks.append(body[start:pos])
+            start = pos
+        pos += len(line)
+        blank_before = fence is None and not line.strip()
+    if pos > start:
+        chunks.append(body[start:pos])
+    return chunks
+
+
+def read_chunked(
+    body: str, cache: ParseCache, parsed: Mapping[str, Chunk] | None = None
+) -> tuple[list[Block], list[str]] | None:
+    """The blocks and warnings of parse_body(body), read chunk by chunk through `cache`, or None where the body
+    cannot be cut into chunks safely (HTML blocks). Chunks in `parsed` (from parse_draft_part in another process)
+    are taken as they are."""
+    chunks = split_chunks(body)
+    if chunks is None:
+        return None
+    found, misses, notes, references = _misses(chunks, cache)
+    _parse_misses(list(dict.fromkeys(chunks[i] for i in misses)), notes, references, cache, parsed)
+    scoped = cache.scoped
+    for i in misses:
+        found[i] = scoped[chunks[i]]
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    note_blocks: dict[str, tuple[Block, ...]] = {}
+    refs: list[str] = []
+    list_offset = 0
+    for chunk in cast(list[Chunk], found):
+        if chunk.ordered_lists:
+            blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
+            list_offset += chunk.ordered_lists
+        else:
+            blocks.extend(chunk.blocks)
+        if chunk.notes or chunk.refs or chunk.warnings:
+            for label, paras in chunk.notes:
+                note_blocks.setdefault(label, paras)
+            refs.extend(chunk.refs)
+            warnings.extend(chunk.warnings)
+    blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
+    return blocks, warnings
+
+
+def parse_draft_part(source: str, *, path: str, cache: ParseCache, part: int, parts: int) -> dict[str, Chunk]:
+    """The chunks of one of `parts` parts of a draft's body (cut by length), parsed into `cache` as read_draft
+    would parse them: what a process that parsed the other parts passes to read_draft as `parsed`."""
+    chunks = split_chunks(split_draft(source, path=path).body)
+    if chunks is None:
+        return {}
+    _found, misses, notes, references = _misses(chunks, cache)
+    texts = list(dict.fromkeys(chunks[i] for i in misses))
+    total = sum(map(len, texts))
+    mine: list[str] = []
+    at = 0
+    for text in texts:
+        if part * total <= at * parts < (part + 1) * total:
+            mine.append(text)
+        at += len(text)
+    _parse_misses(mine, notes, references, cache, None)
+    return {text: cache.scoped[text] for text in mine}
+
+
+def _misses(
+    chunks: list[str], cache: ParseCache
+) -> tuple[list[Chunk | None], list[int], set[str], dict[str, tuple[str, str]]]:
+    """(each chunk if known by its text alone, the positions of the others, then the footnote labels and link
+    definitions of the body), with the cache's scope set to those definitions."""
+    notes: set[str] = set()
+    references: dict[str, tuple[str, str]] = {}
+    found: list[Chunk | None] = list(map(cache.plain.get, chunks))
+    misses = [i for i, chunk in enumerate(found) if chunk is None]
+    for i in misses:
+        if _DEF_RE.match(chunks[i]):
+            d = _definitions(chunks[i], cache)
+            notes |= d.notes
+            for label, href, title in d.references:
+                references.setdefault(label, (href, title))
+    if cache.scope != (notes, references):
+        cache.scope = (notes, references)
+        cache.scoped = {}
+    return found, misses, notes, references
+
+
+def _parse_misses(
+    texts: list[str],
+    notes: set[str],
+    references: dict[str, tuple[str, str]],
+    cache: ParseCache,
+    parsed: Mapping[str, Chunk] | None,
+) -> None:
+    """Put the chunks of `texts` (distinct, known by scope or not at all) in `cache.scoped`: taken from `parsed`
+    or parsed here."""
+    scoped = cache.scoped
+    if parsed:
+        for text in texts:
+            chunk = parsed.get(text)
+            if chunk is not None and text not in scoped:
+                scoped[text] = chunk
+                if "[" not in text:  # its blocks do not depend on the definitions in scope
+                    cache.plain[text] = chunk
+    # a text without '[' that is not in `plain` was never parsed
+    batched = _parse_batch([t for t in texts if "[" not in t and t not in scoped], cache)
+    for text in texts:
+        if text not in scoped:
+            scoped[text] = _parse_chunk(text, notes, references, cache, batched)
+
+
+def _shifted(chunk: Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]:
+    """A chunk's blocks with its ordered lists numbered after `offset` lists of the chunks before it."""
+    key = (id(chunk), offset)  # chunks live as long as the cache: their ids are not reused meanwhile
+    found = cache.shifted.get(key)
+    if found is None:
+        out: list[Block] = []
+        for block in chunk.blocks:
+            if isinstance(block, Paragraph) and block.props.list_kind == "ordered":
+                props = replace(block.props, list_id=block.props.list_id + offset)
+                block = Paragraph(props, block.tokens, paragraph_key(props, block.tokens))
+            out.append(block)
+        found = cache.shifted[key] = tuple(out)
+    return found
+
+
+def _note_refs(blocks: Iterable[Block]) -> list[str]:
+    """Footnote labels referenced in blocks, in order of first reference."""
+    order: dict[str, None] = {}
+    for block in blocks:
+        toks = block.tokens if isinstance(block, Paragraph) else [t for r in block.rows for c in r for t in c]
+        for t in toks:
+            if t.note is not None:
+                order.setdefault(t.note)
+    return list(order)
+
+
+def _notes_in_order(
+    refs: list[str], note_blocks: dict[str, tuple[Block, ...]], memo: dict[int, list[str]] | None = None
+) -> list[Block]:
+    """Footnote paragraphs in order of first reference (body first, then references inside footnotes); `refs`
+    are the labels referenced in the body, in order; `memo` holds the labels referenced in a footnote's paragraphs
+    by the id of their tuple (which lives as long as the memo)."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit_labels(labels: Iterable[str]) -> None:
+        for label in labels:
+            if label not in seen and label in note_blocks:
+                seen.add(label)
+                order.append(label)
+
+    memo = {} if memo is None else memo
+    visit_labels(refs)
+    k = 0
+    while k < len(order):
+        paras = note_blocks[order[k]]
+        labels = memo.get(id(paras))
+        if labels is None:
+            labels = memo[id(paras)] = _note_refs(paras)
+        visit_labels(labels)
+        k += 1
+    return [b for label in order for b in note_blocks[label]]
+
+
+def _definitions(text: str, cache: ParseCache) -> _Definitions:
+    found = cache.definitions.get(text)
+    if found is None and (note := _ONE_NOTE_RE.match(text)):
+        found = cache.definitions[text] = _Definitions(frozenset([note.group(1)]), ())
+    if found is None:
+        env: dict[str, Any] = {}
+        markdown_parser().parse(text, env)
+        refs = env.get("footnotes", {}).get("refs", {})
+        found = _Definitions(
+            frozenset(k[1:] for k in refs),
+            tuple(
+                (label, str(v.get("href", "")), str(v.get("title", "")))
+                for label, v in sorted(env.get("references", {}).items())
+            ),
+        )
+        cache.definitions[text] = found
+    return found
+
+
+def _parse_chunk(
+    text: str,
+    notes: set[str],
+    references: dict[str, tuple[str, str]],
+    cache: ParseCache,
+    batched: dict[str, Chunk] | None = None,
+) -> Chunk:
+    """One chunk's blocks, with only the definitions it may use in scope (so the cache key stays small); `batched`
+    holds chunks already parsed by _parse_batch."""
+    found_candidates = cache.candidates.get(text)
+    if found_candidates is None and "[" not in text:
+        found_candidates = cache.candidates[text] = ((), ())  # both candidate patterns start with '['
+    if found_candidates is None:
+        from markdown_it.common.utils import normalizeReference
+
+        found_candidates = (
+            tuple(_NOTE_CAND_RE.findall(text)),
+            tuple(normalizeReference(c) for c in _REF_CAND_RE.findall(text)),
+        )
+        cache.candidates[text] = found_candidates
+    note_candidates, ref_candidates = found_candidates
+    if note_candidates or ref_candidates:
+        used_notes = frozenset(n for n in note_candidates if n in notes)
+        used_refs = frozenset((label, *references[label]) for label in ref_candidates if label in references)
+    else:  # most chunks: no brackets at all
+        used_notes, used_refs = _NO_LABELS, _NO_REFS
+    key = (text, used_notes, used_refs)
+    found = cache.chunks.get(key)
+    if found is not None:
+        return found
+    found = batched.get(text) if batched else None
+    if found is not None:
+        cache.chunks[key] = cache.plain[text] = found
+        return found
+    env: dict[str, Any] = {
+        "references": {label: {"href": href, "title": title} for label, href, title in used_refs},
+        "footnotes": {"refs": {f":{n}": -1 for n in used_notes}},
+    }
+    chunk = _one_block(text, env, cache)
+    if chunk is None:
+        chunk = _parse_alone(text, env, cache)
+    cache.chunks[key] = chunk
+    if not note_candidates and not ref_candidates:
+        cache.plain[text] = chunk
+    return chunk
+
+
+def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
+    """A chunk parsed by markdown-it on its own, with the definitions it may use in `env`."""
+    own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
+    # A footnote is only emitted where it is referenced: refer to this chunk's own definitions once, after it.
+    src = text + ("\n\n" + "".join(f"[^{n}]" for n in own_notes) + "\n" if own_notes else "")
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    walker = Walker(blocks, warnings, cache.tokens)
+    walker.walk(markdown_parser().parse(src, env))
+    body = [b for b in blocks if not (isinstance(b, Paragraph) and b.props.container != BODY)]
+    if own_notes:
+        body = body[:-1]  # the synthetic paragraph of references
+    by_label: dict[str, list[Block]] = {}
+    for b in blocks:
+        if isinstance(b, Paragraph) and b.props.container != BODY:
+            by_label.setdefault(b.props.container[3:], []).append(b)
+    chunk = Chunk(
+        tuple(body),
+        tuple((n, tuple(by_label[n])) for n in own_notes if n in by_label),
+        walker.ordered_lists,
+        tuple(warnings),
+        tuple(_note_refs(body)),
+    )
+    return chunk
+
+
+# A chunk that is one footnote definition of one paragraph: the label, then (after one space) the paragraph's line,
+# which starts where no other block rule would (as in _ONE_PARAGRAPH_RE).
+_ONE_NOTE_RE = re.compile(r"\[\^([^\]\s\[^]+)\]: ((?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*)\n[ \t\n]*\Z")
+
+
+def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:
+    """_parse_alone of a chunk that is one plain paragraph or one footnote definition of one, without markdown-it's
+    block parser (the paragraph's text parsed by our inline rule in `env`), or None for other chunks."""
+    from markdown_it.common.utils import mdTrim
+    from markdown_it.rules_core import StateCore, text_join
+    from markdown_it.token import Token as MdTok
+
+    note = None
+    if _ONE_PARAGRAPH_RE.match(text):
+        content = mdTrim(text[: text.index("\n")])
+    elif note := _ONE_NOTE_RE.match(text):
+        content = mdTrim(note.group(2))
+    else:
+        return None
+    tok = MdTok("inline", "", 0)
+    tok.content = content
+    tok.children = []
+    state = StateCore("", markdown_parser(), env, [tok])
+    inline_rule(state)
+    text_join(state)
+    tokens = inline_tokens(tok.children, cache.tokens)
+    if note is None:
+        blocks = (paragraph(ParaProps(style="BodyText"), tokens),)
+        return Chunk(blocks, (), 0, (), tuple(_note_refs(blocks)))
+    label = note.group(1)
+    return Chunk(
+        (), ((label, (paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()
+    )
+
+
+def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
+    """The chunks of bracket-free texts, as their own parse would give them, for less: a chunk of one plain
+    paragraph is made directly (its inline text parsed with the others' in one go), the others are parsed by one
+    markdown-it call on their concatenation (_parse_joined); a chunk left out is parsed on its own.
+
+    Without '[' a chunk neither defines nor uses a footnote or a link label, so the empty definitions of its own
+    parse are those of the batch."""
+    out: dict[str, Chunk] = {}
+    rest: list[str] = []
+    inline: list[tuple[str, MdToken]] = []  # one-paragraph chunks with text an inline rule may start at
+    for text in dict.fromkeys(texts):
+        if _ONE_PARAGRAPH_RE.match(text):
+            # What markdown-it's paragraph rule and our inline rule make of it (tests/test_parse_chunks.py)
+            from markdown_it.common.utils import mdTrim
+            from markdown_it.token import Token as MdTok
+
+            content = mdTrim(text[: text.index("\n")])
+            if INLINE_SPECIAL_RE.search(content):
+                tok = MdTok("inline", "", 0)
+                tok.content = content
+                tok.children = []
+                inline.append((text, tok))
+            else:
+                out[text] = _one_paragraph(memo_words(cache.tokens, content, _NO_LABELS, None))
+        elif text.endswith(("\n", "\r")):
+            rest.append(text)
+    if inline:
+        from markdown_it.rules_core import StateCore, text_join
+
+        state = StateCore("", markdown_parser(), {"references": {}, "footnotes": {"refs": {}}}, [t for _, t in inline])
+        inline_rule(state)
+        text_join(state)
+        for text, tok in inline:
+            out[text] = _one_paragraph(inline_tokens(tok.children or [], cache.tokens))
+    if len(rest) >= 2:
+        _parse_joined(rest, cache, out)
+    return out
+
+
+# A chunk that markdown-it makes one paragraph of: one line that starts with a character at which no other block
+# rule starts (code, fence, quote, rule, list item, heading, HTML, table, definition) and only blank lines after it.
+_ONE_PARAGRAPH_RE = re.compile(r"(?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*\n[ \t\n]*\Z")
+
+
+def _one_paragraph(tokens: list[Token]) -> Chunk:
+    return Chunk((paragraph(ParaProps(style="BodyText"), tokens),), (), 0, (), ())
+
+
+def _parse_joined(texts: list[str], cache: ParseCache, out: dict[str, Chunk]) -> None:
+    """Chunks parsed by one markdown-it call on their concatenation and cut back by the lines where top-level blocks
+    start, into `out`; a chunk that does not start a top-level block of its own there (a list or a fence that went
+    on into it) is left out, with the chunk before it.
+
+    Each chunk after the first starts with a line at column 0 after a blank line: markdown-it's block rules end
+    there whatever follows, unless something is left open (an unclosed fence or HTML block, an item that the line
+    continues, a nesting too deep), and then no top-level block starts there."""
+    starts: list[int] = []  # each chunk's first line in the batch
+    line = 0
+    for text in texts:
+        starts.append(line)
+        line += text.count("\n") + text.count("\r") - text.count("\r\n")  # markdown-it's line ends
+    toks = markdown_parser().parse("".join(texts), {"references": {}, "footnotes": {"refs": {}}})
+    # firsts[k]: the index in toks of chunk k's first top-level token, -1 where no top-level block starts at
+    # its first line (its tokens and the previous chunk's are not their own parse's)
+    firsts = [-1] * len(texts)
+    firsts[0] = 0
+    k = 1
+    n = len(texts)
+    for i, t in enumerate(toks):
+        if t.level == 0 and t.map is not None:
+            at = t.map[0]
+            while k < n and starts[k] < at:
+                k += 1
+            if k < n and starts[k] == at:
+                firsts[k] = i
+                k += 1
+    for k, text in enumerate(texts):
+        stop = firsts[k + 1] if k + 1 < n else len(toks)
+        if firsts[k] < 0 or stop < 0:
+            continue
+        blocks: list[Block] = []
+        warnings: list[str] = []
+        walker = Walker(blocks, warnings, cache.tokens, starts[k])
+        walker.walk(toks, firsts[k], stop)
+        # no footnote definitions or references without '['
+        out[text] = Chunk(tuple(blocks), (), walker.ordered_lists, tuple(warnings), ())

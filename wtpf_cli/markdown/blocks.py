@@ -1,0 +1,170 @@
+"""Markdown into our blocks: the markdown-it parser as the drafts use it, the walker from its token stream to
+paragraphs and tables, and the builders of those blocks."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from wtpf_cli.markdown._inline import inline_rule
+from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
+from wtpf_cli.model import BODY, Block, Paragraph, ParaProps, Table, Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token as MdToken
+
+HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The parser of drafts: CommonMark with tables, strikethrough and footnotes."""
+    from markdown_it import MarkdownIt  # (start-up: commands that only split front matter skip it)
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    # Inline notes (^[text]) are not GitHub Markdown (pandoc's gfm reads them as text); the plugin's notes have no
+    # label, which the draft's footnotes need: they stay text.
+    md.disable("footnote_inline", ignoreInvalid=True)
+    md.core.ruler.at("inline", inline_rule)  # markdown-it's own rule with a shortcut for plain text (speed only)
+    return md
+
+
+def paragraph(props: ParaProps, tokens: list[Token]) -> Paragraph:
+    """A paragraph of `tokens`, with its key."""
+    tup = tuple(tokens)
+    return Paragraph(props, tup, paragraph_key(props, tup))
+
+
+def paragraph_key(props: ParaProps, tokens: tuple[Token, ...]) -> int:
+    """A paragraph's hash: of its properties and the texts of its tokens (equal paragraphs have equal keys; the
+    texts' hashes are cached by the strings, where a token's dataclass hash is a Python call per token)."""
+    return hash((props, tuple([t.text for t in tokens])))
+
+
+def table(rows: list[list[list[Token]]], align: list[str | None], header_rows: int) -> Table:
+    """A table of rows of cells of tokens, with its key."""
+    trows = tuple(tuple(tuple(cell) for cell in row) for row in rows)
+    talign = tuple(align)
+    return Table(trows, talign, header_rows, hash((trows, talign, header_rows)))
+
+
+class Walker:
+    """Turns markdown-it's flat token stream into our blocks."""
+
+    def __init__(self, blocks: list[Block], warnings: list[str], memo: TokenMemo, first_line: int = 0) -> None:
+        self.blocks = blocks
+        self.warnings = warnings
+        self.memo = memo
+        self.first_line = first_line  # the line of the tokens' source where the text being read starts
+        self.lists: list[tuple[str, int, int]] = []  # (kind, list_id, start) for each open list
+        self.item_first_para: list[bool] = []
+        self.quote = 0
+        self.container = BODY
+        self.ordered_lists = 0
+
+    def walk(self, toks: list[MdToken], start: int = 0, stop: int | None = None) -> None:
+        """Append the blocks of toks[start:stop] (whole top-level blocks) to `blocks`."""
+        i = start
+        n = len(toks) if stop is None else stop
+        while i < n:
+            t = toks[i]
+            typ = t.type
+            if typ == "heading_open":
+                level = int(t.tag[1:])
+                style = HEADING_STYLES.get(level, "Heading4")
+                self._add_para(ParaProps(style=style, container=self.container), toks[i + 1])
+                i += 3
+                continue
+            if typ == "paragraph_open":
+                self._add_para(self._para_props(), toks[i + 1])
+                i += 3
+                continue
+            if typ in ("bullet_list_open", "ordered_list_open"):
+                if typ == "ordered_list_open":
+                    self.ordered_lists += 1
+                    start = int(t.attrs.get("start", 1) or 1)
+                    self.lists.append(("ordered", self.ordered_lists, start))
+                else:
+                    self.lists.append(("bullet", 0, 1))
+            elif typ in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif typ == "list_item_open":
+                self.item_first_para.append(True)
+            elif typ == "list_item_close":
+                self.item_first_para.pop()
+            elif typ == "blockquote_open":
+                self.quote += 1
+            elif typ == "blockquote_close":
+                self.quote -= 1
+            elif typ in ("fence", "code_block"):
+                text = t.content[:-1] if t.content.endswith("\n") else t.content
+                toks_ = [Token(w, frozenset({"code"})) for w in code_words(text)]
+                self.blocks.append(paragraph(ParaProps(style="SourceCode", container=self.container), toks_))
+            elif typ == "html_block":
+                line = (t.map or [self.first_line])[0] - self.first_line + 1
+                self.warnings.append(f"raw HTML on line {line} is kept as plain text")
+                text = t.content.strip()
+                self.blocks.append(paragraph(self._para_props(), plain_tokens(text)))
+            elif typ == "table_open":
+                i = self._add_table(toks, i)
+                continue
+            elif typ == "footnote_open":
+                self.container = f"fn:{t.meta['label']}"
+            elif typ == "footnote_close":
+                self.container = BODY
+            i += 1
+
+    def _para_props(self) -> ParaProps:
+        if self.container != BODY:
+            return ParaProps(style="FootnoteText", container=self.container)
+        if self.lists:
+            kind, list_id, start = self.lists[-1]
+            first = self.item_first_para[-1] if self.item_first_para else False
+            if first:
+                self.item_first_para[-1] = False
+                return ParaProps(
+                    style="ListParagraph",
+                    list_kind=kind,
+                    list_level=len(self.lists) - 1,
+                    list_id=list_id,
+                    list_start=start,
+                )
+            return ParaProps(style="ListParagraph", list_level=len(self.lists) - 1)
+        if self.quote:
+            return ParaProps(style="BlockQuote")
+        return ParaProps(style="BodyText")
+
+    def _add_para(self, props: ParaProps, inline: MdToken) -> None:
+        self.blocks.append(paragraph(props, inline_tokens(inline.children or [], self.memo)))
+
+    def _add_table(self, toks: list[MdToken], i: int) -> int:
+        rows: list[list[list[Token]]] = []
+        align: list[str | None] = []
+        header_rows = 0
+        in_head = False
+        row: list[list[Token]] = []
+        i += 1
+        while toks[i].type != "table_close":
+            t = toks[i]
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                row = []
+            elif t.type == "tr_close":
+                rows.append(row)
+                if in_head:
+                    header_rows += 1
+            elif t.type in ("th_open", "td_open"):
+                style = str(t.attrs.get("style", "") or "")
+                cell_align = style.split(":", 1)[1] if style.startswith("text-align:") else None
+                if len(rows) == 0:
+                    align.append(cell_align)
+            elif t.type == "inline":
+                row.append(inline_tokens(t.children or [], self.memo))
+            i += 1
+        self.blocks.append(table(rows, align, header_rows))
+        return i + 1
