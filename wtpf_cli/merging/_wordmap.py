@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
 from operator import add, eq, lt, mul, ne, sub
 
-from wtpf_cli.diff.sequences import Edit, diff_sequences
-from wtpf_cli.merging.layout import TextLayout, paragraph_diff, paragraph_tokens, ranked_diff
+from wtpf_cli.diff.sequences import Edit
+from wtpf_cli.merging.layout import EditScript, TextLayout, paragraph_diff, paragraph_tokens, ranked_diff
 
 
 def hunks_by_paragraph(
@@ -93,15 +93,7 @@ def paragraph_edits(kx: list[str], anchors: tuple[list[int], list[str]], ky: lis
     steps = map(sub, islice(codes, 1, None), codes)
     stops = list(compress(range(1, len(codes)), map(ne, steps, repeat(width + 1))))
     pairs = list(zip(i_s, js, strict=True))
-    edits: list[Edit] = []
-    run: list[int] = []  # the equal run being built: a0, b0, length
-
-    def close() -> None:
-        if run:
-            a0, b0, n = run
-            edits.append(Edit("equal", a0, a0 + n, b0, b0 + n))
-            run.clear()
-
+    script = EditScript()
     pa = pb = 0
     bounds = [*(pairs[n] for n in ([0] if pairs else []) + stops), (len(kx), len(ky))]
     lengths = [b - a for a, b in zip([0, *stops], [*stops, len(pairs)], strict=True)] if pairs else []
@@ -109,34 +101,16 @@ def paragraph_edits(kx: list[str], anchors: tuple[list[int], list[str]], ky: lis
         if i > pa or j > pb:
             gap_x, gap_y = kx[pa:i], ky[pb:j]
             if gap_x == gap_y:  # repeated paragraphs, unchanged (diff_sequences gives one equality)
-                if run and run[0] + run[2] == pa and run[1] + run[2] == pb:
-                    run[2] += i - pa
-                else:
-                    close()
-                    run.extend((pa, pb, i - pa))
-                gap_x = gap_y = []
-            for e in diff_sequences(gap_x, gap_y):
-                a0, b0 = pa + e.a0, pb + e.b0
-                if e.op == "equal" and run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
-                    run[2] += e.a1 - e.a0
-                    continue
-                close()
-                if e.op == "equal":
-                    run.extend((a0, b0, e.a1 - e.a0))
-                else:
-                    edits.append(Edit(e.op, a0, pa + e.a1, b0, pb + e.b1))
+                script.equal(pa, pb, i - pa)
+            else:
+                script.diff(gap_x, gap_y, pa, pb)
         if i < len(kx):
             size = lengths[n]  # this anchor and the ones that follow it diagonally
-            if run and run[0] + run[2] == i and run[1] + run[2] == j:
-                run[2] += size
-            else:
-                close()
-                run.extend((i, j, size))
+            script.equal(i, j, size)
             pa, pb = i + size, j + size
         else:
             pa, pb = i + 1, j + 1
-    close()
-    return edits
+    return script.done()
 
 
 _WORDS_RE = re.compile(r"\w+(?:['’\-]\w+)*")  # the words of split_words (its tokens that start with a word character)

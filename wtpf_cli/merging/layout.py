@@ -157,37 +157,52 @@ def paragraph_diff(kx: list[str], ky: list[str]) -> list[Edit]:
     counts_y = Counter(ky)
     at_y = {k: j for j, k in enumerate(ky) if counts_y[k] == 1}
     pairs = [(i, at_y[k]) for i, k in enumerate(kx) if k in at_y and k in once_x]
-    edits: list[Edit] = []
-    run: list[int] = []  # the equal run being built: a0, b0, length
-
-    def close() -> None:
-        if run:
-            a0, b0, n = run
-            edits.append(Edit("equal", a0, a0 + n, b0, b0 + n))
-            run.clear()
-
+    script = EditScript()
     pa = pb = 0
     for i, j in [*_increasing(pairs), (len(kx), len(ky))]:
         if i > pa or j > pb:
-            for e in diff_sequences(kx[pa:i], ky[pb:j]):
-                a0, b0 = pa + e.a0, pb + e.b0
-                if e.op == "equal" and run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
-                    run[2] += e.a1 - e.a0
-                    continue
-                close()
-                if e.op == "equal":
-                    run.extend((a0, b0, e.a1 - e.a0))
-                else:
-                    edits.append(Edit(e.op, a0, pa + e.a1, b0, pb + e.b1))
+            script.diff(kx[pa:i], ky[pb:j], pa, pb)
         if i < len(kx):
-            if run and run[0] + run[2] == i and run[1] + run[2] == j:
-                run[2] += 1
-            else:
-                close()
-                run.extend((i, j, 1))
+            script.equal(i, j, 1)
         pa, pb = i + 1, j + 1
-    close()
-    return edits
+    return script.done()
+
+
+class EditScript:
+    """An edit script written in order, an equality that continues the one before joined to it."""
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self.run: list[int] = []  # the equal run being built: a0, b0, length
+
+    def equal(self, a0: int, b0: int, n: int) -> None:
+        """Items a0:a0 + n are items b0:b0 + n."""
+        run = self.run
+        if run and run[0] + run[2] == a0 and run[1] + run[2] == b0:
+            run[2] += n
+        else:
+            self._close()
+            run.extend((a0, b0, n))
+
+    def diff(self, x: list[str], y: list[str], pa: int, pb: int) -> None:
+        """The edits of diff_sequences(x, y), x and y being the items from pa and from pb on."""
+        for e in diff_sequences(x, y):
+            if e.op == "equal":
+                self.equal(pa + e.a0, pb + e.b0, e.a1 - e.a0)
+            else:
+                self._close()
+                self.edits.append(Edit(e.op, pa + e.a0, pa + e.a1, pb + e.b0, pb + e.b1))
+
+    def done(self) -> list[Edit]:
+        """The edits written."""
+        self._close()
+        return self.edits
+
+    def _close(self) -> None:
+        if self.run:
+            a0, b0, n = self.run
+            self.edits.append(Edit("equal", a0, a0 + n, b0, b0 + n))
+            self.run.clear()
 
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
