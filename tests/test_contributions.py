@@ -326,7 +326,7 @@ def test_word_contributions_read_ahead_in_a_second_process_merge_as_when_read_on
     from support import pid_record
     from support.cli import clean_env
     from wtpf_cli.merging import wordmap
-    from wtpf_cli.merging.merge import merge_contributions
+    from wtpf_cli.merging.run import merge_contributions
     from wtpf_cli.store.workspace import open_workspace
 
     edits = [

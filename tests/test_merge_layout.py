@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wtpf_cli.markdown.tokens import split_words
-from wtpf_cli.merging.merge import _layout, _paragraph_spans, paragraph_diff
+from wtpf_cli.merging.layout import paragraph_diff, paragraph_spans, text_layout
 
 # Characters where tokens and separators are decided: spaces of several kinds, line feeds, punctuation, letters.
 PIECES = ["a", "b7", " ", "\t", "\n", "\n\n", " \n \n ", "\r\n", "\x0b", "\x1c", "\x85", "\u2028", ".", "'", "-", "’"]
@@ -16,10 +16,10 @@ PIECES = ["a", "b7", " ", "\t", "\n", "\n\n", " \n \n ", "\r\n", "\x0b", "\x1c",
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 def test_a_text_laid_out_by_paragraphs_has_the_tokens_and_paragraphs_of_a_whole_split(text: str) -> None:
-    layout = _layout.__wrapped__(text)
+    layout = text_layout.__wrapped__(text)
     tokens = split_words(text)
     assert layout.tokens == tokens
-    assert layout.spans == _paragraph_spans(tokens)
+    assert layout.spans == paragraph_spans(tokens)
     assert layout.keys == ["".join(tokens[a:b]) for a, b in layout.spans]
 
 

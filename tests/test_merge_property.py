@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.merging.merge import merge_text
+from wtpf_cli.merging.threeway import merge_text
 
 
 @st.composite

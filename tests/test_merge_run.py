@@ -12,19 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support.merge_reference import proposal_hunks
 from wtpf_cli.markdown.tokens import split_words
-from wtpf_cli.merging.merge import (
-    BaseMap,
-    _edited_layout,
-    _hunks_against,
-    _hunks_of,
-    _layout,
-    _lines_after,
-    _merge,
-    _Positions,
-    _two_level,
-    merge_text,
-)
+from wtpf_cli.merging.layout import text_layout
+from wtpf_cli.merging.run import _lines_after, _Positions
+from wtpf_cli.merging.threeway import BaseMap, _edited_layout, _hunks_against, merge_text, three_way_merge
 from wtpf_cli.store.git import Identity
 
 WORDS = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", ".", ",", "x-y"]
@@ -78,7 +70,7 @@ def test_the_base_map_moved_by_a_merges_edits_maps_each_base_word_to_the_same_wo
     known: BaseMap | None = None
     b = split_words(base)
     for k, proposal in enumerate(proposals):
-        done = _merge(base, draft, proposal, f"S{k}", lambda _pos: "Draft", known)
+        done = three_way_merge(base, draft, proposal, f"S{k}", lambda _pos: "Draft", known)
         # Nothing lost: every word a proposal brings is merged, in brackets or reported.
         reported = " ".join(h.new for h in done.unplaced).split()
         flat = done.text.replace("[", " ").replace("]", " ").split()
@@ -100,9 +92,11 @@ def test_a_change_to_words_already_in_brackets_is_bracketed_around_the_whole_ear
     # inside that alternative (choosing X's would drop it unseen) but bracketed beside the whole bracket.
     base = "one two three four five six seven.\n"
     draft = "one two THREE four five six seven.\n"
-    first = _merge(base, draft, "one two tres cuatro five six seven.\n", "X", lambda _pos: "Draft", None)
+    first = three_way_merge(base, draft, "one two tres cuatro five six seven.\n", "X", lambda _pos: "Draft", None)
     assert first.text == "one two [[Draft: THREE four]] [[X: tres cuatro]] five six seven.\n"
-    second = _merge(base, first.text, "one two three quatre five six seven.\n", "Y", lambda _pos: "X", first.to_merged)
+    second = three_way_merge(
+        base, first.text, "one two three quatre five six seven.\n", "Y", lambda _pos: "X", first.to_merged
+    )
     assert second.text == (
         "one two [[X: [[Draft: THREE four]] [[X: tres cuatro]]]] [[Y: three quatre]] five six seven.\n"
     )
@@ -112,9 +106,9 @@ def test_a_change_to_words_already_in_brackets_is_bracketed_around_the_whole_ear
 def test_a_change_beside_a_bracket_applies_as_it_would_on_a_fresh_diff() -> None:
     base = "one two three four five six seven.\n"
     draft = "one two THREE four five six seven.\n"
-    first = _merge(base, draft, "one two tres cuatro five six seven.\n", "X", lambda _pos: "Draft", None)
+    first = three_way_merge(base, draft, "one two tres cuatro five six seven.\n", "X", lambda _pos: "Draft", None)
     proposal = "one two three four five six SEVEN.\n"
-    second = _merge(base, first.text, proposal, "Y", lambda _pos: "X", first.to_merged)
+    second = three_way_merge(base, first.text, proposal, "Y", lambda _pos: "X", first.to_merged)
     fresh = merge_text(base, first.text, proposal, "Y", lambda _pos: "X")
     assert second.text == fresh[0] == "one two [[Draft: THREE four]] [[X: tres cuatro]] five six SEVEN.\n"
 
@@ -122,7 +116,7 @@ def test_a_change_beside_a_bracket_applies_as_it_would_on_a_fresh_diff() -> None
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["a", "bb", " ", "\n", "\n\n", " \n\n ", ".", "\n\n\n"]), max_size=40).map("".join))
 def test_token_positions_from_the_paragraphs_are_those_of_the_text_before_the_token(text: str) -> None:
-    layout = _layout(text)
+    layout = text_layout(text)
     at = _Positions(layout)
     for k in range(len(layout.tokens) + 1):
         before = "".join(layout.tokens[:k])
@@ -217,14 +211,13 @@ TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 def test_the_proposals_changes_split_only_where_its_paragraphs_differ_are_those_of_the_whole_two_level_diff(
     base: str, proposal: str
 ) -> None:
-    tb, tp = _layout(base), _layout(proposal)
-    assert _hunks_against(tb, proposal) == _hunks_of(tb.tokens, tp.tokens, _two_level(tb, tp))
+    assert _hunks_against(text_layout(base), proposal) == proposal_hunks(split_words(base), split_words(proposal))
 
 
 @settings(max_examples=500, deadline=None)
 @given(TEXTS, st.data())
 def test_a_layout_split_again_only_around_the_edits_is_that_of_the_edited_text(text: str, data: st.DataObject) -> None:
-    layout = _layout(text)
+    layout = text_layout(text)
     n = len(layout.tokens)
     cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=6)))
     made = [(cuts[k], cuts[k + 1], data.draw(TEXTS), False) for k in range(0, len(cuts) - 1, 2)]
@@ -235,5 +228,5 @@ def test_a_layout_split_again_only_around_the_edits_is_that_of_the_edited_text(t
     edited_text = "".join([*out, *layout.tokens[pos:]])
     edited = _edited_layout(layout, made)
     if edited is not None:  # None only where an edit's words join a word beside them (then laid out afresh)
-        assert edited[0] == _layout(edited_text)
+        assert edited[0] == text_layout(edited_text)
         assert [size for _lo, _hi, size in edited[1]] == [len(split_words(new)) for _lo, _hi, new, _kept in made]

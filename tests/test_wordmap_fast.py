@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from support.wordmap_reference import _proposal_plain
 from wtpf_cli.markdown.parse import read_draft
-from wtpf_cli.merging.merge import paragraph_diff
-from wtpf_cli.merging.wordmap import _base_paragraphs, _paragraph_edits, proposed_body
+from wtpf_cli.merging._wordmap import paragraph_edits
+from wtpf_cli.merging.layout import paragraph_diff
+from wtpf_cli.merging.wordmap import _base_paragraphs, proposed_body
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "the", "ITU", "Member", "States", "1.2", "don't", "e-mail"])
 INLINE = st.lists(
@@ -101,5 +102,5 @@ def test_the_paragraph_diff_walked_at_its_stops_is_the_anchored_one(
     counts = {k: a.count(k) for k in a}
     places = [i for i, k in enumerate(a) if counts[k] == 1]
     anchors = (places, [a[i] for i in places])
-    assert _paragraph_edits(a, anchors, b) == paragraph_diff(a, b)
-    assert _paragraph_edits(a, anchors, b[::-1]) == paragraph_diff(a, b[::-1])
+    assert paragraph_edits(a, anchors, b) == paragraph_diff(a, b)
+    assert paragraph_edits(a, anchors, b[::-1]) == paragraph_diff(a, b[::-1])

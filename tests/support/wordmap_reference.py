@@ -1,13 +1,19 @@
 """wordmap.proposed_body the plain way, kept as the reference of its faster twin (tests/test_wordmap_fast.py):
-the base aligned whole with its source in one token map, the accepted view laid out whole and diffed with the base's
-plain text. It was the production path until the paragraph-wise mapping replaced it."""
+the base aligned whole with its source in one token map (`aligned`), the accepted view laid out whole and diffed
+with the base's plain text. It was the production path until the paragraph-wise mapping (merging/_wordmap.py)
+replaced it."""
 
 from __future__ import annotations
 
+import re
+
+from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.tokens import split_words
-from wtpf_cli.merging.merge import laid_out
-from wtpf_cli.merging.wordmap import _aligned, _base_document, _base_paragraphs, _hunks, _tokens, _untracked_warning
+from wtpf_cli.merging.layout import laid_out, paragraph_diff, paragraph_spans, token_rank
+from wtpf_cli.merging.wordmap import _base_document, _base_paragraphs, _hunks, _tokens, _untracked_warning
+
+_WORD_START = re.compile(r"\w")
 
 
 def _proposal_plain(
@@ -20,7 +26,7 @@ def _proposal_plain(
     base_plain = [*_tokens(base_body_paras), "\n\n\n", *_tokens(base_note_paras)]
     cover_end = len(_tokens(base_body_paras[:cover])) + 1 if cover else 0
     source = split_words(split_front_matter(base_source).body)
-    to_src = _aligned(base_plain, source)
+    to_src = aligned(base_plain, source)
     warnings: list[str] = []
     nonempty_base = [p for p in base_body_paras if p.strip()]
     nonempty_reject = [p for p in reject if p.strip()]
@@ -78,3 +84,52 @@ def _after_previous(k: int, to_src: dict[int, int], source: list[str]) -> int:
     while at < len(source) and not source[at].isspace():
         at += 1
     return at
+
+
+def aligned(plain: list[str], source: list[str]) -> dict[int, int]:
+    """Plain-text token -> Markdown source token, for the tokens the two share.
+
+    Paragraphs are matched first by their words alone (Markdown marks, footnote labels aside, add no words), then
+    tokens inside each matched pair whose marks differ and inside the runs between matches (one token diff of the
+    whole texts would differ at every Markdown mark)."""
+    spans_a, spans_b = paragraph_spans(plain), paragraph_spans(source)
+    keys_a = [" ".join(t for t in plain[x:y] if _WORD_START.match(t)) for x, y in spans_a]
+    keys_b = [" ".join(t for t in source[x:y] if _WORD_START.match(t)) for x, y in spans_b]
+    to_src: dict[int, int] = {}
+
+    def tokens(a0: int, a1: int, b0: int, b1: int) -> None:
+        if plain[a0:a1] == source[b0:b1]:
+            to_src.update(zip(range(a0, a1), range(b0, b1), strict=True))
+            return
+        for e in diff_sequences(plain[a0:a1], source[b0:b1], rank=token_rank):
+            if e.op == "equal":
+                to_src.update(zip(range(a0 + e.a0, a0 + e.a1), range(b0 + e.b0, b0 + e.b1), strict=True))
+
+    def start(spans: list[tuple[int, int]], k: int, n: int) -> int:
+        return spans[k][0] if k < len(spans) else n
+
+    pending: list[tuple[int, int, int, int]] = []  # a run of unmatched paragraphs: (a0, a1, b0, b1) in paragraphs
+
+    def flush() -> None:
+        if pending:
+            pa0, pb0, pa1, pb1 = pending[0][0], pending[0][2], pending[-1][1], pending[-1][3]
+            tokens(
+                start(spans_a, pa0, len(plain)),
+                start(spans_a, pa1, len(plain)),
+                start(spans_b, pb0, len(source)),
+                start(spans_b, pb1, len(source)),
+            )
+            pending.clear()
+
+    # Paragraphs whose words occur once on each side anchor the match (footnotes and table cells sit elsewhere in
+    # the plain text than in the source).
+    for e in paragraph_diff(keys_a, keys_b):
+        if e.op != "equal":
+            pending.append((e.a0, e.a1, e.b0, e.b1))
+            continue
+        flush()
+        for k in range(e.a1 - e.a0):
+            (a0, a1), (b0, b1) = spans_a[e.a0 + k], spans_b[e.b0 + k]
+            tokens(a0, a1, b0, b1)
+    flush()
+    return to_src

@@ -178,7 +178,7 @@ def merge(
     from rich.table import Table
 
     from wtpf_cli.errors import UsageError
-    from wtpf_cli.merging.merge import merge_contributions
+    from wtpf_cli.merging.run import merge_contributions
 
     if conflicts not in ("brackets", "stop"):
         raise UsageError("--conflicts takes brackets or stop")

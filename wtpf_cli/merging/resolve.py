@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from wtpf_cli.errors import UsageError, WorkspaceStateError
-from wtpf_cli.merging.merge import ALTERNATIVE_RE
+from wtpf_cli.merging.threeway import ALTERNATIVE_RE
 from wtpf_cli.store.contributions import list_contributions, render_contribution, source_identity
 from wtpf_cli.store.files import decode_text, encode_like
 from wtpf_cli.store.transaction import Transaction

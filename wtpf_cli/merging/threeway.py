@@ -1,0 +1,377 @@
+"""The three-way word merge: a contribution's changes (base -> proposal) applied onto the current draft
+(base -> current), which may have moved on since the version the contribution comments on.
+
+A change whose words another source has changed since that version is kept beside the current text as a bracketed
+alternative, in the form
+
+    [[United States: the current words]] [[Brazil: the proposed words]]
+
+(double square brackets, the source's name, a colon), which `wtpf resolve` settles. A change whose context is
+gone altogether is returned as unplaced (the merge run lists it in its report), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate, chain, pairwise
+
+from wtpf_cli.diff.sequences import Edit
+from wtpf_cli.markdown.tokens import split_words
+from wtpf_cli.merging.layout import (
+    TextLayout,
+    layout_of_paragraphs,
+    paragraph_diff,
+    paragraph_keys,
+    paragraph_tokens,
+    text_layout,
+    two_level_diff,
+    word_diff,
+)
+
+# One alternative of a bracketed passage: [[source: text]], the text holding no double bracket.
+ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One change a contribution proposes: base tokens [start, end) become `new`."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+
+
+def merge_text(
+    base: str, current: str, proposal: str, source: str, current_label: Callable[[int], str]
+) -> tuple[str, int, list[Hunk], list[Hunk]]:
+    """Apply base->proposal onto current. Returns (merged text, applied, conflicts, unplaced)."""
+    done = three_way_merge(base, current, proposal, source, current_label, None)
+    return done.text, done.applied, done.conflicts, done.unplaced
+
+
+@dataclass(frozen=True, slots=True)
+class BaseMap:
+    """Where the tokens of a base text stand in a current text (the equal runs of base -> current): the diff of
+    the two, or what the edits of the contributions merged since made of it."""
+
+    base: str
+    current: str
+    layout: TextLayout  # of current
+    runs: _RunMap
+    held: _RunMap  # base tokens standing among the current words of a bracket
+
+    def layout_for(self, base: str, current: str) -> TextLayout | None:
+        """The layout of current when this map is from base to it."""
+        return self.layout if self.base == base and self.current == current else None
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """three_way_merge's result: merge_text's, with the edits it made to the current text's tokens ([lo, hi)
+    replaced by text, in order) and the base map of the merged text (None where its tokens are not those of the
+    edits)."""
+
+    text: str
+    applied: int
+    conflicts: list[Hunk]
+    unplaced: list[Hunk]
+    edits: list[tuple[int, int, str]]
+    to_merged: BaseMap | None
+
+
+def _run_map_by_diff(tb: TextLayout, tc: TextLayout) -> _RunMap:
+    """Base token -> current token over the equal runs of their two-level diff."""
+    to_c = _RunMap()
+    for op, a0, a1, b0, _b1 in two_level_diff(tb, tc):
+        if op == "equal":
+            to_c.add(a0, a1, b0)
+    return to_c
+
+
+def three_way_merge(
+    base: str,
+    current: str,
+    proposal: str,
+    source: str,
+    current_label: Callable[[int], str],
+    known: BaseMap | None,
+) -> Merged:
+    """merge_text, given (when it is for these texts) where the base's tokens stand in the current text: in a merge
+    run, the base map of the draft a contribution was merged into, moved by its edits. A fresh diff of base ->
+    current would cost more with every contribution merged (the draft drifts from the base), and could align a
+    word of the base with a like word a contribution brought in."""
+    tb = text_layout(base)
+    b = tb.tokens
+    hunks = _hunks_against(tb, proposal)
+    tc = known.layout_for(base, current) if known is not None else None
+    if known is not None and tc is not None:
+        to_c, held = known.runs, known.held
+    else:
+        tc = text_layout(current)
+        to_c, held = _run_map_by_diff(tb, tc), _RunMap()
+    c = tc.tokens
+    starts = [start for start, _end in tb.spans]
+
+    def surviving(lo: int, hi: int) -> bool:
+        """Whether a paragraph of the base with a token in [lo, hi) has a token still in the draft (in its words
+        or among the current words of a bracket)."""
+        first, last = bisect_right(starts, lo) - 1, bisect_right(starts, hi - 1) - 1
+        spans = tb.spans[max(first, 0) : last + 1] if lo < hi else []
+        return any(to_c.covers(*span) or held.covers(*span) for span in spans)
+
+    edits: list[tuple[int, int, str, bool]] = []  # (start, end) in current tokens, replacement text, a bracket?
+    applied = 0
+    conflicts: list[Hunk] = []
+    unplaced: list[Hunk] = []
+    n = 0
+    while n < len(hunks):
+        h = hunks[n]
+        n += 1
+        placed = _place(h, to_c, len(b), len(c))
+        if placed is not None:
+            edits.append((placed[0], placed[1], h.new, False))
+            applied += 1
+            continue
+        # Another source changed these words since the base: both versions stay, bracketed, between the
+        # nearest words of the base that still stand (kl, kr); later changes of this contribution inside that
+        # stretch go into the same bracket.
+        kl = to_c.at_or_before(h.start - 1)
+        kr = to_c.at_or_after(h.end, len(b))
+        group = [h]
+        while n < len(hunks) and hunks[n].start < kr:
+            group.append(hunks[n])
+            kr = max(kr, to_c.at_or_after(hunks[n].end, len(b)))
+            n += 1
+        left = to_c[kl] + 1 if kl >= 0 else 0
+        right = to_c[kr] if kr < len(b) else len(c)
+        touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
+        overlaps = any(lo < right and left < hi for lo, hi, _, _ in edits)
+        if left > right or overlaps or not touched:
+            unplaced.extend(group)  # the context is gone: reported, never dropped
+            continue
+        current_text = "".join(c[left:right])
+        core = current_text.strip()
+        ws_left = current_text[: len(current_text) - len(current_text.lstrip())]
+        ws_right = current_text[len(current_text.rstrip()) :] if core else ""
+        proposed = _proposed_span(b, group, kl + 1, kr).strip() or "(delete)"
+        label = current_label(left)
+        bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
+        edits.append((left, right, bracket, True))
+        conflicts.extend(group)
+    made: list[tuple[int, int, str, bool]] = []
+    pos = 0
+    for lo, hi, text, in_brackets in sorted(edits, key=lambda e: (e[0], e[1])):
+        if lo < pos:
+            continue
+        made.append((lo, hi, text, in_brackets))
+        pos = hi
+    edited = _edited_layout(tc, made)
+    if edited is None:  # an edit's words join a word beside them: the merged text is laid out afresh
+        out: list[str] = []
+        pos = 0
+        for lo, hi, text, _in_brackets in made:
+            out += c[pos:lo]
+            out.append(text)
+            pos = hi
+        out += c[pos:]
+        return Merged("".join(out), applied, conflicts, unplaced, [e[:3] for e in made], None)
+    layout, sizes = edited
+    merged = "".join(layout.keys)
+    # Base words a bracket took in stand there among the current words: they are held (see surviving above).
+    runs, taken = to_c.after_edits([(lo, hi, n, e[3]) for (lo, hi, n), e in zip(sizes, made, strict=True)])
+    now_held = _RunMap()
+    for a0, a1 in sorted([*zip(held.starts, held.ends, strict=True), *taken]):
+        now_held.add(a0, a1, 0)
+    moved = BaseMap(base, merged, layout, runs, now_held)
+    return Merged(merged, applied, conflicts, unplaced, [e[:3] for e in made], moved)
+
+
+def _edited_layout(
+    tc: TextLayout, made: list[tuple[int, int, str, bool]]
+) -> tuple[TextLayout, list[tuple[int, int, int]]] | None:
+    """The layout of the current text with the edits made ([lo, hi) replaced by text, in order), and the number of
+    tokens each edit put in: the paragraphs are split again only from the one before an edit's first token to the
+    one holding the token after it (the blank lines around these stand). None where the edits' words do not split
+    as they stand between the current tokens (one joins a word beside it)."""
+    c, spans, keys = tc.tokens, tc.spans, tc.keys
+    if not c:
+        return None
+    starts = [start for start, _end in spans]
+    groups: list[tuple[int, int, list[tuple[int, int, str, bool]]]] = []  # paragraphs [p0, p1] and their edits
+    for e in made:
+        p0 = bisect_right(starts, max(e[0] - 1, 0)) - 1
+        p1 = bisect_right(starts, min(e[1], len(c) - 1)) - 1
+        if groups and p0 <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], p1), [*groups[-1][2], e])
+        else:
+            groups.append((p0, p1, [e]))
+    new_keys: list[str] = []
+    lengths: list[int] = []
+    tokens: list[str] = []
+    sizes: list[tuple[int, int, int]] = []
+    p = t = 0  # the next paragraph and token of tc to copy
+    for p0, p1, group in groups:
+        new_keys += keys[p:p0]
+        lengths += [end - start for start, end in spans[p:p0]]
+        ta, tz = spans[p0][0], spans[p1][1]
+        tokens += c[t:ta]
+        stitched: list[str] = []
+        pieces: list[str] = []
+        pos = ta
+        for lo, hi, text, _in_brackets in group:
+            words = split_words(text)
+            stitched += c[pos:lo]
+            stitched += words
+            pieces += [*c[pos:lo], text]
+            sizes.append((lo, hi, len(words)))
+            pos = hi
+        stitched += c[pos:tz]
+        pieces += c[pos:tz]
+        part = layout_of_paragraphs(paragraph_keys("".join(pieces)))
+        if part.tokens != stitched:
+            return None
+        new_keys += part.keys
+        lengths += [end - start for start, end in part.spans]
+        tokens += part.tokens
+        p, t = p1 + 1, tz
+    new_keys += keys[p:]
+    lengths += [end - start for start, end in spans[p:]]
+    tokens += c[t:]
+    return TextLayout(tokens, list(pairwise(accumulate(lengths, initial=0))), new_keys), sizes
+
+
+def _proposed_span(base: list[str], hunks: list[Hunk], start: int, end: int) -> str:
+    """The proposal's text for base tokens [start, end): the base with these hunks applied."""
+    out: list[str] = []
+    k = start
+    for h in hunks:
+        out.extend(base[k : h.start])
+        out.append(h.new)
+        k = max(k, h.end)
+    out.extend(base[k:end])
+    return "".join(out)
+
+
+class _RunMap:
+    """Base token -> current token, over the equal runs of their diff (added in order): a dict of every token of
+    the report cost more than the rest of a contribution's placement."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.targets: list[int] = []
+
+    def add(self, a0: int, a1: int, b0: int) -> None:
+        """Base tokens [a0, a1) are current tokens from b0 on."""
+        if a1 > a0:
+            self.starts.append(a0)
+            self.ends.append(a1)
+            self.targets.append(b0)
+
+    def get(self, k: int) -> int | None:
+        """The current token of base token k, or None."""
+        i = bisect_right(self.starts, k) - 1
+        return self.targets[i] + k - self.starts[i] if i >= 0 and k < self.ends[i] else None
+
+    def __contains__(self, k: int) -> bool:
+        return self.get(k) is not None
+
+    def at_or_before(self, k: int) -> int:
+        """The last mapped base token at or before k, or -1."""
+        i = bisect_right(self.starts, k) - 1
+        return -1 if i < 0 else min(k, self.ends[i] - 1)
+
+    def at_or_after(self, k: int, none: int) -> int:
+        """The first mapped base token at or after k, or `none`."""
+        i = bisect_right(self.starts, k) - 1
+        if i >= 0 and k < self.ends[i]:
+            return k
+        return self.starts[i + 1] if i + 1 < len(self.starts) else none
+
+    def covers(self, lo: int, hi: int) -> bool:
+        """Whether a base token of [lo, hi) is mapped."""
+        i = bisect_left(self.starts, hi) - 1  # the last run starting before hi: runs are ordered and disjoint
+        return lo < hi and i >= 0 and self.ends[i] > lo
+
+    def after_edits(self, edits: list[tuple[int, int, int, bool]]) -> tuple[_RunMap, list[tuple[int, int]]]:
+        """The map once current tokens [lo, hi) are replaced by n tokens each (`edits` (lo, hi, n, kept) in order,
+        not overlapping): replaced tokens leave the map, the others move by what was inserted and removed before
+        them. Also the base tokens [a0, a1) replaced by edits marked `kept`."""
+        out = _RunMap()
+        kept: list[tuple[int, int]] = []
+        j, shift = 0, 0
+        for a0, a1, b0 in zip(self.starts, self.ends, self.targets, strict=True):
+            pos, end = b0, b0 + a1 - a0
+            while pos < end:
+                while j < len(edits) and edits[j][1] <= pos:  # wholly before token pos (an insertion at pos too)
+                    lo, hi, n, _kept = edits[j]
+                    shift += n - (hi - lo)
+                    j += 1
+                if j < len(edits) and edits[j][0] <= pos:  # pos was replaced: the run resumes after the edit
+                    stop = min(edits[j][1], end)
+                    if edits[j][3]:
+                        kept.append((a0 + pos - b0, a0 + stop - b0))
+                    pos = stop
+                    continue
+                stop = min(edits[j][0], end) if j < len(edits) else end
+                out.add(a0 + pos - b0, a0 + stop - b0, pos + shift)
+                pos = stop
+        return out, kept
+
+    def __getitem__(self, k: int) -> int:
+        found = self.get(k)
+        if found is None:
+            raise KeyError(k)
+        return found
+
+
+def _place(h: Hunk, to_c: _RunMap, len_b: int, len_c: int) -> tuple[int, int] | None:
+    """Where a change applies cleanly in the current text: its words unchanged there, nothing inserted among
+    them or at an insertion point; None when another source has touched them."""
+    before = to_c.get(h.start - 1) if h.start > 0 else -1
+    after = to_c.get(h.end) if h.end < len_b else len_c
+    if before is None or after is None:
+        return None
+    inside = [to_c.get(k) for k in range(h.start, h.end)]
+    if any(x is None for x in inside):
+        return None
+    lo, hi = before + 1, after
+    if hi - lo != h.end - h.start:  # something was inserted among or beside these words
+        return None
+    return lo, hi
+
+
+def _hunks_against(tb: TextLayout, proposal: str) -> list[Hunk]:
+    """The changes from a laid-out base to a proposal, as replaced token ranges of the base: those of the two-level
+    diff of the two (proposal_hunks in tests/support/merge_reference.py, which tests/test_merge_run.py compares with
+    this), the proposal split into tokens only where its paragraphs differ from the base's (most are the base's own)."""
+    b, spans = tb.tokens, tb.spans
+    keys = paragraph_keys(proposal)
+    edits = paragraph_diff(tb.keys, keys)
+    hunks: list[Hunk] = []
+    k = 0
+    while k < len(edits):
+        e = edits[k]
+        k += 1
+        if e.op == "equal":
+            continue
+        a0, a1, b0, b1 = e.a0, e.a1, e.b0, e.b1
+        while k < len(edits) and edits[k].op != "equal":  # a run of changed paragraphs, diffed word by word
+            a1, b1 = edits[k].a1, edits[k].b1
+            k += 1
+        xa = spans[a0][0] if a0 < len(spans) else len(b)
+        xb = spans[a1 - 1][1] if a1 > a0 else xa
+        y = tuple(chain.from_iterable(map(paragraph_tokens, keys[b0:b1])))
+        pending: list[Edit] = []
+        for w in [*word_diff(tuple(b[xa:xb]), y), None]:
+            if w is not None and w.op != "equal":
+                pending.append(w)
+            elif pending:
+                lo, hi = xa + pending[0].a0, xa + pending[-1].a1
+                hunks.append(Hunk(lo, hi, "".join(b[lo:hi]), "".join(y[pending[0].b0 : pending[-1].b1])))
+                pending = []
+    return hunks
