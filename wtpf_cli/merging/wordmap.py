@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from wtpf_cli.markdown.draft import COVER_STYLES, plain_text, read_draft, split_front_matter
 from wtpf_cli.model import BODY, Document, Paragraph
 from wtpf_cli.ooxml.inspection import inspect_docx
-from wtpf_cli.ooxml.reader import Segment, text_view
+from wtpf_cli.ooxml.revisions import Segment
+from wtpf_cli.ooxml.views import text_view
 
 if TYPE_CHECKING:
     from wtpf_cli.diff.sequences import Edit

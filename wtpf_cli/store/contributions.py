@@ -150,7 +150,7 @@ def detect_kind(path: Path, data: bytes, base_body: str) -> str:
         # No tracked changes: a copy of the draft edited with tracking off is still a set of revisions.
         from wtpf_cli.markdown.draft import plain_text, read_draft
         from wtpf_cli.model import Paragraph
-        from wtpf_cli.ooxml.reader import text_view
+        from wtpf_cli.ooxml.views import text_view
 
         base_paras = {
             plain_text(b.tokens).strip()
