@@ -1,9 +1,10 @@
-"""WordprocessingML names the reader tests tags against: namespaces in Clark notation ({uri}) and the tags more
-than one of its modules looks for (ECMA-376 Part 1, §17)."""
+"""WordprocessingML names: the namespaces (for tag tests in Clark notation, {uri}) and the tags that more than one
+module of the reader looks for (ECMA-376 Part 1, §17)."""
 
 from __future__ import annotations
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 STRICT_W = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
