@@ -34,13 +34,15 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def redline_stages(ws: Any) -> dict[str, float]:
     """One redline, split into the stages of redline.make_redline and outputs.redline_docx."""
     from wtpf_cli.attribution.attributor import Attributor
-    from wtpf_cli.attribution.redline import _Reader
-    from wtpf_cli.diff.sequences import forget_diffs
+    from wtpf_cli.attribution.draft_reader import DraftReader
+    from wtpf_cli.diff._diff_main import forget_small_diffs
+    from wtpf_cli.diff._windowed import forget_middles
     from wtpf_cli.model import Revision
     from wtpf_cli.render.documents import docx_bytes
     from wtpf_cli.store.versions import list_versions, resolve_version
 
-    forget_diffs()  # each run as cold as one command
+    forget_small_diffs()  # each run as cold as one command
+    forget_middles()
     st: dict[str, float] = {}
     t, versions = _timed(lambda: list_versions(ws))
     old = resolve_version(ws, FROM_VERSION, versions)
@@ -49,7 +51,7 @@ def redline_stages(ws: Any) -> dict[str, float]:
     assert old_sha is not None and new_sha is not None
     t2, chain = _timed(lambda: ws.history.commits_touching(old_sha, new_sha, ws.draft_repo_path))
     st["versions + log"] = t + t2
-    reader = _Reader(ws)
+    reader = DraftReader(ws)
     st["read FROM"], first = _timed(lambda: reader.at(old_sha))
     t_read = t_att = 0.0
     att = Attributor(first)
@@ -71,8 +73,8 @@ def redline_stages(ws: Any) -> dict[str, float]:
 
 
 def build_stages(ws: Any) -> dict[str, float]:
-    from wtpf_cli.attribution.attributor import unchanged
-    from wtpf_cli.attribution.redline import load_version
+    from wtpf_cli.attribution.draft_reader import load_version
+    from wtpf_cli.attribution.freeze import unchanged
     from wtpf_cli.render.documents import docx_bytes
 
     st: dict[str, float] = {}

@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from wtpf_cli.errors import WtpfError  # noqa: E402
 from wtpf_cli.ooxml.inspection import inspect_docx, render_inspection_json, render_inspection_text  # noqa: E402
-from wtpf_cli.ooxml.reader import text_view  # noqa: E402
+from wtpf_cli.ooxml.views import text_view  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "docx"
 SLOW_SECONDS = 5.0  # one case read more slowly than this is recorded as a failure

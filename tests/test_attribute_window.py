@@ -1,5 +1,5 @@
-"""The attribution's shortcuts give what the plain paths give: a diff of the changed middle only, widened; small
-diffs without the bisection."""
+"""The attribution's shortcuts give what the plain paths give: a diff of the changed middle only, widened; a region
+diffed in a window; small diffs without the bisection; block diffs coded once per object."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from diff_match_patch import diff_match_patch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.diff.sequences import ChainDiffer, _diff_codes, diff_inner, diff_sequences, widen
+from wtpf_cli.attribution._window import window_edits
+from wtpf_cli.attribution.attributor import _whole_edits
+from wtpf_cli.attribution.items import block_items, block_keys, block_payload
+from wtpf_cli.diff._chained import ChainDiffer
+from wtpf_cli.diff._diff_main import diff_codes
+from wtpf_cli.diff._windowed import diff_inner, widen
+from wtpf_cli.diff.sequences import Edit, diff_sequences
+from wtpf_cli.model import Paragraph, ParaProps, Token
 
 RANK = {"a": 0, "b": 0, "c": 0, "d": 0, "\u00b6": 1, "\n": 1, " ": 2, "  ": 2}
 WORDS = st.sampled_from(["a", "b", "c", "d"])
@@ -81,7 +88,7 @@ def test_small_diffs_built_without_the_bisection_are_those_of_diff_match_patch(
     stock = diff_match_patch()
     stock.Diff_Timeout = 0
     for x, y in ((a, b), (head + a + tail, head + b + tail), (head + a, b + tail), (a.upper() + b, b + a)):
-        assert _diff_codes(x, y) == stock.diff_main(x, y, False)
+        assert diff_codes(x, y) == stock.diff_main(x, y, False)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -109,7 +116,7 @@ def test_versions_that_change_only_characters_of_their_own_are_diffed_as_diff_ma
     y = "".join(new)
     long = "".join(chr(0x400 + n) for n in range(300))  # long texts: runs found by a regular expression
     for x, z in ((base, y), (y, base), (base + long + base, y + long + y)):
-        assert _diff_codes(x, z) == stock.diff_main(x, z, False)
+        assert diff_codes(x, z) == stock.diff_main(x, z, False)
 
 
 class _Block:
@@ -135,3 +142,52 @@ def test_each_version_diffed_with_the_one_before_by_codes_kept_across_versions_g
     differ = ChainDiffer(chain[0])
     for before, after in pairwise(chain):
         assert differ.diff_next(after) == diff_sequences(before, after)
+
+
+def _paragraphs(texts: list[list[str]]) -> list[Paragraph]:
+    """Paragraphs of words, each word followed by a space (a line break or two spaces where the word says so)."""
+    out = []
+    for words in texts:
+        tokens: list[Token] = []
+        for w in words:
+            tokens.append(Token(w.rstrip("/+")))
+            tokens.append(Token("\n" if w.endswith("/") else "  " if w.endswith("+") else " "))
+        out.append(Paragraph(ParaProps("Normal"), tuple(tokens)))
+    return out
+
+
+def _region_edits(old: list[list[str]], new: list[list[str]]) -> tuple[list[Edit] | None, list[Edit]]:
+    """A region's edits found through a window (None where none is taken) and by diffing the whole region."""
+    visible = [item for block in _paragraphs(old) for item in block_items(block, None)]
+    new_blocks = _paragraphs(new)
+    old_keys = [item.key for item in visible]
+    new_keys = block_keys(new_blocks)
+    return window_edits(old_keys, new_keys), _whole_edits(visible, old_keys, new_keys, block_payload(new_blocks))
+
+
+CONTEXT = [[f"w{p}x{k}" for k in range(8)] for p in range(4)]  # distinct words: the window can be taken
+PARAGRAPH = st.lists(st.sampled_from(["a", "b", "c", "a/", "b+", "w0x7", "w3x0"]), max_size=8)
+# Middles of as many paragraphs (most windows are taken there) or of any number.
+MIDDLES = st.one_of(
+    st.integers(0, 3).flatmap(lambda n: st.tuples(*[st.lists(PARAGRAPH, min_size=n, max_size=n)] * 2)),
+    st.tuples(*[st.lists(PARAGRAPH, max_size=3)] * 2),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(MIDDLES, st.integers(0, 4))
+def test_a_region_diffed_in_a_window_around_its_changes_gets_the_edits_of_the_whole_region(
+    middles: tuple[list[list[str]], list[list[str]]], cut: int
+) -> None:
+    old, new = middles
+    head, tail = CONTEXT[:cut], CONTEXT[cut:]
+    window, whole = _region_edits([*head, *old, *tail], [*head, *new, *tail])
+    if window is not None:
+        assert window == whole
+
+
+def test_a_word_changed_in_long_common_context_is_diffed_in_a_window() -> None:
+    edited = [["w1x0", "w1x1", "changed", "w1x3", "w1x4", "w1x5", "w1x6", "w1x7"]]
+    window, whole = _region_edits(CONTEXT, [CONTEXT[0], *edited, *CONTEXT[2:]])
+    assert window is not None and window == whole
+    assert [e.op for e in window] == ["equal", "delete", "insert", "equal"]

@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 
 from wtpf_cli.ooxml.inspection import inspect_docx
-from wtpf_cli.ooxml.reader import Inspection, roman_numeral, text_view
+from wtpf_cli.ooxml.revisions import Inspection
+from wtpf_cli.ooxml.views import roman_numeral, text_view
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "docx"
 ORACLE = CORPUS / "oracle.json"

@@ -6,7 +6,7 @@ from diff_match_patch import diff_match_patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.diff.sequences import _Engine
+from wtpf_cli.diff._diff_main import SlicingBisection
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
@@ -17,7 +17,7 @@ TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 @settings(max_examples=400, deadline=None)
 @given(TEXTS, TEXTS, st.integers(min_value=0, max_value=40))
 def test_the_bisection_comparing_slices_gives_the_diffs_of_diff_match_patch(a: str, b: str, repeat: int) -> None:
-    stock, fast = diff_match_patch(), _Engine()
+    stock, fast = diff_match_patch(), SlicingBisection()
     stock.Diff_Timeout = fast.Diff_Timeout = 0
     long_a, long_b = a * repeat + b, b + a * repeat  # long snakes, as between two versions of a report
     assert fast.diff_main(a, b, False) == stock.diff_main(a, b, False)

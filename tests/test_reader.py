@@ -16,7 +16,8 @@ from lxml import etree
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.ooxml.inspection import inspect_docx, render_inspection_json, render_inspection_text
 from wtpf_cli.ooxml.package import LIMITS, PackageLimits, open_docx
-from wtpf_cli.ooxml.reader import Inspection, text_view
+from wtpf_cli.ooxml.revisions import Inspection
+from wtpf_cli.ooxml.views import text_view
 
 NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '

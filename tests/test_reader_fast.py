@@ -21,7 +21,9 @@ from support import hostile
 from support.reader_reference import read_inspection_reference, text_view_reference
 from wtpf_cli.errors import WtpfError
 from wtpf_cli.ooxml.package import PackageLimits, open_docx, parse_xml
-from wtpf_cli.ooxml.reader import PARTS, Inspection, Segment, read_inspection, text_view
+from wtpf_cli.ooxml.reader import read_inspection
+from wtpf_cli.ooxml.revisions import PARTS, Inspection, Segment
+from wtpf_cli.ooxml.views import text_view
 
 CORPUS_FILES = sorted(CORPUS.rglob("*.docx")) if CORPUS.is_dir() else []
 HOSTILE = sorted(name for name in dir(hostile) if name.startswith("make_") and name not in ("make_fifo",))

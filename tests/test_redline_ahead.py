@@ -13,7 +13,8 @@ import pytest
 
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
 from wtpf_cli._forked import Forked
-from wtpf_cli.attribution.redline import _PARSE_AHEAD_MIN_BYTES, RedlineRequest, _BlockNumbers, make_redline
+from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES, BlockNumbers
+from wtpf_cli.attribution.redline import RedlineRequest, make_redline
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
 from wtpf_cli.markdown.parse import read_draft
@@ -67,12 +68,12 @@ def chain_ws(tmp_path: Path) -> tuple[Workspace, str]:
         edits[k] = text
         commit_body(ws, long_body(edits), who, f"2012-02-0{n + 1}T10:00:00Z")
     set_body(ws, long_body({**edits, 50: "50. An edit not yet committed."}))
-    assert len(ws.draft_path.read_bytes()) >= _PARSE_AHEAD_MIN_BYTES
+    assert len(ws.draft_path.read_bytes()) >= PARSE_AHEAD_MIN_BYTES
     return ws, first
 
 
 def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-    """Note the pid of the process that runs each read_draft of the redline module (the fork inherits it)."""
+    """Note the pid of the process that runs each read_draft of the redline's reader (the fork inherits it)."""
     real = read_draft
 
     def recording(*args: object, **kwargs: object) -> object:
@@ -80,7 +81,7 @@ def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
             fh.write(f"{os.getpid()}\n")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("wtpf_cli.attribution.redline.read_draft", recording)
+    monkeypatch.setattr("wtpf_cli.attribution.draft_reader.read_draft", recording)
 
 
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:
@@ -169,10 +170,10 @@ def test_blocks_sent_by_number_arrive_equal_with_tokens_shared_as_the_receivers_
     later = read_draft(
         long_body({3: "3. *New* text of paragraph three.", 4: "4. The Forum"}), path="b", cache=sender_cache
     )
-    sender = _BlockNumbers(first.blocks)
+    sender = BlockNumbers(first.blocks)
     cache = ParseCache()
     receiver_first = read_draft(long_body(), path="a", cache=cache)
-    receiver = _BlockNumbers(receiver_first.blocks)
+    receiver = BlockNumbers(receiver_first.blocks)
     new_tokens, new, numbers = sender.encode(later.blocks)
     assert 0 < len(new) < 5  # only the changed paragraphs travel
     got = receiver.decode(new_tokens, new, numbers, cache)

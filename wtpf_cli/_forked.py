@@ -1,4 +1,8 @@
-"""A second process forked to work ahead of this one, its results read back in order through a pipe.
+"""Speed only: a second process forked to work ahead of this one, its results read back in order through a pipe.
+
+Whatever a second process does must give what the same work in one process gives (`WTPF_JOBS=1`, or `spare_core()`
+False): tests/test_redline_ahead.py compares the redlines (attribution/_parse_ahead.py), tests/test_contributions.py
+the merges (the merge's read-ahead). `spare_core` is the one place that decides whether a second process runs.
 
 Forked (not spawned) so that it starts at once with everything this process has loaded and read; Linux only (fork
 without exec is unsafe on macOS). The child only computes: it never writes files, takes no lock and talks to no

@@ -17,34 +17,25 @@ from lxml import etree
 
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.ooxml.package import DocxPackage
-from wtpf_cli.ooxml.reader import (
-    _CONTAINER_RANGES,
-    _CONTAINERS,
-    _MARK_KINDS,
-    _NOTE_SEPARATORS,
-    _REVISION_TAGS,
-    _RUN_KINDS,
-    _SKIPPED,
-    ANCHOR_LIMIT,
-    FORMAT_CHANGES,
-    MC,
+from wtpf_cli.ooxml.reader import _NOTE_SEPARATORS
+from wtpf_cli.ooxml.revisions import (
     PARTS,
-    STRICT_W,
-    W14,
-    W15,
     Change,
     ChangeKind,
     ChangePart,
     Comment,
     Inspection,
-    M,
     Para,
     PartKind,
     Segment,
     View,
-    W,
-    roman_numeral,
 )
+from wtpf_cli.ooxml.views import roman_numeral
+from wtpf_cli.ooxml.walk import _CONTAINERS, _SKIPPED, ANCHOR_LIMIT
+from wtpf_cli.ooxml.walk_blocks import _CONTAINER_RANGES, _MARK_KINDS
+from wtpf_cli.ooxml.walk_runs import _RUN_KINDS
+from wtpf_cli.ooxml.wordml import FORMAT_CHANGES, MC, STRICT_W, W14, W15, M, W
+from wtpf_cli.ooxml.wordml import REVISION_TAGS as _REVISION_TAGS
 
 
 def read_inspection_reference(package: DocxPackage) -> Inspection:

@@ -1,7 +1,7 @@
 """Provenance of the text: for each paragraph and sentence of a version, the sources whose words it holds, the
 contribution that brought them and the version in which they came in ("who proposed this?").
 
-The history of the draft is replayed from its first commit with the redline's attribution (attribute.py), each
+The history of the draft is replayed from its first commit with the redline's attribution (attributor.py), each
 change remembering its commit; the words still standing are then counted per source, sentence by sentence.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from wtpf_cli.attribution.attributor import Attributor
-from wtpf_cli.attribution.redline import draft_reader, working_revision
+from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.errors import UsageError
 from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.frontmatter import render_front_matter
@@ -36,7 +36,7 @@ _KINDS = {"ListParagraph": "list item", "BlockQuote": "quotation", "SourceCode":
 
 
 @dataclass(frozen=True, slots=True)
-class _Change(Revision):
+class _CommitRevision(Revision):
     """A revision that remembers its commit (None: the uncommitted edits of the working draft)."""
 
     commit: str | None = None
@@ -206,7 +206,7 @@ def select(result: Blame, *, number: str | None = None, source: str | None = Non
 def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     """Attribute every word of the version to the commit that put it in; return the redline from the first commit
     and that first commit (None when the draft was never committed)."""
-    reader = draft_reader(ws)
+    reader = DraftReader(ws)
     to_sha = resolved.sha if resolved.sha is not None else ws.history.head()
     chain = ws.history.commits_touching(None, to_sha, ws.draft_repo_path) if to_sha is not None else []
     if resolved.sha is not None and not chain:
@@ -214,10 +214,10 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     if chain:
         att = Attributor(reader.at(chain[0].sha))
         for c in chain[1:]:
-            att.apply(reader.at(c.sha), _Change(ws.source_of(c.author), c.date, c.sha))
+            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, c.sha))
         if resolved.sha is None:
             rev = working_revision(ws)
-            att.apply(reader.working(), _Change(rev.author, rev.date, None))
+            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, None))
         return att.redline(), chain[0].sha
     return Attributor(reader.working()).redline(), None
 
@@ -252,7 +252,7 @@ class _Origins:
             source = self.ws.source_of(info.author) if info else self.ws.config.secretariat
             day = info.date[:10] if info else ""
         else:
-            commit = rev.commit if isinstance(rev, _Change) else None
+            commit = rev.commit if isinstance(rev, _CommitRevision) else None
             source, day = rev.author, rev.date[:10]
         trailers = self.trailers.get(commit, {}) if commit else {}
         version = self.first_version.get(commit) if commit else None

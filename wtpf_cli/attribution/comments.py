@@ -33,6 +33,7 @@ def contribution_comments(ws: Workspace, c: Contribution) -> list[SourceComment]
     path: Path = ws.root / "contributions" / c.id / c.file
     received = f"{c.received}T12:00:00Z"
     if path.suffix.lower() == ".docx":
+        # Imported here: lxml and the Word reader load only for a Word contribution.
         from wtpf_cli.ooxml.inspection import inspect_docx
 
         out = []

@@ -139,7 +139,7 @@ def inspect(
     changes accepted or rejected."""
     from wtpf_cli.errors import UsageError
     from wtpf_cli.ooxml.inspection import inspect_docx, printable, render_inspection_json, render_inspection_text
-    from wtpf_cli.ooxml.reader import text_view
+    from wtpf_cli.ooxml.views import text_view
 
     if view not in ("all", "accept", "reject") or fmt not in ("text", "json"):
         raise UsageError("--view takes all, accept or reject; --format takes text or json")

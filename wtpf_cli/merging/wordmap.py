@@ -23,7 +23,8 @@ from wtpf_cli.merging._wordmap import Alignment, alignment_blocks, hunks_by_para
 from wtpf_cli.merging.layout import TextLayout, laid_out, paragraph_tokens, text_layout, two_level_diff
 from wtpf_cli.model import BODY, Document, Paragraph
 from wtpf_cli.ooxml.inspection import inspect_docx
-from wtpf_cli.ooxml.reader import Segment, text_view
+from wtpf_cli.ooxml.revisions import Segment
+from wtpf_cli.ooxml.views import text_view
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>])")
 

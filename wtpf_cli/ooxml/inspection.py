@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from wtpf_cli.ooxml.package import open_docx
-from wtpf_cli.ooxml.reader import Change, Comment, Inspection, read_inspection, text_view
+from wtpf_cli.ooxml.reader import read_inspection
+from wtpf_cli.ooxml.revisions import Change, Comment, Inspection
+from wtpf_cli.ooxml.views import text_view
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]
 INSPECT_VIEWS: tuple[InspectView, ...] = ("all", "accept", "reject")

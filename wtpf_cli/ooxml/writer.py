@@ -23,8 +23,8 @@ HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# zlib's fastest level: a third of level 6's time on a large document for a file about a third larger (still
-# deterministic: the same zlib gives the same bytes).
+# zlib's fastest level: much faster than the default on a large document, for a somewhat larger file (still
+# deterministic: the same zlib gives the same bytes; BENCHMARKS.md has the figures).
 ZIP_LEVEL = 1
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}

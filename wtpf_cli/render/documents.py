@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from wtpf_cli.attribution.attributor import collector_paused, unchanged
-from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, load_version, make_redline
+from wtpf_cli._collector import collector_paused
+from wtpf_cli.attribution.draft_reader import load_version
+from wtpf_cli.attribution.freeze import unchanged
+from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_redline
 from wtpf_cli.errors import UsageError
 from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx

@@ -35,7 +35,7 @@ def detect_kind(path: Path, data: bytes, base_body: str) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from wtpf_cli.ooxml.inspection import inspect_docx  # (lxml and the Word reader load only for a .docx)
-        from wtpf_cli.ooxml.reader import text_view
+        from wtpf_cli.ooxml.views import text_view
 
         found = inspect_docx(path)
         if found.changes:

@@ -1,0 +1,173 @@
+"""Speed only: the versions after FROM parsed in a second process while this one attributes their changes.
+
+A redline made with it must equal the one DraftReader alone gives (`WTPF_JOBS=1`), errors included:
+tests/test_redline_ahead.py compares them, and the block numbers both processes agree on. `_forked.spare_core`
+decides whether a second process runs at all.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from wtpf_cli._forked import Forked, Receive, Send, spare_core
+from wtpf_cli.attribution.draft_reader import DraftReader, PartsParsed
+from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.model import Block, Document, Paragraph, ParaProps, Table, Token
+from wtpf_cli.store.workspace import Workspace
+
+# A draft smaller than this is parsed in one process: a second would not pay for itself.
+PARSE_AHEAD_MIN_BYTES = 64_000
+
+_T = TypeVar("_T")
+# A new paragraph as it travels: its properties, its key and the numbers of its tokens (a table goes as it is).
+_SentBlock = tuple[ParaProps, int, bytes] | Table
+
+
+class BlockNumbers:
+    """Numbers of blocks and tokens that two processes agree on: FROM's blocks by position (both parsed FROM,
+    alike), each later block and each token by order of first sending. A version then travels as the tokens and
+    blocks not sent before and a list of block numbers: a block or a token crosses once per run, and pickle builds
+    few objects (unpickling a frozen dataclass is a Python call per object)."""
+
+    def __init__(self, first: tuple[Block, ...]) -> None:
+        self.blocks: list[Block] = list(first)  # by number (and holding them, so their ids stay theirs)
+        self.numbers: dict[int, int] = {}  # id(block) -> number
+        for k, b in enumerate(first):
+            self.numbers.setdefault(id(b), k)
+        self.tokens: list[Token] = []  # by number
+        self.token_numbers: dict[int, int] = {}  # id(token) -> number
+
+    def encode(self, blocks: tuple[Block, ...]) -> tuple[list[Token], list[_SentBlock], bytes]:
+        """(tokens and blocks not sent before, the numbers of all blocks) for `decode`."""
+        new_blocks: list[Block] = []
+        new_tokens: list[Token] = []
+        numbers = _numbered(blocks, self.numbers, self.blocks, new_blocks)
+        new: list[_SentBlock] = [
+            (b.props, b.key, _numbered(b.tokens, self.token_numbers, self.tokens, new_tokens).tobytes())
+            if isinstance(b, Paragraph)
+            else b
+            for b in new_blocks
+        ]
+        return new_tokens, new, numbers.tobytes()
+
+    def decode(
+        self, new_tokens: list[Token], new: list[_SentBlock], numbers: bytes, cache: ParseCache
+    ) -> tuple[Block, ...]:
+        """The blocks `encode` was given (equal ones, shared as the sender's were), tokens shared with `cache`."""
+        self.tokens.extend(map(cache.shared, new_tokens))
+        token = self.tokens.__getitem__
+        for b in new:
+            if isinstance(b, Table):
+                self.blocks.append(b)
+            else:
+                props, key, token_numbers = b
+                self.blocks.append(Paragraph(props, tuple(map(token, array("i", token_numbers))), key))
+        return tuple(map(self.blocks.__getitem__, array("i", numbers)))
+
+
+def _numbered(items: Iterable[_T], numbers: dict[int, int], held: list[_T], new: list[_T]) -> array[int]:
+    """The numbers of `items` (by id), numbering those not numbered before in order: appended to `held` (which
+    keeps them alive, so that their ids stay theirs) and to `new`."""
+    out = array("i")
+    get = numbers.get
+    for x in items:
+        n = get(id(x))
+        if n is None:
+            n = numbers[id(x)] = len(held)
+            held.append(x)
+            new.append(x)
+        out.append(n)
+    return out
+
+
+def _halves(reader: DraftReader, part: int, send: Send, receive: Receive) -> PartsParsed:
+    """DraftReader.parse's `parsed`: part `part` of 2 of the text's chunks parsed here and sent, the other part
+    received (part 0 sends first: the two sides never both wait to send)."""
+
+    def parsed(text: str, where: str) -> Mapping[str, Any] | None:
+        mine = parse_draft_part(text, path=where, cache=reader.chunks, part=part, parts=2)
+        if part == 0:
+            send(mine)
+            received: Mapping[str, Any] | None = receive()
+        else:
+            received = receive()
+            send(mine)
+        return received
+
+    return parsed
+
+
+class ParsedAhead:
+    """DraftReader's `at` and `working` for a redline, the versions after FROM parsed by a forked child while this
+    process attributes their changes (parsing needs nothing from the attribution). FROM is parsed half here and half
+    there, each half then sent to the other (both then hold the same blocks, so block numbers agree); the child
+    sends each later version as its new blocks and numbers (BlockNumbers). If the child stops early, the reader
+    parses the rest here, where errors are raised as always."""
+
+    def __init__(self, reader: DraftReader, forked: Forked) -> None:
+        self.reader = reader
+        self.forked = forked
+        self.live = True  # whether the next version may still come from the child
+        self.numbers: BlockNumbers | None = None  # FROM's block numbers, once FROM is parsed here
+
+    def first(self, sha: str, blob: str, data: bytes) -> Document:
+        """FROM (commit, blob, bytes), parsed half here and half in the child."""
+        doc = self.reader.parse(sha, blob, data, _halves(self.reader, 0, self.forked.send, self.forked.receive))
+        self.numbers = BlockNumbers(doc.blocks)
+        return doc
+
+    def at(self, sha: str) -> Document:
+        """The document of the draft at commit `sha`: the child's, or parsed here."""
+        doc = self._take(("at", sha))
+        return doc if doc is not None else self.reader.at(sha)
+
+    def working(self) -> Document:
+        """The document of the draft in the work tree: the child's, or parsed here."""
+        doc = self._take(("working", ""))
+        self.live = False
+        return doc if doc is not None else self.reader.working()
+
+    def _take(self, what: tuple[str, str]) -> Document | None:
+        """The next version parsed ahead if it is `what`, else None (the child is then stopped)."""
+        if not self.live:
+            return None
+        msg = self.forked.receive()
+        if msg is None or msg[0] != what or self.numbers is None:
+            self.forked.close()
+            self.live = False
+            return None
+        _what, meta, warnings, new_tokens, new, numbers = msg
+        return Document(meta, self.numbers.decode(new_tokens, new, numbers, self.reader.chunks), warnings)
+
+    def close(self) -> None:
+        """Stop the child if it is still at work."""
+        self.forked.close()
+
+
+def parse_ahead(
+    ws: Workspace, reader: DraftReader, first: tuple[str, str, bytes], shas: list[str], working: bool
+) -> ParsedAhead | None:
+    """A forked parser of FROM's other half, then of `shas` (then of the working draft if `working`), FROM being
+    `first` (commit, blob, bytes) and the versions `reader` has read so far handed over; None where one process does
+    all the work: a small draft, fewer than two versions after FROM, no spare core, or no child could start."""
+    if len(first[2]) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
+        return None
+    fetched, reader.fetched = reader.fetched, {}
+
+    def produce(send: Send, receive: Receive) -> None:
+        ws.history.after_fork()
+        child = DraftReader(ws)
+        child.fetched.update(fetched)
+        child.prefetch(shas)
+        numbers = BlockNumbers(child.parse(*first, _halves(child, 1, send, receive)).blocks)
+        for sha in shas:
+            doc = child.at(sha)
+            send((("at", sha), doc.meta, doc.warnings, *numbers.encode(doc.blocks)))
+        if working:
+            doc = child.working()
+            send((("working", ""), doc.meta, doc.warnings, *numbers.encode(doc.blocks)))
+
+    forked = Forked.start(produce)
+    return None if forked is None else ParsedAhead(reader, forked)

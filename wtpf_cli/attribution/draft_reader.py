@@ -1,0 +1,87 @@
+"""The draft at the commits of the history and in the work tree, each distinct version parsed once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from wtpf_cli.errors import WorkspaceStateError
+from wtpf_cli.markdown._chunks import ParseCache
+from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.model import Document, Revision
+from wtpf_cli.store.files import decode_text
+from wtpf_cli.store.git import utc_stamp
+from wtpf_cli.store.versions import Resolved, resolve_version
+from wtpf_cli.store.workspace import Workspace
+
+# Versions of the draft read by one git process: few processes, and the bytes of only a few versions held at once.
+_READ_AHEAD = 8
+
+# Chunks of a draft's text parsed elsewhere (markdown._chunks.parse_draft_part), from its text and its name in messages.
+PartsParsed = Callable[[str, str], Mapping[str, Any] | None]
+
+
+class DraftReader:
+    """Parses each distinct version of the draft once."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.cache: dict[str, Document] = {}
+        self.chunks = ParseCache()
+        self.planned: list[str] = []  # commits whose draft is read ahead, in the order `at` will ask for them
+        self.fetched: dict[str, tuple[str, bytes] | None] = {}  # commit -> (blob id, bytes), read ahead
+
+    def prefetch(self, shas: list[str]) -> None:
+        """Read the draft at these commits ahead, _READ_AHEAD at a time in one git process (`at` parses each)."""
+        self.planned = list(shas)
+
+    def raw(self, sha: str) -> tuple[str, bytes]:
+        """(blob id, bytes) of the draft at `sha`."""
+        path = self.ws.draft_repo_path
+        if sha not in self.fetched and sha in self.planned:
+            k = self.planned.index(sha)
+            batch = self.planned[k : k + _READ_AHEAD]
+            del self.planned[k : k + _READ_AHEAD]
+            self.fetched.update(zip(batch, self.ws.history.read_files(batch, path), strict=True))
+        got = self.fetched.pop(sha) if sha in self.fetched else None
+        if got is None:
+            blob = self.ws.history.blob_id(sha, path)
+            if blob is None:
+                raise WorkspaceStateError(f"{path} does not exist at {sha[:12]}")
+            got = (blob, self.ws.history.read_file(sha, path) or b"")
+        return got
+
+    def at(self, sha: str) -> Document:
+        """The document of the draft at commit `sha`."""
+        blob, data = self.raw(sha)
+        return self.parse(sha, blob, data)
+
+    def parse(self, sha: str, blob: str, data: bytes, parsed: PartsParsed | None = None) -> Document:
+        """The document of the draft at `sha` (its blob and bytes), parsed once per blob; `parsed` gives the chunks
+        of the text that another process parsed (the redline's second process, attribution/_parse_ahead.py)."""
+        doc = self.cache.get(blob)
+        if doc is None:
+            where = f"{self.ws.draft_repo_path}@{sha[:12]}"
+            text = decode_text(data, where)
+            elsewhere = None if parsed is None else parsed(text, where)
+            doc = read_draft(text, path=where, cache=self.chunks, parsed=elsewhere)
+            self.cache[blob] = doc
+        return doc
+
+    def working(self) -> Document:
+        """The document of the draft in the work tree."""
+        text = decode_text(self.ws.draft_path.read_bytes(), str(self.ws.draft_path))
+        return read_draft(text, path=str(self.ws.draft_path), cache=self.chunks)
+
+
+def working_revision(ws: Workspace) -> Revision:
+    """Uncommitted edits count as the secretariat's, dated by the draft file's modification time."""
+    mtime = int(ws.draft_path.stat().st_mtime)
+    return Revision(ws.config.secretariat, utc_stamp(mtime))
+
+
+def load_version(ws: Workspace, ref: str | None) -> tuple[Resolved, Document]:
+    """The parsed document of one version (None: the working draft)."""
+    resolved = resolve_version(ws, ref)
+    reader = DraftReader(ws)
+    return resolved, (reader.working() if resolved.sha is None else reader.at(resolved.sha))
