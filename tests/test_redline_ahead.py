@@ -236,6 +236,13 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(CORES < 2 or not Path("/proc/self/stat").exists(), reason="needs a second core and /proc")
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
 def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_process(tmp_path: Path) -> None:
     import signal
     import subprocess
@@ -252,27 +259,26 @@ def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_proc
         added = "".join(f"\nAdded paragraph {j}.\n" for j in range(n + 1))
         commit_body(ws, big + added, "Brazil", f"2012-02-{n + 1:02}T10:00:00Z")
     out = tmp_path / "redline.docx"
+    ready = tmp_path / "ready"
+    env = {**clean_env(tmp_path), "WTPF_TEST_PAUSE_AT": "ahead", "WTPF_TEST_READY_FILE": str(ready)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "wtpf_cli", "redline", first, "HEAD", "-o", str(out)],
         cwd=ws.root,
-        env=clean_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # Ctrl-C as at a terminal, even where this test runs as a background job (whose SIGINT is ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    own_cmdline = None
-    child = None
     deadline = time.monotonic() + 60
-    while child is None and proc.poll() is None and time.monotonic() < deadline:
-        # the forked child runs the same command line as its parent (git's processes do not)
-        own_cmdline = own_cmdline or Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-        for pid in _children(proc.pid):
-            try:
-                if Path(f"/proc/{pid}/cmdline").read_bytes() == own_cmdline:
-                    child = pid
-            except OSError:
-                pass
-        time.sleep(0.002)
-    assert child is not None, "the redline finished before its second process was seen"
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # the redline pauses once its second process is started, until Ctrl-C
+    assert ready.exists(), "the redline finished without starting its second process"
+    own_cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    # the forked child runs the same command line as its parent (git's processes do not)
+    children = [pid for pid in _children(proc.pid) if _cmdline(pid) == own_cmdline]
+    assert len(children) == 1, children
+    child = children[0]
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err.decode(), err.decode()

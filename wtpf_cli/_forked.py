@@ -12,6 +12,7 @@ so errors are raised (and reported) where they always are. WTPF_JOBS=1 keeps all
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -24,6 +25,7 @@ Send = Callable[[Any], None]
 Receive = Callable[[], Any]
 
 _SIZE = 8  # bytes of the length before each message
+_LIVE: set[Forked] = set()  # children not yet reaped: stopped at exit whatever interrupted their parent
 
 
 def spare_core() -> bool:
@@ -56,17 +58,25 @@ class Forked:
             return None
         sys.stdout.flush()
         sys.stderr.flush()
+        # Ctrl-C is held from the fork until the child is registered: a KeyboardInterrupt in between would leave a
+        # child nobody stops. Once held, it is raised here, and the child is stopped at exit (_stop_all).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            pid = os.fork()
-        except OSError:
-            for fd in pipes:
-                os.close(fd)
-            return None
-        if pid == 0:  # the child: never returns
-            _child(pipes, produce)
-        os.close(pipes[1])
-        os.close(pipes[2])
-        return Forked(pid, os.fdopen(pipes[0], "rb"), os.fdopen(pipes[3], "wb"))
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in pipes:
+                    os.close(fd)
+                return None
+            if pid == 0:  # the child: never returns
+                _child(pipes, produce)
+            os.close(pipes[1])
+            os.close(pipes[2])
+            forked = Forked(pid, os.fdopen(pipes[0], "rb"), os.fdopen(pipes[3], "wb"))
+            _LIVE.add(forked)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return forked
 
     def receive(self) -> Any | None:
         """The next message, or None once the child has stopped (done, failed or killed)."""
@@ -92,6 +102,7 @@ class Forked:
         """Stop the child (if still at work) and reap it."""
         if self.pipe is None:
             return
+        _LIVE.discard(self)
         self.pipe.close()
         self.pipe = None
         if self.to_child is not None:
@@ -108,6 +119,13 @@ class Forked:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Stop and reap every child still running when this process exits (interrupted before it could close them)."""
+    for forked in list(_LIVE):
+        forked.close()
 
 
 def _read_message(pipe: IO[bytes] | None) -> Any | None:
@@ -141,6 +159,8 @@ def _child(pipes: tuple[int, int, int, int], produce: Callable[[Send, Receive], 
         # Ctrl-C is the parent's to handle (it then stops this child). If the parent is killed, the next send
         # fails (nobody reads the pipe) and this child ends.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _LIVE.clear()  # the parent's children are not this one's to stop
         out = os.fdopen(pipes[1], "wb")
         inbox = os.fdopen(pipes[2], "rb")
         produce(lambda obj: _write_message(out, obj), lambda: _read_message(inbox))

@@ -10,6 +10,7 @@ from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.errors import WorkspaceStateError
 from wtpf_cli.model import Document, Redline, Revision
+from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.git import CommitInfo
 from wtpf_cli.store.versions import Resolved, list_versions, resolve_version
 from wtpf_cli.store.workspace import Workspace
@@ -61,6 +62,8 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
     ahead = parse_ahead(ws, reader, (old.sha, *first_raw), shas, new.sha is None)  # None: all parsed here
     reader.prefetch(shas)
     try:
+        if ahead is not None:
+            checkpoint("ahead")
         drafts: DraftReader | ParsedAhead = reader if ahead is None else ahead
         first = reader.parse(old.sha, *first_raw) if ahead is None else ahead.first(old.sha, *first_raw)
         return _attributed(ws, request, drafts, first, old, new, chain, walk and ancestor, to_sha)

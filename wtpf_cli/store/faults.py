@@ -28,8 +28,9 @@ STEPS: dict[str, str] = {
     "index": "the index holds the new state; the branch still points to the old commit",
     "refs": "the branch and any tag point to the new commits in one ref transaction: the change is made",
     "done": "the journal is removed; the command is about to report",
+    "ahead": "redline: its second process is at work (not a write step: where a test sends Ctrl-C)",
 }
-"""Every write step, in the order a command passes them; the one list (docs: README, tests/test_interrupt.py)."""
+"""Every step, write steps in the order a command passes them; the one list (docs: README, tests/test_interrupt.py)."""
 
 _KILL = os.environ.get("WTPF_TEST_KILL_AT", "")
 _ENOSPC = os.environ.get("WTPF_TEST_ENOSPC_AT", "")
