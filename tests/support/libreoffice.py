@@ -13,6 +13,7 @@ does not spoil the rest of the session.
     doc = lo.read(Path("out.docx"), "accept")   # LoDoc(body=[...], footnotes=[...], changes=[...], ...)
     lo.to_pdf(Path("out.docx"), Path("out.pdf"))
     lo.edit(Path("out.docx"), Path("edited.docx"), author="A. Delegate", replacements=[("old", "new")])
+    lo.apply(Path("out.docx"), Path("edited.docx"), author="A. Delegate", ops=[insert_row(after="RIPE", ...)])
     lo.close()
 """
 
@@ -33,7 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -198,11 +199,7 @@ class LibreOffice:
         """
         if not author.strip():
             raise ValueError("author must not be empty")
-        if date is not None:
-            parsed = datetime.datetime.fromisoformat(date)
-            if parsed.tzinfo is not None:
-                raise ValueError(f"date must have no time zone (Word stores local time): {date!r}")
-            date = parsed.isoformat(timespec="seconds")
+        date = _local_date(date)
         path, out = Path(path).resolve(), Path(out).resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
         request = {
@@ -214,6 +211,42 @@ class LibreOffice:
             "date": date,
         }
         self._request(request, f"{path} -> {out} (edit by {author})")
+        return out
+
+    def apply(
+        self,
+        path: Path,
+        out: Path,
+        *,
+        author: str,
+        ops: Sequence[Mapping[str, Any]],
+        tracking: bool = True,
+        date: str | None = None,
+        save: str = "export",
+    ) -> Path:
+        """Edit ``path`` as the delegate ``author``, performing ``ops`` in order, and save it as .docx at ``out``.
+
+        ``ops``: the operations of ``support/delegates.py`` (plain dicts; comments go in last). ``tracking``:
+        Track Changes on (Writer records each edit as ``author``'s change) or off. ``date``
+        (``YYYY-MM-DDThh:mm:ss``): every change and comment dated so, for reproducible files; without it, the
+        time of the edit. ``save``: ``"export"`` keeps the document's properties as they were, ``"save_as"``
+        saves as File > Save As does. Text not found, an unknown operation or key raise ``LibreOfficeError``.
+        """
+        if not author.strip():
+            raise ValueError("author must not be empty")
+        date = _local_date(date)
+        path, out = Path(path).resolve(), Path(out).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        request = {
+            "path": str(path),
+            "apply": str(out),
+            "author": author,
+            "ops": [dict(op) for op in ops],
+            "tracking": tracking,
+            "date": date,
+            "save": save,
+        }
+        self._request(request, f"{path} -> {out} ({len(ops)} edit(s) by {author})")
         return out
 
     def start(self) -> None:
@@ -378,6 +411,16 @@ class LibreOffice:
                     raise LibreOfficeError(f"LibreOffice failed on {what}: {answer['error']}")
                 return answer
             raise LibreOfficeError(f"LibreOffice could not be reached for {what}")
+
+
+def _local_date(date: str | None) -> str | None:
+    """``date`` as ``YYYY-MM-DDThh:mm:ss``; one with a time zone is refused (Word stores local time)."""
+    if date is None:
+        return None
+    parsed = datetime.datetime.fromisoformat(date)
+    if parsed.tzinfo is not None:
+        raise ValueError(f"date must have no time zone (Word stores local time): {date!r}")
+    return parsed.isoformat(timespec="seconds")
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
