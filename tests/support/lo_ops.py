@@ -501,22 +501,26 @@ class Delegate:
 
 DATED_PART = re.compile(r"word/[^/]+\.xml")
 W_DATE = re.compile(rb'w:date="[^"]*"')
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def stamp_dates(path: str, date: str) -> None:
-    """Set every ``w:date`` in ``word/*.xml`` to ``date`` (as UTC), and every zip entry's time to 1980-01-01.
+def stamp_dates(path: str, date: str, *, modified: bool) -> None:
+    """Set every ``w:date`` in ``word/*.xml`` to ``date`` (as UTC), and when the document was ``modified`` the
+    modification date in ``docProps/core.xml`` too; every zip entry's time to 1980-01-01.
 
-    Writer dates a recorded change by its clock and its API cannot change that date afterwards; this is the
-    only rewrite of what Writer saved: the rest of each part stays byte for byte.
+    Writer dates a recorded change, and the save of a modified document, by its clock, and its API cannot change
+    a change's date afterwards; this is the only rewrite of what Writer saved: the rest stays byte for byte.
     """
-    stamp = f'w:date="{date}Z"'.encode()
+    stamp = f"{date}Z".encode()
     with zipfile.ZipFile(path) as package:
         entries = [(info, package.read(info.filename)) for info in package.infolist()]
     temporary = f"{path}.dated"
     with zipfile.ZipFile(temporary, "w") as package:
         for info, data in entries:
             if DATED_PART.fullmatch(info.filename):
-                data = W_DATE.sub(stamp, data)
+                data = W_DATE.sub(b'w:date="' + stamp + b'"', data)
+            elif info.filename == "docProps/core.xml" and modified:
+                data = MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
             info.date_time = (1980, 1, 1, 0, 0, 0)
             package.writestr(info, data)
     os.replace(temporary, path)

@@ -40,9 +40,9 @@ Requests on stdin, one response line on stdout each:
   "date": "YYYY-MM-DDThh:mm:ss" | null, "save": "export" | "save_as"}`` → ``{"docx": ..., "error": null}``: the
   operations of ``lo_ops.py`` performed in order on a private copy, as ``author``, with change tracking on or
   off; comments (``{"op": "comment", "at": X, "text": T}``) last. Writer records the changes itself, dated by
-  its clock; with ``date`` every ``w:date`` of the saved file is then set to it (``stamp_dates``), and the zip
-  entries carry a fixed time. ``export`` stores as File > Export does (document properties kept as they were),
-  ``save_as`` as File > Save As (Writer sets the modification date and the last author).
+  its clock; with ``date`` every ``w:date`` and the modification date of the saved file are then set to it
+  (``lo_ops.stamp_dates``), and the zip entries carry a fixed time. ``export`` stores a copy as File > Export
+  does, ``save_as`` as File > Save As; either way Writer names ``author`` as the last author of a changed file.
 - ``{"ping": true}`` → ``{"ok": true, "error": null}``.
 
 Failures answer ``{"error": "message"}``. When the connection to soffice is gone (soffice crashed), the
@@ -314,6 +314,8 @@ class Worker:
                 if op["op"] == lo_ops.COMMENT:
                     insert_comment(doc, str(op["at"]), str(op["text"]), edit)
             doc.RecordChanges = delegate.tracking
+            _ = doc.WordCount  # counts now what Writer's idle layout may or may not have counted before the save
+            modified = bool(doc.isModified())
             url, filters = uno.systemPathToFileUrl(out), (prop("FilterName", DOCX_FILTER), prop("Overwrite", True))
             if delegate.save == "save_as":
                 doc.storeAsURL(url, filters)
@@ -322,7 +324,7 @@ class Worker:
         finally:
             self.close(doc, folder)
         if delegate.date is not None:
-            lo_ops.stamp_dates(out, delegate.date)
+            lo_ops.stamp_dates(out, delegate.date, modified=modified)
         return {"docx": out, "error": None}
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
