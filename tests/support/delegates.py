@@ -34,6 +34,7 @@ def build_base(folder: Path, body: str | None = None) -> tuple[Path, Path]:
     ``wtpf init`` in ``folder/report``, the draft's body replaced and committed, ``wtpf stamp next``, and
     ``wtpf build "First Draft"`` to ``folder/base.docx``; returns the workspace and the .docx.
     """
+    folder.mkdir(parents=True, exist_ok=True)
     root = init_report(folder, TITLE)
     draft = root / "report.md"
     text = draft.read_text(encoding="utf-8")

@@ -60,6 +60,7 @@ class LoDoc:
 
     ``body``: paragraph texts in document order, table cells row-major where the table stands, without list
     labels or footnote marks; ``labels``: beside ``body``, each paragraph's list number or bullet (or ``""``);
+    ``styles``: beside ``body``, each paragraph's style as Writer names it (``"Heading 1"``, ``"Text body"``);
     ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``; ``changes``: the
     tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
     "comment"}``; ``comments``: ``{"author", "date", "text"}``; ``record_changes``: the file turns change
@@ -74,6 +75,7 @@ class LoDoc:
     comments: list[dict[str, Any]] = field(default_factory=list)
     record_changes: bool = False
     remaining_changes: int = 0
+    styles: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
         """The body's words, split on whitespace."""
@@ -156,6 +158,7 @@ class LibreOffice:
             comments=list(answer["comments"]),
             record_changes=bool(answer["record_changes"]),
             remaining_changes=int(answer["remaining_changes"]),
+            styles=list(answer["styles"]),
         )
 
     def to_pdf(self, path: Path, out: Path, view: str = "none") -> Path:

@@ -12,12 +12,13 @@ On start-up the worker connects to the already running soffice (``--connect``, p
 Requests on stdin, one response line on stdout each:
 
 - ``{"path": "/abs/file.docx", "view": "accept" | "reject" | "none"}`` →
-  ``{"body": [...], "labels": [...], "footnotes": [...], "endnotes": [...], "changes": [...],
+  ``{"body": [...], "labels": [...], "styles": [...], "footnotes": [...], "endnotes": [...], "changes": [...],
   "comments": [...], "record_changes": bool, "remaining_changes": int, "error": null}``.
   ``body`` holds the paragraph texts in document order; a table contributes each cell's paragraphs in
   row-major order (covered cells of a merge included, as empty cells), where the table stands; nested
   tables are flattened the same way. ``labels`` runs beside ``body``: each paragraph's list number or bullet
-  as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels.
+  as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels;
+  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``).
   Field results appear as LibreOffice shows them; footnote and endnote
   reference marks are left out (their notes are in ``footnotes`` / ``endnotes``, one string per note, its
   paragraphs joined by ``"\\n"``). ``changes`` lists the redlines present before accepting/rejecting:
@@ -215,6 +216,7 @@ class Worker:
                 **facts,
                 "body": [paragraph_text(p, has_notes) for p in body],
                 "labels": [list_label(p) for p in body],
+                "styles": [str(p.ParaStyleName) for p in body],
                 "footnotes": footnotes,
                 "endnotes": endnotes,
                 "changes": changes,
