@@ -5,9 +5,9 @@ cells), the footnotes and the comments, each run with its tracked change (``w:in
 ``w:moveTo`` and who made it), bold, italic, a formatting change (``w:rPrChange``), link target and footnote
 reference; each paragraph with its style, list (``w:numPr``), paragraph-mark change and ``w:pPrChange``.
 
-``Content.lines()`` is a normalised text view, one line per paragraph or row, that leaves out what a writer may
-choose freely (revision, comment and footnote ids, dates, rsids, run splits, zip entries): two files with the
-same lines hold the same thing. Notation::
+``Content.lines()`` is a normalised text view, one line per paragraph or row (after the custom document
+properties), that leaves out what a writer may choose freely (revision, comment and footnote ids, dates,
+rsids, run splits, zip entries): two files with the same lines hold the same thing. Notation::
 
     ¶ Heading1 | 1 Introduction                       a paragraph: its style | its text
     ¶ ListParagraph list=2:decimal@1 | ...             numId 2 (its numbering format at level 1)
@@ -113,6 +113,7 @@ class Content:
     footnotes: list[list[Paragraph]]  # in the order of footnotes.xml, separators left out
     comments: list[tuple[str, str]]  # (author, text) in the order of comments.xml
     track_revisions: bool
+    properties: dict[str, str] = field(default_factory=dict)  # docProps/custom.xml: name → value
 
     def paragraphs(self) -> list[Paragraph]:
         """The body's paragraphs, table cells' included, in order."""
@@ -152,6 +153,7 @@ class Content:
     def lines(self) -> list[str]:
         """The normalised text view (see the module's docstring)."""
         out = [f"trackRevisions={'on' if self.track_revisions else 'off'}"]
+        out.extend(f"property {name} = {value}" for name, value in sorted(self.properties.items()))
         for block in self.body:
             if isinstance(block, Paragraph):
                 out.append(block.line())
@@ -336,9 +338,13 @@ def read_content(path: Path) -> Content:
                 text = "\n".join("".join(t.text or "" for t in p.iter(W + "t")) for p in element.iter(W + "p"))
                 comments.append((element.get(W + "author", ""), text))
         settings = _parse(package.read("word/settings.xml")) if "word/settings.xml" in names else None
+        properties = {}
+        if "docProps/custom.xml" in names:
+            for prop in _parse(package.read("docProps/custom.xml")):
+                properties[prop.get("name", "")] = "".join(prop.itertext())
     track = settings is not None and _on(settings, "trackRevisions")
     ordered = sorted(notes.items(), key=lambda item: reader.note_order.get(item[0], len(notes) + 1))
-    return Content(body, [paragraphs for _, paragraphs in ordered], comments, track)
+    return Content(body, [paragraphs for _, paragraphs in ordered], comments, track, properties)
 
 
 if __name__ == "__main__":  # python tests/support/docx_content.py FILE.docx: the normalised view

@@ -200,21 +200,11 @@ class LibreOffice:
         The document is saved with change tracking on ("MS Word 2007 XML", Word 2007-365); ``path`` is only
         read (a private copy is edited), so ``out`` may equal ``path`` to replace it.
         """
-        if not author.strip():
-            raise ValueError("author must not be empty")
-        date = _local_date(date)
-        path, out = Path(path).resolve(), Path(out).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        request = {
-            "path": str(path),
-            "edit": str(out),
-            "author": author,
-            "replacements": [[old, new] for old, new in replacements],
-            "comments": [[anchor, text] for anchor, text in comments],
-            "date": date,
-        }
-        self._request(request, f"{path} -> {out} (edit by {author})")
-        return out
+        request = _edit_request("edit", path, out, author, date)
+        request["replacements"] = [[old, new] for old, new in replacements]
+        request["comments"] = [[anchor, text] for anchor, text in comments]
+        self._request(request, f"{request['path']} -> {request['edit']} (edit by {author})")
+        return Path(request["edit"])
 
     def apply(
         self,
@@ -232,25 +222,14 @@ class LibreOffice:
         ``ops``: the operations of ``support/delegates.py`` (plain dicts; comments go in last). ``tracking``:
         Track Changes on (Writer records each edit as ``author``'s change) or off. ``date``
         (``YYYY-MM-DDThh:mm:ss``): every change and comment dated so, for reproducible files; without it, the
-        time of the edit. ``save``: ``"export"`` keeps the document's properties as they were, ``"save_as"``
-        saves as File > Save As does. Text not found, an unknown operation or key raise ``LibreOfficeError``.
+        time of the edit. ``save``: ``"export"`` stores a copy as File > Export does, ``"save_as"`` as File >
+        Save As; either way LibreOffice names ``author`` the last author of a changed file. Text not found, an
+        unknown operation or key raise ``LibreOfficeError``; so does soffice failing, as for ``read``.
         """
-        if not author.strip():
-            raise ValueError("author must not be empty")
-        date = _local_date(date)
-        path, out = Path(path).resolve(), Path(out).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        request = {
-            "path": str(path),
-            "apply": str(out),
-            "author": author,
-            "ops": [dict(op) for op in ops],
-            "tracking": tracking,
-            "date": date,
-            "save": save,
-        }
-        self._request(request, f"{path} -> {out} ({len(ops)} edit(s) by {author})")
-        return out
+        request = _edit_request("apply", path, out, author, date)
+        request.update(ops=[dict(op) for op in ops], tracking=tracking, save=save)
+        self._request(request, f"{request['path']} -> {request['apply']} ({len(ops)} edit(s) by {author})")
+        return Path(request["apply"])
 
     def start(self) -> None:
         """Start soffice and the worker now rather than on the first request (no-op when running)."""
@@ -414,6 +393,16 @@ class LibreOffice:
                     raise LibreOfficeError(f"LibreOffice failed on {what}: {answer['error']}")
                 return answer
             raise LibreOfficeError(f"LibreOffice could not be reached for {what}")
+
+
+def _edit_request(kind: str, path: Path, out: Path, author: str, date: str | None) -> dict[str, Any]:
+    """The part an ``edit`` and an ``apply`` request share: absolute paths (``out``'s folder made), the author,
+    the date checked."""
+    if not author.strip():
+        raise ValueError("author must not be empty")
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return {"path": str(Path(path).resolve()), kind: str(out), "author": author, "date": _local_date(date)}
 
 
 def _local_date(date: str | None) -> str | None:

@@ -303,17 +303,22 @@ def fill_cell(table: Any, column: int, row: int, text: str) -> None:
         cell.insertString(cell.getEnd(), text, False)
 
 
-def insert_row(session: Session, op: dict[str, Any]) -> None:
-    """A row before or after the row holding ``X``, its ``cells`` typed left to right."""
+def insert_line(session: Session, op: dict[str, Any], *, row: bool) -> None:
+    """A row (or column) inserted before or after the one holding the anchor, ``cells`` typed into it in order."""
     where = side(op)
     found = session.find(str(op[where]))
-    table, _, row = cell_position(found)
+    table, column, line = cell_position(found)
     found.collapseToStart()
     session.select(found)
-    session.dispatch(".uno:InsertRowsAfter" if where == "after" else ".uno:InsertRowsBefore")
-    new = row + 1 if where == "after" else row
-    for column, text in enumerate(op.get("cells", [])):
-        fill_cell(table, column, new, str(text))
+    session.dispatch(f".uno:Insert{'Rows' if row else 'Columns'}{'After' if where == 'after' else 'Before'}")
+    new = (line if row else column) + (where == "after")
+    for n, text in enumerate(op.get("cells", [])):
+        fill_cell(table, n if row else new, new if row else n, str(text))
+
+
+def insert_row(session: Session, op: dict[str, Any]) -> None:
+    """A row before or after the row holding ``X``, its ``cells`` typed left to right."""
+    insert_line(session, op, row=True)
 
 
 def delete_row(session: Session, op: dict[str, Any]) -> None:
@@ -327,15 +332,7 @@ def delete_row(session: Session, op: dict[str, Any]) -> None:
 
 def insert_column(session: Session, op: dict[str, Any]) -> None:
     """A column before or after the column holding ``X``, its ``cells`` typed top to bottom."""
-    where = side(op)
-    found = session.find(str(op[where]))
-    table, column, _ = cell_position(found)
-    found.collapseToStart()
-    session.select(found)
-    session.dispatch(".uno:InsertColumnsAfter" if where == "after" else ".uno:InsertColumnsBefore")
-    new = column + 1 if where == "after" else column
-    for row, text in enumerate(op.get("cells", [])):
-        fill_cell(table, new, row, str(text))
+    insert_line(session, op, row=False)
 
 
 def insert_footnote(session: Session, op: dict[str, Any]) -> None:
