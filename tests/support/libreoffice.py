@@ -13,6 +13,7 @@ does not spoil the rest of the session.
     doc = lo.read(Path("out.docx"), "accept")   # LoDoc(body=[...], footnotes=[...], changes=[...], ...)
     lo.to_pdf(Path("out.docx"), Path("out.pdf"))
     lo.edit(Path("out.docx"), Path("edited.docx"), author="A. Delegate", replacements=[("old", "new")])
+    lo.apply(Path("out.docx"), Path("edited.docx"), author="A. Delegate", ops=[insert_row(after="RIPE", ...)])
     lo.close()
 """
 
@@ -33,7 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -59,6 +60,7 @@ class LoDoc:
 
     ``body``: paragraph texts in document order, table cells row-major where the table stands, without list
     labels or footnote marks; ``labels``: beside ``body``, each paragraph's list number or bullet (or ``""``);
+    ``styles``: beside ``body``, each paragraph's style as Writer names it (``"Heading 1"``, ``"Text body"``);
     ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``; ``changes``: the
     tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
     "comment"}``; ``comments``: ``{"author", "date", "text"}``; ``record_changes``: the file turns change
@@ -73,6 +75,7 @@ class LoDoc:
     comments: list[dict[str, Any]] = field(default_factory=list)
     record_changes: bool = False
     remaining_changes: int = 0
+    styles: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
         """The body's words, split on whitespace."""
@@ -155,6 +158,7 @@ class LibreOffice:
             comments=list(answer["comments"]),
             record_changes=bool(answer["record_changes"]),
             remaining_changes=int(answer["remaining_changes"]),
+            styles=list(answer["styles"]),
         )
 
     def to_pdf(self, path: Path, out: Path, view: str = "none") -> Path:
@@ -196,25 +200,36 @@ class LibreOffice:
         The document is saved with change tracking on ("MS Word 2007 XML", Word 2007-365); ``path`` is only
         read (a private copy is edited), so ``out`` may equal ``path`` to replace it.
         """
-        if not author.strip():
-            raise ValueError("author must not be empty")
-        if date is not None:
-            parsed = datetime.datetime.fromisoformat(date)
-            if parsed.tzinfo is not None:
-                raise ValueError(f"date must have no time zone (Word stores local time): {date!r}")
-            date = parsed.isoformat(timespec="seconds")
-        path, out = Path(path).resolve(), Path(out).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        request = {
-            "path": str(path),
-            "edit": str(out),
-            "author": author,
-            "replacements": [[old, new] for old, new in replacements],
-            "comments": [[anchor, text] for anchor, text in comments],
-            "date": date,
-        }
-        self._request(request, f"{path} -> {out} (edit by {author})")
-        return out
+        request = _edit_request("edit", path, out, author, date)
+        request["replacements"] = [[old, new] for old, new in replacements]
+        request["comments"] = [[anchor, text] for anchor, text in comments]
+        self._request(request, f"{request['path']} -> {request['edit']} (edit by {author})")
+        return Path(request["edit"])
+
+    def apply(
+        self,
+        path: Path,
+        out: Path,
+        *,
+        author: str,
+        ops: Sequence[Mapping[str, Any]],
+        tracking: bool = True,
+        date: str | None = None,
+        save: str = "export",
+    ) -> Path:
+        """Edit ``path`` as the delegate ``author``, performing ``ops`` in order, and save it as .docx at ``out``.
+
+        ``ops``: the operations of ``support/delegates.py`` (plain dicts; comments go in last). ``tracking``:
+        Track Changes on (Writer records each edit as ``author``'s change) or off. ``date``
+        (``YYYY-MM-DDThh:mm:ss``): every change and comment dated so, for reproducible files; without it, the
+        time of the edit. ``save``: ``"export"`` stores a copy as File > Export does, ``"save_as"`` as File >
+        Save As; either way LibreOffice names ``author`` the last author of a changed file. Text not found, an
+        unknown operation or key raise ``LibreOfficeError``; so does soffice failing, as for ``read``.
+        """
+        request = _edit_request("apply", path, out, author, date)
+        request.update(ops=[dict(op) for op in ops], tracking=tracking, save=save)
+        self._request(request, f"{request['path']} -> {request['apply']} ({len(ops)} edit(s) by {author})")
+        return Path(request["apply"])
 
     def start(self) -> None:
         """Start soffice and the worker now rather than on the first request (no-op when running)."""
@@ -378,6 +393,26 @@ class LibreOffice:
                     raise LibreOfficeError(f"LibreOffice failed on {what}: {answer['error']}")
                 return answer
             raise LibreOfficeError(f"LibreOffice could not be reached for {what}")
+
+
+def _edit_request(kind: str, path: Path, out: Path, author: str, date: str | None) -> dict[str, Any]:
+    """The part an ``edit`` and an ``apply`` request share: absolute paths (``out``'s folder made), the author,
+    the date checked."""
+    if not author.strip():
+        raise ValueError("author must not be empty")
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return {"path": str(Path(path).resolve()), kind: str(out), "author": author, "date": _local_date(date)}
+
+
+def _local_date(date: str | None) -> str | None:
+    """``date`` as ``YYYY-MM-DDThh:mm:ss``; one with a time zone is refused (Word stores local time)."""
+    if date is None:
+        return None
+    parsed = datetime.datetime.fromisoformat(date)
+    if parsed.tzinfo is not None:
+        raise ValueError(f"date must have no time zone (Word stores local time): {date!r}")
+    return parsed.isoformat(timespec="seconds")
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

@@ -12,12 +12,13 @@ On start-up the worker connects to the already running soffice (``--connect``, p
 Requests on stdin, one response line on stdout each:
 
 - ``{"path": "/abs/file.docx", "view": "accept" | "reject" | "none"}`` →
-  ``{"body": [...], "labels": [...], "footnotes": [...], "endnotes": [...], "changes": [...],
+  ``{"body": [...], "labels": [...], "styles": [...], "footnotes": [...], "endnotes": [...], "changes": [...],
   "comments": [...], "record_changes": bool, "remaining_changes": int, "error": null}``.
   ``body`` holds the paragraph texts in document order; a table contributes each cell's paragraphs in
   row-major order (covered cells of a merge included, as empty cells), where the table stands; nested
   tables are flattened the same way. ``labels`` runs beside ``body``: each paragraph's list number or bullet
-  as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels.
+  as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels;
+  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``).
   Field results appear as LibreOffice shows them; footnote and endnote
   reference marks are left out (their notes are in ``footnotes`` / ``endnotes``, one string per note, its
   paragraphs joined by ``"\\n"``). ``changes`` lists the redlines present before accepting/rejecting:
@@ -36,6 +37,13 @@ Requests on stdin, one response line on stdout each:
   is anchored on the first ``anchor``. Text not found is an error. The author reaches the redlines through
   LibreOffice's user name (``Worker.set_user_name``); with ``date`` the changes and comments carry that date
   instead of the time of the edit (``replace``).
+- ``{"path": ..., "apply": "/abs/out.docx", "author": ..., "ops": [{"op": ..., ...}, ...], "tracking": bool,
+  "date": "YYYY-MM-DDThh:mm:ss" | null, "save": "export" | "save_as"}`` → ``{"docx": ..., "error": null}``: the
+  operations of ``lo_ops.py`` performed in order on a private copy, as ``author``, with change tracking on or
+  off; comments (``{"op": "comment", "at": X, "text": T}``) last. Writer records the changes itself, dated by
+  its clock; with ``date`` every ``w:date`` and the modification date of the saved file are then set to it
+  (``lo_ops.stamp_dates``), and the zip entries carry a fixed time. ``export`` stores a copy as File > Export
+  does, ``save_as`` as File > Save As; either way Writer names ``author`` as the last author of a changed file.
 - ``{"ping": true}`` → ``{"ok": true, "error": null}``.
 
 Failures answer ``{"error": "message"}``. When the connection to soffice is gone (soffice crashed), the
@@ -63,8 +71,9 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+import lo_ops  # type: ignore[import-not-found]
 import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from lo_text import enumerate_all, find_text, paragraphs, prop  # type: ignore[import-not-found]
 
 DOCX_FILTER = "MS Word 2007 XML"  # File > Save As "Word 2007-365"
 USER_DATA = "/org.openoffice.UserProfile/Data"
@@ -74,13 +83,6 @@ VIEW_COMMANDS = {
     "reject": ".uno:RejectAllTrackedChanges",
     "none": None,
 }
-
-
-def prop(name: str, value: Any) -> Any:
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
 
 
 class LoadFailed(Exception):
@@ -214,6 +216,7 @@ class Worker:
                 **facts,
                 "body": [paragraph_text(p, has_notes) for p in body],
                 "labels": [list_label(p) for p in body],
+                "styles": [str(p.ParaStyleName) for p in body],
                 "footnotes": footnotes,
                 "endnotes": endnotes,
                 "changes": changes,
@@ -276,6 +279,56 @@ class Worker:
         finally:
             self.close(doc, folder)
 
+    def apply(self, path: str, out: str, delegate: lo_ops.Delegate) -> dict[str, Any]:
+        """Perform ``delegate``'s operations on a private copy of ``path``; store it as .docx at ``out``.
+
+        A hidden view is attached for the operations that dispatch menu commands, unless the document has
+        comments (building their margin aborts the no-GUI soffice, see ``open``); it is detached before the
+        comments are inserted, for the same reason.
+        """
+        if not os.path.isabs(out):
+            raise ValueError(f"the edited file's path must be absolute: {out}")
+        for op in delegate.ops:
+            lo_ops.check(op)
+        self.set_user_name(delegate.author)
+        doc, folder = self.load(path)
+        try:
+            frame = None
+            if not any(
+                field.supportsService("com.sun.star.text.TextField.Annotation")
+                for field in enumerate_all(doc.getTextFields())
+            ):
+                self.desktop.loadComponentFromURL(
+                    "private:object", "_blank", 0, (prop("Model", doc), prop("Hidden", True))
+                )
+                frame = doc.getCurrentController().getFrame()
+            doc.RecordChanges = delegate.tracking
+            session = lo_ops.Session(doc, frame, self.dispatcher)
+            for op in delegate.ops:
+                if op["op"] != lo_ops.COMMENT:
+                    lo_ops.apply(session, op)
+            if frame is not None:
+                frame.setComponent(None, None)
+                frame.dispose()
+            doc.RecordChanges = False  # inserting a comment would be recorded as an insertion
+            edit = Edit(delegate.author, [], [], None if delegate.date is None else uno_date(delegate.date))
+            for op in delegate.ops:
+                if op["op"] == lo_ops.COMMENT:
+                    insert_comment(doc, str(op["at"]), str(op["text"]), edit)
+            doc.RecordChanges = delegate.tracking
+            _ = doc.WordCount  # counts now what Writer's idle layout may or may not have counted before the save
+            modified = bool(doc.isModified())
+            url, filters = uno.systemPathToFileUrl(out), (prop("FilterName", DOCX_FILTER), prop("Overwrite", True))
+            if delegate.save == "save_as":
+                doc.storeAsURL(url, filters)
+            else:
+                doc.storeToURL(url, filters)
+        finally:
+            self.close(doc, folder)
+        if delegate.date is not None:
+            lo_ops.stamp_dates(out, delegate.date, modified=modified)
+        return {"docx": out, "error": None}
+
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         if request.get("ping"):
             return {"ok": True, "error": None}
@@ -284,6 +337,8 @@ class Worker:
             raise ValueError("request needs a string 'path'")
         if "edit" in request:
             return self.edit(path, str(request["edit"]), Edit.from_request(request))
+        if "apply" in request:
+            return self.apply(path, str(request["apply"]), lo_ops.Delegate.from_request(request))
         view = request.get("view", "none")
         if view not in VIEW_COMMANDS:
             raise ValueError(f"view must be one of {sorted(VIEW_COMMANDS)}, not {view!r}")
@@ -293,14 +348,6 @@ class Worker:
 
 
 # -- text extraction -----------------------------------------------------------------------------------
-
-
-def enumerate_all(enumeration_access: Any) -> list[Any]:
-    items = []
-    en = enumeration_access.createEnumeration()
-    while en.hasMoreElements():
-        items.append(en.nextElement())
-    return items
 
 
 def redlines(doc: Any) -> list[Any]:
@@ -313,18 +360,6 @@ def close_document(doc: Any) -> None:
     except Exception:
         with contextlib.suppress(Exception):
             doc.dispose()
-
-
-def paragraphs(text: Any) -> list[Any]:
-    """The paragraphs of an XText in order; a table contributes its cells' paragraphs, row-major, in place."""
-    out: list[Any] = []
-    for element in enumerate_all(text):
-        if element.supportsService("com.sun.star.text.Paragraph"):
-            out.append(element)
-        elif element.supportsService("com.sun.star.text.TextTable"):
-            for name in element.getCellNames():  # row-major: A1, B1, ..., A2, ...
-                out.extend(paragraphs(element.getCellByName(name)))
-    return out
 
 
 def paragraph_text(paragraph: Any, has_notes: bool = True) -> str:
@@ -456,74 +491,6 @@ def uno_date(text: str) -> Any:
 
 def initials(author: str) -> str:
     return "".join(word[0] for word in author.split() if word[:1].isalnum()).upper()
-
-
-# Portions that take no place in the text a reader sees; any other portion but "Text" (a field, a footnote mark,
-# a comment anchor, a frame...) stops a match.
-INVISIBLE_PORTIONS = frozenset({"Redline", "Bookmark", "ReferenceMark", "DocumentIndexMark", "SoftPageBreak"})
-BARRIER = "\ufffc"
-
-
-def find_text(doc: Any, needle: str) -> Any:
-    """A text cursor selecting the first occurrence of ``needle`` in the body, as a reader sees the text.
-
-    Paragraphs are searched in document order, table cells row-major (see ``paragraphs``); headers, footers,
-    notes, frames and comments are not searched. A match lies within one paragraph: it cannot span a
-    paragraph break, a field, a footnote mark or a comment anchor, and text a tracked deletion has removed
-    is invisible to it (it cannot span that either). Case-sensitive, no regular expressions.
-    """
-    if not needle or BARRIER in needle or "\n" in needle:
-        raise ValueError(f"cannot search for {needle!r}: the text must be non-empty and within one paragraph")
-    for paragraph in paragraphs(doc.getText()):
-        # The visible text, less what stops a match, is a part of the paragraph's string: one call rules out
-        # most paragraphs before their portions are walked.
-        if needle in paragraph.getString():
-            found = find_in_paragraph(paragraph, needle)
-            if found is not None:
-                return found
-    raise ValueError(f"text not found in the document: {needle!r}")
-
-
-def find_in_paragraph(paragraph: Any, needle: str) -> Any:
-    """A cursor on ``needle``'s first occurrence in the visible text of ``paragraph``, or ``None``."""
-    seen: list[str] = []  # the paragraph as a reader sees it, a BARRIER for each thing a match cannot cross
-    pieces: list[tuple[int, Any, int]] = []  # (offset in seen, Text portion, length) for each visible text
-    deletions = 0
-    length = 0
-    for portion in enumerate_all(paragraph):
-        kind = portion.TextPortionType
-        if kind == "Redline":
-            if portion.RedlineType == "Delete" and not portion.IsCollapsed:
-                deletions += 1 if portion.IsStart else -1
-            continue
-        if kind in INVISIBLE_PORTIONS:
-            continue
-        if kind == "Text" and deletions <= 0:
-            text = str(portion.getString())
-            pieces.append((length, portion, len(text)))
-            seen.append(text)
-            length += len(text)
-        else:
-            seen.append(BARRIER)
-            length += 1
-    start = "".join(seen).find(needle)
-    if start < 0:
-        return None
-    cursor = position(pieces, start, at_end=False)
-    cursor.gotoRange(position(pieces, start + len(needle), at_end=True).getStart(), True)
-    if cursor.getString() != needle:  # e.g. characters Python and Writer count differently
-        raise ValueError(f"could not select {needle!r} (got {cursor.getString()!r})")
-    return cursor
-
-
-def position(pieces: list[tuple[int, Any, int]], offset: int, *, at_end: bool) -> Any:
-    """A collapsed cursor at ``offset`` of the visible text; ``at_end`` picks the piece ending there."""
-    for start, portion, length in pieces:
-        if start <= offset < start + length or (at_end and start < offset <= start + length):
-            cursor = portion.getText().createTextCursorByRange(portion.getStart())
-            cursor.goRight(offset - start, False)
-            return cursor
-    raise ValueError(f"no text at offset {offset}")  # cannot happen: the needle holds no BARRIER
 
 
 def replace(doc: Any, old: str, new: str, edit: Edit) -> None:
