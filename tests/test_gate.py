@@ -141,7 +141,7 @@ def test_sy002_a_symbol_outside_the_prefix_of_wtpf_toml(tmp_path: Path) -> None:
 
 
 def test_symbols_of_the_un_forms_and_of_the_next_meeting_follow_the_prefix() -> None:
-    from wtpf_cli.reporting.gate import symbol_pattern
+    from wtpf_cli.reporting.check import symbol_pattern
 
     allowed = symbol_pattern("WTPF-IEG/1")
     for good in ("WTPF-IEG/1/9", "WTPF-IEG/1/9 (Rev.1)", "WTPF-IEG/1/9(Rev.2)", "WTPF-IEG/2/2", "WTPF-IEG/1/9/Add.1"):
@@ -261,7 +261,7 @@ def test_the_demo_passes_the_strict_check_on_the_day_of_its_last_stamp(
 
 
 def test_the_readme_lists_every_rule_with_its_severity() -> None:
-    from wtpf_cli.reporting.gate import RULES
+    from wtpf_cli.reporting.check import RULES
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for rule, (severity, _meaning) in RULES.items():

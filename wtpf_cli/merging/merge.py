@@ -64,6 +64,20 @@ class Outcome:
     status: str
     warnings: tuple[str, ...] = ()
 
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {
+            "id": self.contribution.id,
+            "source": self.contribution.source,
+            "status": self.status,
+            "changes": self.changes,
+            "applied": self.applied,
+            "conflicts": [h.new for h in self.conflicts],
+            "unplaced": [h.new for h in self.unplaced],
+            "commit": self.commit,
+            "warnings": list(self.warnings),
+        }
+
 
 def critic_views(text: str) -> tuple[str, str, list[str]]:
     """(accepted text, rejected text, comments) of a CriticMarkup document."""
