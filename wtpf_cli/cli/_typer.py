@@ -6,9 +6,9 @@ and compares the values and the errors. Skip this module to understand the progr
 
 Typer builds a Pydantic TypeAdapter for each parameter it processes, even an option left out (its value None,
 which coerces to None before the adapter is used), and importing Pydantic would be the largest part of `wtpf`'s
-start-up. The plain cases answered here: no value; a string for a `str` parameter; a string for a `Path`
-parameter without checks (typer's only check then: an existing path must be readable); one of the choices of a
-`Literal` of strings. Every other value goes through typer's own coercion, built when first needed.
+start-up. The plain cases answered here: no value; a string for a `str` parameter; a string (or the default) for a
+`Path` parameter without checks (typer's only check then: an existing path must be readable); one of the choices
+of a `Literal` of strings. Every other value goes through typer's own coercion, built when first needed.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class _Coerce:
             return () if self.param.multiple or self.param.nargs == -1 else None
         if self.plain_str and isinstance(value, str):
             return value
-        if self.plain_path and isinstance(value, str) and value and "\x00" not in value:
-            path = Path(value)
+        if self.plain_path and isinstance(value, str | Path) and str(value) and "\x00" not in str(value):
+            path = Path(value)  # a string given, or the default
             try:
                 os.stat(path)
             except OSError:
