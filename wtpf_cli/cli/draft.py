@@ -117,7 +117,7 @@ def redline(
         text = coloured_redline(made.value.text, made.value.made.redline.sources)
         out_console(highlight=False, soft_wrap=True).print(text)
     else:
-        err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({made.value.sources()})")
+        err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({made.value.sources_line()})")
 
 
 def demo(

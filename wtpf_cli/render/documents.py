@@ -35,7 +35,7 @@ class RedlineOutput:
     written: Written | None = None  # the .docx or .html written; None for text
     text: tuple[TextBlock, ...] = ()  # format text: the legend, then each paragraph and table
 
-    def sources(self) -> str:
+    def sources_line(self) -> str:
         """The sources of its changes, for a one-line report: 'Brazil, ARIN' or 'no changes'."""
         return ", ".join(self.made.redline.sources) or "no changes"
 
