@@ -286,3 +286,17 @@ def test_a_reissue_of_an_earlier_version_is_not_out_of_ladder_order(tmp_path: Pa
     wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
     wtpf("stamp", "First Draft", "--reissue", "--date", "2012-06-02", cwd=root)
     assert [r[0] for r in rules(root)] == []
+
+
+def test_a_check_report_knows_its_exit_code_with_and_without_strict() -> None:
+    from wtpf_cli.reporting.check import CheckReport, Finding
+
+    warning = Finding("report.md", 3, "BR002", "1 '[' but 0 ']'", "warning")
+    error = Finding("report.md", 4, "BR001", "unresolved alternatives from Brazil / USA", "error")
+    assert CheckReport(()).exit_code == 0 and CheckReport((), strict=True).failure() is None
+    assert CheckReport((warning,)).exit_code == 0
+    assert CheckReport((warning,), strict=True).exit_code == 1
+    assert CheckReport((warning, error)).exit_code == 1
+    failure = CheckReport((warning, error)).failure()
+    assert failure is not None and str(failure) == "the check found 1 error(s) and 1 warning(s)"
+    assert CheckReport((warning, error)).summary() == "1 error(s), 1 warning(s)"

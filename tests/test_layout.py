@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,12 @@ def a_cycle(graph: dict[str, set[str]]) -> list[str] | None:
             if found:
                 return found
     return None
+
+
+def test_importing_the_library_api_loads_no_stage() -> None:
+    script = "import sys, wtpf_cli; print(sorted(m for m in sys.modules if m.startswith('wtpf_cli')))"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout.strip() == "['wtpf_cli', 'wtpf_cli.messages']"
 
 
 def test_the_library_never_imports_typer_or_rich() -> None:
