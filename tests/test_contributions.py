@@ -448,6 +448,21 @@ def test_criticmarkup_and_word_comments_appear_in_the_redline_as_word_comments(w
     assert "wordprocessingml.comments+xml" in types
 
 
+def test_the_redline_warns_of_a_comment_whose_words_are_gone_in_every_format(ws: Path) -> None:
+    critic = proposal(
+        ws, "IPv6 adoption remains slow", "IPv6 adoption {==remains slow==}{>>Cite the RIR figures.<<}", "ru.md"
+    )
+    wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=ws)
+    wtpf("merge", cwd=ws)
+    draft = ws / "report.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("remains slow", "is progressing"), encoding="utf-8")
+    git("commit", "-qam", "Secretariat: IPv6", cwd=ws)
+    warning = "warning: a comment from Russian Federation is anchored on words no longer in the text: 'remains slow'"
+    for fmt in ("docx", "html", "text"):
+        run = wtpf("redline", "First Draft", "--format", fmt, "-o", f"r.{fmt}", cwd=ws)
+        assert run.err.splitlines()[0] == warning, fmt
+
+
 def test_the_disposition_annex_is_written_as_markdown_and_word(ws: Path) -> None:
     letter = ws.parent / "letter.txt"
     letter.write_text("Please add a chapter on satellites.\n", encoding="utf-8")

@@ -141,7 +141,7 @@ def test_sy002_a_symbol_outside_the_prefix_of_wtpf_toml(tmp_path: Path) -> None:
 
 
 def test_symbols_of_the_un_forms_and_of_the_next_meeting_follow_the_prefix() -> None:
-    from wtpf_cli.reporting.gate import symbol_pattern
+    from wtpf_cli.reporting.check import symbol_pattern
 
     allowed = symbol_pattern("WTPF-IEG/1")
     for good in ("WTPF-IEG/1/9", "WTPF-IEG/1/9 (Rev.1)", "WTPF-IEG/1/9(Rev.2)", "WTPF-IEG/2/2", "WTPF-IEG/1/9/Add.1"):
@@ -261,7 +261,7 @@ def test_the_demo_passes_the_strict_check_on_the_day_of_its_last_stamp(
 
 
 def test_the_readme_lists_every_rule_with_its_severity() -> None:
-    from wtpf_cli.reporting.gate import RULES
+    from wtpf_cli.reporting.check import RULES
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for rule, (severity, _meaning) in RULES.items():
@@ -286,3 +286,17 @@ def test_a_reissue_of_an_earlier_version_is_not_out_of_ladder_order(tmp_path: Pa
     wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
     wtpf("stamp", "First Draft", "--reissue", "--date", "2012-06-02", cwd=root)
     assert [r[0] for r in rules(root)] == []
+
+
+def test_a_check_report_knows_its_exit_code_with_and_without_strict() -> None:
+    from wtpf_cli.reporting.check import CheckReport, Finding
+
+    warning = Finding("report.md", 3, "BR002", "1 '[' but 0 ']'", "warning")
+    error = Finding("report.md", 4, "BR001", "unresolved alternatives from Brazil / USA", "error")
+    assert CheckReport(()).exit_code == 0 and CheckReport((), strict=True).failure() is None
+    assert CheckReport((warning,)).exit_code == 0
+    assert CheckReport((warning,), strict=True).exit_code == 1
+    assert CheckReport((warning, error)).exit_code == 1
+    failure = CheckReport((warning, error)).failure()
+    assert failure is not None and str(failure) == "the check found 1 error(s) and 1 warning(s)"
+    assert CheckReport((warning, error)).summary() == "1 error(s), 1 warning(s)"

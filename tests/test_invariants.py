@@ -47,7 +47,7 @@ def outputs(demo: Workspace, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     out = tmp_path_factory.mktemp("out")
     files: dict[str, Path] = {}
     for name in {n for pair in PAIRS for n in pair}:
-        files[name] = build(demo, name, out / f"{name}.docx").path
+        files[name] = build(demo, name, out / f"{name}.docx").value.path
     for old, new in PAIRS:
         written, _ = redline_docx(demo, RedlineRequest(old, new), out / f"{old} to {new}.docx")
         files[f"{old}>{new}"] = written.path
@@ -101,8 +101,8 @@ def test_each_golden_case_accepts_and_rejects_cleanly_in_libreoffice_and_pandoc(
         commit_body(ws, (folder / "mid.md").read_text(encoding="utf-8"), "Brazil", "2012-02-01T10:00:00Z")
     head = commit_body(ws, (folder / "new.md").read_text(encoding="utf-8"), "ARIN", "2012-03-01T10:00:00Z")
     redline, _ = redline_docx(ws, RedlineRequest(base, head), tmp_path / "r.docx")
-    old = build(ws, base, tmp_path / "old.docx").path
-    new = build(ws, head, tmp_path / "new.docx").path
+    old = build(ws, base, tmp_path / "old.docx").value.path
+    new = build(ws, head, tmp_path / "new.docx").value.path
     for view, clean in (("accept", new), ("reject", old)):
         got, want = libreoffice.read(redline.path, view), libreoffice.read(clean, "none")
         assert nonempty(got.body) == nonempty(want.body), view
@@ -200,8 +200,8 @@ def test_the_same_redline_twice_gives_identical_bytes(demo: Workspace, tmp_path:
 
 
 def test_two_demo_runs_give_byte_identical_documents(tmp_path: Path) -> None:
-    one = run_demo(tmp_path / "one")
-    two = run_demo(tmp_path / "two")
+    one = run_demo(tmp_path / "one").value
+    two = run_demo(tmp_path / "two").value
     assert one.redline.path.read_bytes() == two.redline.path.read_bytes()
     assert one.clean.path.read_bytes() == two.clean.path.read_bytes()
     assert one.page.path.suffix == ".html"

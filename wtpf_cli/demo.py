@@ -11,7 +11,8 @@ from pathlib import Path
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected, UsageError
 from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
-from wtpf_cli.render.documents import Written, build, redline_docx, redline_html
+from wtpf_cli.messages import Result
+from wtpf_cli.render.documents import Written, build, redline
 from wtpf_cli.resources import drafts_path, template_path
 from wtpf_cli.store.config import read_timetable
 from wtpf_cli.store.contributions import (
@@ -67,8 +68,9 @@ def read_demo(folder: Path) -> tuple[dict[str, str], list[DemoStep]]:
     return settings, steps
 
 
-def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> DemoResult:
-    """Build the example workspace in `target` (which must not exist or be empty)."""
+def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Result[DemoResult]:
+    """Build the example workspace in `target` (which must not exist or be empty), with the warnings of its
+    outputs."""
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} exists and is not empty: name a new folder")
     folder = drafts_path()
@@ -114,10 +116,13 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Dem
     out.mkdir(exist_ok=True)
     clean = build(ws, versions[-1].name if versions else None, out)
     request = RedlineRequest(versions[0].name, versions[-1].name)
-    written, result = redline_docx(ws, request, out)
-    page, _ = redline_html(ws, request, out)
+    marked = redline(ws, request, out, "docx")
+    page = redline(ws, request, out, "html").value.written  # the same redline: the same messages
+    assert marked.value.written is not None and page is not None  # docx and html are written to files
     late = tuple(f"{c.source} (received {c.received}, deadline {c.deadline})" for c in list_contributions(ws) if c.late)
-    return DemoResult(target, tuple(versions), clean, written, page, result.redline.sources, late)
+    sources = marked.value.made.redline.sources
+    made = DemoResult(target, tuple(versions), clean.value, marked.value.written, page, sources, late)
+    return Result(made, (*clean.messages, *marked.messages))
 
 
 def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Identity) -> str:

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wtpf_cli.cli.common import err_console, print_json, workspace
+import wtpf_cli as api
+from wtpf_cli.cli.common import err_console, out_console, print_json, workspace
+from wtpf_cli.render.formats import AnnexFormat
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.text import Text
 
     from wtpf_cli.attribution.blame import Blame, Provenance
 
@@ -24,7 +26,7 @@ def blame(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the provenance as JSON on stdout.")] = False,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="md or docx: write the provenance annex table (with -o).")
+        AnnexFormat | None, typer.Option("--format", help="md or docx: write the provenance annex table (with -o).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
     para: Annotated[
@@ -46,31 +48,17 @@ def blame(
     `wtpf blame second-draft --format docx -o provenance.docx` (the annex table: paragraph, sentence, source,
     contribution, version)
     """
-    from wtpf_cli.attribution.blame import blame as blame_version
-    from wtpf_cli.attribution.blame import select
-
     ws = workspace()
-    if fmt is not None and fmt not in ("md", "docx"):
-        from wtpf_cli.errors import UsageError
-
-        raise UsageError(f"--format {fmt!r}: blame writes md or docx (or, without --format, text on the terminal)")
-    result = select(blame_version(ws, version), number=para, source=source)
+    result = api.blame(ws, version, paragraph=para, source=source)
     if fmt is not None:
-        from wtpf_cli.attribution.blame import blame_markdown
-        from wtpf_cli.render.documents import write_annex
-        from wtpf_cli.store.config import slugify
-
-        annex = blame_markdown(result, ws.config.title, ws.config.language)
-        path = write_annex(ws, annex, output, fmt, f"provenance_{slugify(result.meta.version or 'working-draft')}")
+        path = api.blame_annex(ws, result, output=output, fmt=fmt)
         err_console().print(f"Wrote the provenance of the {result.label} to [bold]{path}[/]")
     elif json_out:
         print_json(result.as_json())
     else:
-        from rich.console import Console
-
-        console = Console(highlight=False)
+        out = out_console(highlight=False)
         for line in blame_text(result):
-            console.print(line)
+            out.print(line)
 
 
 def _sources(items: tuple[Provenance, ...]) -> str:
@@ -82,13 +70,13 @@ def _sources(items: tuple[Provenance, ...]) -> str:
     return "; ".join(parts)
 
 
-def blame_text(result: Blame) -> list[RenderableType]:
+def blame_text(result: Blame) -> list[Text]:
     """The provenance for the terminal: each paragraph, then each sentence with its sources."""
-    from rich.text import Text
+    from rich.text import Text  # rich: when a command prints
 
-    from wtpf_cli.attribution.blame import excerpt
+    from wtpf_cli.attribution.blame import excerpt  # the stage (loaded by now): not at start-up
 
-    out: list[RenderableType] = [Text(result.title(), style="bold")]
+    out = [Text(result.title(), style="bold")]
     out.append(Text("Sources: " + (", ".join(result.sources) or "none")))
     if not result.paragraphs:
         out.append(Text("No passage is selected." if result.scope else "The draft has no text yet."))

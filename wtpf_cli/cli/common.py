@@ -1,15 +1,20 @@
-"""State and helpers shared by the command modules (resolved once at the edge)."""
+"""What the command modules share: the global options, the workspace they name, and where output goes."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import wtpf_cli as api
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
+    from wtpf_cli.messages import Message
     from wtpf_cli.store.workspace import Workspace
 
 
@@ -25,16 +30,43 @@ STATE = State()
 
 def workspace() -> Workspace:
     """The workspace named by -C (or the current folder)."""
-    from wtpf_cli.store.workspace import open_workspace
+    return api.open_workspace(STATE.directory)
 
-    return open_workspace(STATE.directory)
+
+def here(path: Path) -> Path:
+    """A path given on the command line, relative to -C's folder."""
+    return path if path.is_absolute() else STATE.directory / path
+
+
+def out_console(**options: Any) -> Console:
+    """Where a command's text goes (stdout)."""
+    from rich.console import Console  # rich: when a command prints
+
+    return Console(**options)
 
 
 def err_console() -> Console:
-    """Where messages go (stderr)."""
-    from wtpf_cli.cli.console import stderr_console
+    """Where messages, warnings and progress go (stderr)."""
+    from wtpf_cli.cli.console import stderr_console  # rich: when a command prints
 
     return stderr_console()
+
+
+def table(*columns: str, **options: Any) -> Table:
+    """A table for the terminal."""
+    from wtpf_cli.cli.console import table as rich_table  # rich: when a command prints
+
+    return rich_table(*columns, **options)
+
+
+def show_messages(messages: Iterable[Message], *, about: bool = False) -> None:
+    """Each message on stderr, its kind in yellow: 'warning: TEXT', or with `about` 'warning (WHERE): TEXT' (the
+    merge says which contribution each is about)."""
+    for m in messages:
+        if about and m.where is not None:
+            err_console().print(f"[yellow]{m.kind}[/] ({m.where}): {m.text}")
+        else:
+            err_console().print(f"[yellow]{m.kind}:[/] {m.text}")
 
 
 def print_json(data: object) -> None:

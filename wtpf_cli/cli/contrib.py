@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, TypeAlias
 
 import typer
 
-from wtpf_cli.cli.common import err_console, print_json, workspace
+import wtpf_cli as api
+from wtpf_cli.cli.common import err_console, out_console, print_json, show_messages, table, workspace
+from wtpf_cli.render.formats import AnnexFormat
+
+InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
+InspectFormat: TypeAlias = Literal["text", "json"]
+Conflicts: TypeAlias = Literal["brackets", "stop"]
 
 contribution_app = typer.Typer(
     help="Register contributions as received and follow their disposition.", no_args_is_help=True
@@ -33,10 +39,7 @@ def contribution_add(
 
     Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
     """
-    from wtpf_cli.store.intake import add_contribution
-
-    result = add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
-    c = result.contribution
+    c = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on).contribution
     late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
     err_console().print(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
 
@@ -45,35 +48,25 @@ def contribution_add(
 def contribution_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="md or docx: write the disposition annex (with -o).")
+        AnnexFormat | None, typer.Option("--format", help="md or docx: write the disposition annex (with -o).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
 ) -> None:
     """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from wtpf_cli.store.contributions import disposition_markdown, list_contributions
-
     ws = workspace()
-    items = list_contributions(ws)
     if fmt is not None:
-        from wtpf_cli.errors import UsageError
-        from wtpf_cli.render.documents import write_annex
-
-        if fmt not in ("md", "docx"):
-            raise UsageError("--format takes md or docx")
-        path = write_annex(ws, disposition_markdown(ws, items), output, fmt, "disposition-of-contributions")
+        path = api.disposition_annex(ws, output=output, fmt=fmt)
         err_console().print(f"Wrote the disposition of contributions to [bold]{path}[/]")
         return
+    items = api.contributions(ws)
     if json_out:
         print_json([c.as_json() for c in items])
         return
-    table = Table("Id", "Source", "Symbol", "Received", "On", "Kind", "Disposition")
+    drawn = table("Id", "Source", "Symbol", "Received", "On", "Kind", "Disposition")
     for c in items:
         received = f"{c.received} [yellow](late)[/]" if c.late else c.received
-        table.add_row(c.id, c.source, c.symbol, received, c.on_version, c.kind, c.disposition())
-    Console().print(table if items else "No contributions yet: `wtpf contribution add FILE --source NAME`.")
+        drawn.add_row(c.id, c.source, c.symbol, received, c.on_version, c.kind, c.disposition())
+    out_console().print(drawn if items else "No contributions yet: `wtpf contribution add FILE --source NAME`.")
 
 
 @contribution_app.command("show")
@@ -82,22 +75,16 @@ def contribution_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """One contribution: its metadata and disposition."""
-    from rich.console import Console
-
-    from wtpf_cli.store.contributions import find_contribution
-
     ws = workspace()
-    c = find_contribution(ws, ident)
+    c = api.contribution(ws, ident)
     if json_out:
         print_json(c.as_json())
         return
-    console = Console(highlight=False)
+    out = out_console(highlight=False)
     for key, value in c.as_json().items():
-        console.print(f"{key:12} {value if value is not None else ''}", markup=False)
+        out.print(f"{key:12} {value if value is not None else ''}", markup=False)
     if c.kind == "letter" and not c.file.lower().endswith(".docx"):
-        from wtpf_cli.store.contributions import letter_text
-
-        console.print("\n" + letter_text(ws, c), markup=False)
+        out.print("\n" + api.letter(ws, c), markup=False)
 
 
 @contribution_app.command("decline")
@@ -106,9 +93,7 @@ def contribution_decline(
     reason: Annotated[str, typer.Option("--reason", help="Why it is not retained (shown in the disposition).")],
 ) -> None:
     """Record that a contribution is not retained, with the secretariat's reason."""
-    from wtpf_cli.store.contributions import decline_contribution
-
-    c = decline_contribution(workspace(), ident, reason)
+    c = api.decline(workspace(), ident, reason)
     err_console().print(f"{c.id} from {c.source}: {c.disposition()}")
 
 
@@ -124,35 +109,28 @@ def commit(
 
     Example: `wtpf commit --source "Russian Federation" --contribution WTPF-IEG/1/3 -m "Two additions"`
     """
-    from wtpf_cli.store.contributions import commit_as_source
-
-    sha = commit_as_source(workspace(), source=source, message=message, contribution=contribution, date=date)
+    sha = api.commit(workspace(), source=source, message=message, contribution=contribution, date=date)
     err_console().print(f"Committed as {source} ({sha[:10]})")
 
 
 def inspect(
     file: Annotated[Path, typer.Argument(help="A Word file (.docx).")],
-    view: Annotated[str, typer.Option("--view", help="all: the changes; accept or reject: the text.")] = "all",
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    view: Annotated[InspectView, typer.Option("--view", help="all: the changes; accept or reject: the text.")] = "all",
+    fmt: Annotated[InspectFormat, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """What a Word file holds before it is added: its tracked changes and comments, or its text with all
     changes accepted or rejected."""
-    from wtpf_cli.errors import UsageError
-    from wtpf_cli.ooxml.inspection import inspect_docx, printable, render_inspection_json, render_inspection_text
-    from wtpf_cli.ooxml.views import text_view
+    from wtpf_cli.ooxml.inspection import printable, render_inspection_json, render_inspection_text  # not at start-up
 
-    if view not in ("all", "accept", "reject") or fmt not in ("text", "json"):
-        raise UsageError("--view takes all, accept or reject; --format takes text or json")
-    found = inspect_docx(file)
-    for w in found.warnings:
-        err_console().print(f"[yellow]warning:[/] {printable(w)}", markup=True)
+    made = api.inspect(file)
+    show_messages(made.messages)
     if view == "all":
         if fmt == "json":
-            print_json(render_inspection_json(found))
+            print_json(render_inspection_json(made.value))
         else:
-            typer.echo("\n".join(render_inspection_text(found)))
+            typer.echo("\n".join(render_inspection_text(made.value)))
         return
-    paragraphs = text_view(found, view)
+    paragraphs = render_inspection_text(made.value, view)  # the text with every change accepted (or rejected)
     if fmt == "json":
         print_json({"view": view, "paragraphs": paragraphs})
     else:
@@ -164,7 +142,8 @@ def merge(
         list[str] | None, typer.Argument(metavar="[ID...]", help="Contributions (default: all pending).")
     ] = None,
     conflicts: Annotated[
-        str, typer.Option("--conflicts", help="brackets: keep both versions; stop: apply nothing of a conflicting one.")
+        Conflicts,
+        typer.Option("--conflicts", help="brackets: keep both versions; stop: apply nothing of a conflicting one."),
     ] = "brackets",
     json_out: Annotated[bool, typer.Option("--json", help="Print the merge report as JSON on stdout.")] = False,
 ) -> None:
@@ -173,44 +152,23 @@ def merge(
     Changes to words another source has changed since the contribution's base version are kept side by side
     as `[[Source: text]]` alternatives; settle them with `wtpf resolve`.
     """
-    from rich.console import Console
-    from rich.progress import Progress
-    from rich.table import Table
+    from rich.progress import Progress  # rich: when a command prints
 
-    from wtpf_cli.errors import UsageError
-    from wtpf_cli.merging.run import merge_contributions
-
-    if conflicts not in ("brackets", "stop"):
-        raise UsageError("--conflicts takes brackets or stop")
     with Progress(console=err_console(), transient=True, disable=json_out) as bar:
         task = bar.add_task("Merging", total=None)
-        outcomes = merge_contributions(
+        made = api.merge(
             workspace(),
             ids or None,
             stop_on_conflict=conflicts == "stop",
             progress=lambda c: bar.update(task, description=f"Merging {c.id} ({c.source})", advance=1),
         )
+    outcomes = made.value
     if json_out:
-        print_json(
-            [
-                {
-                    "id": o.contribution.id,
-                    "source": o.contribution.source,
-                    "status": o.status,
-                    "changes": o.changes,
-                    "applied": o.applied,
-                    "conflicts": [h.new for h in o.conflicts],
-                    "unplaced": [h.new for h in o.unplaced],
-                    "commit": o.commit,
-                    "warnings": list(o.warnings),
-                }
-                for o in outcomes
-            ]
-        )
+        print_json([o.as_json() for o in outcomes])
         return
-    table = Table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
+    drawn = table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
     for o in outcomes:
-        table.add_row(
+        drawn.add_row(
             o.contribution.id,
             o.contribution.source,
             str(o.changes),
@@ -219,15 +177,8 @@ def merge(
             str(len(o.unplaced)),
             o.status,
         )
-    Console(stderr=True).print(table if outcomes else "Nothing pending to merge.")
-    for o in outcomes:
-        for w in o.warnings:
-            err_console().print(f"[yellow]warning[/] ({o.contribution.id}): {w}")
-        for h in o.unplaced:
-            err_console().print(
-                f"[yellow]not placed[/] ({o.contribution.id}): its context is gone: "
-                f"{h.old.strip()!r} -> {h.new.strip()!r}"
-            )
+    out_console(stderr=True).print(drawn if outcomes else "Nothing pending to merge.")
+    show_messages(made.messages, about=True)
 
 
 def resolve(
@@ -243,16 +194,14 @@ def resolve(
 
     Example: `wtpf resolve 2 --keep Brazil --reason "Agreed at the second meeting"`
     """
-    from wtpf_cli.merging.resolve import find_passages, resolve_passage
-
     ws = workspace()
     if number is None:
-        passages = find_passages(ws.read_draft_text())
+        passages = api.passages(ws)
         if not passages:
             err_console().print("No bracketed passages.")
         for p in passages:
             alts = "  |  ".join(f"{src}: {body}" for src, body in p.alternatives)
             typer.echo(f"{p.number}. line {p.line}: {alts}")
         return
-    done = resolve_passage(ws, number, keep=keep, text=text, reason=reason, source=source)
+    done = api.resolve(ws, number, keep=keep, text=text, reason=reason, source=source)
     err_console().print(f"Settled passage {number} (line {done.passage.line}); commit {done.commit[:10]}")

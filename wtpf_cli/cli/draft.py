@@ -7,12 +7,18 @@ from typing import Annotated
 
 import typer
 
-from wtpf_cli.cli.common import STATE, err_console, print_json, workspace
-
-
-def warn(warnings: tuple[str, ...] | list[str]) -> None:
-    for w in warnings:
-        err_console().print(f"[yellow]warning:[/] {w}")
+import wtpf_cli as api
+from wtpf_cli.cli.common import (
+    STATE,
+    err_console,
+    here,
+    out_console,
+    print_json,
+    show_messages,
+    table,
+    workspace,
+)
+from wtpf_cli.render.formats import BuildFormat, RedlineFormat
 
 
 def init(
@@ -34,20 +40,14 @@ def init(
     Example: `wtpf init report --title "Report of the Secretary-General" --symbol-prefix WTPF-IEG/1
     --secretariat "ITU Secretariat"`
     """
-    from wtpf_cli.store.workspace import init_workspace
-
-    target = directory if directory is not None else STATE.directory
-    if directory is not None and not directory.is_absolute():
-        target = STATE.directory / directory
-    result = init_workspace(
-        target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file
-    )
+    target = STATE.directory if directory is None else here(directory)
+    made = api.init(target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file)
     err_console().print(
-        f"Workspace ready in [bold]{result.root}[/]: edit {result.draft_path.name}, then `wtpf stamp next`."
+        f"Workspace ready in [bold]{made.root}[/]: edit {made.draft_path.name}, then `wtpf stamp next`."
     )
 
 
-def stamp_cmd(
+def stamp(
     name: Annotated[str, typer.Argument(help='A ladder name ("First Draft"), its slug, or `next`.')],
     symbol: Annotated[str | None, typer.Option("--symbol", help="Document symbol (default: next number).")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Version date, YYYY-MM-DD (default: today).")] = None,
@@ -56,42 +56,31 @@ def stamp_cmd(
     ] = False,
 ) -> None:
     """Stamp the committed draft as a version: front matter, a commit, and an annotated tag."""
-    from wtpf_cli.store.versions import stamp
-
-    result = stamp(workspace(), name, symbol=symbol, date=date, reissue=reissue)
-    v = result.version
+    v = api.stamp(workspace(), name, symbol=symbol, date=date, reissue=reissue).version
     err_console().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
 
 
 def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """The ladder so far: name, symbol, date, tag, words, changes and sources since the previous version."""
-    from rich.table import Table
-
-    from wtpf_cli.store.versions import version_rows
-
-    rows = version_rows(workspace())
+    rows = api.versions(workspace())
     if json_out:
         print_json([r.as_json() for r in rows])
         return
-    table = Table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
+    drawn = table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
     for r in rows:
-        table.add_row(r.name, r.symbol, r.date, str(r.words), str(r.changes), ", ".join(r.sources), r.tag)
-    from rich.console import Console
-
-    Console().print(table)
+        drawn.add_row(r.name, r.symbol, r.date, str(r.words), str(r.changes), ", ".join(r.sources), r.tag)
+    out_console().print(drawn)
 
 
 def build(
     version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="docx, html (one self-contained page) or md.")] = "docx",
+    fmt: Annotated[BuildFormat, typer.Option("--format", help="docx, html (one self-contained page) or md.")] = "docx",
 ) -> None:
     """A clean document of a version (default: the working draft) in the house template."""
-    from wtpf_cli.render.documents import build as build_doc
-
-    written = build_doc(workspace(), version, output, fmt)
-    warn(written.warnings)
-    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/]")
+    made = api.build(workspace(), version, output=output, fmt=fmt)
+    show_messages(made.messages)
+    err_console().print(f"Wrote {made.value.label} to [bold]{made.value.path}[/]")
 
 
 def redline(
@@ -101,7 +90,8 @@ def redline(
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="docx, html (one self-contained page), or text for the terminal.")
+        RedlineFormat,
+        typer.Option("--format", help="docx, html (one self-contained page), or text for the terminal."),
     ] = "docx",
     single_author: Annotated[
         str | None,
@@ -115,40 +105,30 @@ def redline(
 
     Example: `wtpf redline "First Draft" "Second Draft" -o redline.docx`
     """
-    from wtpf_cli.attribution.redline import RedlineRequest
-
     ws = workspace()
-    request = RedlineRequest(from_version, to_version, single_author)
-    if fmt == "text":
-        from rich.console import Console
+    made = api.redline(
+        ws, from_version, to_version, output=output, fmt=fmt, single_author=single_author, changed_only=changed_only
+    )
+    show_messages(made.messages)
+    written = made.value.written
+    if written is None:
+        from wtpf_cli.cli.console import coloured_redline  # rich: when a command prints
 
-        from wtpf_cli.attribution.redline import make_redline
-        from wtpf_cli.cli.console import redline_text
-
-        result = make_redline(ws, request)
-        Console(highlight=False, soft_wrap=True).print(redline_text(result.redline, changed_only=changed_only))
-        return
-    if fmt not in ("docx", "html"):
-        from wtpf_cli.errors import UsageError
-
-        raise UsageError(f"--format {fmt!r}: redline writes docx, html or text")
-    from wtpf_cli.render.documents import redline_docx, redline_html
-
-    written, result = (redline_html if fmt == "html" else redline_docx)(ws, request, output)
-    sources = ", ".join(result.redline.sources) or "no changes"
-    err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({sources})")
+        text = coloured_redline(made.value.text, made.value.made.redline.sources)
+        out_console(highlight=False, soft_wrap=True).print(text)
+    else:
+        err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({made.value.sources_line()})")
 
 
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
 ) -> None:
     """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs."""
-    from wtpf_cli.demo import run_demo
-
     err = err_console()
-    target = directory if directory.is_absolute() else STATE.directory / directory
     with err.status("Replaying the example history...") as status:
-        result = run_demo(target, lambda msg: status.update(msg))
+        made = api.demo(here(directory), lambda msg: status.update(msg))
+    show_messages(made.messages)
+    result = made.value
     for v in result.versions:
         err.print(f"  stamped {v.name} ({v.symbol}, {v.date})")
     err.print(f"Sources: {', '.join(result.sources)}")

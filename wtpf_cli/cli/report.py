@@ -6,21 +6,18 @@ from typing import Annotated
 
 import typer
 
-from wtpf_cli.cli.common import err_console, print_json, workspace
+import wtpf_cli as api
+from wtpf_cli.cli.common import err_console, out_console, print_json, table, workspace
 
 
 def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """Where the report stands: current version, changes since it by source, pending contributions, open
     brackets, and the next milestone (at risk: a posting within 7 days with work still open)."""
-    from rich.console import Console
-
-    from wtpf_cli.reporting.gate import status as report_status
-
-    s = report_status(workspace())
+    s = api.status(workspace())
     if json_out:
         print_json(s.as_json())
         return
-    out = Console(highlight=False, soft_wrap=True)
+    out = out_console(highlight=False, soft_wrap=True)
     out.print(f"Current version   {s.version} {s.symbol} {s.date}".rstrip(), markup=False)
     since = f"{s.changes_since} change(s) by {', '.join(s.sources_since)}" if s.changes_since else "none"
     out.print(f"Since then        {since}", markup=False)
@@ -41,28 +38,23 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on 
 def schedule(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """The timetable: each milestone past, next, overdue or upcoming, days left, and for each deadline for
     comments the contributions received before and after it. Days are in [report].time_zone."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from wtpf_cli.reporting.schedule import make_schedule
-
-    plan = make_schedule(workspace())
+    plan = api.schedule(workspace())
     if json_out:
         print_json(plan.as_json())
         return
-    out = Console(highlight=False)
+    out = out_console(highlight=False)
     if not plan.entries:
         out.print("No milestones: add [[milestone]] entries to wtpf.toml (templates/timetable.toml is an example).")
         return
     colours = {"past": "dim", "next": "bold", "overdue": "bold red", "upcoming": ""}
-    table = Table(title=f"Today {plan.today} ({plan.time_zone})", expand=True)
+    drawn = table(title=f"Today {plan.today} ({plan.time_zone})", expand=True)
     for column, ratio in (("Date", None), ("Kind", None), ("Version", 1), ("Description", 4), ("State", 2)):
-        table.add_column(column, ratio=ratio, no_wrap=ratio is None)
-    table.add_column("Days left", justify="right", no_wrap=True)
+        drawn.add_column(column, ratio=ratio, no_wrap=ratio is None)
+    drawn.add_column("Days left", justify="right", no_wrap=True)
     for e in plan.entries:
         state = f"{e.state}: {e.note}" if e.note else e.state
-        table.add_row(e.date, e.kind, e.version, e.description, state, str(e.days_left), style=colours[e.state])
-    out.print(table)
+        drawn.add_row(e.date, e.kind, e.version, e.description, state, str(e.days_left), style=colours[e.state])
+    out.print(drawn)
     for e in (e for e in plan.entries if e.kind == "comments"):
         out.print(
             f"Comments on {e.version or '-'} due {e.date}: {len(e.before)} by the deadline, {len(e.after)} after",
@@ -81,19 +73,15 @@ def check(
 
     Exit 1 on any error (on warnings too with --strict). The rules are listed in the README.
     """
-    from wtpf_cli.errors import CheckFailed
-    from wtpf_cli.reporting.gate import check as run_check
-
-    findings = run_check(workspace())
+    report = api.check(workspace(), strict=strict)
     if json_out:
-        print_json([f.as_json() for f in findings])
+        print_json(report.as_json())
     else:
-        for f in findings:
+        err = err_console()
+        for f in report.findings:
             colour = "red" if f.severity == "error" else "yellow"
-            err_console().print(f"{f.file}:{f.line}: [{colour}]{f.severity}[/] {f.rule} {f.message}")
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    if not json_out:
-        err_console().print(f"{errors} error(s), {warnings} warning(s)")
-    if errors or (strict and warnings):
-        raise CheckFailed(f"the check found {errors} error(s) and {warnings} warning(s)")
+            err.print(f"{f.file}:{f.line}: [{colour}]{f.severity}[/] {f.rule} {f.message}")
+        err.print(report.summary())
+    failure = report.failure()
+    if failure is not None:
+        raise failure

@@ -40,6 +40,20 @@ class Outcome:
     status: str
     warnings: tuple[str, ...] = ()
 
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {
+            "id": self.contribution.id,
+            "source": self.contribution.source,
+            "status": self.status,
+            "changes": self.changes,
+            "applied": self.applied,
+            "conflicts": [h.new for h in self.conflicts],
+            "unplaced": [h.new for h in self.unplaced],
+            "commit": self.commit,
+            "warnings": list(self.warnings),
+        }
+
 
 def merge_contributions(
     ws: Workspace,

@@ -1,4 +1,4 @@
-"""Write documents: the clean build of a version and the redline between two versions."""
+"""Write documents: the clean build of a version, the redline between two versions, and the annexes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
 from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_redline
-from wtpf_cli.errors import UsageError
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
+from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
+from wtpf_cli.render.text import TextBlock, redline_lines
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text, write_atomic
@@ -25,7 +29,19 @@ class Written:
 
     path: Path
     label: str
-    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RedlineOutput:
+    """A redline made: the redline and its two ends, and the file written or, for the terminal, its lines."""
+
+    made: RedlineResult
+    written: Written | None = None  # the .docx or .html written; None for text
+    text: tuple[TextBlock, ...] = ()  # format text: the legend, then each paragraph and table
+
+    def sources_line(self) -> str:
+        """The sources of its changes, for a one-line report: 'Brazil, ARIN' or 'no changes'."""
+        return ", ".join(self.made.redline.sources) or "no changes"
 
 
 def safe_stem(meta: Meta, fallback: str) -> str:
@@ -71,15 +87,16 @@ def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
     return out
 
 
-def build(ws: Workspace, ref: str | None, out: Path | None, fmt: str = "docx") -> Written:
-    """A clean document of one version (default: the working draft)."""
+def build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat = "docx") -> Result[Written]:
+    """A clean document of one version (default: the working draft), with the parser's warnings."""
     with collector_paused():
         return _build(ws, ref, out, fmt)
 
 
-def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Written:
+def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat) -> Result[Written]:
     resolved, doc = load_version(ws, ref)
     stem = safe_stem(doc.meta, "working-draft")
+    messages = warnings(doc.warnings)
     if fmt == "md":
         if resolved.sha is None:
             data = ws.draft_path.read_bytes()
@@ -88,25 +105,22 @@ def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Writte
         decode_text(data, ws.draft_repo_path)
         path = _out_path(ws, out, stem, "md")
         write_atomic(path, data)
-        return Written(path, resolved.label, doc.warnings)
-    if fmt == "html":
-        from wtpf_cli.render.html import render_html
+    elif fmt == "html":
+        from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
         path = _out_path(ws, out, stem, "html")
         write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
-        return Written(path, resolved.label, (*doc.warnings, *_image_warnings(ws, resolved)))
-    if fmt != "docx":
-        raise UsageError(f"--format {fmt!r}: build writes docx, html or md")
-    path = _out_path(ws, out, stem, "docx")
-    write_atomic(path, docx_bytes(ws, unchanged(doc)))
-    return Written(path, resolved.label, doc.warnings)
+        messages += _image_warnings(ws, resolved)
+    else:
+        path = _out_path(ws, out, stem, "docx")
+        write_atomic(path, docx_bytes(ws, unchanged(doc)))
+    return Result(Written(path, resolved.label), messages)
 
 
-def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
+def _image_warnings(ws: Workspace, resolved: Resolved) -> tuple[Message, ...]:
     """The page embeds no image and fetches none: one warning for each image the draft shows (as `wtpf check`
     finds them, rules MD002/MD003)."""
-    from wtpf_cli.markdown.frontmatter import split_front_matter
-    from wtpf_cli.reporting.gate import check_markdown
+    from wtpf_cli.reporting.check import check_markdown  # the gate's rules load the merge's modules: html only
 
     if resolved.sha is None:
         data = ws.draft_path.read_bytes()
@@ -114,11 +128,15 @@ def _image_warnings(ws: Workspace, resolved: Resolved) -> list[str]:
         data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
     parts = split_front_matter(decode_text(data, ws.draft_repo_path), path=ws.draft_repo_path)
     found = check_markdown(ws.draft_repo_path, parts.body, parts.body_line, ws.draft_path.parent)
-    return [
-        f"{f.file} line {f.line}: an image is left out of the page, shown as its alt text ({f.rule})"
+    return tuple(
+        Message(
+            Kind.WARNING,
+            f"{f.file} line {f.line}: an image is left out of the page, shown as its alt text ({f.rule})",
+            f"{f.file}:{f.line}",
+        )
         for f in found
         if f.rule in ("MD002", "MD003")
-    ]
+    )
 
 
 def redline_stem(result: RedlineResult) -> str:
@@ -131,6 +149,20 @@ def _ref_slug(meta: Meta, resolved: Resolved) -> str:
     if resolved.version is not None:
         return resolved.version.slug
     return slugify(meta.version or resolved.label)
+
+
+def redline(
+    ws: Workspace, request: RedlineRequest, out: Path | None, fmt: RedlineFormat = "docx", *, changed_only: bool = False
+) -> Result[RedlineOutput]:
+    """The redline between two versions written as `fmt` (text: lines for the terminal; with `changed_only`, only
+    the paragraphs and tables that changed), with the warnings of placing the contributors' comments in it."""
+    if fmt == "text":
+        made = make_redline(ws, request)
+        output = RedlineOutput(made, text=tuple(redline_lines(made.redline, changed_only=changed_only)))
+    else:
+        written, made = (redline_html if fmt == "html" else redline_docx)(ws, request, out)
+        output = RedlineOutput(made, written)
+    return Result(output, warnings(made.redline.warnings))
 
 
 def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
@@ -146,7 +178,7 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
 
 def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
     """The redline as one self-contained HTML page, each change coloured by its source."""
-    from wtpf_cli.render.html import render_html
+    from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
     with collector_paused():
         result = make_redline(ws, request)
@@ -155,13 +187,11 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
         ends = (result.old.label, result.new.label)
         page = render_html(result.redline, description=description, ends=ends)
     write_atomic(path, page)
-    return Written(path, description, result.redline.warnings), result
+    return Written(path, description), result
 
 
-def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: str, stem: str) -> Path:
+def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: AnnexFormat, stem: str) -> Path:
     """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
-    from wtpf_cli.markdown.parse import read_draft
-
     path = _out_path(ws, out, stem, fmt)
     if fmt == "md":
         write_atomic(path, markdown.encode())

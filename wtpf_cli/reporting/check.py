@@ -1,4 +1,4 @@
-"""Where the report stands (`wtpf status`) and the drafting gate CI runs on every push (`wtpf check`)."""
+"""The drafting gate CI runs on every push (`wtpf check`): the rules, their findings, and the exit code they mean."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from wtpf_cli.errors import InputRejected
+from wtpf_cli.errors import CheckFailed, InputRejected
 from wtpf_cli.markdown.blocks import markdown_parser  # the build's own parser: the gate sees what the build sees
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.merging.resolve import find_passages
 from wtpf_cli.model import Meta
-from wtpf_cli.reporting.schedule import Entry, base_version, make_schedule, plan_schedule
+from wtpf_cli.reporting.schedule import base_version, plan_schedule
 from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
 from wtpf_cli.store.days import today
-from wtpf_cli.store.versions import Version, list_versions, version_rows
+from wtpf_cli.store.versions import Version, list_versions
 from wtpf_cli.store.workspace import Workspace
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
@@ -77,7 +77,49 @@ def _finding(file: str, line: int, rule: str, message: str) -> Finding:
     return Finding(file, line, rule, message, RULES[rule][0])
 
 
-def check(ws: Workspace) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """The findings of one check, and what they mean for CI (it knows its exit code, as black's `Report` does)."""
+
+    findings: tuple[Finding, ...]
+    strict: bool = False  # warnings fail the check too
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many findings are warnings."""
+        return len(self.findings) - self.errors
+
+    @property
+    def exit_code(self) -> int:
+        """0 if the check passes; CheckFailed's code on any error, or on any warning when strict."""
+        return CheckFailed.exit_code if self.errors or (self.strict and self.warnings) else 0
+
+    def summary(self) -> str:
+        """The last line of the report: '2 error(s), 3 warning(s)'."""
+        return f"{self.errors} error(s), {self.warnings} warning(s)"
+
+    def failure(self) -> CheckFailed | None:
+        """The error to exit with, if the check fails."""
+        if not self.exit_code:
+            return None
+        return CheckFailed(f"the check found {self.errors} error(s) and {self.warnings} warning(s)")
+
+    def as_json(self) -> list[dict[str, object]]:
+        """Plain data for --json: the findings."""
+        return [f.as_json() for f in self.findings]
+
+
+def check(ws: Workspace, *, strict: bool = False) -> CheckReport:
+    """Run every rule (see RULES); with `strict`, warnings fail the check too."""
+    return CheckReport(tuple(run_rules(ws)), strict)
+
+
+def run_rules(ws: Workspace) -> list[Finding]:
     """Run every rule over the working draft, the stamped versions, the timetable and the contributions."""
     name = ws.config.draft
     try:
@@ -316,94 +358,3 @@ def _definition_line(body: str, label: str, body_line: int) -> int:
     rx = re.compile(r"^ {0,3}\[\^" + re.escape(label) + r"\]:")
     n = next((k for k, line in enumerate(body.splitlines()) if rx.match(line)), 0)
     return body_line + n + 1
-
-
-AT_RISK_DAYS = 7  # a posting this close, with work still open, is at risk
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    """The report at a glance."""
-
-    version: str
-    symbol: str
-    date: str
-    changes_since: int
-    sources_since: tuple[str, ...]
-    pending: int
-    late: int
-    brackets: int
-    next_milestone: str
-    next_date: str
-    days_left: int | None
-    today: str = ""
-    time_zone: str = "UTC"
-    next_kind: str = ""
-    next_version: str = ""
-    at_risk: str = ""  # why the next milestone is at risk; empty when it is not
-    overdue: tuple[str, ...] = ()  # "date kind version" of each overdue milestone
-
-    def as_json(self) -> dict[str, object]:
-        """Plain data for --json."""
-        return {
-            "version": self.version,
-            "symbol": self.symbol,
-            "date": self.date,
-            "changes_since": self.changes_since,
-            "sources_since": list(self.sources_since),
-            "pending_contributions": self.pending,
-            "late_contributions": self.late,
-            "open_brackets": self.brackets,
-            "today": self.today,
-            "time_zone": self.time_zone,
-            "next_milestone": self.next_milestone or None,
-            "next_date": self.next_date or None,
-            "next_kind": self.next_kind or None,
-            "next_version": self.next_version or None,
-            "days_left": self.days_left,
-            "at_risk": bool(self.at_risk),
-            "at_risk_reason": self.at_risk or None,
-            "overdue_milestones": list(self.overdue),
-        }
-
-
-def risk_of(entry: Entry | None, pending: int, brackets: int) -> str:
-    """Why the next milestone is at risk, or "": a posting of a version not yet stamped, due within AT_RISK_DAYS
-    days (today included), while contributions are pending or brackets are open."""
-    if entry is None or entry.kind != "posting" or entry.stamped or entry.days_left > AT_RISK_DAYS:
-        return ""
-    open_work = [f"{pending} contribution(s) pending"] if pending else []
-    open_work += [f"{brackets} bracketed passage(s) open"] if brackets else []
-    return f"posting in {entry.days_left} day(s) with {' and '.join(open_work)}" if open_work else ""
-
-
-def status(ws: Workspace) -> Status:
-    """Current version, changes since it by source, pending contributions, open brackets, next milestone."""
-    rows = version_rows(ws)
-    stamped = [r for r in rows if r.tag]
-    current = stamped[-1] if stamped else None
-    working = rows[-1] if rows and not rows[-1].tag else None
-    contributions = list_contributions(ws)
-    plan = make_schedule(ws)
-    nxt = plan.upcoming_first()
-    pending = sum(1 for c in contributions if c.status == "pending")
-    brackets = len(find_passages(ws.read_draft_text()))
-    return Status(
-        version=current.name if current else "(nothing stamped)",
-        symbol=current.symbol if current else "",
-        date=current.date if current else "",
-        changes_since=working.changes if working else 0,
-        sources_since=working.sources if working else (),
-        pending=pending,
-        late=sum(1 for c in contributions if c.late),
-        brackets=brackets,
-        next_milestone=(nxt.description or f"{nxt.kind} {nxt.version}".strip()) if nxt else "",
-        next_date=nxt.date if nxt else "",
-        days_left=nxt.days_left if nxt else None,
-        today=plan.today,
-        time_zone=plan.time_zone,
-        next_kind=nxt.kind if nxt else "",
-        next_version=nxt.version if nxt else "",
-        at_risk=risk_of(nxt, pending, brackets),
-        overdue=tuple(f"{e.date} {e.kind} {e.version}".strip() for e in plan.entries if e.state == "overdue"),
-    )
