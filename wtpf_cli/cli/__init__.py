@@ -13,16 +13,16 @@ import typer
 from typer._click import exceptions as click_exc
 
 from wtpf_cli import __version__
-from wtpf_cli.cli._typer import Group
 from wtpf_cli.cli.blame import blame
 from wtpf_cli.cli.common import STATE
 from wtpf_cli.cli.contrib import commit, contribution_app, inspect, merge, resolve
 from wtpf_cli.cli.draft import build, demo, init, redline, stamp, versions
+from wtpf_cli.cli.help import App
 from wtpf_cli.cli.report import check, schedule, status
 from wtpf_cli.errors import EXIT_INTERRUPTED, WtpfError
 
 app = typer.Typer(
-    cls=Group,
+    cls=App,
     name="wtpf",
     help=(
         "Draft a report through versions, with every change attributed to its source, and post Word files "
