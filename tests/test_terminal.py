@@ -10,6 +10,7 @@ import pty
 import select
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -82,7 +83,8 @@ def test_tables_give_every_id_symbol_and_date_whole_in_a_pipe_and_on_a_narrow_te
     versions = wtpf("versions", cwd=ws).out
     assert "WTPF-IEG/1/1  2012-04-13" in versions and "wtpf-ieg-1/first-draft" in versions
     drawn = on_terminal(["contribution", "list"], ws, COLUMNS="60")
-    assert "…" not in drawn and "2012-05-07-russian" in drawn  # folded onto the next line, never cut
+    first_column = "".join(line.split("│")[1].strip() for line in drawn.splitlines() if line.startswith("│"))
+    assert "…" not in drawn and first_column == ident  # folded onto the next lines, never cut
 
 
 def test_results_go_to_stdout_and_only_diagnostics_to_stderr(ws: Path) -> None:
@@ -105,7 +107,7 @@ def test_merge_prints_its_table_on_stdout_and_a_refusal_as_one_line(ws: Path) ->
     assert r.err.startswith("wtpf: uncommitted changes") and r.err.count("\n") == 1 and r.out == ""
     git("checkout", "report.md", cwd=ws)
     r = wtpf("merge", cwd=ws)
-    assert "2012-05-15-arin  ARIN" in r.out and "merged" in r.out and r.err == ""
+    assert r.out.splitlines()[1].startswith("2012-05-15-arin  ARIN") and r.err == ""
 
 
 def test_a_git_lock_is_named_as_the_file_to_remove(ws: Path) -> None:
@@ -164,7 +166,7 @@ def helps() -> dict[str, str]:
     group = typer.main.get_command(app)
     names = [()] + [(n,) for n, c in group.commands.items() if not hasattr(c, "commands")]  # type: ignore[attr-defined]
     names += [("contribution", n) for n in group.commands["contribution"].commands]  # type: ignore[attr-defined]
-    here = Path.cwd()
+    here = Path(tempfile.gettempdir())  # not the project's root, whose wtpf_cli `python -m` would take first
     return {" ".join(n): wtpf(*n, "--help", cwd=here).out for n in names}
 
 
