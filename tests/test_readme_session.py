@@ -109,7 +109,8 @@ def test_the_readmes_first_command_works_as_written_from_a_fresh_clones_root(tmp
     clone = fresh_clone(tmp_path)
     env = {k: v for k, v in clean_env(tmp_path).items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
     env["HOME"] = os.environ.get("HOME", str(tmp_path))  # pip's cache and settings, as the user has them
-    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not p.startswith(sys.prefix))
+    if sys.prefix != sys.base_prefix:  # this test run's own virtual environment is not the user's
+        env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not p.startswith(sys.prefix))
     env.pop("PIP_BREAK_SYSTEM_PACKAGES", None)  # as on a fresh Debian machine: only the venv may be installed into
     run = run_bash(sh_blocks(README)[0], clone, env, timeout=900)
     assert run.returncode == 0, f"the first command failed:\n{run.stderr[-3000:]}"
