@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.attribution.redline import RedlineRequest
-from wtpf_cli.errors import InputRejected, UsageError
+from wtpf_cli.errors import InputRejected, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.messages import Result
 from wtpf_cli.render.documents import Written, build, redline
@@ -72,7 +72,7 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Res
     """Build the example workspace in `target` (which must not exist or be empty) as a git repository of its own,
     even inside another repository (which it never touches), with the warnings of its outputs."""
     if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} exists and is not empty: name a new folder")
+        raise WorkspaceStateError(f"{target} exists and is not empty: name a new folder")
     folder = drafts_path()
     settings, steps = read_demo(folder)
     if not steps:

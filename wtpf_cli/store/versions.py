@@ -21,6 +21,7 @@ from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _REV_RE = re.compile(r"^(?P<base>.*?)\s*\(Rev\.(?P<n>\d+)\)$")
 _WORD_RE = re.compile(r"\w+")
+_VERSION_LINE = re.compile(r"^version:[ \t]*(.*?)[ \t]*\r?$", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,10 @@ def require_whole_history(ws: Workspace, versions: list[Version]) -> None:
     head = ws.history.head()
     data = ws.history.read_file(head, ws.draft_repo_path) if head else None
     if head is None or data is None:
+        return
+    line = _VERSION_LINE.search(data[:4096].decode("utf-8", "replace"))  # the usual answer without YAML (start-up)
+    named = line.group(1).strip("'\"") if line else ""
+    if not named or any(v.name == named for v in versions):
         return
     try:
         said = split_front_matter(decode_text(data, ws.draft_repo_path)).meta
