@@ -83,6 +83,14 @@ LABELS: dict[str, dict[str, str]] = {
         "ru": "Рабочий проект",
         "es": "Proyecto de trabajo",
     },
+    "working draft": {  # in running text
+        "ar": "مسودة العمل",
+        "zh": "工作稿",
+        "en": "working draft",
+        "fr": "projet de travail",
+        "ru": "рабочий проект",
+        "es": "proyecto de trabajo",
+    },
     "First Draft": {
         "ar": "المسودة الأولى",
         "zh": "第一稿",

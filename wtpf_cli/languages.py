@@ -59,16 +59,21 @@ def is_rtl(language: str) -> bool:
     return base_language(language) in RTL_LANGUAGES
 
 
+def word_tag(language: str) -> str:
+    """The tag Word gives the language ('Arabic' -> 'ar-SA', 'fr-CH' as it is); 'und' when it cannot be told."""
+    code = language_code(language)
+    return code if "-" in code else _WORD_TAGS.get(code, code)
+
+
 def word_lang(language: str) -> tuple[str, str, str]:
     """The w:lang attributes (val, eastAsia, bidi) for a document in `language`: its tag in the attribute of its
     script's class (ECMA-376 17.3.2.20: Word picks the attribute by the script of each character), the house
     template's tags in the other two."""
-    code = language_code(language)
-    base = code.split("-")[0]
+    tag = word_tag(language)
+    base = tag.split("-")[0]
     val, east_asia, bidi = TEMPLATE_LANG
     if base == "und":
         return TEMPLATE_LANG
-    tag = code if "-" in code else _WORD_TAGS.get(base, base)
     if base in RTL_LANGUAGES:
         return (val, east_asia, tag)
     if base in _CJK_LANGUAGES:
@@ -89,3 +94,37 @@ def strong_direction(text: str) -> bool | None:
     if RTL_CHAR.search(text):
         return True
     return False if _STRONG.search(text) else None
+
+
+def run_directions(texts: list[str], rtl_paragraph: bool) -> list[bool]:
+    """For each token of a paragraph, whether it is laid out right to left, by Unicode's bidi algorithm (UAX #9)
+    brought down to tokens: a token with a right-to-left letter is, one with other letters is not; a number is
+    when the last letter before it is (or, with none, the paragraph is: rule W7); a token without letters or
+    digits (spaces, punctuation) takes the direction on both sides where they agree, else the paragraph's (N1,
+    N2). So Latin words and symbols in Arabic text (WTPF-IEG/1/2) stay in their order, with the spaces and
+    slashes between them."""
+    own: list[bool | None] = []
+    letter = rtl_paragraph  # the direction of the last letter
+    for text in texts:
+        d = strong_direction(text)
+        if d is not None:
+            letter = d
+        elif text[:1].isdecimal():
+            d = letter
+        own.append(d)
+    following: list[bool] = []
+    after = rtl_paragraph
+    for d in reversed(own):
+        following.append(after)
+        if d is not None:
+            after = d
+    following.reverse()
+    out: list[bool] = []
+    before = rtl_paragraph
+    for d, after in zip(own, following, strict=True):
+        if d is None:
+            out.append(before if before == after else rtl_paragraph)
+        else:
+            out.append(d)
+            before = d
+    return out

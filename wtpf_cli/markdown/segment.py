@@ -34,8 +34,6 @@ _GLUE = (
     "\ufe20-\ufe2f"
 )
 SPECIAL = re.compile(f"[{_UNSPACED}{_GLUE}]")  # a text holding none of these is split by the word pattern alone
-_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
-_GLUE_CHAR = re.compile(f"[{_GLUE}]")
 
 _breaker: Any = None  # ICU's word BreakIterator, made on first use
 
@@ -44,25 +42,33 @@ def special_words(text: str, split: Callable[[str], list[str]]) -> list[str]:
     """The tokens of a text that holds SPECIAL characters: runs of scripts written without spaces cut by ICU, the
     rest by `split` (the word pattern), then combining marks and joiners joined to the words they belong to; the
     tokens still concatenate to the text."""
+    unspaced_run, glue_char = _patterns()
     out: list[str] = []
     pos = 0
-    for m in _UNSPACED_RUN.finditer(text):
+    for m in unspaced_run.finditer(text):
         if m.start() > pos:
             out.extend(split(text[pos : m.start()]))
         out.extend(_segmented(m.group()))
         pos = m.end()
     if pos < len(text):
         out.extend(split(text[pos:]))
-    return _joined(out) if _GLUE_CHAR.search(text) else out
+    return _joined(out, glue_char) if glue_char.search(text) else out
 
 
-def _joined(words: list[str]) -> list[str]:
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A run of characters of scripts written without spaces; one mark or joiner (compiled when first needed:
+    a large character class takes milliseconds to compile, and most drafts never need them)."""
+    return re.compile(f"[{_UNSPACED}]+"), re.compile(f"[{_GLUE}]")
+
+
+def _joined(words: list[str], glue_char: re.Pattern[str]) -> list[str]:
     """The tokens with each mark or joiner (the word pattern makes each its own token) joined to the word before
     it, and the word after it joined too: 'مُحَمَّد' is one word."""
     out: list[str] = []
     gluing = False  # the last token ends with a mark: a word that follows belongs to it
     for word in words:
-        if len(word) == 1 and _GLUE_CHAR.match(word) and out and _is_word(out[-1]):
+        if len(word) == 1 and glue_char.match(word) and out and _is_word(out[-1]):
             out[-1] += word
             gluing = True
         elif gluing and _is_word(word):
