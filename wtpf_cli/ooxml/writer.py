@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from wtpf_cli.languages import RTL_CHAR, TEMPLATE_LANG, first_strong_rtl, is_rtl, run_directions, word_lang
+from wtpf_cli.languages import RTL_BMP, RTL_CHAR, TEMPLATE_LANG, first_strong_rtl, is_rtl, run_directions, word_lang
 from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
@@ -122,10 +122,11 @@ class DocxRenderer:
         self.para_rtl = self.rtl
         groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], True) if self.rtl else None)
         texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
-        if not self.rtl and any(RTL_CHAR.search(t) for t in texts):
+        whole = texts[0] if len(texts) == 1 else "".join(texts)
+        if not self.rtl and not whole.isascii() and RTL_BMP.search(whole):
             # Right-to-left words in a left-to-right document: the paragraph takes the direction of its first
             # letter, and its runs are split by direction.
-            self.para_rtl = first_strong_rtl("".join(texts)) is True
+            self.para_rtl = first_strong_rtl(whole) is True
             groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], self.para_rtl))
             texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
@@ -452,20 +453,24 @@ def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | Non
     group, a footnote reference alone; comment boundaries (`bounds`) split groups too."""
     groups: list[_Group] = []
     if directions is None:
-        keyed = ((key, list(same), False) for key, same in groupby(runs, _RUN_FORMAT))
+        keyed: Iterable[tuple[tuple[object, ...], list[RRun], bool]] = (
+            (key, list(same), False) for key, same in groupby(runs, _RUN_FORMAT)
+        )
     else:
         pairs = groupby(zip(runs, directions, strict=True), lambda pair: (_RUN_FORMAT(pair[0]), pair[1]))
-        keyed = ((key[0], [r for r, _ in same], key[1]) for key, same in pairs)
+        keyed = ((key, [r for r, _ in same], rtl) for (key, rtl), same in pairs)
     k = 0
     for key, members, rtl in keyed:
         if key[4] is not None:
             groups.extend(([m], k + x, rtl) for x, m in enumerate(members))
-        else:
+        elif bounds:
             start = 0
-            for x in range(1, len(members)) if bounds else ():
+            for x in range(1, len(members)):
                 if k + x in bounds:
                     groups.append((members[start:x], k + start, rtl))
                     start = x
             groups.append((members[start:], k + start, rtl))
+        else:
+            groups.append((members, k, rtl))
         k += len(members)
     return groups
