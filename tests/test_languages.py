@@ -375,3 +375,27 @@ def test_blame_counts_the_words_of_a_chinese_sentence_as_icu_segments_it(outputs
     breaker.setText(sentence)
     words = sum(1 for _ in breaker if breaker.getRuleStatus() >= icu.UWordBreak.LETTER)
     assert found[0].words == words > 8
+
+
+# -- the merge --------------------------------------------------------------------------------------------------------
+
+
+def test_a_chinese_contribution_changing_one_character_merges_as_one_word_and_redlines_as_that_word(
+    tmp_path: Path,
+) -> None:
+    import wtpf_cli as api
+
+    old = (CASES / "zh" / "old.md").read_text(encoding="utf-8")
+    ws, _, _ = _workspace(tmp_path / "ws", old, old.replace("1.2. 本报告", "1.2. 本份报告"))
+    api.stamp(ws, "First Draft", symbol="WTPF-IEG/1/2", date="2012-05-03")
+    proposal = tmp_path / "china.md"
+    proposal.write_text(ws.draft_path.read_text(encoding="utf-8").replace("信息交流", "信息交换"), encoding="utf-8")
+    api.add_contribution(ws, proposal, source="China", received="2012-05-10")
+    [outcome] = api.merge(ws).value
+    assert (outcome.changes, outcome.applied, outcome.conflicts) == (1, 1, ())
+    assert "信息交换与经验分享" in ws.draft_path.read_text(encoding="utf-8")
+    written, _ = redline_docx(ws, RedlineRequest("First Draft", None), tmp_path / "merged.docx")
+    assert sorted((r.tag, r.text, r.author) for r in revisions(written.path)) == [
+        ("del", "交流", "China"),
+        ("ins", "交换", "China"),
+    ]
