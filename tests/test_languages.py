@@ -1,4 +1,4 @@
-"""The six languages of the Union: a draft in each (tests/cases/one-word-in-each-language/LANG/old.md, written for
+"""The six languages of the Union: a draft in each (tests/languages/LANG/old.md, written for
 these tests) gets one word changed by a named source; the redline marks that word and no more (Chinese, whose
 words the segmenter finds, included), LibreOffice accepts and rejects it exactly, lays Arabic out right to left
 and renders every script with a font that has it; the cover, styles and properties speak the draft's language."""
@@ -36,7 +36,7 @@ from wtpf_cli.store.config import read_config
 from wtpf_cli.store.versions import count_words
 from wtpf_cli.store.workspace import Workspace, open_workspace
 
-CASES = Path(__file__).parent / "cases" / "one-word-in-each-language"
+CASES = Path(__file__).parent / "languages"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # The word each draft's new.md changes (by Brazil), as a reader of that language would name it.
 EDITS = {
