@@ -53,7 +53,7 @@ COVERS = {
     "zh": ["2012年4月13日", "原文：英文", "第一稿"],
     "en": ["13 April 2012", "Original: English", "First Draft"],
     "fr": ["13 avril 2012", "Original : anglais", "Premier projet"],
-    "ru": ["13 апреля 2012 г.", "Оригинал: английский", "Первый проект"],
+    "ru": ["13 апреля 2012 года", "Оригинал: английский", "Первый проект"],
     "es": ["13 de abril de 2012", "Original: inglés", "Primer proyecto"],
 }
 TEMPLATE = Path(__file__).parent.parent / "wtpf_cli" / "templates" / "reference.docx"
@@ -314,7 +314,7 @@ def test_the_html_page_names_the_language_and_direction_of_the_draft() -> None:
 
 def test_dates_are_written_as_each_language_writes_them() -> None:
     days = [format_date("2012-05-01", lang) for lang in SIX]
-    assert days == ["1 مايو 2012", "2012年5月1日", "1 May 2012", "1er mai 2012", "1 мая 2012 г.", "1 de mayo de 2012"]
+    assert days == ["1 مايو 2012", "2012年5月1日", "1 May 2012", "1er mai 2012", "1 мая 2012 года", "1 de mayo de 2012"]
 
 
 def test_every_label_is_given_in_the_six_languages() -> None:

@@ -180,7 +180,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{year}年{month}{day}日",
         "en": "{day} {month} {year}",
         "fr": "{day} {month} {year}",
-        "ru": "{day} {month} {year} г.",
+        "ru": "{day} {month} {year} года",
         "es": "{day} de {month} de {year}",
     },
     "day_1": {"ar": "1", "zh": "1", "en": "1", "fr": "1er", "ru": "1", "es": "1"},  # French: an ordinal
