@@ -16,8 +16,8 @@ from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
-from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
-from wtpf_cli.render.text import TextBlock, redline_lines
+from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, is_folder
+from wtpf_cli.render.text import TextBlock, marked_text, redline_lines
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text, write_atomic
@@ -97,21 +97,24 @@ def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
     )
 
 
-def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
+def _out_path(ws: Workspace, out: Path | str | None, stem: str, ext: str) -> Path:
+    """Where to write: `out` itself, or a file named from symbol and version in the folder `out` names (one ending
+    in `/` is made) or in the current folder."""
     if out is None:
         return Path.cwd() / f"{stem}.{ext}"
-    if out.is_dir():
-        return out / f"{stem}.{ext}"
-    return out
+    if is_folder(out):
+        Path(out).mkdir(parents=True, exist_ok=True)
+        return Path(out) / f"{stem}.{ext}"
+    return Path(out)
 
 
-def build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat = "docx") -> Result[Written]:
+def build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFormat = "docx") -> Result[Written]:
     """A clean document of one version (default: the working draft), with the parser's warnings."""
     with collector_paused():
         return _build(ws, ref, out, fmt)
 
 
-def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat) -> Result[Written]:
+def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFormat) -> Result[Written]:
     resolved, doc = load_version(ws, ref)
     stem = safe_stem(doc.meta, "working-draft")
     messages = warnings(doc.warnings)
@@ -170,20 +173,39 @@ def _ref_slug(meta: Meta, resolved: Resolved) -> str:
 
 
 def redline(
-    ws: Workspace, request: RedlineRequest, out: Path | None, fmt: RedlineFormat = "docx", *, changed_only: bool = False
+    ws: Workspace,
+    request: RedlineRequest,
+    out: Path | str | None,
+    fmt: RedlineFormat = "docx",
+    *,
+    changed_only: bool = False,
 ) -> Result[RedlineOutput]:
-    """The redline between two versions written as `fmt` (text: lines for the terminal; with `changed_only`, only
-    the paragraphs and tables that changed), with the warnings of placing the contributors' comments in it."""
+    """The redline between two versions written as `fmt` (text: lines for the terminal, or with `out` a file with
+    visible marks; with `changed_only`, only the paragraphs and tables that changed), with the warnings of placing
+    the contributors' comments in it and of ends given newest first."""
     if fmt == "text":
         made = make_redline(ws, request)
         output = RedlineOutput(made, text=tuple(redline_lines(made.redline, changed_only=changed_only)))
+        if out is not None:
+            path = _out_path(ws, out, redline_stem(made), "txt")
+            write_atomic(path, marked_text(output.text).encode())
+            output = RedlineOutput(made, Written(path, "the text redline"), output.text)
     else:
         written, made = (redline_html if fmt == "html" else redline_docx)(ws, request, out)
         output = RedlineOutput(made, written)
-    return Result(output, warnings(made.redline.warnings))
+    return Result(output, (*_reversed(ws, made), *warnings(made.redline.warnings)))
 
 
-def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+def _reversed(ws: Workspace, made: RedlineResult) -> tuple[Message, ...]:
+    """A warning when FROM is newer than TO: the redline then shows the changes undone."""
+    old, new = made.old.sha, made.new.sha
+    if old is None or new is None or old == new or not ws.history.is_ancestor(new, old):
+        return ()
+    text = f"FROM, {made.old.label}, is newer than TO, {made.new.label}: the redline shows the changes reversed"
+    return (Message(Kind.WARNING, text),)
+
+
+def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | str | None) -> tuple[Written, RedlineResult]:
     """The Word redline between two versions, each change under its source."""
     with collector_paused():
         result = make_redline(ws, request)
@@ -194,7 +216,7 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     return Written(path, description), result
 
 
-def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+def redline_html(ws: Workspace, request: RedlineRequest, out: Path | str | None) -> tuple[Written, RedlineResult]:
     """The redline as one self-contained HTML page, each change coloured by its source."""
     from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
@@ -208,7 +230,7 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     return Written(path, description), result
 
 
-def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: AnnexFormat, stem: str) -> Path:
+def write_annex(ws: Workspace, markdown: str, out: Path | str | None, fmt: AnnexFormat, stem: str) -> Path:
     """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
     path = _out_path(ws, out, stem, fmt)
     if fmt == "md":
