@@ -61,8 +61,9 @@ class LoDoc:
     ``body``: paragraph texts in document order, table cells row-major where the table stands, without list
     labels or footnote marks; ``labels``: beside ``body``, each paragraph's list number or bullet (or ``""``);
     ``styles``: beside ``body``, each paragraph's style as Writer names it (``"Heading 1"``, ``"Text body"``);
-    ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``; ``changes``: the
-    tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
+    ``emphasis`` (when asked for): beside ``body``, each paragraph's text with bold words as ``**...**`` and italic
+    ones as ``*...*``; ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``;
+    ``changes``: the tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
     "comment"}``; ``comments``: ``{"author", "date", "text"}``; ``record_changes``: the file turns change
     tracking on; ``remaining_changes``: tracked changes left after the view was applied.
     """
@@ -76,6 +77,7 @@ class LoDoc:
     record_changes: bool = False
     remaining_changes: int = 0
     styles: list[str] = field(default_factory=list)
+    emphasis: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
         """The body's words, split on whitespace."""
@@ -143,13 +145,16 @@ class LibreOffice:
 
     # -- public API ------------------------------------------------------------------------------------
 
-    def read(self, path: Path, view: str = "none") -> LoDoc:
-        """Read ``path`` after Accept All (``"accept"``), Reject All (``"reject"``) or as is (``"none"``)."""
+    def read(self, path: Path, view: str = "none", *, emphasis: bool = False) -> LoDoc:
+        """Read ``path`` after Accept All (``"accept"``), Reject All (``"reject"``) or as is (``"none"``); with
+        ``emphasis``, each body paragraph's text with its bold and italic words marked too (``LoDoc.emphasis``)."""
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
         path = Path(path).resolve()
-        answer = self._request({"path": str(path), "view": view}, f"{path} ({view})")
+        request = {"path": str(path), "view": view, **({"emphasis": True} if emphasis else {})}
+        answer = self._request(request, f"{path} ({view})")
         return LoDoc(
+            emphasis=list(answer.get("emphasis", [])),
             body=list(answer["body"]),
             footnotes=list(answer["footnotes"]),
             changes=list(answer["changes"]),

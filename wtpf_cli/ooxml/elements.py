@@ -49,8 +49,9 @@ def run_properties(
     italic: bool = False,
     strike: bool = False,
     mono: bool = False,
+    change: Element | None = None,
 ) -> Element | None:
-    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or None when empty."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike, rPrChange), or None when empty."""
     children: list[Element] = []
     if style:
         children.append(val("rStyle", style))
@@ -62,7 +63,34 @@ def run_properties(
         children.append(el("i"))
     if strike:
         children.append(el("strike"))
+    if change is not None:
+        children.append(change)
     return el("rPr", None, *children) if children else None
+
+
+def format_change(rev_id: int, author: str, date: str, previous: Element | None) -> Element:
+    """<w:rPrChange> holding the run's properties before (ECMA-376 17.13.5.31; an empty <w:rPr/> for none)."""
+    return revision("rPrChange", rev_id, author, date, previous if previous is not None else el("rPr"))
+
+
+def kind_change(rev_id: int, author: str, date: str, previous: Element) -> Element:
+    """<w:pPrChange> holding the paragraph's properties before (ECMA-376 17.13.5.29), a <w:pPr> without rPr."""
+    return revision("pPrChange", rev_id, author, date, previous)
+
+
+def move_range_start(tag: str, range_id: int, author: str, date: str, name: str) -> Element:
+    """<w:moveFromRangeStart> or <w:moveToRangeStart> (ECMA-376 17.13.5.24, 17.13.5.28): where a named move's
+    source or destination begins; its name pairs the two."""
+    attrs = {"id": str(range_id), "author": author}
+    if date:
+        attrs["date"] = date
+    attrs["name"] = name
+    return el(tag, attrs)
+
+
+def move_range_end(tag: str, range_id: int) -> Element:
+    """<w:moveFromRangeEnd> or <w:moveToRangeEnd> (ECMA-376 17.13.5.23, 17.13.5.27): where it ends."""
+    return el(tag, {"id": str(range_id)})
 
 
 def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> Element:
@@ -116,9 +144,11 @@ def paragraph_properties(
     *,
     num: tuple[int, int] | None = None,
     jc: str | None = None,
-    mark: Element | None = None,
+    mark: Element | list[Element] | None = None,
+    change: Element | None = None,
 ) -> Element:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema order."""
+    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, rPr holding the paragraph mark's revisions, and pPrChange, in
+    schema order."""
     ppr = el("pPr", None, val("pStyle", style))
     if num is not None:
         ilvl, num_id = num
@@ -126,8 +156,11 @@ def paragraph_properties(
     if jc:
         ppr.append(val("jc", jc))
     if mark is not None:
-        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr.
-        ppr.append(el("rPr", None, mark))
+        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
+        # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
+        ppr.append(el("rPr", None, *(mark if isinstance(mark, list) else [mark])))
+    if change is not None:
+        ppr.append(change)
     return ppr
 
 

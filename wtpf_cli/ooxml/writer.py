@@ -13,7 +13,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
+from wtpf_cli.model import (
+    BODY,
+    FormatChange,
+    KindChange,
+    ParaProps,
+    RComment,
+    Redline,
+    Revision,
+    RParagraph,
+    RRun,
+    RTable,
+    Token,
+)
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
 
@@ -28,7 +40,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
-_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")  # runs alike share one w:r
+_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note", "formatted")  # alike: one w:r
 
 
 @dataclass
@@ -71,6 +83,7 @@ class DocxRenderer:
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
         self._rprs: dict[tuple[frozenset[str], bool], str] = {}
+        self._moves: dict[tuple[str, str], Revision] = {}  # (tag, name) of the moves in the paragraph being written
 
     # -- runs ------------------------------------------------------------------------------------------------
 
@@ -78,18 +91,21 @@ class DocxRenderer:
         key = (token.marks, bool(token.href))
         found = self._rprs.get(key)
         if found is None:
-            marks = token.marks
-            style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in marks else None)
-            found = self._rprs[key] = X.run_properties(
-                style,
-                bold="strong" in marks,
-                italic="em" in marks,
-                strike="strike" in marks,
-                mono="code" in marks and token.href is not None,
-            )
+            found = self._rprs[key] = _run_properties(token.marks, token.href is not None)
         return found
 
+    def _formatted_rpr(self, token: Token, change: FormatChange) -> str:
+        """The run's properties with its properties before in w:rPrChange (ECMA-376 17.13.5.31)."""
+        before = _run_properties(change.marks, token.href is not None)
+        rev = change.rev
+        made = X.format_change(self.ids.next_revision(), rev.author, rev.date, before)
+        return _run_properties(token.marks, token.href is not None, made)
+
     def _wrap(self, kind: str, rev: Revision, content: str) -> str:
+        if rev.move:  # ECMA-376 17.13.5.22/17.13.5.25: moved run content, in a named move's range
+            tag = "moveTo" if kind == "ins" else "moveFrom"
+            self._moves.setdefault((tag, rev.move), rev)
+            return X.revision(tag, self.ids.next_revision(), rev.author, rev.date, content)
         maker = X.ins if kind == "ins" else X.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, content)
 
@@ -145,11 +161,16 @@ class DocxRenderer:
                 element = X.footnote_reference_run(note_id)
             else:
                 text = first.token.text if len(members) == 1 else "".join([m.token.text for m in members])
-                element = X.run(text, self._rpr(first.token), deleted=deleted)
+                fmt = first.formatted
+                rpr = self._rpr(first.token) if fmt is None else self._formatted_rpr(first.token, fmt)
+                element = X.run(text, rpr, deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
-            # except for text that was in FROM (ins None) and is deleted.
-            if first.ins is not None and first.dele is not None:
+            # except for text that was in FROM (ins None) and is deleted, or moved and then deleted (Word writes
+            # that deletion inside the move).
+            if first.ins is not None and first.dele is not None and first.ins.move:
+                wrapped = self._wrap("ins", first.ins, self._wrap("del", first.dele, element))
+            elif first.ins is not None and first.dele is not None:
                 wrapped = self._wrap("del", first.dele, self._wrap("ins", first.ins, element))
             elif first.ins is not None:
                 wrapped = self._wrap("ins", first.ins, element)
@@ -174,8 +195,7 @@ class DocxRenderer:
 
     # -- paragraphs and tables -------------------------------------------------------------------------------
 
-    def _num(self, para: RParagraph) -> tuple[int, int] | None:
-        p = para.props
+    def _num(self, p: ParaProps) -> tuple[int, int] | None:
         if p.list_kind == "bullet":
             return (min(p.list_level, 8), 1)
         if p.list_kind == "ordered":
@@ -188,21 +208,49 @@ class DocxRenderer:
         return None
 
     def _mark(self, ins: Revision | None, dele: Revision | None) -> str:
+        if ins is not None and ins.move:  # a paragraph moved here (and perhaps deleted since): del, then moveTo
+            moved = self._wrap("ins", ins, "")
+            return (X.delete(self.ids.next_revision(), dele.author, dele.date) if dele else "") + moved
         if dele is not None:
-            return X.delete(self.ids.next_revision(), dele.author, dele.date)
+            return (
+                self._wrap("del", dele, "") if dele.move else X.delete(self.ids.next_revision(), dele.author, dele.date)
+            )
         if ins is not None:
             return X.ins(self.ids.next_revision(), ins.author, ins.date)
         return ""
 
+    def _kind_change(self, change: KindChange) -> str:
+        """w:pPrChange with the paragraph's properties before (ECMA-376 17.13.5.29)."""
+        old = change.props
+        before = X.paragraph_properties(
+            old.style, num=self._num(old) if old.list_kind else None, jc=_ALIGN.get(old.align or "")
+        )
+        return X.kind_change(self.ids.next_revision(), change.rev.author, change.rev.date, before)
+
     def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
         props = para.props
+        self._moves = {}
         ppr = X.paragraph_properties(
             props.style,
-            num=self._num(para) if props.list_kind else None,
+            num=self._num(props) if props.list_kind else None,
             jc=_ALIGN.get(props.align or ""),
             mark=self._mark(para.ins, para.dele) if para.ins or para.dele else "",
+            change=self._kind_change(para.kind_change) if para.kind_change is not None else "",
         )
-        return X.paragraph(ppr, lead + "".join(self._inline(para.runs, part, para.comments)))
+        content = "".join(self._inline(para.runs, part, para.comments))
+        if self._moves:
+            content = self._move_ranges(content)
+        return X.paragraph(ppr, lead + content)
+
+    def _move_ranges(self, content: str) -> str:
+        """The paragraph's content within the range of each move it holds (ECMA-376 17.13.5.23-17.13.5.28: the
+        source's range and the destination's share the move's name)."""
+        starts, ends = [], []
+        for (tag, name), rev in self._moves.items():
+            range_id = self.ids.next_revision()
+            starts.append(X.move_range_start(f"{tag}RangeStart", range_id, rev.author, rev.date, name))
+            ends.append(X.move_range_end(f"{tag}RangeEnd", range_id))
+        return "".join(starts) + content + "".join(reversed(ends))
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
@@ -295,6 +343,19 @@ class DocxRenderer:
                 info.external_attr = 0o644 << 16
                 dst.writestr(info, parts[n], compresslevel=ZIP_LEVEL)
         return out.getvalue()
+
+
+def _run_properties(marks: frozenset[str], linked: bool, change: str = "") -> str:
+    """w:rPr of a run of these marks, in a link or not (with a w:rPrChange)."""
+    style = "Hyperlink" if linked else ("VerbatimChar" if "code" in marks else None)
+    return X.run_properties(
+        style,
+        bold="strong" in marks,
+        italic="em" in marks,
+        strike="strike" in marks,
+        mono="code" in marks and linked,
+        change=change,
+    )
 
 
 def _xml(root: E.Element) -> bytes:
