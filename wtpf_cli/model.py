@@ -198,6 +198,16 @@ RBlock = RParagraph | RTable
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """The first page of a Word redline, outside its tracked changes: a title, lines of text, and a table (a row of
+    headings, then a row for each source)."""
+
+    title: str
+    lines: tuple[str, ...]
+    table: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Redline:
     """Attributed differences between two documents, ready to render; `meta` is the newer one's."""
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from . import words
+from . import SUMMARY_STYLE_NAMES, words
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).with_name("lo_uno.py")
@@ -145,14 +145,21 @@ class LibreOffice:
 
     # -- public API ------------------------------------------------------------------------------------
 
-    def read(self, path: Path, view: str = "none", *, emphasis: bool = False) -> LoDoc:
+    def read(self, path: Path, view: str = "none", *, emphasis: bool = False, summary: bool = False) -> LoDoc:
         """Read ``path`` after Accept All (``"accept"``), Reject All (``"reject"``) or as is (``"none"``); with
-        ``emphasis``, each body paragraph's text with its bold and italic words marked too (``LoDoc.emphasis``)."""
+        ``emphasis``, each body paragraph's text with its bold and italic words marked too (``LoDoc.emphasis``).
+        The paragraphs of a redline's first page (its summary, in the Revision Summary styles) are left out of
+        ``body`` and the lists beside it, unless ``summary``."""
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
         path = Path(path).resolve()
         request = {"path": str(path), "view": view, **({"emphasis": True} if emphasis else {})}
         answer = self._request(request, f"{path} ({view})")
+        if not summary and SUMMARY_STYLE_NAMES & set(answer["styles"]):
+            kept = [k for k, style in enumerate(answer["styles"]) if style not in SUMMARY_STYLE_NAMES]
+            for key in ("body", "labels", "styles", "emphasis"):
+                if answer.get(key):
+                    answer[key] = [answer[key][k] for k in kept]
         return LoDoc(
             emphasis=list(answer.get("emphasis", [])),
             body=list(answer["body"]),

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import SUMMARY_STYLE_IDS
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -144,8 +146,13 @@ def _paragraph(p: etree._Element, row: str, part: str) -> Para:
     return para
 
 
-def read_paragraphs(path: Path) -> list[Para]:
-    """Body paragraphs (table cells row-major, in place), then footnote paragraphs."""
+def read_paragraphs(path: Path, *, summary: bool = False) -> list[Para]:
+    """Body paragraphs (table cells row-major, in place), then footnote paragraphs; the first page of a redline
+    (its summary) only with `summary`."""
+    return [p for p in _all_paragraphs(path) if summary or p.style not in SUMMARY_STYLE_IDS]
+
+
+def _all_paragraphs(path: Path) -> list[Para]:
     with zipfile.ZipFile(path) as z:
         doc = etree.fromstring(z.read("word/document.xml"), _parser())
         notes = (

@@ -100,6 +100,11 @@ def run(content: str, rpr: str = "", *, deleted: bool = False) -> str:
     return f"<w:r>{rpr}{inner}</w:r>" if rpr or inner else "<w:r/>"
 
 
+def page_break_run() -> str:
+    """<w:r> with <w:br w:type="page"/>: what follows starts a new page."""
+    return '<w:r><w:br w:type="page"/></w:r>'
+
+
 def footnote_reference_run(note_id: int) -> str:
     """<w:r> with <w:footnoteReference w:id=N/> in the FootnoteReference style."""
     return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{note_id}"/></w:r>'

@@ -106,6 +106,11 @@ def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> E
     return r
 
 
+def page_break_run() -> Element:
+    """<w:r> with <w:br w:type="page"/>: what follows starts a new page."""
+    return el("r", None, el("br", {"type": "page"}))
+
+
 def footnote_reference_run(note_id: int) -> Element:
     """<w:r> with <w:footnoteReference w:id=N/> in the FootnoteReference style."""
     return el(

@@ -24,6 +24,7 @@ from wtpf_cli.model import (
     RParagraph,
     RRun,
     RTable,
+    Summary,
     Token,
 )
 from wtpf_cli.ooxml import _xmltext as X
@@ -269,12 +270,41 @@ class DocxRenderer:
             parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
         return X.table("".join(parts))
 
+    def summary(self, summary: Summary) -> list[str]:
+        """The first page: the summary's title, lines and table, then a page break; plain paragraphs in the
+        RevisionSummary styles, outside the tracked changes (Accept All and Reject All leave them as they are)."""
+        out = [X.paragraph(X.paragraph_properties("RevisionSummaryTitle"), X.run(summary.title))]
+        out.extend(X.paragraph(X.paragraph_properties("RevisionSummary"), X.run(line)) for line in summary.lines)
+        if len(summary.table) > 1:
+            ncols = len(summary.table[0])
+            first, last = 2400, 2300  # the source and the dates; the counts share the rest
+            widths = [first, *[(TEXT_WIDTH - first - last) // max(ncols - 2, 1)] * (ncols - 2), last]
+            rows = [X.table_properties("WtpfTable"), X.table_grid(widths)]
+            for k, row in enumerate(summary.table):
+                rpr = X.run_properties(bold=True) if k == 0 else ""
+                cells = [
+                    X.table_cell(
+                        widths[c],
+                        X.paragraph(
+                            X.paragraph_properties("RevisionSummary", jc="right" if 0 < c < ncols - 1 else None),
+                            X.run(text, rpr),
+                        ),
+                    )
+                    for c, text in enumerate(row)
+                ]
+                rows.append(X.table_row(cells, header=k == 0))
+            out.append(X.table("".join(rows)))
+        out.append(X.paragraph(X.paragraph_properties("RevisionSummary"), X.page_break_run()))
+        return out
+
     # -- the package -----------------------------------------------------------------------------------------
 
-    def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+    def render(
+        self, redline: Redline, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+    ) -> bytes:
         doc_part = _Part("document")
         note_part = _Part("footnotes")
-        body: list[str] = []
+        body: list[str] = self.summary(summary) if summary is not None else []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
         for block in redline.blocks:
@@ -485,6 +515,8 @@ def core_date(iso_date: str) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
-    """The .docx bytes of a redline in the house template."""
-    return DocxRenderer(template).render(redline, header_text=header_text, core=core)
+def render_docx(
+    redline: Redline, template: Path, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+) -> bytes:
+    """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed)."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary)
