@@ -132,14 +132,17 @@ def redline(
     fmt: RedlineFormat = "docx",
     single_author: str | None = None,
     changed_only: bool = False,
+    moves: bool = True,
+    summary: bool = True,
 ) -> Result[RedlineOutput]:
     """Revision marks from one version to another (None: the working draft), each change under the source whose
     commit made it (or all under `single_author`); `text` gives lines for a terminal (with `changed_only`, only
-    the changed paragraphs)."""
+    the changed paragraphs). `moves=False` marks a moved paragraph as deleted and inserted; `summary=False` leaves
+    out the Word redline's first page."""
     from wtpf_cli.attribution.redline import RedlineRequest  # lazy (start-up)
     from wtpf_cli.render.documents import redline as _redline  # lazy (start-up)
 
-    request = RedlineRequest(from_version, to_version, single_author)
+    request = RedlineRequest(from_version, to_version, single_author, moves=moves, summary=summary)
     return _redline(ws, request, output, fmt, changed_only=changed_only)
 
 

@@ -83,6 +83,7 @@ class DocxRenderer:
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
+        self.first_comment = 0  # the first comment's id: above every footnote's (see render)
         self._rprs: dict[tuple[frozenset[str], bool], str] = {}
         self._moves: dict[tuple[str, str], Revision] = {}  # (tag, name) of the moves in the paragraph being written
 
@@ -117,7 +118,7 @@ class DocxRenderer:
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         for c in comments:
-            cid = len(self.comments)
+            cid = self.first_comment + len(self.comments)
             self.comments.append(E.comment(cid, c.author, c.date, c.initials, c.text))
             starts.setdefault(c.start, []).append(cid)
             ends.setdefault(max(c.end, c.start + 1), []).append(cid)
@@ -156,7 +157,7 @@ class DocxRenderer:
             if href != link_href:
                 close_link()
                 link_href = href
-            deleted = first.dele is not None
+            deleted = first.dele is not None and not first.dele.move  # moved-away text is w:t, as Word writes it
             if first.token.note is not None:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
                 element = X.footnote_reference_run(note_id)
@@ -304,6 +305,11 @@ class DocxRenderer:
     ) -> bytes:
         doc_part = _Part("document")
         note_part = _Part("footnotes")
+        # Comment ids above every footnote id (footnotes take 1..N, one per note): LibreOffice 7.4 mixes a comment
+        # up with the footnote of the same id (or the one after), emptying, repeating or shifting the notes after
+        # it, wherever the comment's range stands (tests/test_revision_marks.py).
+        notes = {b.props.container for b in redline.blocks if isinstance(b, RParagraph) and b.props.container != BODY}
+        self.first_comment = len(notes) + 1
         body: list[str] = self.summary(summary) if summary is not None else []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
