@@ -308,8 +308,8 @@ class DocxRenderer:
         # Comment ids above every footnote id (footnotes take 1..N, one per note): LibreOffice 7.4 mixes a comment
         # up with the footnote of the same id (or the one after), emptying, repeating or shifting the notes after
         # it, wherever the comment's range stands (tests/test_revision_marks.py).
-        notes = {b.props.container for b in redline.blocks if isinstance(b, RParagraph) and b.props.container != BODY}
-        self.first_comment = len(notes) + 1
+        containers = {b.props.container for b in redline.blocks if isinstance(b, RParagraph)}
+        self.first_comment = len(containers - {BODY}) + 1
         body: list[str] = self.summary(summary) if summary is not None else []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
