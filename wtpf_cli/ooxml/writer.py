@@ -278,7 +278,7 @@ class DocxRenderer:
         out.extend(X.paragraph(X.paragraph_properties("RevisionSummary"), X.run(line)) for line in summary.lines)
         if len(summary.table) > 1:
             ncols = len(summary.table[0])
-            first, last = 2400, 2300  # the source and the dates; the counts share the rest
+            first, last = 1900, 2900  # the source and the dates; the counts share the rest
             widths = [first, *[(TEXT_WIDTH - first - last) // max(ncols - 2, 1)] * (ncols - 2), last]
             rows = [X.table_properties("WtpfTable"), X.table_grid(widths)]
             for k, row in enumerate(summary.table):
@@ -287,7 +287,7 @@ class DocxRenderer:
                     X.table_cell(
                         widths[c],
                         X.paragraph(
-                            X.paragraph_properties("RevisionSummary", jc="right" if 0 < c < ncols - 1 else None),
+                            X.paragraph_properties("RevisionSummaryTable", jc="right" if 0 < c < ncols - 1 else None),
                             X.run(text, rpr),
                         ),
                     )

@@ -153,11 +153,15 @@ def tally(redline: Redline) -> list[SourceTally]:
 
 def first_page(redline: Redline, old_label: str, new_label: str) -> Summary:
     """The first page of a Word redline: what it compares, how to read it, and a row for each source."""
+    tallies = tally(redline)
+    comments = any(t.comments for t in tallies)  # a column of comments where there are some
     rows = tuple(
-        (t.source, str(t.insertions), str(t.deletions), str(t.moves), str(t.formatting), str(t.comments), t.span())
-        for t in tally(redline)
+        (t.source, str(t.insertions), str(t.deletions), str(t.moves), str(t.formatting))
+        + ((str(t.comments),) if comments else ())
+        + (t.span(),)
+        for t in tallies
     )
-    heads = tuple(WORDS[h] for h in ("source", "insertions", "deletions", "moves", "formatting", "comments", "dates"))
+    heads = ("source", "insertions", "deletions", "moves", "formatting", *(("comments",) if comments else ()), "dates")
     key = WORDS["key"].format(old=old_label, new=new_label)
     lines = (key,) if rows else (key, WORDS["no changes"])
-    return Summary(WORDS["title"].format(old=old_label, new=new_label), lines, (heads, *rows))
+    return Summary(WORDS["title"].format(old=old_label, new=new_label), lines, (tuple(WORDS[h] for h in heads), *rows))

@@ -482,8 +482,18 @@ def styles() -> bytes:
             "Revision Summary",
             based="Normal",
             qformat=True,
-            ppr='<w:spacing w:before="40" w:after="120"/>',
+            ppr='<w:spacing w:after="120"/>',
             rpr=_sz(20),
+        )
+    )
+    s.append(
+        _style(
+            p,
+            "RevisionSummaryTable",
+            "Revision Summary Table",
+            based="RevisionSummary",
+            qformat=True,
+            ppr='<w:spacing w:before="20" w:after="20"/>',
         )
     )
     s.append(_style(p, "Header", "header", based="Normal", ui=99, semi_hidden=True, ppr=HF_TABS, rpr=_sz(20)))
@@ -647,6 +657,7 @@ def check(data: bytes) -> None:
         "CommentText",
         "RevisionSummaryTitle",
         "RevisionSummary",
+        "RevisionSummaryTable",
         "FootnoteReference",
         "Hyperlink",
         "VerbatimChar",
