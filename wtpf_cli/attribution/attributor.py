@@ -208,15 +208,20 @@ def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> lis
     if edits is None:
         edits = _whole_edits(visible, old_keys, new_keys, payload)
     if len(edits) > 1:
-        edits = restyled(edits, lambda i: _token_of(visible[i]), lambda j: _token_of(payload[j]))
+        edits = restyled(edits, lambda i, j: _item_tokens(visible[i:j]), lambda i, j: _tokens(payload[i:j]))
     return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev)
 
 
-def _token_of(x: Item | Token | ParaProps | Table) -> Token | None:
-    """The token of an item or payload entry (None for a paragraph mark or a table)."""
-    if type(x) is TokenItem:
-        return x.token
-    return x if type(x) is Token else None
+def _item_tokens(items: list[Item]) -> list[Token] | None:
+    """The tokens of items, or None if a paragraph mark or a table is among them."""
+    tokens = [x.token for x in items if type(x) is TokenItem]
+    return tokens if len(tokens) == len(items) else None
+
+
+def _tokens(payload: list[Token | ParaProps | Table]) -> list[Token] | None:
+    """The tokens of a payload, or None if a paragraph mark or a table is among them."""
+    tokens = [x for x in payload if type(x) is Token]
+    return tokens if len(tokens) == len(payload) else None
 
 
 def _whole_edits(

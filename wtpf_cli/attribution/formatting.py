@@ -4,6 +4,7 @@ another kind (body text, a heading, a list item), found in a region's edits and 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from operator import attrgetter
 
 from wtpf_cli.attribution.items import MarkItem, TokenItem
 from wtpf_cli.diff.sequences import Edit, diff_sequences
@@ -15,35 +16,37 @@ def _rank(text: str) -> int:
     return 1 if text == "\n" else 2 if text.isspace() else 0
 
 
-def restyled(edits: list[Edit], old: Callable[[int], Token | None], new: Callable[[int], Token | None]) -> list[Edit]:
+def restyled(
+    edits: list[Edit], old: Callable[[int, int], list[Token] | None], new: Callable[[int, int], list[Token] | None]
+) -> list[Edit]:
     """The edits with each deletion followed by an insertion re-diffed by text alone (tokens compared without their
     formatting), where both are tokens only: the words equal but for their formatting become "restyle" edits.
-    `old(i)` and `new(j)` give the token at a position of each side (None for a paragraph mark or a table)."""
+    `old(i, j)` and `new(i, j)` give the tokens of positions i to j of each side (None if a paragraph mark or a
+    table is among them)."""
     out: list[Edit] = []
     k = 0
     while k < len(edits):
         e = edits[k]
         f = edits[k + 1] if k + 1 < len(edits) else None
         if e.op == "delete" and f is not None and f.op == "insert":
-            olds = [old(i) for i in range(e.a0, e.a1)]
-            news = [new(j) for j in range(f.b0, f.b1)]
-            if None not in olds and None not in news:
-                found = _restyled_pair(olds, news, e.a0, f.b0)  # type: ignore[arg-type]
-                if found is not None:
-                    out.extend(found)
-                    k += 2
-                    continue
+            olds, news = old(e.a0, e.a1), new(f.b0, f.b1)
+            found = _restyled_pair(olds, news, e.a0, f.b0) if olds is not None and news is not None else None
+            if found is not None:
+                out.extend(found)
+                k += 2
+                continue
         out.append(e)
         k += 1
     return out
 
 
+_TEXT_KEY = attrgetter("text", "href", "note")
+
+
 def _restyled_pair(olds: list[Token], news: list[Token], a0: int, b0: int) -> list[Edit] | None:
     """The text diff of a deletion (at a0) and an insertion (at b0), or None when they share no word."""
-    ka = [(t.text, t.href, t.note) for t in olds]
-    kb = [(t.text, t.href, t.note) for t in news]
-    common = set(ka) & set(kb)
-    if not any(text and _rank(text) == 0 for text, _, _ in common):
+    ka, kb = list(map(_TEXT_KEY, olds)), list(map(_TEXT_KEY, news))
+    if not any(text and _rank(text) == 0 for text, _, _ in set(ka).intersection(kb)):
         return None
     sub = diff_sequences(ka, kb, ranks=([_rank(t.text) for t in olds], [_rank(t.text) for t in news]))
     return [Edit("restyle" if s.op == "equal" else s.op, s.a0 + a0, s.a1 + a0, s.b0 + b0, s.b1 + b0) for s in sub]

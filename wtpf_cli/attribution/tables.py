@@ -56,7 +56,9 @@ def _merge_tokens(items: list[TokenItem], new: Sequence[Token], rev: Revision) -
     """Token diff of one table cell."""
     visible_idx = [i for i, t in enumerate(items) if t.dele is None]
     old_keys = [items[i].token for i in visible_idx]
-    edits = restyled(diff_sequences(old_keys, list(new), rank=_token_rank), old_keys.__getitem__, new.__getitem__)
+    edits = restyled(
+        diff_sequences(old_keys, list(new), rank=_token_rank), lambda i, j: old_keys[i:j], lambda i, j: list(new[i:j])
+    )
     out: list[TokenItem] = []
     pos = 0
     for e in edits:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 
 from wtpf_cli.markdown.cover import format_date
 from wtpf_cli.model import Redline, Revision, RParagraph, RRun, RTable, Summary
@@ -72,6 +74,10 @@ class SourceTally:
         return format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
 
 
+_INS, _DELE, _FORMATTED = attrgetter("ins"), attrgetter("dele"), attrgetter("formatted")
+_CHANGE = attrgetter("ins", "dele", "formatted")
+
+
 class _Counter:
     def __init__(self, order: Iterable[str]) -> None:
         self.tallies: dict[str, SourceTally] = {name: SourceTally(name) for name in order}
@@ -95,8 +101,7 @@ class _Counter:
         last_ins: Revision | None = None
         last_del: Revision | None = None
         last_fmt: Revision | None = None
-        for run in runs:
-            ins, dele = run.ins, run.dele
+        for (ins, dele, formatted), _ in groupby(runs, _CHANGE):  # runs alike grouped in C
             if dele is not None:
                 if dele.move:
                     self.move(dele)
@@ -107,7 +112,7 @@ class _Counter:
                     self.move(ins)
                 elif ins != last_ins:
                     self.of(ins).insertions += 1
-            fmt = run.formatted.rev if run.formatted is not None else None
+            fmt = formatted.rev if formatted is not None else None
             if fmt is not None and fmt != last_fmt:
                 self.of(fmt).formatting += 1
             last_ins, last_del, last_fmt = ins if dele is None else None, dele, fmt
@@ -145,7 +150,11 @@ def tally(redline: Redline) -> list[SourceTally]:
                 for cell in row.cells:
                     counter.runs(cell)
             continue
-        counter.runs(block.runs, block)
+        runs = block.runs
+        if any(map(_INS, runs)) or any(map(_DELE, runs)) or any(map(_FORMATTED, runs)):  # in C: most are plain
+            counter.runs(runs, block)
+        elif block.ins is not None or block.dele is not None or block.kind_change is not None:
+            counter.runs((), block)
         for c in block.comments:
             counter.of(Revision(c.author, c.date)).comments += 1
     return [t for t in counter.tallies.values() if t.dates]
