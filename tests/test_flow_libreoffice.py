@@ -28,29 +28,30 @@ BODY = """# 1 Introduction
 """
 
 
+SEC = "ITU Secretariat"
+
+
 def nonempty(paras: list[str]) -> list[str]:
     return [" ".join(p.split()) for p in paras if p.strip()]
+
+
+def first_draft(tmp_path: Path) -> tuple[Path, str]:
+    """A workspace whose draft holds BODY, stamped First Draft (WTPF-IEG/1/2); and the draft's front matter."""
+    root = tmp_path / "report"
+    title = "Report of the Secretary-General"
+    wtpf("init", str(root), "--title", title, "--symbol-prefix", "WTPF-IEG/1", "--secretariat", SEC, cwd=tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    head = text[: text.index("---\n", 4) + 4]
+    (root / "report.md").write_text(head + BODY, encoding="utf-8")
+    git("commit", "-qam", "First draft", cwd=root)
+    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    return root, head
 
 
 def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
     libreoffice: LibreOffice, tmp_path: Path
 ) -> None:
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report of the Secretary-General",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
-    text = (root / "report.md").read_text(encoding="utf-8")
-    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
-    git("commit", "-qam", "First draft", cwd=root)
-    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    root, _ = first_draft(tmp_path)
     built = wtpf("build", "First Draft", "-o", str(tmp_path / "v1.docx"), cwd=root)
     assert built.code == 0
     v1 = tmp_path / "v1.docx"
@@ -102,23 +103,7 @@ def test_the_secretariat_moves_reformats_and_restyles_and_each_reader_sees_it_un
     """One commit moves a paragraph, bolds a word and makes a list item body text; the Word redline marks a move,
     a formatting change and a paragraph change under the secretariat, after a first page that says so; with
     --no-moves and --no-summary it has neither, and pandoc reads both right."""
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
-    text = (root / "report.md").read_text(encoding="utf-8")
-    head = text[: text.index("---\n", 4) + 4]
-    (root / "report.md").write_text(head + BODY, encoding="utf-8")
-    git("commit", "-qam", "First draft", cwd=root)
-    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    root, head = first_draft(tmp_path)
     moved = "1.2. IPv6 adoption remains slow in most regions.\n\n"
     body = BODY.replace(moved, "").replace("local.\n", "**local**.\n").replace("- Open", "\nOpen")
     (root / "report.md").write_text(head + body.replace("| Region", moved.replace("1.2", "1.3") + "| Region"))
