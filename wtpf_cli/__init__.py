@@ -137,11 +137,14 @@ def redline(
     fmt: RedlineFormat | None = None,
     single_author: str | None = None,
     changed_only: bool = False,
+    moves: bool = True,
+    summary: bool = True,
 ) -> Result[RedlineOutput]:
     """Revision marks from one version to another (None: the working draft), each change under the source whose
     commit made it (or all under `single_author`), as `fmt` (None: as `output`'s extension says, else docx);
     `text` gives lines for a terminal, or a file with `[-old-]{+new+}<Source>` marks (with `changed_only`, only
-    the changed paragraphs)."""
+    the changed paragraphs). `moves=False` marks a moved paragraph as deleted and inserted; `summary=False` leaves
+    out the Word redline's first page."""
     from typing import cast, get_args
 
     from wtpf_cli.attribution.redline import RedlineRequest  # lazy (start-up)
@@ -149,7 +152,7 @@ def redline(
     from wtpf_cli.render.formats import RedlineFormat, format_for
 
     chosen = cast("RedlineFormat", format_for(output, fmt, get_args(RedlineFormat), "docx"))
-    request = RedlineRequest(from_version, to_version, single_author)
+    request = RedlineRequest(from_version, to_version, single_author, moves=moves, summary=summary)
     return _redline(ws, request, output, chosen, changed_only=changed_only)
 
 

@@ -216,10 +216,10 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     if chain:
         att = Attributor(reader.at(chain[0].sha))
         for c in chain[1:]:
-            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, c.sha))
+            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha))
         if resolved.sha is None:
             rev = working_revision(ws)
-            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, None))
+            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, commit=None))
         return att.redline(), chain[0].sha
     return Attributor(reader.working()).redline(), None
 
@@ -242,6 +242,8 @@ class _Origins:
 
     def of(self, rev: Revision | None) -> Origin:
         """The origin of a run inserted by `rev` (None: standing since the first commit)."""
+        if rev is not None and rev.move:  # words of the first commit moved elsewhere: still its author's
+            rev = None
         found = self.by_rev.get(id(rev))
         if found is None:
             found = self.by_rev[id(rev)] = self._origin(rev)

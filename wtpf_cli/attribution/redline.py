@@ -18,11 +18,14 @@ from wtpf_cli.store.workspace import Workspace
 
 @dataclass(frozen=True, slots=True)
 class RedlineRequest:
-    """Options of a redline, resolved at the edge."""
+    """Options of a redline, resolved at the edge: `moves` marks paragraphs moved as moves (else as deleted and
+    inserted); `summary` gives a Word redline its first page."""
 
     from_ref: str
     to_ref: str | None = None
     single_author: str | None = None
+    moves: bool = True
+    summary: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ def _attributed(
     commits = 0
     last_date = ""
     merged: list[str] = []  # contributions merged by the commits walked: their comments go in the redline
-    att = Attributor(first)
+    att = Attributor(first, moves=request.moves)
     if ancestor:
         assert old.sha is not None and to_sha is not None
         merged = list(dict.fromkeys(ws.history.trailer_values(old.sha, to_sha, "Wtpf-Merged")))
