@@ -9,6 +9,7 @@ import typer
 
 import wtpf_cli as api
 from wtpf_cli.cli.common import err_console, out_console, print_json, show_messages, table, workspace
+from wtpf_cli.messages import Kind
 from wtpf_cli.render.formats import AnnexFormat
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
@@ -166,19 +167,19 @@ def merge(
     if json_out:
         print_json([o.as_json() for o in outcomes])
         return
-    drawn = table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
+    err = out_console(stderr=True, highlight=False, soft_wrap=True)
     for o in outcomes:
-        drawn.add_row(
-            o.contribution.id,
-            o.contribution.source,
-            str(o.changes),
-            str(o.applied),
-            str(len(o.conflicts)),
-            str(len(o.unplaced)),
-            o.status,
+        kept = f"; {o.comments} comment(s) kept" if o.comments else ""
+        err.print(
+            f"{o.contribution.id} ({o.contribution.source}): {o.contribution.disposition()} - {o.applied} applied, "
+            f"{len(o.conflicts)} in brackets, {len(o.left_out)} left out{kept}",
+            markup=False,
         )
-    out_console(stderr=True).print(drawn if outcomes else "Nothing pending to merge.")
-    show_messages(made.messages, about=True)
+        for x in o.left_out:
+            err.print(f"  left out: {x.text}: {x.reason}", markup=False)
+    if not outcomes:
+        err.print("Nothing pending to merge.")
+    show_messages([m for m in made.messages if m.kind is Kind.WARNING], about=True)
 
 
 def resolve(

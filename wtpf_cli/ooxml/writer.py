@@ -217,7 +217,8 @@ class DocxRenderer:
                     jc=_ALIGN.get(align or ""),
                     mark=self._mark(row.ins, row.dele),
                 )
-                cells.append(X.table_cell(width, X.paragraph(ppr, "".join(self._inline(cell, part)))))
+                notes = row.comments[c] if c < len(row.comments) else ()
+                cells.append(X.table_cell(width, X.paragraph(ppr, "".join(self._inline(cell, part, notes)))))
             parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
         return X.table("".join(parts))
 
