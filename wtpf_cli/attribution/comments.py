@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.model import RComment, Redline, RParagraph, RRun, RTable
+from wtpf_cli.ooxml.revisions import Para
 from wtpf_cli.store.comments import KeptComment, all_comments, kept_comments
 from wtpf_cli.store.contributions import Contribution, find_contribution
 from wtpf_cli.store.files import decode_text
@@ -43,13 +44,14 @@ def contribution_comments(ws: Workspace, c: Contribution) -> list[SourceComment]
         from wtpf_cli.ooxml.inspection import inspect_docx
 
         found = inspect_docx(path)
-        texts = {p.index: p.text("accept") for p in found.paragraphs}
+        passages = _word_passages(found.paragraphs)
         out = []
         for k in found.comments:
             who = k.author.strip()
             detail = f"{who}: " if who and who.lower() != c.source.lower() else ""
             date = k.date if k.date and _UTC.match(k.date) else received
-            before, after = _around(texts.get(k.paragraph, "") if k.paragraph is not None else "", k.anchor)
+            text, at = passages.get(k.paragraph, ("", 0)) if k.paragraph is not None else ("", 0)
+            before, after = _around(text, k.anchor, at)
             out.append(SourceComment(c.source, date, f"{detail}{k.text}", k.anchor, k.initials or "", before, after))
         return out
     if c.kind != "criticmarkup":
@@ -95,10 +97,35 @@ def from_kept(items: Iterable[KeptComment]) -> list[SourceComment]:
     ]
 
 
-def _around(text: str, anchor: str) -> tuple[str, str]:
-    """The text before and after the first occurrence of `anchor` in `text` (squeezed), CONTEXT characters each."""
+def _word_passages(paragraphs: Iterable[Para]) -> dict[int, tuple[str, int]]:
+    """For each paragraph of a Word file (by index), the passage a reader sees it in and where it starts there: the
+    paragraph itself, or for a table cell its row, cells joined by " | " (as attach_comments reads a table)."""
+    rows: dict[str, list[Para]] = {}
+    out: dict[int, tuple[str, int]] = {}
+    for p in paragraphs:
+        cell = _CELL.match(p.where)
+        if cell:
+            rows.setdefault(cell.group(1), []).append(p)
+        else:
+            out[p.index] = (p.text("accept"), 0)
+    for cells in rows.values():
+        texts = [_squeeze(p.text("accept")) for p in cells]
+        row = " | ".join(texts)
+        start = 0
+        for p, text in zip(cells, texts, strict=True):
+            out[p.index] = (row, start)
+            start += len(text) + 3
+    return out
+
+
+_CELL = re.compile(r"^(table \d+, row \d+), cell \d+$")
+
+
+def _around(text: str, anchor: str, start: int = 0) -> tuple[str, str]:
+    """The text before and after the first occurrence of `anchor` in `text` from `start` on (spaces squeezed),
+    CONTEXT characters each."""
     squeezed, needle = _squeeze(text), _squeeze(anchor)
-    at = squeezed.find(needle) if needle else -1
+    at = squeezed.find(needle, len(_squeeze(text[:start])) if start else 0) if needle else -1
     if at < 0:
         return "", ""
     return _tail(squeezed[:at]), _head(squeezed[at + len(needle) :])
@@ -143,48 +170,63 @@ def _agree(a: str, b: str) -> int:
 
 def attach_comments(redline: Redline, comments: list[SourceComment]) -> tuple[Redline, list[str]]:
     """The redline with each comment anchored on the words (in the newer text) that match its anchor, where its
-    surroundings agree best; a comment whose words are gone is left out with a warning."""
+    surroundings agree best; a comment whose words are gone is left out with a warning. A table is read row by
+    row, cells joined by " | "."""
     blocks = list(redline.blocks)
-    places: list[tuple[int, int]] = []  # (block, cell: -1 for a paragraph)
+    places: list[tuple[int, int]] = []  # (block, row: -1 for a paragraph)
     texts: list[str] = []
-    owners: list[list[int]] = []
+    owners: list[list[tuple[int, int] | None]] = []  # for each character: (cell, run), None between cells
     for i, block in enumerate(blocks):
-        cells = [block.runs] if isinstance(block, RParagraph) else [c for row in block.rows for c in row.cells]
-        for k, runs in enumerate(cells):
-            text, owner = _visible(runs)
-            places.append((i, k if isinstance(block, RTable) else -1))
+        rows = [[block.runs]] if isinstance(block, RParagraph) else [list(row.cells) for row in block.rows]
+        for r, cells in enumerate(rows):
+            text, owner = _visible_row(cells)
+            places.append((i, r if isinstance(block, RTable) else -1))
             texts.append(text)
             owners.append(owner)
     warnings: list[str] = []
     for sc in comments:
         needle = " ".join(sc.anchor.split())
         found = best_occurrence(texts, needle, sc.before, sc.after) if needle else None
-        if found is None:
+        first = owners[found[0]][found[1]] if found else None
+        if found is None or first is None:
             warnings.append(f"a comment from {sc.author} is anchored on words no longer in the text: {sc.anchor!r}")
             continue
         n, at = found
-        owner = owners[n]
-        comment = RComment(sc.author, sc.date, sc.text, owner[at], owner[at + len(needle) - 1] + 1, sc.initials)
-        i, cell = places[n]
+        cell, start = first
+        in_cell = [o[1] for o in owners[n][at : at + len(needle)] if o is not None and o[0] == cell]
+        comment = RComment(sc.author, sc.date, sc.text, start, in_cell[-1] + 1, sc.initials)
+        i, r = places[n]
         block = blocks[i]
         if isinstance(block, RParagraph):
             blocks[i] = replace(block, comments=(*block.comments, comment))
         else:
-            blocks[i] = _with_cell_comment(block, cell, comment)
+            blocks[i] = _with_cell_comment(block, r, cell, comment)
     return replace(redline, blocks=tuple(blocks)), warnings
 
 
-def _with_cell_comment(table: RTable, cell: int, comment: RComment) -> RTable:
-    """The table with a comment on its cell number `cell` (counted row by row)."""
+def _with_cell_comment(table: RTable, r: int, cell: int, comment: RComment) -> RTable:
+    """The table with a comment on cell `cell` of row `r`."""
     rows = list(table.rows)
-    for r, row in enumerate(rows):
-        if cell < len(row.cells):
-            held = list(row.comments) + [()] * (len(row.cells) - len(row.comments))
-            held[cell] = (*held[cell], comment)
-            rows[r] = replace(row, comments=tuple(held))
-            break
-        cell -= len(row.cells)
+    row = rows[r]
+    held = [*row.comments, *[()] * (len(row.cells) - len(row.comments))]
+    held[cell] = (*held[cell], comment)
+    rows[r] = replace(row, comments=tuple(held))
     return replace(table, rows=tuple(rows))
+
+
+def _visible_row(cells: list[tuple[RRun, ...]]) -> tuple[str, list[tuple[int, int] | None]]:
+    """The visible text of a paragraph's runs (one cell) or of a table row's cells joined by " | ", and for each
+    character its (cell, run)."""
+    text: list[str] = []
+    owner: list[tuple[int, int] | None] = []
+    for k, runs in enumerate(cells):
+        if k:
+            text.append(" | ")
+            owner += [None, None, None]
+        seen, where = _visible(runs)
+        text.append(seen)
+        owner += [(k, run) for run in where]
+    return "".join(text), owner
 
 
 def _visible(runs: tuple[RRun, ...]) -> tuple[str, list[int]]:

@@ -155,7 +155,7 @@ def merge(
     """
     from rich.progress import Progress  # rich: when a command prints
 
-    with Progress(console=err_console(), transient=True, disable=json_out) as bar:
+    with Progress(console=err_console(), transient=True, disable=json_out or not err_console().is_terminal) as bar:
         task = bar.add_task("Merging", total=None)
         made = api.merge(
             workspace(),

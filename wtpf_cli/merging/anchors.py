@@ -18,9 +18,9 @@ def anchor_comments(body: str, comments: list[SourceComment], contribution: str)
         return []
     blocks, _warnings = parse_body(body)
     texts = [
-        _visible(cell)
+        _visible(block.tokens) if isinstance(block, Paragraph) else " | ".join(map(_visible, row))
         for block in blocks
-        for cell in ([block.tokens] if isinstance(block, Paragraph) else [c for row in block.rows for c in row])
+        for row in ([()] if isinstance(block, Paragraph) else block.rows)
     ]
     kept: list[KeptComment] = []
     for n, sc in enumerate(comments, 1):

@@ -80,19 +80,27 @@ class Outcome:
 
 
 def left_out_of(
-    c: Contribution, unplaced: list[Hunk], mapping: tuple[str, ...], gone: list[str]
+    c: Contribution, base: list[str], unplaced: list[Hunk], mapping: tuple[str, ...], gone: list[str]
 ) -> tuple[LeftOut, ...]:
-    """What a merge of `c` left out: edits whose words were deleted from the draft, edits the reading of its file
-    could not hold, comments on words no longer in the draft."""
+    """What a merge of `c` left out: edits whose words were deleted from the draft (shown with a word of the base on
+    each side), edits the reading of its file could not hold, comments on words no longer in the draft."""
     since = f"since {c.on_version}" if c.on_version else "since its base"
     return (
-        *(
-            LeftOut("edit", f"{h.old.strip()!r} -> {h.new.strip()!r}", f"its words were deleted from the draft {since}")
-            for h in unplaced
-        ),
+        *(LeftOut("edit", _shown(h, base), f"its words were deleted from the draft {since}") for h in unplaced),
         *(LeftOut("mapping", line, "the Markdown draft cannot hold it") for line in mapping),
         *(LeftOut("comment", text, "the words it is on are no longer in the draft") for text in gone),
     )
+
+
+def _shown(h: Hunk, base: list[str]) -> str:
+    """A change as 'old words' -> 'new words', with the word of the base before it and the one after it."""
+    lo, hi = h.start, h.end
+    while lo > 0 and (lo == h.start or base[lo].isspace()):
+        lo -= 1
+    while hi < len(base) and (hi == h.end or base[hi - 1].isspace()):
+        hi += 1
+    before, after = "".join(base[lo : h.start]), "".join(base[h.end : hi])
+    return f"{(before + h.old + after).strip()!r} -> {(before + h.new + after).strip()!r}"
 
 
 def merge_contributions(
@@ -326,7 +334,7 @@ def _merge_one(
     merged, applied, conflicts, unplaced = done.text, done.applied, done.conflicts, done.unplaced
     changes = applied + len(conflicts) + len(unplaced)
     if conflicts and stop_on_conflict:
-        left = left_out_of(c, unplaced, offer.left_out, [])
+        left = left_out_of(c, text_layout(base).tokens, unplaced, offer.left_out, [])
         outcome = Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings, left)
         return outcome, current_full
     kept = anchor_comments(merged, contribution_comments(ws, c), c.id)
@@ -364,7 +372,7 @@ def _merge_one(
         edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
         run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
     run.tracked = done.to_merged
-    left = left_out_of(c, unplaced, offer.left_out, [k.text for k in kept if not k.anchor])
+    left = left_out_of(c, text_layout(base).tokens, unplaced, offer.left_out, [k.text for k in kept if not k.anchor])
     outcome = Outcome(
         updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings, left, len(kept)
     )
