@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from support.cli import git, init_report, wtpf
+from support.delegates import build_base
 
 CASES = Path(__file__).parent / "merge_cases"
 NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.toml").is_file())
@@ -66,7 +67,7 @@ def test_the_merge_case_gives_the_reviewed_draft_and_brackets_that_are_counted_e
 
 
 def test_the_merge_accounts_list_each_left_out_edit_with_its_reason(tmp_path: Path) -> None:
-    root, _case, report = merged_case("paragraph-deleted-then-edited", tmp_path)
+    _root, _case, report = merged_case("paragraph-deleted-then-edited", tmp_path)
     edited = report[1]
     assert (edited["applied"], edited["bracketed"], edited["left_out"]) == (0, 0, 1)
     assert edited["left_out_edits"] == [
@@ -101,3 +102,52 @@ def test_resolving_the_outer_bracket_of_a_nested_one_leaves_the_inner_one_to_set
     wtpf("resolve", "1", "--keep", "Brazil", "--reason", "Agreed", cwd=root)
     body = (root / "report.md").read_text(encoding="utf-8")
     assert "1.1. The Forum shall discuss **the issues** raised in *Resolution 101*." in body
+
+
+@pytest.mark.parametrize(
+    "name", ["two-delegates-same-words", "two-delegates-same-sentence", "two-delegates-edit-and-delete"]
+)
+def test_two_delegates_word_files_that_overlap_in_a_sentence_are_bracketed(name: str, tmp_path: Path) -> None:
+    folder = Path(__file__).parent / "delegates" / name
+    root, _docx = build_base(tmp_path)
+    for f in tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))["files"]:
+        wtpf(
+            "contribution",
+            "add",
+            str(folder / f["file"]),
+            "--source",
+            f["source"],
+            "--received",
+            f["received"],
+            cwd=root,
+        )
+    report = json.loads(wtpf("merge", "--json", cwd=root).out)
+    assert [(o["status"], o["bracketed"]) for o in report] == [("merged", 0), ("in-brackets", 1)]
+    body = (root / "report.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == (folder / "expected.md").read_text(encoding="utf-8")
+
+
+def test_edits_the_reading_of_a_file_left_out_are_counted_with_their_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support.cli import clean_env
+    from wtpf_cli.merging import run
+    from wtpf_cli.merging.proposals import Proposal, proposal_of
+    from wtpf_cli.store.workspace import open_workspace
+
+    root = stamped_workspace(tmp_path)
+    path = revised(root, [["will discuss", "shall discuss"]], "1.md")
+    wtpf("contribution", "add", str(path), "--source", "Brazil", "--received", "2012-05-10", cwd=root)
+    for key, value in clean_env(root).items():
+        monkeypatch.setenv(key, value)
+
+    def with_a_colour(*args: Any) -> Proposal:  # what the reading of a Word file says of a colour it cannot keep
+        found = proposal_of(*args)
+        return Proposal(found.body, found.warnings, found.reviewers, ("a colour on 'RIPE' (red)",))
+
+    monkeypatch.setattr(run, "proposal_of", with_a_colour)
+    [outcome] = run.merge_contributions(open_workspace(root))
+    assert (outcome.applied, len(outcome.conflicts), len(outcome.left_out)) == (1, 0, 1)
+    assert outcome.as_json()["left_out_edits"] == [
+        {"kind": "mapping", "text": "a colour on 'RIPE' (red)", "reason": "the Markdown draft cannot hold it"}
+    ]
