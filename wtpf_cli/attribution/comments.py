@@ -42,7 +42,11 @@ def contribution_comments(ws: Workspace, c: Contribution) -> list[SourceComment]
     if path.suffix.lower() == ".docx":
         # Imported here: lxml and the Word reader load only for a Word contribution.
         from wtpf_cli.ooxml.inspection import inspect_docx
+        from wtpf_cli.ooxml.package import open_docx
 
+        package = open_docx(path)
+        if package.related_part(package.main_document_name, "comments") is None:
+            return []  # no comments part: not worth reading the whole file again (a merge reads it for its edits)
         found = inspect_docx(path)
         passages = _word_passages(found.paragraphs)
         out = []
