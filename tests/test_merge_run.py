@@ -120,8 +120,12 @@ def test_a_change_in_the_sentence_of_a_bracket_is_bracketed_around_it_as_on_a_fr
     proposal = "one two three four five six SEVEN.\n"
     second = three_way_merge(base, first.text, proposal, "Y", lambda _pos: "X", first.to_merged)
     fresh = merge_text(base, first.text, proposal, "Y", lambda _pos: "X")
-    assert second.text == fresh[0] == (
-        "one two [[X: [[Draft: THREE four]] [[X: tres cuatro]] five six seven]] [[Y: three four five six SEVEN]].\n"
+    assert (
+        second.text
+        == fresh[0]
+        == (
+            "one two [[X: [[Draft: THREE four]] [[X: tres cuatro]] five six seven]] [[Y: three four five six SEVEN]].\n"
+        )
     )
 
 

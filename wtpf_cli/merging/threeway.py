@@ -1,12 +1,16 @@
 """The three-way word merge: a contribution's changes (base -> proposal) applied onto the current draft
 (base -> current), which may have moved on since the version the contribution comments on.
 
-A change whose words another source has changed since that version is kept beside the current text as a bracketed
-alternative, in the form
+A change to a sentence (a table cell, a list item, a heading, a paragraph's number: segments.py) in which another
+source has changed words since that version is never blended with theirs: both are kept as bracketed
+alternatives, in the form
 
     [[United States: the current words]] [[Brazil: the proposed words]]
 
-(double square brackets, the source's name, a colon), which `wtpf resolve` settles. A change whose context is
+(double square brackets, the source's name, a colon; the current words under who last changed them), over the
+words from the first to the last that either changed there (the whole sentence when that would cut an emphasis, a
+link or a note), which `wtpf resolve` settles. Changes to other sentences apply; whole lines (rows, items,
+paragraphs) that two sources insert at one place are both kept, in order of receipt. A change whose context is
 gone altogether is returned as unplaced (the merge run lists it in its report), never dropped.
 """
 
