@@ -135,9 +135,10 @@ def three_way_merge(
         n += 1
         context = segments.context(h.start, h.end)
         placed = _place(h, to_c, len(b), len(c)) or _after_insertion(h, to_c, b, c)
-        if placed is not None and context is not None and not to_c.stands(*context):
-            # Another source changed this sentence (cell, item) since the base: blending both changes would make
-            # a sentence neither wrote, unless it was this contribution's own source.
+        if placed is not None and context is not None and not to_c.stands(*segments.words(*context)):
+            # Another source changed this sentence (cell, item) since the base, from its first word to its last
+            # (words added after its full stop start another): blending both changes would make a sentence
+            # neither wrote, unless it was this contribution's own source.
             first = to_c.at_or_after(context[0], len(b))
             if first >= context[1] or current_label(to_c[first]) != source:
                 placed = None
@@ -156,7 +157,7 @@ def three_way_merge(
                 group.append(hunks[n])
                 n += 1
         span = (group[0].start, max(g.end for g in group))
-        theirs = to_c.changed_within(*context) if context is not None else None
+        theirs = to_c.changed_within(*segments.words(*context)) if context is not None else None
         if theirs is not None:
             span = (min(span[0], theirs[0]), max(span[1], theirs[1]))
         kl, kr = _bounds(to_c, *span, len(b))
