@@ -150,12 +150,12 @@ def test_a_comment_on_words_gone_from_the_draft_is_kept_unanchored_and_counted_a
     assert outcome["left_out_edits"] == [
         {
             "kind": "comment",
-            "text": "Délégation du Sénégal: Define.",
+            "text": "'Délégation du Sénégal: Define.' on 'Exchange points'",
             "reason": "the words it is on are no longer in the draft",
         }
     ]
     listed = wtpf("comments", "list", cwd=root).out
-    assert "(its words are gone from the draft): Délégation du Sénégal: Define." in listed
+    assert 'on "Exchange points" (those words are gone from the draft): Délégation du Sénégal: Define.' in listed
     built = wtpf("build", "-o", "draft.docx", cwd=root)
     assert "a comment from Senegal is anchored on words no longer in the text: ''" not in built.err
     assert comment_anchors(root / "draft.docx") == ["RIPE"]

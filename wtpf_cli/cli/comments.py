@@ -28,7 +28,7 @@ def comments_list(
         return
     out = out_console(highlight=False, soft_wrap=True)
     for k in found:
-        on = f'on "{k.anchor}"' if k.anchor else "(its words are gone from the draft)"
+        on = f'on "{k.anchor}"' if k.anchor else f'on "{k.sent_on}" (those words are gone from the draft)'
         state = f" [{k.status}{': ' + k.reason if k.reason else ''}]" if k.status != "open" else ""
         out.print(f"{k.ident}  {k.source}  {on}: {k.text}{state}", markup=False)
     if not found:

@@ -27,12 +27,20 @@ def anchor_comments(body: str, comments: list[SourceComment], contribution: str)
         needle = " ".join(sc.anchor.split())
         found = best_occurrence(texts, needle, sc.before, sc.after) if needle else None
         if found is None:
-            kept.append(KeptComment(contribution, n, sc.author, sc.date, sc.text, "", sc.before, sc.after, sc.initials))
+            kept.append(
+                KeptComment(
+                    contribution, n, sc.author, sc.date, sc.text, "", sc.before, sc.after, sc.initials, sent_on=needle
+                )
+            )
             continue
         i, at = found
         text = texts[i]
         before, after = text[max(at - CONTEXT, 0) : at], text[at + len(needle) : at + len(needle) + CONTEXT]
-        kept.append(KeptComment(contribution, n, sc.author, sc.date, sc.text, needle, before, after, sc.initials))
+        kept.append(
+            KeptComment(
+                contribution, n, sc.author, sc.date, sc.text, needle, before, after, sc.initials, sent_on=needle
+            )
+        )
     return kept
 
 

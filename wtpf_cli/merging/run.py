@@ -372,7 +372,13 @@ def _merge_one(
         edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
         run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
     run.tracked = done.to_merged
-    left = left_out_of(c, text_layout(base).tokens, unplaced, offer.left_out, [k.text for k in kept if not k.anchor])
+    left = left_out_of(
+        c,
+        text_layout(base).tokens,
+        unplaced,
+        offer.left_out,
+        [f"{k.text!r} on {k.sent_on!r}" for k in kept if not k.anchor],
+    )
     outcome = Outcome(
         updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings, left, len(kept)
     )

@@ -37,6 +37,7 @@ class KeptComment:
     initials: str = ""
     status: str = "open"  # open | done
     reason: str = ""
+    sent_on: str = ""  # the words the source put it on, as sent
 
     @property
     def ident(self) -> str:
@@ -52,12 +53,13 @@ class KeptComment:
             "date": self.date,
             "text": self.text,
             "anchor": self.anchor or None,
+            "sent_on": self.sent_on or None,
             "status": self.status,
             "reason": self.reason or None,
         }
 
 
-_FIELDS = ("number", "source", "date", "text", "anchor", "before", "after", "initials", "status", "reason")
+_FIELDS = ("number", "source", "date", "text", "anchor", "sent_on", "before", "after", "initials", "status", "reason")
 
 
 def render_comments(items: list[KeptComment]) -> str:
@@ -93,6 +95,7 @@ def parse_comments(text: str, contribution: str, where: str) -> list[KeptComment
                 initials=str(row.get("initials", "")),
                 status=str(row.get("status", "open")),
                 reason=str(row.get("reason", "")),
+                sent_on=str(row.get("sent_on", "")),
             )
             for row in rows
         ]
