@@ -125,6 +125,7 @@ def three_way_merge(
         return any(to_c.covers(*span) or held.covers(*span) for span in spans)
 
     edits: list[tuple[int, int, str, bool]] = []  # (start, end) in current tokens, replacement text, a bracket?
+    made_of: list[tuple[list[Hunk], int, int]] = []  # for each edit: its hunks, the base tokens standing around them
     applied = 0
     conflicts: list[Hunk] = []
     unplaced: list[Hunk] = []
@@ -144,6 +145,7 @@ def three_way_merge(
                 placed = None
         if placed is not None:
             edits.append((placed[0], placed[1], h.new, False))
+            made_of.append(([h], *_bounds(to_c, h.start, h.end, len(b))))
             applied += 1
             continue
         # Both versions stay, bracketed, between the nearest words of the base that still stand (kl, kr): over
@@ -166,11 +168,23 @@ def three_way_merge(
             w0, w1 = segments.words(*context)
             kl, kr = _bounds(to_c, min(span[0], w0), max(span[1], w1, kr), len(b))
             n, kr = _join_later(hunks, n, group, to_c, kr, len(b))
-        left = to_c[kl] + 1 if kl >= 0 else 0
-        right = to_c[kr] if kr < len(b) else len(c)
+        while True:  # an edit of this contribution already made among these words joins the bracket
+            left = to_c[kl] + 1 if kl >= 0 else 0
+            right = to_c[kr] if kr < len(b) else len(c)
+            clash = [k for k, (lo, hi, _, _) in enumerate(edits) if lo < right and left < hi]
+            if not clash or left > right:
+                break
+            for k in reversed(clash):
+                (_lo, _hi, _text, bracketed), (hunks_made, ekl, ekr) = edits.pop(k), made_of.pop(k)
+                group += hunks_made
+                kl, kr = min(kl, ekl), max(kr, ekr)
+                if bracketed:
+                    conflicts = [x for x in conflicts if all(x is not y for y in hunks_made)]
+                else:
+                    applied -= 1
+            group.sort(key=lambda g: (g.start, g.end))
         touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
-        overlaps = any(lo < right and left < hi for lo, hi, _, _ in edits)
-        if left > right or overlaps or not touched:
+        if left > right or not touched:
             unplaced.extend(group)  # the context is gone: reported, never dropped
             continue
         current_text = "".join(c[left:right])
@@ -181,6 +195,7 @@ def three_way_merge(
         label = current_label(left)
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
         edits.append((left, right, bracket, True))
+        made_of.append((group, kl, kr))
         conflicts.extend(group)
     made: list[tuple[int, int, str, bool]] = []
     pos = 0
