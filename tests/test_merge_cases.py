@@ -5,6 +5,7 @@ bracketed, never blended, and the brackets are counted by `status`, `check` (BR0
 from __future__ import annotations
 
 import json
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,17 @@ def revised(root: Path, changes: list[list[str]], name: str) -> Path:
     return path
 
 
-def merged_case(name: str, tmp_path: Path) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
+@pytest.fixture(scope="module")
+def stamped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One stamped workspace, copied for each case (init and stamp are the same for all)."""
+    return stamped_workspace(tmp_path_factory.mktemp("stamped"))
+
+
+def merged_case(name: str, tmp_path: Path, stamped: Path) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
     """The case's files registered in order and merged: the workspace, the case and the merge report."""
     case = tomllib.loads((CASES / name / "case.toml").read_text(encoding="utf-8"))
-    root = stamped_workspace(tmp_path)
+    root = tmp_path / "report"
+    shutil.copytree(stamped, root, symlinks=True)
     for k, f in enumerate(case["files"]):
         path = revised(root, f["changes"], f"{k + 1}.md")
         wtpf("contribution", "add", str(path), "--source", f["source"], "--received", f"2012-05-1{k}", cwd=root)
@@ -52,9 +60,9 @@ def merged_case(name: str, tmp_path: Path) -> tuple[Path, dict[str, Any], list[d
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_merge_case_gives_the_reviewed_draft_and_brackets_that_are_counted_everywhere(
-    name: str, tmp_path: Path
+    name: str, tmp_path: Path, stamped: Path
 ) -> None:
-    root, case, report = merged_case(name, tmp_path)
+    root, case, report = merged_case(name, tmp_path, stamped)
     assert [o["status"] for o in report] == [f["status"] for f in case["files"]]
     body = (root / "report.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     assert body == (CASES / name / "expected.md").read_text(encoding="utf-8")
@@ -66,8 +74,8 @@ def test_the_merge_case_gives_the_reviewed_draft_and_brackets_that_are_counted_e
     assert len(listed) == brackets
 
 
-def test_the_merge_accounts_list_each_left_out_edit_with_its_reason(tmp_path: Path) -> None:
-    _root, _case, report = merged_case("paragraph-deleted-then-edited", tmp_path)
+def test_the_merge_accounts_list_each_left_out_edit_with_its_reason(tmp_path: Path, stamped: Path) -> None:
+    _root, _case, report = merged_case("paragraph-deleted-then-edited", tmp_path, stamped)
     edited = report[1]
     assert (edited["applied"], edited["bracketed"], edited["left_out"]) == (0, 0, 1)
     assert edited["left_out_edits"] == [
@@ -94,8 +102,10 @@ def test_the_merge_prints_a_line_of_counts_per_contribution_then_what_it_left_ou
     ]
 
 
-def test_resolving_the_outer_bracket_of_a_nested_one_leaves_the_inner_one_to_settle(tmp_path: Path) -> None:
-    root, _case, _report = merged_case("change-inside-brackets", tmp_path)
+def test_resolving_the_outer_bracket_of_a_nested_one_leaves_the_inner_one_to_settle(
+    tmp_path: Path, stamped: Path
+) -> None:
+    root, _case, _report = merged_case("change-inside-brackets", tmp_path, stamped)
     wtpf("resolve", "1", "--keep", "United States", "--reason", "Kenya withdrew", cwd=root)
     listed = wtpf("resolve", cwd=root).out.splitlines()
     assert len(listed) == 1 and "Brazil: shall  |  United States: may" in listed[0]
