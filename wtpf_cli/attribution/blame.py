@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.errors import UsageError
+from wtpf_cli.labels import label
 from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.frontmatter import render_front_matter
 from wtpf_cli.markdown.sentences import sentence_spans
@@ -422,7 +423,8 @@ def excerpt(text: str, limit: int = 90) -> str:
 
 def blame_markdown(result: Blame, title: str, language: str) -> str:
     """The provenance annex as a Markdown draft: one row per sentence and source."""
-    meta = Meta(title=f"{title}: provenance of the text", version="Annex", date=result.meta.date, language=language)
+    heading = label("provenance_title", language, title=title)
+    meta = Meta(title=heading, version="Annex", date=result.meta.date, language=language)
     lines = [
         render_front_matter(meta).rstrip("\n"),
         f"# {_cell(result.title())}",

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter.
-END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))")
+# A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter or a
+# letter of a script without case (Arabic); at 。！？ (full-width: Chinese, Japanese) before a letter, no space.
+END_RE = re.compile(r"[.!?؟][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))|[。！？][”’」』）]*(?=(\w))")
 # The same in Markdown source: emphasis marks and footnote references may follow the mark, or open the next one.
-MARKDOWN_END_RE = re.compile(r"[.!?](?:[\"'”’)\]*_]|\[\^[^\]\s]+\])*\s+(?=[\"'“‘(\[*_]*(\w))")
+MARKDOWN_END_RE = re.compile(
+    r"[.!?؟](?:[\"'”’)\]*_]|\[\^[^\]\s]+\])*\s+(?=[\"'“‘(\[*_]*(\w))|[。！？](?:[”’」』）*_]|\[\^[^\]\s]+\])*(?=[*_]*(\w))"
+)
 # Words after which a full stop does not end the sentence (UN and ITU documents: "Res. 101", "Rev. 1"...).
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "cf", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "res", "rev", "corr"}
@@ -23,7 +26,8 @@ def sentence_spans(text: str, skip: int, ends: re.Pattern[str] = END_RE) -> Iter
     `skip` characters (the paragraph's number)."""
     start = 0
     for m in ends.finditer(text):
-        if m.start() < skip or not m.group(1).isupper():
+        after = m.group(1) or m.group(2)  # a capital, or a letter of a script without case (not lower-case)
+        if m.start() < skip or not (after.isupper() or (after.isalpha() and not after.islower())):
             continue
         before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
         word = before.group(1).lower() if before else ""
