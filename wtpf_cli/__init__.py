@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from wtpf_cli.reporting.check import CheckReport
     from wtpf_cli.reporting.schedule import Schedule
     from wtpf_cli.reporting.status import Status
+    from wtpf_cli.store.comments import Done, KeptComment
     from wtpf_cli.store.contributions import Contribution
     from wtpf_cli.store.intake import AddResult
     from wtpf_cli.store.versions import StampResult, VersionRow
@@ -45,6 +46,8 @@ __all__ = [
     "blame_annex",
     "build",
     "check",
+    "comments",
+    "comments_done",
     "commit",
     "contribution",
     "contributions",
@@ -266,10 +269,23 @@ def merge(
     messages: list[Message] = []
     for o in outcomes:
         messages += warnings(o.warnings, o.contribution.id)
-        for h in o.unplaced:
-            gone = f"its context is gone: {h.old.strip()!r} -> {h.new.strip()!r}"
-            messages.append(Message(Kind.NOT_PLACED, gone, o.contribution.id))
+        for x in o.left_out:
+            messages.append(Message(Kind.NOT_PLACED, f"{x.text}: {x.reason}", o.contribution.id))
     return Result(outcomes, tuple(messages))
+
+
+def comments(ws: Workspace, *, done: bool = False) -> list[KeptComment]:
+    """The contributors' comments the workspace keeps, open ones (with `done`, those marked done too)."""
+    from wtpf_cli.store.comments import all_comments  # lazy (start-up)
+
+    return [k for k in all_comments(ws) if done or k.status == "open"]
+
+
+def comments_done(ws: Workspace, target: str, *, reason: str = "") -> Done:
+    """Mark a kept comment (`ID:N`) or every open comment of a contribution (`ID`, or a noted letter) done."""
+    from wtpf_cli.store.comments import mark_done  # lazy (start-up)
+
+    return mark_done(ws, target, reason)
 
 
 def passages(ws: Workspace) -> list[Passage]:

@@ -184,6 +184,7 @@ class RRow:
     ins: Revision | None = None
     dele: Revision | None = None
     header: bool = False
+    comments: tuple[tuple[RComment, ...], ...] = ()  # contributors' comments, cell by cell (none past the last)
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,10 +109,9 @@ def _attributed(
     redline = att.redline(request.single_author, single_date)
     if merged:
         # Imported here: a redline that covers no merged contribution never loads the contribution records.
-        from wtpf_cli.attribution.comments import attach_comments, contribution_comments
-        from wtpf_cli.store.contributions import find_contribution
+        from wtpf_cli.attribution.comments import attach_comments, comments_of
 
-        found = [sc for ident in merged for sc in contribution_comments(ws, find_contribution(ws, ident))]
+        found = [sc for ident in merged for sc in comments_of(ws, ident, new.sha)]
         if request.single_author is not None:
             found = [replace(sc, author=request.single_author) for sc in found]
         redline, warnings = attach_comments(redline, found)

@@ -259,7 +259,8 @@ class DocxRenderer:
             for c, cell in enumerate(row.cells):
                 align = table.align[c] if c < len(table.align) else None
                 mark = self._mark(row.ins, row.dele)  # (its revision id comes first)
-                content = "".join(self._inline(cell, part))
+                notes = row.comments[c] if c < len(row.comments) else ()  # contributors' comments on the cell
+                content = "".join(self._inline(cell, part, notes))
                 style = "TableHeading" if row.header else "TableText"
                 ppr = X.paragraph_properties(style, jc=_ALIGN.get(align or ""), mark=mark, bidi=self.para_rtl)
                 cells.append(X.table_cell(width, X.paragraph(ppr, content)))

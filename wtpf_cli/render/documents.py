@@ -133,12 +133,29 @@ def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFor
         from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
         path = _out_path(ws, out, stem, "html")
-        write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
-        messages += _image_warnings(ws, resolved)
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, render_html(clean, description=doc.meta.title, is_redline=False))
+        messages += notes + _image_warnings(ws, resolved)
     else:
         path = _out_path(ws, out, stem, "docx")
-        write_atomic(path, docx_bytes(ws, unchanged(doc)))
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, docx_bytes(ws, clean))
+        messages += notes
     return Result(Written(path, resolved.label), messages)
+
+
+def _with_open_comments(ws: Workspace, resolved: Resolved, clean: Redline) -> tuple[Redline, tuple[Message, ...]]:
+    """The working draft with the contributors' comments not yet marked done, as Word comments under each source;
+    a stamped version is built as posted, without them."""
+    if resolved.sha is not None:
+        return clean, ()
+    from wtpf_cli.attribution.comments import attach_comments, open_comments  # contribution records: drafts only
+
+    found = open_comments(ws)
+    if not found:
+        return clean, ()
+    placed, notes = attach_comments(clean, found)
+    return placed, warnings(notes)
 
 
 def _image_warnings(ws: Workspace, resolved: Resolved) -> tuple[Message, ...]:

@@ -302,13 +302,15 @@ class HtmlRenderer:
     def table(self, table: RTable) -> str:
         head: list[str] = []
         body: list[str] = []
+        notes: list[str] = []
         for row in table.rows:
             cells = []
             tag = "th" if row.header else "td"
             for c, cell in enumerate(row.cells):
                 align = table.align[c] if c < len(table.align) else None
                 cls = f' class="align-{align}"' if align in ("left", "center", "right") else ""
-                text, _ = self.inline(cell, row=row)
+                text, cell_notes = self.inline(cell, row.comments[c] if c < len(row.comments) else (), row=row)
+                notes += cell_notes
                 cells.append(f"<{tag}{cls}>{text}</{tag}>")
             attrs = ""
             rev = row.dele or row.ins
@@ -319,7 +321,8 @@ class HtmlRenderer:
                 attrs = f' class="{kind} {self._source_class(rev.author)}" title="{escape(title)}"'
             (head if row.header else body).append(f"<tr{attrs}>{''.join(cells)}</tr>")
         thead = f"<thead>{''.join(head)}</thead>" if head else ""
-        return f'<div class="table-wrap"><table>{thead}<tbody>{"".join(body)}</tbody></table></div>'
+        drawn = f'<div class="table-wrap"><table>{thead}<tbody>{"".join(body)}</tbody></table></div>'
+        return self._with_notes(drawn, notes)
 
     def body(self) -> tuple[str, str, str]:
         """The cover, the body and the endnotes."""
@@ -521,6 +524,9 @@ def _authors(redline: Redline) -> list[str]:
                     for r in cell:
                         note(r.ins)
                         note(r.dele)
+                for held in row.comments:
+                    for c in held:
+                        seen.setdefault(c.author)
             continue
         note(block.ins)
         note(block.dele)
