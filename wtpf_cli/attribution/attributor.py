@@ -27,6 +27,7 @@ from wtpf_cli.attribution.items import (
     block_payload,
 )
 from wtpf_cli.attribution.moves import find_moves
+from wtpf_cli.attribution.sentence_moves import mark_moved, sentence_moves
 from wtpf_cli.attribution.tables import delete_row, key_tables, merge_table
 from wtpf_cli.diff._chained import ChainDiffer
 from wtpf_cli.diff.sequences import Edit, diff_sequences, unalign
@@ -49,8 +50,8 @@ def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
 
 
 class Attributor:
-    """Accumulates versions of a document and the revisions between them (with `moves`, a paragraph a commit moves
-    is marked as moved, else as deleted and inserted)."""
+    """Accumulates versions of a document and the revisions between them (with `moves`, a paragraph or a sentence a
+    commit moves is marked as moved, else as deleted and inserted)."""
 
     def __init__(self, first: Document, *, moves: bool = True) -> None:
         self.first_meta = first.meta
@@ -81,6 +82,7 @@ class Attributor:
         groups: list[Group] = []
         carry: list[Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
+        changed: list[list[Item]] = []  # the items of each changed region, where sentences may have moved
         for equal, a0, a1, b0, b1 in regions:
             if equal:
                 if carry:
@@ -103,6 +105,7 @@ class Attributor:
                 others, trailing = _regroup(out)
                 rest = iter(others)
                 new_groups = [moved_in[b] if b in moved_in else next(rest) for b in range(b0, b1)]
+            changed.append(out)
             if new_groups:
                 new_groups[-1].extend(trailing)
                 groups.extend(new_groups)
@@ -117,6 +120,10 @@ class Attributor:
                 groups.append(carry)
         self.groups = groups
         self.blocks = new_blocks
+        if self.moves:
+            for taken, put in sentence_moves(changed, rev):
+                self.moved += 1
+                mark_moved(taken, put, replace(rev, move=f"move{self.moved}"))
 
     def _move(
         self, regions: list[tuple[bool, int, int, int, int]], new_blocks: list[Block], rev: Revision
