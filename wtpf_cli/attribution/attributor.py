@@ -83,6 +83,7 @@ class Attributor:
         carry: list[Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
         changed: list[list[Item]] = []  # the items of each changed region, where sentences may have moved
+        vanished: list[list[TokenItem]] = []  # runs of words inserted since FROM and taken out again
         for equal, a0, a1, b0, b1 in regions:
             if equal:
                 if carry:
@@ -98,10 +99,10 @@ class Attributor:
                 carry = []
             staying = [b for b in range(b0, b1) if b not in moved_in] if moved_in else None
             if staying is None or len(staying) == b1 - b0:
-                out = _merge(items, new_blocks[b0:b1], rev)
+                out = _merge(items, new_blocks[b0:b1], rev, vanished)
                 new_groups, trailing = _regroup(out)
             else:  # the paragraphs moved in take their places among the others
-                out = _merge(items, [new_blocks[b] for b in staying], rev)
+                out = _merge(items, [new_blocks[b] for b in staying], rev, vanished)
                 others, trailing = _regroup(out)
                 rest = iter(others)
                 new_groups = [moved_in[b] if b in moved_in else next(rest) for b in range(b0, b1)]
@@ -121,9 +122,12 @@ class Attributor:
         self.groups = groups
         self.blocks = new_blocks
         if self.moves:
-            for taken, put in sentence_moves(changed, rev):
-                self.moved += 1
-                mark_moved(taken, put, replace(rev, move=f"move{self.moved}"))
+            for taken, put in sentence_moves(changed, rev, vanished):
+                if taken[0].dele is rev:  # words of FROM taken out where they were: a move
+                    self.moved += 1
+                    mark_moved(taken, put, replace(rev, move=f"move{self.moved}"))
+                else:  # words inserted (or moved) since FROM: where they went, still whoever put them in
+                    mark_moved(taken, put, None)
 
     def _move(
         self, regions: list[tuple[bool, int, int, int, int]], new_blocks: list[Block], rev: Revision
@@ -202,9 +206,12 @@ def _move_away(items: list[Item], move: Revision) -> None:
     items[:] = kept
 
 
-def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> list[Item]:
+def _merge(
+    items: list[Item], new_blocks: Sequence[Block], rev: Revision, vanished: list[list[TokenItem]] | None = None
+) -> list[Item]:
     """Diff the visible items of a region against new blocks and apply the edits in place (equal runs copied as
-    slices: only marks, tables and changed items are visited one by one)."""
+    slices: only marks, tables and changed items are visited one by one); each run of words inserted since FROM
+    that the edits take out again is added to `vanished`, if given."""
     visible_idx = [i for i, item in enumerate(items) if item.dele is None]
     visible = items if len(visible_idx) == len(items) else [items[i] for i in visible_idx]
     new_keys = block_keys(new_blocks)
@@ -216,7 +223,7 @@ def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> lis
         edits = _whole_edits(visible, old_keys, new_keys, payload)
     if len(edits) > 1:
         edits = restyled(edits, lambda i, j: _item_tokens(visible[i:j]), lambda i, j: _tokens(payload[i:j]))
-    return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev)
+    return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev, vanished)
 
 
 def _item_tokens(items: list[Item]) -> list[Token] | None:
@@ -262,6 +269,7 @@ def _apply_edits(
     payload: list[Token | ParaProps | Table],
     new_keys: list[Hashable],
     rev: Revision,
+    vanished: list[list[TokenItem]] | None = None,
 ) -> list[Item]:
     """The region's items after the edits: equal runs copied as slices, changed items visited one by one."""
     nv = len(visible_idx)
@@ -303,6 +311,7 @@ def _apply_edits(
             pos = last
             continue
         restyling = e.op == "restyle"
+        gone: list[TokenItem] = []
         for k in range(e.a0, e.a1):
             idx = visible_idx[k]
             if pos < idx:
@@ -317,6 +326,10 @@ def _apply_edits(
             kept = _delete(item, rev)
             if kept is not None:
                 out.append(kept)
+            elif type(item) is TokenItem:
+                gone.append(item)
+        if gone and vanished is not None:
+            vanished.append(gone)
     out.extend(items[pos:])
     return out
 
