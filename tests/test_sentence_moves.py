@@ -14,7 +14,7 @@ from lxml import etree
 
 import wtpf_cli
 from support.libreoffice import LibreOffice
-from support.ooxml_view import read_paragraphs
+from support.ooxml_view import notation, read_paragraphs
 from support.pandoc import pandoc_read
 from support.workspaces import commit_body, new_workspace
 from wtpf_cli.attribution import moves
@@ -188,3 +188,58 @@ def test_finding_sentence_moves_compares_each_sentence_with_a_bounded_number_of_
         sentence_moves([taken, put], REV)
         assert compared <= moves.CANDIDATES * n, "at most CANDIDATES comparisons for each sentence put in"
         assert time.process_time() - started < 0.02 * n  # linear: well under a millisecond a sentence
+
+
+# -- sentences moved together, a whole paragraph, and words inserted since FROM --------------------------------------
+
+
+def _redline_notation(tmp_path: Path, versions: list[tuple[str, str]], old: str) -> tuple[str, bytes]:
+    """The redline from `old` to the last of `versions` ((body, source) committed in turn): its notation, its XML."""
+    ws = new_workspace(tmp_path / "ws", old)
+    base = ws.history.head()
+    assert base is not None
+    head = base
+    for n, (body, source) in enumerate(versions):
+        head = commit_body(ws, body, source, f"2012-05-1{n}T16:05:00Z")
+    redline, _ = redline_docx(ws, RedlineRequest(base, head), tmp_path / "r.docx")
+    with zipfile.ZipFile(redline.path) as z:
+        xml = z.read("word/document.xml")
+    return notation([p for p in read_paragraphs(redline.path) if p.style == "BodyText"]), xml
+
+
+def test_sentences_moved_together_are_one_move(tmp_path: Path) -> None:
+    two = "Connectivity costs remain high in landlocked countries. Operators share towers along the borders."
+    old = f"2.1. Broadband networks reach most cities. {two}\n\n# 3 IXPs\n\n3.1. IXPs lower costs.\n"
+    new = f"2.1. Broadband networks reach most cities.\n\n# 3 IXPs\n\n3.1. IXPs lower costs. {two}\n"
+    seen, xml = _redline_notation(tmp_path, [(new, "Brazil")], old)
+    assert seen.splitlines() == [
+        f"BodyText: 2.1. Broadband networks reach most cities.[< {two}<|Brazil]",
+        f"BodyText: 3.1. IXPs lower costs.{{> {two}>|Brazil}}",
+    ]
+    assert xml.count(b"<w:moveFromRangeStart") == xml.count(b"<w:moveToRangeStart") == 1
+
+
+def test_a_paragraph_moved_within_one_changed_region_moves_with_its_mark(tmp_path: Path) -> None:
+    # 1.2 goes below the list, whose items the same commit changes: one changed region, no paragraph move there
+    items = "- Internet exchange points keep local traffic local.\n- Open participation of all stakeholders.\n"
+    old = f"1.1. The Forum meets.\n\n1.2. IPv6 adoption remains slow in most regions.\n\n{items}"
+    bolded = items.replace("local.", "**local**.")
+    new = f"1.1. The Forum meets.\n\n{bolded}\n1.3. IPv6 adoption remains slow in most regions.\n"
+    seen, xml = _redline_notation(tmp_path, [(new, "Brazil")], old)
+    assert "BodyText: [<1.2. IPv6 adoption remains slow in most regions.<|Brazil][<¶<|Brazil]" in seen.splitlines()
+    moved = "{>. IPv6 adoption remains slow in most regions.>|Brazil}{>¶>|Brazil}"
+    assert f"BodyText: {{+1.3+|Brazil}}{moved}" in seen.splitlines()
+    assert xml.count(b"<w:moveFromRangeStart") == 1
+
+
+def test_a_sentence_inserted_since_from_and_moved_later_stays_its_inserters(tmp_path: Path) -> None:
+    added = "Connectivity costs remain high in landlocked countries."
+    old = "2.1. Broadband networks reach most cities.\n\n# 3 IXPs\n\n3.1. IXPs lower costs.\n"
+    mid = f"2.1. Broadband networks reach most cities. {added}\n\n# 3 IXPs\n\n3.1. IXPs lower costs.\n"
+    new = f"2.1. Broadband networks reach most cities.\n\n# 3 IXPs\n\n3.1. IXPs lower costs. {added}\n"
+    seen, xml = _redline_notation(tmp_path, [(mid, "Brazil"), (new, "United States")], old)
+    assert seen.splitlines() == [
+        "BodyText: 2.1. Broadband networks reach most cities.",
+        f"BodyText: 3.1. IXPs lower costs.{{+ {added}+|Brazil}}",
+    ]
+    assert b"w:moveFrom" not in xml  # in FROM it was nowhere: no move
