@@ -11,8 +11,8 @@ from typing import Literal
 
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.ooxml.comments import read_comments
-from wtpf_cli.ooxml.package import DocxPackage
 from wtpf_cli.ooxml.definitions import link_targets, read_lists, read_styles
+from wtpf_cli.ooxml.package import DocxPackage
 from wtpf_cli.ooxml.revisions import Change, Inspection
 from wtpf_cli.ooxml.walk import ChangeDraft, Context, Handler, Walk, local_name
 from wtpf_cli.ooxml.walk_blocks import BLOCK_HANDLERS
@@ -64,7 +64,7 @@ def _read_notes(package: DocxPackage, main: str, kind: Literal["footnotes", "end
     """Footnote or endnote paragraphs, each note held by its reference's revision state."""
     name = package.related_part(main, kind)
     root = package.part(name) if name else None
-    if root is None:
+    if root is None or name is None:
         return
     tag = f"{W}{kind[:-1]}"
     links = link_targets(package, name)
