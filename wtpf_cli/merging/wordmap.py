@@ -151,8 +151,8 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
     differ = _untracked(base, found, view if not tracked else None)
     if differ:
         warnings.append(
-            f"{differ} paragraph(s) differ from the base version with all changes rejected: edits made with "
-            "tracking off are taken as changes of the same source"
+            f"{differ} paragraph(s) or table(s) differ from the base version with all changes rejected: edits "
+            "made with tracking off are taken as changes of the same source"
         )
     warnings.extend(item.line() for item in left_out)
     return WordProposal(body, tuple(warnings), found.authors(), tuple(left_out))
@@ -219,16 +219,22 @@ def _pairs(base: _Base, blocks: list[WordBlock], keys: list[str]) -> list[tuple[
     """(base body block, Word block, whether equal): blocks matched whole, and in each stretch between them the
     blocks most alike paired, in order."""
     out: list[tuple[int, int, bool]] = []
-    stretch: list[int] | None = None  # a0, a1, b0, b1 of the changes since the last equality
-    for e in [*paragraph_diff(base.keys, keys), None]:
-        if e is not None and e.op != "equal":
-            stretch = [stretch[0], e.a1, stretch[2], e.b1] if stretch else [e.a0, e.a1, e.b0, e.b1]
-            continue
-        if stretch:
-            out.extend((i, j, False) for i, j in _alike(base, blocks, keys, *stretch))
-            stretch = None
-        if e is not None:
-            out.extend((e.a0 + k, e.b0 + k, True) for k in range(e.a1 - e.a0))
+    for op, a0, a1, b0, b1 in _stretches(base.keys, keys):
+        if op == "equal":
+            out.extend((a0 + k, b0 + k, True) for k in range(a1 - a0))
+        else:
+            out.extend((i, j, False) for i, j in _alike(base, blocks, keys, a0, a1, b0, b1))
+    return out
+
+
+def _stretches(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The paragraph diff of a and b with the changes between two equalities made one stretch each."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for e in paragraph_diff(a, b):
+        if e.op != "equal" and out and out[-1][0] == "change":
+            out[-1] = ("change", out[-1][1], e.a1, out[-1][3], e.b1)
+        else:
+            out.append(("equal" if e.op == "equal" else "change", e.a0, e.a1, e.b0, e.b1))
     return out
 
 
@@ -405,4 +411,4 @@ def _untracked(base: _Base, found: Inspection, accepted: WordView | None) -> int
             keys.append(plain_key(block.segments[0].text))
         else:
             keys.append(_text_key(_segment_runs(block.segments)))
-    return sum(max(e.a1 - e.a0, e.b1 - e.b0) for e in paragraph_diff(base.text_keys, keys) if e.op != "equal")
+    return sum(max(a1 - a0, b1 - b0) for op, a0, a1, b0, b1 in _stretches(base.text_keys, keys) if op != "equal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -16,6 +16,7 @@ from lxml import etree
 from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
+from wtpf_cli.ooxml.origin import CUSTOM_PART, CUSTOM_REL, CUSTOM_TYPE, custom_xml
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -223,7 +224,9 @@ class DocxRenderer:
 
     # -- the package -----------------------------------------------------------------------------------------
 
-    def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+    def render(
+        self, redline: Redline, *, header_text: str, core: dict[str, str], custom: Mapping[str, str] | None = None
+    ) -> bytes:
         doc_part = _Part("document")
         note_part = _Part("footnotes")
         body: list[str] = []
@@ -251,7 +254,7 @@ class DocxRenderer:
                 for k, p in enumerate(paras)
             ] or [X.paragraph(X.paragraph_properties("FootnoteText"), X.footnote_ref_mark_run())]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
-        return self._pack(body, footnotes, doc_part, note_part, header_text, core)
+        return self._pack(body, footnotes, doc_part, note_part, header_text, core, custom or {})
 
     def _pack(
         self,
@@ -261,6 +264,7 @@ class DocxRenderer:
         note_part: _Part,
         header_text: str,
         core: dict[str, str],
+        custom: Mapping[str, str],
     ) -> bytes:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
@@ -281,6 +285,8 @@ class DocxRenderer:
             parts["[Content_Types].xml"] = _add_override(
                 parts["[Content_Types].xml"], "/word/comments.xml", COMMENTS_CT
             )
+        if custom:
+            _add_custom_properties(parts, names, custom)
         if note_part.links:
             name = "word/_rels/footnotes.xml.rels"
             empty = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
@@ -415,6 +421,14 @@ def _core_xml(core: dict[str, str]) -> bytes:
     return _xml(root)
 
 
+def _add_custom_properties(parts: dict[str, bytes], names: list[str], custom: Mapping[str, str]) -> None:
+    """docProps/custom.xml with these properties, and its relationship and content type."""
+    parts[CUSTOM_PART] = custom_xml(custom)
+    names.append(CUSTOM_PART)
+    parts["_rels/.rels"] = _add_relationship(parts["_rels/.rels"], "rIdCustom", CUSTOM_REL, CUSTOM_PART)
+    parts["[Content_Types].xml"] = _add_override(parts["[Content_Types].xml"], f"/{CUSTOM_PART}", CUSTOM_TYPE)
+
+
 def core_date(iso_date: str) -> str:
     """A front-matter date as a W3CDTF timestamp (fixed, never the wall clock: invariant 5)."""
     try:
@@ -424,6 +438,13 @@ def core_date(iso_date: str) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
-    """The .docx bytes of a redline in the house template."""
-    return DocxRenderer(template).render(redline, header_text=header_text, core=core)
+def render_docx(
+    redline: Redline,
+    template: Path,
+    *,
+    header_text: str,
+    core: dict[str, str],
+    custom: Mapping[str, str] | None = None,
+) -> bytes:
+    """The .docx bytes of a redline in the house template (with `custom`: those custom document properties)."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core, custom=custom)

@@ -13,6 +13,7 @@ from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline
+from wtpf_cli.ooxml.origin import Origin
 from wtpf_cli.ooxml.writer import core_date, render_docx
 from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
 from wtpf_cli.render.text import TextBlock, redline_lines
@@ -68,15 +69,29 @@ def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str
     }
 
 
-def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
-    """Render a redline (or clean document) in the house template."""
+def docx_bytes(ws: Workspace, redline: Redline, description: str = "", origin: Origin | None = None) -> bytes:
+    """Render a redline (or clean document) in the house template, carrying where it comes from."""
     meta = redline.meta
     return render_docx(
         redline,
         template_path("reference.docx"),
         header_text=header_text(meta),
         core=core_properties(meta, ws.config.secretariat, description),
+        custom=(origin or Origin(ws.config.report_id)).properties(),
     )
+
+
+def origin_of(ws: Workspace, resolved: Resolved, document: str) -> Origin:
+    """Where a document of a version comes from: the report, the version's name, symbol and commit (the working
+    draft: the last commit, when the draft is as committed there; no version)."""
+    if resolved.sha is not None:
+        version = resolved.version
+        name, symbol = (version.name, version.symbol) if version else ("", "")
+        return Origin(ws.config.report_id, name, symbol, resolved.sha, document)
+    head = ws.history.head()
+    committed = ws.history.read_file(head, ws.draft_repo_path) if head else None
+    clean = committed is not None and committed == ws.draft_path.read_bytes()
+    return Origin(ws.config.report_id, "", "", head if head and clean else "", document)
 
 
 def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
@@ -113,7 +128,7 @@ def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat) -
         messages += _image_warnings(ws, resolved)
     else:
         path = _out_path(ws, out, stem, "docx")
-        write_atomic(path, docx_bytes(ws, unchanged(doc)))
+        write_atomic(path, docx_bytes(ws, unchanged(doc), origin=origin_of(ws, resolved, "build")))
     return Result(Written(path, resolved.label), messages)
 
 
@@ -171,7 +186,7 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
         result = make_redline(ws, request)
         path = _out_path(ws, out, redline_stem(result), "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
-        data = docx_bytes(ws, result.redline, description)
+        data = docx_bytes(ws, result.redline, description, origin_of(ws, result.new, "redline"))
     write_atomic(path, data)
     return Written(path, description), result
 
@@ -196,5 +211,6 @@ def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: AnnexFormat
     if fmt == "md":
         write_atomic(path, markdown.encode())
     else:
-        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem))))
+        annex = Origin(ws.config.report_id, document="annex")
+        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem)), origin=annex))
     return path
