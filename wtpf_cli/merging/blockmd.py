@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wtpf_cli.diff.sequences import diff_sequences
@@ -21,6 +21,7 @@ from wtpf_cli.markdown.spans import SourceBlock, SourceDoc
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.merging.inline import (
     Run,
+    SourceWords,
     canonical,
     escaped,
     key_of,
@@ -28,6 +29,7 @@ from wtpf_cli.merging.inline import (
     markdown_of,
     reread,
     safe_start,
+    source_words,
 )
 from wtpf_cli.model import Token
 from wtpf_cli.ooxml.blocks import Shape, WordBlock
@@ -71,6 +73,18 @@ class Placed:
     rest: str = ""
     prefix: str = ""
     fixed: bool = True
+    last: int = -1  # a stretch of the base's blocks taken as they are: the place of its last block
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What the writer knows of a base block's inline content, the same for every contribution: its source, key,
+    words aligned with its text, and whether it is written as markdown_of writes its runs."""
+
+    source_text: str
+    key: str
+    words: SourceWords
+    canonical: bool
 
 
 @dataclass(slots=True)
@@ -90,7 +104,7 @@ def word_sig(shape: Shape) -> str:
     return {"cont": "c", "quote": "q", "code": "code", "table": "t"}.get(shape.kind, "p")
 
 
-def _pieces(segments: list[Segment]) -> list[tuple[str, frozenset[str], str | None, str | None]]:
+def _pieces(segments: Sequence[Segment]) -> list[tuple[str, frozenset[str], str | None, str | None]]:
     return [(s.text, s.marks, s.href, s.note) for s in segments]
 
 
@@ -102,7 +116,7 @@ class BlockWriter:
     doc: SourceDoc
     labels: Mapping[str, str]
     left_out: list[LeftOut]
-    notes_used: set[str] = field(default_factory=set)
+    known: dict[int, _Known] = field(default_factory=dict)  # per base block's tokens (by id): see _Known
 
     # -- blocks ---------------------------------------------------------------------------------------------
 
@@ -137,6 +151,13 @@ class BlockWriter:
                 )
             return Placed(text, place, False, word=j, kind=block.kind)
         return self.shaped(" ".join(inline.split("\n")), word.shape, place, False, j, 0)
+
+    def stretch(self, first: int, last: int, j: int) -> Placed:
+        """The base's blocks at places first to last (body blocks side by side, matched whole), as they stand."""
+        blocks = self.doc.blocks
+        return Placed(
+            self.doc.text[blocks[first].start : blocks[last].end], first, False, word=j, kind="stretch", last=last
+        )
 
     def new(self, word: WordBlock, place: int, j: int) -> Placed:
         """A Word block with no partner in the base, to go before the base block at `place`."""
@@ -176,7 +197,7 @@ class BlockWriter:
             text = safe_start(inline)
         return Placed(text, place, new, order, j, "para" if kind == "cont" else kind, False)
 
-    def note(self, block: SourceBlock, place: int, paragraphs: list[list[Segment]], same: bool) -> Placed:
+    def note(self, block: SourceBlock, place: int, paragraphs: list[Sequence[Segment]], same: bool) -> Placed:
         """A base note kept (`same`) or changed."""
         body = self.doc.text
         if same:
@@ -186,35 +207,40 @@ class BlockWriter:
             return Placed(head + self.inline(inline, block.paragraphs[0], paragraphs[0]), place, False, kind="note")
         return Placed(self.note_text(block.label, paragraphs), place, False, kind="note")
 
-    def new_note(self, label: str, paragraphs: list[list[Segment]], place: int, order: int) -> Placed:
+    def new_note(self, label: str, paragraphs: list[Sequence[Segment]], place: int, order: int) -> Placed:
         """A note the Word file adds, to go before the base block at `place`."""
         return Placed(self.note_text(label, paragraphs), place, True, order, kind="note")
 
-    def note_text(self, label: str, paragraphs: list[list[Segment]]) -> str:
+    def note_text(self, label: str, paragraphs: list[Sequence[Segment]]) -> str:
         texts = [self.written(p) for p in paragraphs if any(s.text.strip() or s.note for s in p)]
         return f"[^{label}]: " + "\n\n    ".join(texts or [""])
 
     # -- inline content -------------------------------------------------------------------------------------
 
-    def written(self, segments: list[Segment], *, cell: bool = False) -> str:
+    def written(self, segments: Sequence[Segment], *, cell: bool = False) -> str:
         """Word pieces written as Markdown."""
         return markdown_of(canonical(_pieces(segments)), self.labels, cell=cell)
 
-    def inline(self, source: str, tokens: tuple[Token, ...], segments: list[Segment], *, cell: bool = False) -> str:
+    def inline(self, source: str, tokens: tuple[Token, ...], segments: Sequence[Segment], *, cell: bool = False) -> str:
         """The inline Markdown of a changed block (see the module's docstring)."""
         wanted = canonical(_pieces(segments))
         key = key_of(wanted)
-        base = canonical([(t.text, t.marks, t.href, t.note) for t in tokens])
-        if key_of(base) == key:
+        base = self.known.get(id(tokens))
+        if base is None or base.source_text != source:
+            runs = canonical([(t.text, t.marks, t.href, t.note) for t in tokens])
+            written_base = markdown_of(runs, {}, cell=cell) == source
+            base = self.known[id(tokens)] = _Known(
+                source, key_of(runs), source_words(source, plain_text(tokens)), written_base
+            )
+        if base.key == key:
             return source
-        labels = set(self.labels.values())
         new_text = "".join(self._typed(s) for s in segments)
-        mapped, missing = mapped_text(source, plain_text(tokens), new_text)
-        if not missing and key_of(reread(mapped, labels)) == key:
+        mapped, missing = mapped_text(base.words, new_text)
+        if not missing and key_of(reread(mapped)) == key:
             return mapped
         written = markdown_of(wanted, self.labels, cell=cell)
-        if missing or markdown_of(base, {}, cell=cell) == source:
-            if key_of(reread(written, labels)) != key:
+        if missing or base.canonical:
+            if key_of(reread(written)) != key:
                 self.left_out.append(LeftOut("formatting", _words(wanted), "it could not be written in Markdown"))
             return written
         self.left_out.append(
@@ -239,7 +265,7 @@ class BlockWriter:
 
     # -- tables ---------------------------------------------------------------------------------------------
 
-    def table(self, block: SourceBlock | None, rows: list[list[list[Segment]]]) -> str:
+    def table(self, block: SourceBlock | None, rows: Sequence[Sequence[Sequence[Segment]]]) -> str:
         """A table's Markdown: rows matched whole keep their line, paired rows keep their unchanged cells' source,
         new rows are written from Word; the delimiter row is kept while the columns are."""
         body = self.doc.text
@@ -284,11 +310,11 @@ class BlockWriter:
             delimiter = "|" + "|".join(columns) + "|"
         return "\n".join([out[0], delimiter, *out[1:]]) if out else ""
 
-    def row(self, cells: tuple[tuple[str, tuple[Token, ...]], ...], word: list[list[Segment]]) -> str:
+    def row(self, cells: tuple[tuple[str, tuple[Token, ...]], ...], word: Sequence[Sequence[Segment]]) -> str:
         return "| " + " | ".join(self.cells(cells, word)[0]) + " |"
 
     def cells(
-        self, cells: tuple[tuple[str, tuple[Token, ...]], ...], word: list[list[Segment]]
+        self, cells: tuple[tuple[str, tuple[Token, ...]], ...], word: Sequence[Sequence[Segment]]
     ) -> tuple[list[str], list[tuple[int, int]]]:
         """A changed row's cells: those matched keep their source, those paired are changed in their source, the
         others written from Word; and the pairs of base and Word columns."""
@@ -342,11 +368,11 @@ class BlockWriter:
         if (
             not before.new
             and not after.new
-            and after.place == before.place + 1
+            and after.place == max(before.place, before.last) + 1
             and before.kept_kind
             and after.kept_kind
         ):
-            return doc.text[doc.blocks[before.place].end : doc.blocks[after.place].start]
+            return doc.text[doc.blocks[max(before.place, before.last)].end : doc.blocks[after.place].start]
         group = groups[before.word] if before.word >= 0 else -1
         if after.kind == "item" and group >= 0 and after.word >= 0 and groups[after.word] == group:
             return "\n"

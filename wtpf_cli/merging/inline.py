@@ -41,37 +41,65 @@ class Run:
 def canonical(pieces: Iterable[Piece]) -> list[Run]:
     """Runs of the pieces in one form: neighbours of one formatting joined, a space between two runs of one
     formatting taking it, the spaces at the edges of a formatted run left outside it."""
-    runs: list[Run] = []
+    groups: list[tuple[frozenset[str], str | None, str | None, list[str]]] = []  # marks, href, note, texts
+    last: tuple[frozenset[str], str | None] | None = None
     for text, marks, href, note in pieces:
         if note is not None:
-            runs.append(Run("", _NO_MARKS, None, note))
-        elif text:
-            kept = marks & KEPT_MARKS if marks else _NO_MARKS
-            if text.isspace():
-                kept, href = _NO_MARKS, None  # a space's formatting does not show
-            _append(runs, Run(text, kept, href))
-    if len(runs) == 1 and runs[0].plain:
-        return runs
-    joined: list[Run] = []
-    for k, run in enumerate(runs):
-        if run.plain and run.text.isspace() and joined and k + 1 < len(runs):
-            before, after = joined[-1], runs[k + 1]
-            if not before.plain and before.note is None and (before.marks, before.href) == (after.marks, after.href):
-                joined[-1] = Run(before.text + run.text, before.marks, before.href)
-                continue
-        _append(joined, run)
-    out: list[Run] = []
-    for run in joined:
-        if run.plain or run.note is not None:
-            _append(out, run)
+            groups.append((_NO_MARKS, None, note, []))
+            last = None
             continue
-        core = run.text.strip()
-        lead, trail = run.text[: len(run.text) - len(run.text.lstrip())], run.text[len(run.text.rstrip()) :]
-        if lead:
-            _append(out, Run(lead))
-        _append(out, Run(core, run.marks, run.href))
-        if trail:
-            _append(out, Run(trail))
+        if not text:
+            continue
+        kept = marks & KEPT_MARKS if marks else _NO_MARKS
+        if text.isspace():
+            kept, href = _NO_MARKS, None  # a space's formatting does not show
+        if last == (kept, href):
+            groups[-1][3].append(text)
+        else:
+            groups.append((kept, href, None, [text]))
+            last = (kept, href)
+    if len(groups) <= 1 and (not groups or (not groups[0][0] and groups[0][1] is None)):
+        return [Run("".join(g[3]), _NO_MARKS, None, g[2]) for g in groups]
+    runs = [(kept, href, note, "".join(texts)) for kept, href, note, texts in groups]
+    # A space between two runs of one formatting takes it: the three are one run.
+    joined: list[tuple[frozenset[str], str | None, str | None, str]] = []
+    k = 0
+    while k < len(runs):
+        kept, href, note, text = runs[k]
+        if note is None and (kept or href is not None):
+            while (
+                k + 2 < len(runs)
+                and runs[k + 1][2] is None
+                and not runs[k + 1][0]
+                and runs[k + 1][1] is None
+                and runs[k + 1][3].isspace()
+                and runs[k + 2][2] is None
+                and (runs[k + 2][0], runs[k + 2][1]) == (kept, href)
+            ):
+                text += runs[k + 1][3] + runs[k + 2][3]
+                k += 2
+        joined.append((kept, href, note, text))
+        k += 1
+    # The spaces at a formatted run's edges go outside it; neighbours of one formatting join.
+    out: list[Run] = []
+    for kept, href, note, text in joined:
+        if note is not None:
+            out.append(Run("", _NO_MARKS, None, note))
+            continue
+        if not kept and href is None:
+            _append(out, Run(text))
+            continue
+        core = text.strip()
+        if len(core) != len(text):
+            lead = text[: len(text) - len(text.lstrip())]
+            if lead:
+                _append(out, Run(lead))
+            _append(out, Run(core, kept, href))
+            trail = text[len(text.rstrip()) :]
+            if trail:
+                _append(out, Run(trail))
+        else:
+            _append(out, Run(text, kept, href))
     return out
 
 
@@ -96,6 +124,38 @@ def key_of(runs: list[Run]) -> str:
         else:
             parts.append(f"\x01{','.join(sorted(run.marks))}|{run.href or ''}\x02{run.text}\x03")
     return " ".join("".join(parts).split())
+
+
+def quick_key(pieces: Iterable[Piece]) -> str:
+    """A key of pieces made in one pass: neighbours of one formatting joined, nothing else made canonical (not even
+    spaces). Equal quick keys are equal keys (key_of of the canonical runs); the same content spelled otherwise (a
+    space formatted apart, at a run's edge, two spaces) may give another quick key, and is then compared by key_of
+    (a build's paragraphs and the base's tokens give the same quick key)."""
+    parts: list[str] = []
+    last: tuple[frozenset[str], str | None] | None = None
+    for text, marks, href, note in pieces:
+        if note is not None:
+            if last is not None:
+                parts.append("\x03")
+                last = None
+            parts.append("\x04")
+            continue
+        kept = marks & KEPT_MARKS if marks else _NO_MARKS
+        if not kept and href is None:
+            if last is not None:
+                parts.append("\x03")
+                last = None
+            parts.append(text)
+            continue
+        if last != (kept, href):
+            if last is not None:
+                parts.append("\x03")
+            parts.append(f"\x01{','.join(sorted(kept))}|{href or ''}\x02")
+            last = (kept, href)
+        parts.append(text)
+    if last is not None:
+        parts.append("\x03")
+    return "".join(parts)
 
 
 def plain_key(text: str) -> str:
@@ -165,9 +225,13 @@ def safe_start(line: str) -> str:
     return "\\" + line
 
 
-def reread(markdown: str, labels: Iterable[str]) -> list[Run]:
-    """The runs that inline Markdown reads back as (the note labels it uses declared, so that they read as notes)."""
-    return list(_reread(markdown, tuple(sorted(set(labels)))))
+def reread(markdown: str) -> list[Run]:
+    """The runs that inline Markdown reads back as (the note labels it refers to declared, so that they read as
+    notes)."""
+    return list(_reread(markdown, tuple(sorted(set(_NOTE_REFERENCE.findall(markdown))))))
+
+
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 @lru_cache(maxsize=1024)
@@ -191,19 +255,34 @@ _EMPTY_MARKUP = Run("\x00")
 # -- the word mapping -------------------------------------------------------------------------------------------
 
 
-def mapped_text(source: str, base_plain: str, new: str) -> tuple[str, list[str]]:
-    """`source` (a block's Markdown) with the change from `base_plain` (its text as the build shows it) to `new`
-    made at the words it touches, the markup around them kept; and the words of the base it could not find in
-    the source (their change is left out)."""
-    src, plain, wanted = split_words(source), split_words(base_plain), split_words(new)
+@dataclass(frozen=True, slots=True)
+class SourceWords:
+    """A block's Markdown source and its text as the build shows it, split into words, and which word of the
+    source each word of the text is (made once per base block: every contribution that changes it maps onto it)."""
+
+    source: list[str]
+    plain: list[str]
+    to_source: dict[int, int]
+
+
+def source_words(source: str, base_plain: str) -> SourceWords:
+    """The words of a block's source and text, aligned."""
+    src, plain = split_words(source), split_words(base_plain)
     to_src: dict[int, int] = {}
     for e in ranked_diff(plain, src):
         if e.op == "equal":
             to_src.update(zip(range(e.a0, e.a1), range(e.b0, e.b1), strict=True))
+    return SourceWords(src, plain, to_src)
+
+
+def mapped_text(words: SourceWords, new: str) -> tuple[str, list[str]]:
+    """A block's source with the change from its text to `new` made at the words it touches, the markup around
+    them kept; and the words of the text it could not find in the source (their change is left out)."""
+    src, plain, to_src = words.source, words.plain, words.to_source
     removals: set[int] = set()
     inserts: dict[int, list[str]] = {}
     missing: list[str] = []
-    for a0, a1, text in word_hunks(tuple(plain), tuple(wanted)):
+    for a0, a1, text in word_hunks(tuple(plain), tuple(split_words(new))):
         found = [to_src.get(k) for k in range(a0, a1)]
         lost = [plain[a0 + n] for n, m in enumerate(found) if m is None and not plain[a0 + n].isspace()]
         if lost:

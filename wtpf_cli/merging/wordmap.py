@@ -22,21 +22,24 @@ highlighting, an image...) is left out, each named with its reason (LeftOut), as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from wtpf_cli.markdown.cover import COVER_STYLES, cover_blocks
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc, source_blocks
 from wtpf_cli.markdown.tokens import plain_text
+from wtpf_cli.merging._blockdiff import anchors_of, paragraph_edits
 from wtpf_cli.merging.blockmd import BlockWriter, LeftOut, Placed, pair_alike, word_sig
-from wtpf_cli.merging.inline import Run, canonical, key_of, plain_key
-from wtpf_cli.merging.layout import paragraph_diff
-from wtpf_cli.model import Paragraph
+from wtpf_cli.merging.inline import KEPT_MARKS, plain_key, quick_key
+from wtpf_cli.model import Paragraph, Token
 from wtpf_cli.ooxml.blocks import WordBlock, WordView, word_view
 from wtpf_cli.ooxml.inspection import inspect_docx
-from wtpf_cli.ooxml.revisions import Inspection, Segment
+from wtpf_cli.ooxml.revisions import Inspection, Para, Segment
 
 _FORMAT_MARKS = re.compile(r"\x01[^\x02]*\x02|\x03")
 _PAIRING_LIMIT = 40_000  # blocks x blocks in one stretch beyond which only equal texts are paired (speed)
@@ -67,6 +70,8 @@ class _Base:
     note_keys: dict[str, str]
     refs: list[list[str]]  # per body block, the labels of the notes it refers to
     cover: list[str]
+    anchors: tuple[list[int], list[str]]  # the keys that occur once, and where (for the anchored diff)
+    known: dict[int, Any] = field(default_factory=dict)  # the writer's knowledge of blocks changed (BlockWriter)
 
 
 @lru_cache(maxsize=2)
@@ -80,7 +85,7 @@ def _base(base_source: str) -> _Base:
     for place, block in enumerate(doc.blocks):
         if block.kind == "note":
             notes.setdefault(block.label, place)
-            note_keys.setdefault(block.label, _note_key([list(map(_token_piece, p)) for p in block.paragraphs]))
+            note_keys.setdefault(block.label, _note_key([_token_pieces(p) for p in block.paragraphs]))
             continue
         if block.kind == "other":
             continue
@@ -88,17 +93,17 @@ def _base(base_source: str) -> _Base:
         sig = base_sig(block)
         sigs.append(sig)
         if block.kind == "table":
-            cells = [[_token_runs(tokens) for _inline, tokens in row.cells] for row in block.rows]
-            keys.append(f"t\x00{_table_key([[key_of(c) for c in row] for row in cells])}")
+            cells = [[_token_pieces(tokens) for _inline, tokens in row.cells] for row in block.rows]
+            keys.append(f"t\x00{_table_key([[quick_key(c) for c in row] for row in cells])}")
             text_keys.append(_table_key([[_text_key(c) for c in row] for row in cells]))
             refs.append([t.note for row in block.rows for _i, cell in row.cells for t in cell if t.note])
             continue
-        runs = _token_runs(block.tokens)
-        keys.append(f"{sig}\x00{key_of(runs)}")
-        text_keys.append(_text_key(runs))
+        pieces = _token_pieces(block.tokens)
+        keys.append(f"{sig}\x00{quick_key(pieces)}")
+        text_keys.append(_text_key(pieces))
         refs.append([t.note for t in block.tokens if t.note is not None])
     cover = [plain_text(b.tokens) for b in cover_blocks(parts.meta) if isinstance(b, Paragraph)]
-    return _Base(doc, body, sigs, keys, text_keys, notes, note_keys, refs, cover)
+    return _Base(doc, body, sigs, keys, text_keys, notes, note_keys, refs, cover, anchors_of(keys))
 
 
 def base_sig(block: SourceBlock) -> str:
@@ -122,37 +127,51 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
     view = word_view(found, "accept")
     tracked = any(c.part in ("document", "footnotes", "endnotes") for c in found.changes)
     left_out: list[LeftOut] = []
-    cover = [b for b in view.blocks if b.rows is None and b.shape.style in COVER_STYLES]
-    blocks = [b for b in view.blocks if b.rows is not None or b.shape.style not in COVER_STYLES]
-    cover_texts = [plain_key("".join(s.text for s in b.segments)) for b in cover]
-    if cover_texts and cover_texts != [plain_key(t) for t in base.cover]:
-        changed = [t for t in cover_texts if t not in {plain_key(c) for c in base.cover}]
+    blocks: list[WordBlock] = []
+    cover: list[str] = []
+    for block in view.blocks:
+        if block.rows is None and block.shape.style in COVER_STYLES:
+            cover.append(plain_key("".join(s.text for s in block.segments)))
+        else:
+            blocks.append(block)
+    wanted_cover = [plain_key(t) for t in base.cover]
+    if cover and cover != wanted_cover:
+        changed = [t for t in cover if t not in wanted_cover]
         left_out.append(LeftOut("cover", " / ".join(changed) or "the cover", "stamp sets the cover"))
-    keys = [_word_key(b) for b in blocks]
-    pairs = _pairs(base, blocks, keys)
-    refs = [_word_refs(b) for b in blocks]
-    labels = _labels(base, view, refs, pairs, note_prefix)
-    writer = BlockWriter(base.doc, labels, left_out)
+    read = _read(blocks)
+    partners = _Partners(base, blocks, read.keys)
+    labels = _labels(base, view, read.refs, partners, note_prefix)
+    writer = BlockWriter(base.doc, labels, left_out, base.known)
     placed: list[Placed] = []
-    paired_at = {j: i for i, j, _same in pairs}
-    for i, j, same in pairs:
-        block = base.doc.blocks[base.body[i]]
+    for a0, b0, n in partners.equal:
+        places = [base.body[a0 + k] for k in range(n)]
+        k = 0
+        while k < n:
+            run = k + 1  # blocks side by side in the base too: their text between the first and the last, as it is
+            while run < n and places[run] == places[k] + run - k:
+                run += 1
+            for m in range(k, run) if run - k < 3 else (k, run - 1):
+                place = places[m]
+                placed.append(writer.paired(base.doc.blocks[place], place, blocks[b0 + m], True, True, b0 + m))
+            if run - k >= 3:
+                placed.append(writer.stretch(places[k] + 1, places[run - 1] - 1, b0 + k + 1))
+            k = run
+    for j, i in partners.changed.items():
         wblock = blocks[j]
         keep_kind = _same_kind(base.sigs[i], word_sig(wblock.shape)) or (tracked and not wblock.restyled)
-        placed.append(writer.paired(block, base.body[i], wblock, same, keep_kind, j))
-    for j, wblock in enumerate(blocks):
-        if j not in paired_at:
-            placed.append(writer.new(wblock, _gap(base, blocks, paired_at, j), j))
+        placed.append(writer.paired(base.doc.blocks[base.body[i]], base.body[i], wblock, False, keep_kind, j))
+    for j in partners.new:
+        placed.append(writer.new(blocks[j], _gap(base, blocks, partners, j), j))
     placed.extend(_notes(base, view, labels, writer))
-    for wblock in blocks:
-        left_out.extend(_unholdable(wblock))
+    for j in read.marked:
+        left_out.extend(_unholdable(blocks[j]))
     body = writer.assemble(placed, _groups(blocks))
     warnings = list(found.warnings)
-    differ = _untracked(base, found, view if not tracked else None)
+    differ = _untracked(found, blocks, partners)
     if differ:
         warnings.append(
-            f"{differ} paragraph(s) or table(s) differ from the base version with all changes rejected: edits "
-            "made with tracking off are taken as changes of the same source"
+            f"{differ} paragraph(s) differ from the base version with all changes rejected (a table cell counts "
+            "as one): edits made with tracking off are taken as changes of the same source"
         )
     warnings.extend(item.line() for item in left_out)
     return WordProposal(body, tuple(warnings), found.authors(), tuple(left_out))
@@ -160,77 +179,124 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
 
 # -- keys -----------------------------------------------------------------------------------------------------
 
-
-def _token_piece(token: object) -> tuple[str, frozenset[str], str | None, str | None]:
-    text, marks, href, note = token.text, token.marks, token.href, token.note  # type: ignore[attr-defined]
-    return text, marks, href, note
+Pieces = list[tuple[str, frozenset[str], str | None, str | None]]
 
 
-def _token_runs(tokens: tuple[object, ...]) -> list[Run]:
-    """The canonical runs of Markdown tokens."""
-    return canonical(map(_token_piece, tokens))
+def _token_pieces(tokens: tuple[Token, ...]) -> Pieces:
+    """Markdown tokens as inline pieces."""
+    return [(t.text, t.marks, t.href, t.note) for t in tokens]
 
 
-def _segment_runs(segments: list[Segment]) -> list[Run]:
-    """The canonical runs of a Word paragraph's pieces."""
-    return canonical((s.text, s.marks, s.href, s.note) for s in segments)
+def _segment_pieces(segments: Sequence[Segment]) -> Pieces:
+    """A Word paragraph's segments as inline pieces."""
+    return [(s.text, s.marks, s.href, s.note) for s in segments]
 
 
-def _text_key(runs: list[Run]) -> str:
-    """The text of runs (note references marked), spaces counted as one: what the reject view is held to."""
-    return plain_key("".join("\x04" if r.note is not None else r.text for r in runs))
+def _text_key(pieces: Pieces) -> str:
+    """The text of pieces (note references marked), spaces counted as one: what pairing compares."""
+    return plain_key("".join("\x04" if note is not None else text for text, _m, _h, note in pieces))
 
 
 def _table_key(rows: list[list[str]]) -> str:
     return "\x07".join("\x08".join(row) for row in rows)
 
 
-def _note_key(paragraphs: list[list[tuple[str, frozenset[str], str | None, str | None]]]) -> str:
-    """The key of a note's text (its paragraphs)."""
-    return "\x06".join(key_of(canonical(p)) for p in paragraphs)
+def _note_key(paragraphs: list[Pieces]) -> str:
+    """The quick key of a note's text (its paragraphs)."""
+    return "\x06".join(quick_key(p) for p in paragraphs)
 
 
-def _word_key(block: WordBlock) -> str:
-    """A Word block's key: its kind signature and its content's key (base keys are made alike)."""
-    if block.rows is not None:
-        return f"t\x00{_table_key([[_content_key(cell) for cell in row] for row in block.rows])}"
-    return f"{word_sig(block.shape)}\x00{_content_key(block.segments)}"
+@dataclass(slots=True)
+class _Read:
+    """A Word file's blocks as the merge compares them: each one's quick key, the keys of the notes each block
+    refers to (blocks without any left out), and the blocks holding formatting Markdown cannot hold."""
+
+    keys: list[str]
+    refs: dict[int, list[str]]
+    marked: list[int]
 
 
-def _content_key(segments: list[Segment]) -> str:
-    if len(segments) == 1:
-        only = segments[0]
-        if not only.marks and only.href is None and only.note is None:
-            return plain_key(only.text)
-    return key_of(_segment_runs(segments))
-
-
-def _word_refs(block: WordBlock) -> list[str]:
-    """The keys of the notes a Word block refers to, in order."""
-    if block.rows is not None:
-        return [s.note for row in block.rows for cell in row for s in cell if s.note is not None]
-    return [s.note for s in block.segments if s.note is not None]
+def _read(blocks: list[WordBlock]) -> _Read:
+    """The keys, note references and marked blocks of a Word file's blocks (one pass: every paragraph of a
+    report goes through it, and most are plain)."""
+    keys: list[str] = []
+    refs: dict[int, list[str]] = {}
+    marked: list[int] = []
+    sigs: dict[int, str] = {}
+    for j, block in enumerate(blocks):
+        cells: Sequence[Segment]
+        if block.rows is not None:
+            cells = [s for row in block.rows for cell in row for s in cell]
+            keys.append(f"t\x00{_table_key([[quick_key(_segment_pieces(c)) for c in row] for row in block.rows])}")
+        else:
+            shape = block.shape
+            sig = sigs.get(id(shape))
+            if sig is None:
+                sig = sigs[id(shape)] = word_sig(shape)
+            cells = block.segments
+            if len(cells) == 1:
+                only = cells[0]
+                if not only.marks and only.href is None and only.note is None:
+                    keys.append(f"{sig}\x00{only.text}")
+                    continue
+            keys.append(f"{sig}\x00{quick_key(_segment_pieces(cells))}")
+        notes = [s.note for s in cells if s.note is not None]
+        if notes:
+            refs[j] = notes
+        if any(s.marks and not s.marks <= KEPT_MARKS for s in cells):
+            marked.append(j)
+    return _Read(keys, refs, marked)
 
 
 # -- pairing --------------------------------------------------------------------------------------------------
 
 
-def _pairs(base: _Base, blocks: list[WordBlock], keys: list[str]) -> list[tuple[int, int, bool]]:
-    """(base body block, Word block, whether equal): blocks matched whole, and in each stretch between them the
-    blocks most alike paired, in order."""
-    out: list[tuple[int, int, bool]] = []
-    for op, a0, a1, b0, b1 in _stretches(base.keys, keys):
-        if op == "equal":
-            out.extend((a0 + k, b0 + k, True) for k in range(a1 - a0))
-        else:
-            out.extend((i, j, False) for i, j in _alike(base, blocks, keys, a0, a1, b0, b1))
-    return out
+class _Partners:
+    """Each Word block's partner in the base: blocks matched whole (``equal``: runs of base block a0, Word block
+    b0, length), in each stretch between them the blocks most alike paired (``changed``: Word block -> base
+    block), and the others (``new``)."""
+
+    def __init__(self, base: _Base, blocks: list[WordBlock], keys: list[str]) -> None:
+        self.equal: list[tuple[int, int, int]] = []
+        self.changed: dict[int, int] = {}
+        self.new: list[int] = []
+        self.stretches: list[tuple[int, int, int, int]] = []  # the changes: base blocks a0:a1, Word blocks b0:b1
+        for op, a0, a1, b0, b1 in _stretches(base.keys, base.anchors, keys):
+            if op == "equal":
+                self.equal.append((a0, b0, a1 - a0))
+                continue
+            self.stretches.append((a0, a1, b0, b1))
+            paired = _alike(base, blocks, keys, a0, a1, b0, b1)
+            self.changed.update((j, i) for i, j in paired)
+            taken = {j for _i, j in paired}
+            self.new.extend(j for j in range(b0, b1) if j not in taken)
+        self.starts = [b0 for _a0, b0, _n in self.equal]
+
+    def of(self, j: int) -> int | None:
+        """The base block Word block j is matched or paired with, or None."""
+        found = self.changed.get(j)
+        if found is not None:
+            return found
+        k = bisect_right(self.starts, j) - 1
+        if k >= 0:
+            a0, b0, n = self.equal[k]
+            if j < b0 + n:
+                return a0 + j - b0
+        return None
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(base block, Word block) of every block matched or paired."""
+        out = [(a0 + k, b0 + k) for a0, b0, n in self.equal for k in range(n)]
+        return out + [(i, j) for j, i in self.changed.items()]
 
 
-def _stretches(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """The paragraph diff of a and b with the changes between two equalities made one stretch each."""
+def _stretches(
+    a: list[str], anchors: tuple[list[int], list[str]], b: list[str]
+) -> list[tuple[str, int, int, int, int]]:
+    """The paragraph diff of a (whose keys that occur once are `anchors`) and b, the changes between two
+    equalities made one stretch each."""
     out: list[tuple[str, int, int, int, int]] = []
-    for e in paragraph_diff(a, b):
+    for e in paragraph_edits(a, anchors, b):
         if e.op != "equal" and out and out[-1][0] == "change":
             out[-1] = ("change", out[-1][1], e.a1, out[-1][3], e.b1)
         else:
@@ -266,11 +332,11 @@ def _same_kind(base: str, word: str) -> bool:
     return base == word or {base, word} == {"p", "c"}
 
 
-def _gap(base: _Base, blocks: list[WordBlock], paired_at: dict[int, int], j: int) -> int:
+def _gap(base: _Base, blocks: list[WordBlock], partners: _Partners, j: int) -> int:
     """Where a new Word block goes among the base's blocks (a place in doc.blocks: before the block there):
     before the next paired block when it is an item of the same list, else after the last paired one."""
-    before = next((paired_at[k] for k in range(j - 1, -1, -1) if k in paired_at), None)
-    after = next((paired_at[k] for k in range(j + 1, len(blocks)) if k in paired_at), None)
+    before = next((i for i in map(partners.of, range(j - 1, -1, -1)) if i is not None), None)
+    after = next((i for i in map(partners.of, range(j + 1, len(blocks))) if i is not None), None)
     if blocks[j].shape.kind == "item" and after is not None and base.sigs[after][0] in "bo":
         return base.body[after]
     if before is not None:
@@ -302,7 +368,7 @@ def _groups(blocks: list[WordBlock]) -> list[int]:
 
 
 def _labels(
-    base: _Base, view: WordView, refs: list[list[str]], pairs: list[tuple[int, int, bool]], prefix: str
+    base: _Base, view: WordView, refs: dict[int, list[str]], partners: _Partners, prefix: str
 ) -> dict[str, str]:
     """The label of each note of the Word file (by its key): the base note with the same text, or the one whose
     reference stands in the same place of the same block; a new label for the others."""
@@ -311,15 +377,18 @@ def _labels(
     for label, key in base.note_keys.items():
         by_text.setdefault(key, []).append(label)
     labels: dict[str, str] = {}
-    order = [key for block_refs in refs for key in block_refs if key in view.notes]
+    order = [key for j in sorted(refs) for key in refs[j] if key in view.notes]
     for key in dict.fromkeys(order):
-        text = _note_key([[(s.text, s.marks, s.href, s.note) for s in p] for p in view.notes[key]])
+        text = _note_key([_segment_pieces(p) for p in view.notes[key]])
         same = [label for label in by_text.get(text, []) if label in free]
         if same:
             labels[key] = same[0]
             del free[same[0]]
-    for i, j, _same in pairs:
-        for n, key in enumerate(refs[j]):
+    for j, block_refs in sorted(refs.items()):
+        i = partners.of(j)
+        if i is None:
+            continue
+        for n, key in enumerate(block_refs):
             if key in labels or key not in view.notes or n >= len(base.refs[i]):
                 continue
             label = base.refs[i][n]
@@ -391,24 +460,40 @@ def _unholdable(block: WordBlock) -> list[LeftOut]:
     return out
 
 
-def _start_of(segments: list[Segment]) -> str:
+def _start_of(segments: Sequence[Segment]) -> str:
     """Where an image stands: the first words of its paragraph."""
     text = " ".join("".join(s.text for s in segments).split())
     return f"an image in {text[:40]!r}" if text else "an image"
 
 
-def _untracked(base: _Base, found: Inspection, accepted: WordView | None) -> int:
-    """How many body blocks of the file, with all its changes rejected, differ from the base: edits made with
-    tracking off (the accepted view when the file tracked nothing)."""
-    view = accepted if accepted is not None else word_view(found, "reject")
-    keys = []
-    for block in view.blocks:
-        if block.rows is None and block.shape.style in COVER_STYLES:
-            continue
-        if block.rows is not None:
-            keys.append(_table_key([[_text_key(_segment_runs(cell)) for cell in row] for row in block.rows]))
-        elif len(block.segments) == 1 and block.segments[0].note is None:
-            keys.append(plain_key(block.segments[0].text))
-        else:
-            keys.append(_text_key(_segment_runs(block.segments)))
-    return sum(max(a1 - a0, b1 - b0) for op, a0, a1, b0, b1 in _stretches(base.text_keys, keys) if op != "equal")
+def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) -> int:
+    """How many blocks the file changed with tracking off: those of each stretch of changes (the more of its base
+    and Word sides) where the file's paragraphs, deleted ones included, hold no tracked change."""
+    paragraphs = found.paragraphs
+    if not partners.stretches:
+        return 0
+    if any(para.index != k for k, para in enumerate(paragraphs)):  # (a paragraph nested in another: rare)
+        where = {para.index: k for k, para in enumerate(paragraphs)}
+    else:
+        where = None
+    count = 0
+    for a0, a1, b0, b1 in partners.stretches:
+        start = blocks[b0 - 1].paras[-1].index + 1 if b0 > 0 else 0
+        end = blocks[b1].paras[0].index if b1 < len(blocks) else len(paragraphs)
+        if where is not None:
+            start, end = where.get(start, start), where.get(end, end)
+        if not any(map(_tracked, paragraphs[start:end])):
+            count += max(a1 - a0, b1 - b0)
+    return count
+
+
+def _tracked(para: Para) -> bool:
+    """Whether a paragraph holds a tracked change (of its text, its mark, its style, or of what holds it)."""
+    return (
+        para.mark_inserted
+        or para.mark_deleted
+        or para.held_inserted
+        or para.held_deleted
+        or para.style_change is not None
+        or any(s.inserted or s.deleted for s in para.segments)
+    )

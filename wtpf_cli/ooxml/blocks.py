@@ -10,7 +10,9 @@ deleted whole). Rows and notes the view removes are left out, and so are empty p
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from wtpf_cli.ooxml.revisions import Inspection, Para, Segment, View
 
@@ -43,7 +45,7 @@ class WordBlock:
     restyled it) or a table (``rows``: each row's cells' pieces, cell paragraphs joined by a space)."""
 
     shape: Shape
-    segments: list[Segment]
+    segments: Sequence[Segment]
     paras: list[Para] = field(default_factory=list)
     restyled: bool = False
     rows: list[list[list[Segment]]] | None = None
@@ -54,23 +56,25 @@ class WordView:
     """The blocks of the body in order, and the notes (key "footnotes:ID" -> each paragraph's pieces)."""
 
     blocks: list[WordBlock]
-    notes: dict[str, list[list[Segment]]]
+    notes: dict[str, list[Sequence[Segment]]]
 
 
 _TABLE = Shape("table")
+_DELETED, _INSERTED = attrgetter("deleted"), attrgetter("inserted")
 _SPACE = Segment(" ")
 
 
 def word_view(found: Inspection, view: View) -> WordView:
     """The blocks of a read Word file with all its changes accepted or rejected."""
     accept = view == "accept"
+    removed = _DELETED if accept else _INSERTED
     blocks: list[WordBlock] = []
-    notes: dict[str, list[list[Segment]]] = {}
+    notes: dict[str, list[Sequence[Segment]]] = {}
     tables: dict[str, tuple[WordBlock, dict[int, dict[int, list[Segment]]]]] = {}
     shapes: dict[tuple[str | None, tuple[str, int] | None], Shape] = {}
-    pending: tuple[list[Segment], Para, bool] | None = None  # a paragraph whose mark is gone, waiting for the next
+    pending: tuple[Sequence[Segment], Para, bool] | None = None  # a paragraph whose mark is gone, and the next
 
-    def place(segments: list[Segment], para: Para, restyled: bool) -> None:
+    def place(segments: Sequence[Segment], para: Para, restyled: bool) -> None:
         if para.part != "document":
             notes.setdefault(_note_key(para), []).append(segments)
             return
@@ -81,13 +85,14 @@ def word_view(found: Inspection, view: View) -> WordView:
                 table, row, cell = found_cell.group(1), int(found_cell.group(2)), int(found_cell.group(3))
                 known = tables.get(table)
                 if known is None:
-                    known = tables[table] = (WordBlock(_TABLE, [], [para], rows=[]), {})
+                    known = tables[table] = (WordBlock(_TABLE, [], [], rows=[]), {})
                     blocks.append(known[0])
+                known[0].paras.append(para)
                 cells = known[1].setdefault(row, {})
                 text = cells.get(cell)
-                cells[cell] = segments if text is None else [*text, _SPACE, *segments]
+                cells[cell] = list(segments) if text is None else [*text, _SPACE, *segments]
                 return
-        if not any(s.text.strip() or s.note is not None or s.marks for s in segments):
+        if not _holds_something(segments):
             return  # an empty paragraph: nothing a Markdown draft can hold (Word puts one after a table)
         key = (para.style, para.numbering)
         shape = shapes.get(key)
@@ -98,9 +103,11 @@ def word_view(found: Inspection, view: View) -> WordView:
     for para in found.paragraphs:
         if para.held_deleted if accept else para.held_inserted:
             continue
-        segments = [s for s in para.segments if not (s.deleted if accept else s.inserted)]
-        if segments and segments[0].text.startswith(_ZWJ):
-            segments[0] = Segment(segments[0].text[1:], *_rest(segments[0]))
+        segments: Sequence[Segment] = para.segments
+        if any(map(removed, segments)):
+            segments = [s for s in segments if not removed(s)]
+        if segments and segments[0].text[:1] == _ZWJ:
+            segments = [Segment(segments[0].text[1:], *_rest(segments[0])), *segments[1:]]
         restyled = para.style_change is not None
         if pending is not None:
             before, first, first_restyled = pending
@@ -120,6 +127,11 @@ def word_view(found: Inspection, view: View) -> WordView:
     for block, rows in tables.values():
         block.rows = [[cells[n] for n in sorted(cells)] for _r, cells in sorted(rows.items())]
     return WordView(blocks, notes)
+
+
+def _holds_something(segments: Sequence[Segment]) -> bool:
+    """Whether a paragraph holds text, a note reference or an image."""
+    return any((s.text and not s.text.isspace()) or s.note is not None or s.marks for s in segments)
 
 
 def shape_of(found: Inspection, para: Para) -> Shape:
