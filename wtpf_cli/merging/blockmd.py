@@ -159,6 +159,27 @@ class BlockWriter:
             self.doc.text[blocks[first].start : blocks[last].end], first, False, word=j, kind="stretch", last=last
         )
 
+    def moved(self, block: SourceBlock, place: int, j: int) -> Placed:
+        """A base block the Word file moved (equal to it), to go before the base block at `place`: its source."""
+        text = self.doc.text[block.start : block.end]
+        prefix = text[: block.prefix]
+        item = block.kind == "item"
+        return Placed(
+            text,
+            place,
+            True,
+            j,
+            j,
+            block.kind,
+            False,
+            block.level,
+            block.list_kind,
+            block.number,
+            block.list_start,
+            rest=text[block.prefix :] if item else "",
+            prefix=prefix,
+        )
+
     def new(self, word: WordBlock, place: int, j: int) -> Placed:
         """A Word block with no partner in the base, to go before the base block at `place`."""
         if word.rows is not None:

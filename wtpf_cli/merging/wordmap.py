@@ -160,8 +160,13 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
         wblock = blocks[j]
         keep_kind = _same_kind(base.sigs[i], word_sig(wblock.shape)) or (tracked and not wblock.restyled)
         placed.append(writer.paired(base.doc.blocks[base.body[i]], base.body[i], wblock, False, keep_kind, j))
+    gone = {base.keys[i]: i for i in partners.gone()}  # a block moved: taken out where it was, its key elsewhere
     for j in partners.new:
-        placed.append(writer.new(blocks[j], _gap(base, blocks, partners, j), j))
+        gap, moved = _gap(base, blocks, partners, j), gone.pop(read.keys[j], None)
+        if moved is None:
+            placed.append(writer.new(blocks[j], gap, j))
+        else:
+            placed.append(writer.moved(base.doc.blocks[base.body[moved]], gap, j))
     placed.extend(_notes(base, view, labels, writer))
     for j in read.marked:
         left_out.extend(_unholdable(blocks[j]))
@@ -284,10 +289,10 @@ class _Partners:
                 return a0 + j - b0
         return None
 
-    def pairs(self) -> list[tuple[int, int]]:
-        """(base block, Word block) of every block matched or paired."""
-        out = [(a0 + k, b0 + k) for a0, b0, n in self.equal for k in range(n)]
-        return out + [(i, j) for j, i in self.changed.items()]
+    def gone(self) -> list[int]:
+        """The base blocks with no partner (taken out, or moved)."""
+        taken = set(self.changed.values())
+        return [i for a0, a1, _b0, _b1 in self.stretches for i in range(a0, a1) if i not in taken]
 
 
 def _stretches(
@@ -463,7 +468,9 @@ def _unholdable(block: WordBlock) -> list[LeftOut]:
 def _start_of(segments: Sequence[Segment]) -> str:
     """Where an image stands: the first words of its paragraph."""
     text = " ".join("".join(s.text for s in segments).split())
-    return f"an image in {text[:40]!r}" if text else "an image"
+    if len(text) > 40:
+        text = text[:39] + "…"
+    return f"an image in {text!r}" if text else "an image"
 
 
 def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) -> int:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 ALIKE = 0.5  # the least score of a file taken as made from a version (another document scores near 0)
 _TIE = 0.005  # scores closer than this are a tie
 _WORDS = re.compile(r"\w+")
+_MARKUP = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[\^[^\]\s]+\]:?|<[^>\n]+>")  # ](target), [^label]:, <tag>
 WORKING_DRAFT = "working draft"
 
 
@@ -181,9 +182,11 @@ def _file_words(found: Inspection) -> list[str]:
 
 
 def _text_words(ws: Workspace, sha: str) -> list[str]:
-    """The words of the draft's body at a commit."""
+    """The words of the draft's body at a commit, as its build shows them (link targets, note labels and tags
+    left out)."""
     data = ws.history.read_file(sha, ws.draft_repo_path) or b""
-    return _WORDS.findall(split_front_matter(data.decode("utf-8", "replace")).body.lower())
+    body = _MARKUP.sub(" ", split_front_matter(data.decode("utf-8", "replace")).body)
+    return _WORDS.findall(body.lower())
 
 
 def _percent(score: float) -> str:
