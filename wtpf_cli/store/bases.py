@@ -2,9 +2,9 @@
 
 A file wtpf wrote says where it comes from (ooxml/origin.py): its version is taken, found by its commit, else by
 its name and symbol; `--on` may say the same, never another. A file without it is held against every stamped
-version and the working draft, by the word triples they share (a score from 0 to 1); the best is taken when it
-is alike enough (ties go to the older version: a base too old only makes the changes made since appear on both
-sides, where a base too new would take them back). A file with edits or comments that is like no version is
+version and the working draft by the words and word triples they share (a score from 0 to 1); the best is taken
+when it is alike enough (ties go to the older version: a base too old only makes the changes made since appear on
+both sides, where a base too new would take them back). A file with edits or comments that is like no version is
 another document, and is refused.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
 from wtpf_cli.markdown.cover import COVER_STYLES
@@ -90,7 +90,8 @@ def word_base(
 
 def _from_origin(ws: Workspace, versions: list[Version], origin: Origin | None, path: str) -> Base | None:
     """The base a file's origin names: its commit's version, else the working draft at its commit, else the
-    version of its name and symbol (its commit is not here); None without an origin."""
+    version of its name and symbol (its commit is not here); None without an origin or when it names only a
+    commit this repository does not hold (a working draft elsewhere: the version most alike is taken)."""
     if origin is None:
         return None
     if origin.report and origin.report != ws.config.report_id:
@@ -108,10 +109,9 @@ def _from_origin(ws: Workspace, versions: list[Version], origin: Origin | None, 
     for v in reversed(versions):
         if origin.version and (v.name, v.symbol) == (origin.version, origin.symbol):
             return Base(v.name, v.sha, f"its commit is not in this repository: taken as {v.name} by its name")
-    if origin.version or origin.commit:
-        what = origin.version or f"commit {origin.commit[:12]}"
-        raise InputRejected(f"was made from {what}, which this workspace does not hold", path=path)
-    return None
+    if origin.version:
+        raise InputRejected(f"was made from {origin.version}, which this workspace does not hold", path=path)
+    return None  # a working draft elsewhere (a commit this repository does not hold): the version most alike
 
 
 def _stamped(ws: Workspace, on: str, versions: list[Version]) -> Base:
@@ -156,19 +156,28 @@ def _most_alike(ws: Workspace, versions: list[Version], words: list[str]) -> tup
 
 
 def alike(a: list[str], b: list[str]) -> float:
-    """How alike two texts' words are: the word triples they share, twice, over all of theirs (0 to 1)."""
+    """How alike two texts' words are, from 0 to 1: the mean of the share of words they have in common and the
+    share of word triples (words alone forgive a short text a few edits; triples tell apart two texts that only
+    share common words)."""
     return _alike(_shingles(a), _shingles(b))
 
 
-def _alike(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total if total else 0.0
+def _alike(a: tuple[Counter[str], Counter[tuple[str, ...]]], b: tuple[Counter[str], Counter[tuple[str, ...]]]) -> float:
+    return (_dice(a[0], b[0]) + _dice(a[1], b[1])) / 2
 
 
-def _shingles(words: list[str]) -> Counter[tuple[str, ...]]:
+def _dice(a: Counter[Any], b: Counter[Any]) -> float:
+    """Twice what two counts share over all of theirs (0 when both are empty)."""
+    total = a.total() + b.total()
+    return 2 * (a & b).total() / total if total else 0.0
+
+
+def _shingles(words: list[str]) -> tuple[Counter[str], Counter[tuple[str, ...]]]:
+    """The words of a text, and its word triples."""
+    triples: Counter[tuple[str, ...]] = Counter(zip(words, words[1:], words[2:], strict=False))
     if len(words) < 3:
-        return Counter([tuple(words)]) if words else Counter()
-    return Counter(zip(words, words[1:], words[2:], strict=False))
+        triples = Counter([tuple(words)])
+    return Counter(words), triples
 
 
 def _file_words(found: Inspection) -> list[str]:
