@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from wtpf_cli._collector import collector_paused
 from wtpf_cli.markdown.cover import COVER_STYLES, cover_blocks
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc, source_blocks
@@ -118,7 +119,8 @@ def base_sig(block: SourceBlock) -> str:
 def word_proposal(path: Path, base_source: str, note_prefix: str = "") -> WordProposal:
     """The Markdown body that a Word contribution proposes against `base_source` (the base version's file); new
     footnotes are labelled `note_prefix`-1, -2... (the contribution's id: labels no other contribution uses)."""
-    return proposed(inspect_docx(path), base_source, note_prefix)
+    with collector_paused():  # reading a report's file makes many objects that hold no cycles
+        return proposed(inspect_docx(path), base_source, note_prefix)
 
 
 def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> WordProposal:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from wtpf_cli.ooxml.revisions import Para, Segment
+from wtpf_cli.ooxml._records import para, segment
+from wtpf_cli.ooxml.revisions import Segment
 from wtpf_cli.ooxml.walk import NO_MARKS, Context, Walk, local_name, numbering_of, run_properties
 from wtpf_cli.ooxml.wordml import NUMPR, PPR, PPR_CHANGE, PSTYLE, RPR, SECTPR, VAL, W
 
@@ -51,17 +52,17 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
                 if tag in (_T, _DEL_TEXT):
                     text = part.text
                     if text:
-                        if texts and marks != texts_marks:
-                            segments.append(Segment("".join(texts), inserted, deleted, change, None, texts_marks))
-                            texts = []
-                        if not texts:
+                        if marks is not texts_marks:  # (marks are one object per set: run_properties)
+                            if texts:
+                                segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
+                                texts = []
                             texts_marks = marks
                         texts.append(text)
                 elif tag in _PLAIN_CONSTANTS:
-                    if texts and marks != texts_marks:
-                        segments.append(Segment("".join(texts), inserted, deleted, change, None, texts_marks))
-                        texts = []
-                    if not texts:
+                    if marks is not texts_marks:
+                        if texts:
+                            segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
+                            texts = []
                         texts_marks = marks
                     texts.append(_PLAIN_CONSTANTS[tag])
                 elif tag == RPR:
@@ -75,9 +76,9 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
                     notes = notes or []
                     notes.append((key, (inserted or ctx.held_inserted, deleted or ctx.held_deleted)))
                     if texts:
-                        segments.append(Segment("".join(texts), inserted, deleted, change, None, texts_marks))
+                        segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
                         texts = []
-                    segments.append(Segment("", inserted, deleted, change, key, NO_MARKS))
+                    segments.append(segment("", inserted, deleted, change, key, NO_MARKS))
                 elif not (ignored.get(tag) or walk.ignores(tag)):
                     return False
                 first = False
@@ -105,13 +106,13 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
         elif not (ignored.get(tag) or walk.ignores(tag)):
             return False
     if texts:
-        segments.append(Segment("".join(texts), inserted, deleted, change, None, texts_marks))
+        segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
     if notes:
         walk.note_refs.update(notes)
     index = walk.next_index
     walk.next_index += 1
     walk.paragraphs.append(
-        Para(
+        para(
             index,
             ctx.part,
             ctx.where,
@@ -123,6 +124,7 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
             walk.flow,
             style,
             None if numbering is _NONE else numbering,
+            None,
         )
     )
     return True

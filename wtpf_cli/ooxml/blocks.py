@@ -100,13 +100,31 @@ def word_view(found: Inspection, view: View) -> WordView:
             shape = shapes[key] = shape_of(found, para)
         blocks.append(WordBlock(shape, segments, [para], restyled))
 
+    plain: dict[str | None, Shape] = {}  # the shapes of paragraphs without numbering of their own, by style
     for para in found.paragraphs:
+        if pending is None and len(para.segments) == 1 and para.where == "body" and para.part == "document":
+            # Most paragraphs of a report: one piece of text, nothing tracked around it (what place() would do).
+            only = para.segments[0]
+            text = only.text
+            if (
+                not (only.deleted if accept else only.inserted)
+                and not (para.held_deleted or para.held_inserted or para.mark_deleted or para.mark_inserted)
+                and text
+                and not text.isspace()
+                and text[0] != _ZWJ
+                and para.numbering is None
+            ):
+                shape = plain.get(para.style)
+                if shape is None:
+                    shape = plain[para.style] = shape_of(found, para)
+                blocks.append(WordBlock(shape, para.segments, [para], para.style_change is not None))
+                continue
         if para.held_deleted if accept else para.held_inserted:
             continue
         segments: Sequence[Segment] = para.segments
         if any(map(removed, segments)):
             segments = [s for s in segments if not removed(s)]
-        if segments and segments[0].text[:1] == _ZWJ:
+        if segments and segments[0].text.startswith(_ZWJ):
             segments = [Segment(segments[0].text[1:], *_rest(segments[0])), *segments[1:]]
         restyled = para.style_change is not None
         if pending is not None:

@@ -47,14 +47,23 @@ _STYLE_MARKS = {
     "Emphasis": "em",
 }
 _MARK_SETS: dict[frozenset[str], frozenset[str]] = {NO_MARKS: NO_MARKS}
-IMAGE = frozenset({"image"})
+_BOLD_ITALIC = {
+    (strong, em): _MARK_SETS.setdefault(marks, marks)
+    for strong, em, marks in (
+        (False, False, NO_MARKS),
+        (True, False, frozenset({"strong"})),
+        (False, True, frozenset({"em"})),
+        (True, True, frozenset({"strong", "em"})),
+    )
+}
+IMAGE = _MARK_SETS.setdefault(frozenset({"image"}), frozenset({"image"}))
 
 
 def run_properties(rpr: etree._Element) -> tuple[frozenset[str], etree._Element | None]:
     """A run's marks (revisions.MARKS and LEFT_OUT, from its first w:b, w:i... unless w:val turns them off, and
     from its character style) and its first w:rPrChange."""
     bold = italic = change = None
-    other: list[str] = []
+    other: list[str] | None = None
     for child in rpr:  # (an lxml tag filter costs more to set up than it saves here)
         tag = child.tag
         if tag == _B:
@@ -66,17 +75,19 @@ def run_properties(rpr: etree._Element) -> tuple[frozenset[str], etree._Element 
         elif tag == _RSTYLE:
             mark = _STYLE_MARKS.get(child.get(VAL, ""))
             if mark is not None:
-                other.append(mark)
+                other = [mark] if other is None else [*other, mark]
         else:
             found = _OTHER_MARKS.get(tag)
             if found is not None and _set(child, tag, found[1]):
-                other.append(found[0])
-    if bold is not None and bold.get(VAL, "true").lower() not in _OFF:
+                other = [found[0]] if other is None else [*other, found[0]]
+    strong = bold is not None and bold.get(VAL, "true").lower() not in _OFF
+    em = italic is not None and italic.get(VAL, "true").lower() not in _OFF
+    if other is None:
+        return _BOLD_ITALIC[strong, em], change
+    if strong:
         other.append("strong")
-    if italic is not None and italic.get(VAL, "true").lower() not in _OFF:
+    if em:
         other.append("em")
-    if not other:
-        return NO_MARKS, change
     marks = frozenset(other)
     return _MARK_SETS.setdefault(marks, marks), change  # one object per mark set: contexts are kept per set
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from lxml import etree
 
 from wtpf_cli.ooxml._plain_paragraph import read_plain
-from wtpf_cli.ooxml.revisions import ChangeKind, Para, Segment
+from wtpf_cli.ooxml._records import para, segment
+from wtpf_cli.ooxml.revisions import ChangeKind, Segment
 from wtpf_cli.ooxml.walk import (
     Context,
     Handler,
@@ -135,7 +136,7 @@ def _end_paragraph(walk: Walk, draft: ParaDraft) -> None:
         draft.own_changes.append(walk.new_change(kind, element, ctx, draft.index, detail=detail))
     segments = _merged_segments(draft.segments)
     walk.paragraphs.append(
-        Para(
+        para(
             draft.index,
             ctx.part,
             ctx.where,
@@ -280,7 +281,7 @@ def _merged_segments(pieces: list[Piece]) -> tuple[Segment, ...]:
     the text); a note reference is never joined."""
     count = len(pieces)
     if count == 1:
-        return (Segment(*pieces[0]),)
+        return (segment(*pieces[0]),)
     out: list[Segment] = []
     start = 0
     while start < count:
@@ -301,7 +302,7 @@ def _merged_segments(pieces: list[Piece]) -> tuple[Segment, ...]:
                 stop += 1
             if stop > start + 1:
                 text = "".join([piece[0] for piece in pieces[start:stop]])
-        out.append(Segment(text, inserted, deleted, change, note, marks, href))
+        out.append(segment(text, inserted, deleted, change, note, marks, href))
         start = stop
     return tuple(out)
 
