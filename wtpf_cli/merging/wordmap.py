@@ -177,8 +177,8 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
     differ = _untracked(found, blocks, partners)
     if differ:
         warnings.append(
-            f"{differ} paragraph(s) differ from the base version with all changes rejected (a table cell counts "
-            "as one): edits made with tracking off are taken as changes of the same source"
+            f"{differ} paragraph(s) differ from the base version with all changes rejected (a table counts as "
+            "one): edits made with tracking off are taken as changes of the same source"
         )
     warnings.extend(item.line() for item in left_out)
     return WordProposal(body, tuple(warnings), found.authors(), tuple(left_out))
