@@ -95,13 +95,19 @@ class _Item:
     number: int
 
 
+def kind_sig(kind: str, level: int, list_kind: str) -> str:
+    """A block's kind signature: "h2" a heading of level 2, "b0" a bullet item at level 0, "o1" a numbered one at
+    level 1, "p" body text, "c" more of a list item, "q" a quote, "code", "t" a table."""
+    if kind == "heading":
+        return f"h{level}"
+    if kind == "item":
+        return f"{'b' if list_kind == 'bullet' else 'o'}{level}"
+    return {"cont": "c", "quote": "q", "code": "code", "table": "t"}.get(kind, "p")
+
+
 def word_sig(shape: Shape) -> str:
-    """A Word paragraph's kind signature ("h2", "b0" a bullet item at level 0, "o1", "p", "c", "q", "code")."""
-    if shape.kind == "heading":
-        return f"h{shape.level}"
-    if shape.kind == "item":
-        return f"{'b' if shape.list_kind == 'bullet' else 'o'}{shape.level}"
-    return {"cont": "c", "quote": "q", "code": "code", "table": "t"}.get(shape.kind, "p")
+    """A Word paragraph's kind signature."""
+    return kind_sig(shape.kind, shape.level, shape.list_kind)
 
 
 def _pieces(segments: Sequence[Segment]) -> list[tuple[str, frozenset[str], str | None, str | None]]:

@@ -35,7 +35,7 @@ from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc, source_blocks
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.merging._blockdiff import anchors_of, paragraph_edits
-from wtpf_cli.merging.blockmd import BlockWriter, LeftOut, Placed, pair_alike, word_sig
+from wtpf_cli.merging.blockmd import BlockWriter, LeftOut, Placed, kind_sig, pair_alike, word_sig
 from wtpf_cli.merging.inline import KEPT_MARKS, plain_key, quick_key
 from wtpf_cli.model import Paragraph, Token
 from wtpf_cli.ooxml.blocks import WordBlock, WordView, word_view
@@ -108,12 +108,8 @@ def _base(base_source: str) -> _Base:
 
 
 def base_sig(block: SourceBlock) -> str:
-    """What the build makes of a block, as word_sig says it of a Word paragraph."""
-    if block.kind == "heading":
-        return f"h{min(block.level, 4)}"
-    if block.kind == "item":
-        return f"{'b' if block.list_kind == 'bullet' else 'o'}{block.level}"
-    return {"cont": "c", "quote": "q", "code": "code", "table": "t"}.get(block.kind, "p")
+    """The kind signature of what the build makes of a block (headings deeper than 4 are built as level 4)."""
+    return kind_sig(block.kind, min(block.level, 4) if block.kind == "heading" else block.level, block.list_kind)
 
 
 def word_proposal(path: Path, base_source: str, note_prefix: str = "") -> WordProposal:
