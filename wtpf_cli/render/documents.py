@@ -9,6 +9,8 @@ from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
 from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_redline
+from wtpf_cli.labels import label, version_name
+from wtpf_cli.languages import word_tag
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.messages import Kind, Message, Result, warnings
@@ -53,12 +55,27 @@ def safe_stem(meta: Meta, fallback: str) -> str:
 
 
 def header_text(meta: Meta) -> str:
-    """The running header: symbol and version."""
-    return " — ".join(x for x in (meta.symbol, meta.version or "Working draft") if x)
+    """The running header: symbol and version (its name in the document's language)."""
+    return " — ".join(x for x in (meta.symbol, version_name(meta.version or "Working draft", meta.language)) if x)
+
+
+def revision_marks(result: RedlineResult) -> str:
+    """'Revision marks from First Draft (WTPF-IEG/1/2) to working draft' in the redline's language."""
+    language = result.redline.meta.language
+
+    def end(resolved: Resolved) -> str:
+        if resolved.sha is None:
+            return label("working draft", language)
+        if resolved.version is None:
+            return resolved.label
+        name = version_name(resolved.version.name, language)
+        return f"{name} ({resolved.version.symbol})" if resolved.version.symbol else name
+
+    return label("revision_marks", language, old=end(result.old), new=end(result.new))
 
 
 def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str, str]:
-    """docProps/core.xml values: title, subject = version, keywords = symbol."""
+    """docProps/core.xml values: title, subject = version, keywords = symbol, language."""
     return {
         "title": meta.title,
         "subject": meta.version or "Working draft",
@@ -66,6 +83,7 @@ def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str
         "creator": creator,
         "description": description,
         "date": core_date(meta.date),
+        "language": word_tag(meta.language),
     }
 
 
@@ -186,7 +204,7 @@ def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
         result = make_redline(ws, request)
         path = _out_path(ws, out, redline_stem(result), "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
-        data = docx_bytes(ws, result.redline, description, origin_of(ws, result.new, "redline"))
+        data = docx_bytes(ws, result.redline, revision_marks(result), origin_of(ws, result.new, "redline"))
     write_atomic(path, data)
     return Written(path, description), result
 

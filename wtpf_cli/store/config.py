@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.languages import language_code
 from wtpf_cli.store.days import zone_info
 
 CONFIG_NAME = "wtpf.toml"
@@ -50,6 +51,7 @@ class Config:
     identities: tuple[tuple[str, str], ...] = field(default=())
     milestones: tuple[Milestone, ...] = field(default=())
     time_zone: str = "UTC"  # IANA name: "today" and received days are calendar days there
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())  # [labels.LANG] key = text
 
     def comment_deadline(self, version: str) -> str | None:
         """The deadline for comments on `version` (ladder name, any '(Rev.N)' ignored), if the timetable has one."""
@@ -116,7 +118,23 @@ def read_config(path: Path) -> Config:
         identities=tuple((str(k), str(v)) for k, v in identities.items()),
         milestones=milestones,
         time_zone=time_zone,
+        labels=read_labels(data.get("labels", {}), str(path)),
     )
+
+
+def read_labels(raw: object, where: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The `[labels.LANGUAGE]` tables of wtpf.toml: the workspace's own fixed words (wtpf_cli/labels.py)."""
+    if not isinstance(raw, dict):
+        raise InputRejected("[labels] must hold one table per language, such as [labels.fr]", path=where)
+    tables = []
+    for language, texts in raw.items():
+        if not isinstance(texts, dict) or language_code(language) == "und":
+            raise InputRejected(f"[labels] {language!r} must be a table named by a language (fr, French)", path=where)
+        bad = [key for key, text in texts.items() if not isinstance(text, str)]
+        if bad:
+            raise InputRejected(f"[labels.{language}].{bad[0]} must be a string", path=where)
+        tables.append((str(language), tuple((str(k), str(v)) for k, v in texts.items())))
+    return tuple(tables)
 
 
 def read_milestones(raw: object, where: str) -> tuple[Milestone, ...]:

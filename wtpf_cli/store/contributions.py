@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
+from wtpf_cli.labels import label
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text
 from wtpf_cli.store.git import Identity
@@ -215,15 +216,16 @@ def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
+    language = ws.config.language
     lines = [
         "---",
-        f'title: "{ws.config.title}: disposition of contributions"',
+        f'title: "{label("disposition_title", language, title=ws.config.title)}"',
         "version: Annex",
         'symbol: ""',
         'date: ""',
-        f"language: {ws.config.language}",
+        f"language: {language}",
         "---",
-        "# Disposition of contributions",
+        f"# {label('disposition_heading', language)}",
         "",
         "| Symbol | Source | Received | On | Kind | Disposition |",
         "|:--|:--|:--|:--|:--|:--|",

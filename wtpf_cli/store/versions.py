@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from wtpf_cli.errors import UnknownVersion, UsageError, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.segment import SPECIAL
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.model import Meta
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.days import today
@@ -55,9 +57,12 @@ class Resolved:
 
 
 def count_words(text: str) -> int:
-    """Words of a draft's body (a fast count for listings; front matter excluded)."""
+    """Words of a draft's body (a fast count for listings; front matter excluded); in scripts written without
+    spaces, the words of the segmenter (markdown/segment.py)."""
     body = split_front_matter(text).body
-    return len(_WORD_RE.findall(body))
+    if SPECIAL.search(body) is None:
+        return len(_WORD_RE.findall(body))
+    return sum(1 for word in split_words(body) if word[0].isalnum() or word[0] == "_")
 
 
 def tag_name(ws: Workspace, name: str) -> str:

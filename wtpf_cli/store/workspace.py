@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
+from wtpf_cli.labels import use_overrides
 from wtpf_cli.markdown.frontmatter import render_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
@@ -83,6 +84,7 @@ def open_workspace(start: Path) -> Workspace:
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
     config = read_config(here / CONFIG_NAME)
+    use_overrides({language: dict(texts) for language, texts in config.labels})
     if not (here / config.draft).resolve().is_relative_to(history.root):  # wtpf.toml may come from anyone
         where = str(here / CONFIG_NAME)
         raise InputRejected(f"[report].draft {config.draft!r} leads outside the repository", path=where)
