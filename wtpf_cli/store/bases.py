@@ -158,11 +158,17 @@ def _most_alike(ws: Workspace, versions: list[Version], words: list[str]) -> tup
 def alike(a: list[str], b: list[str]) -> float:
     """How alike two texts' words are, from 0 to 1: the mean of the share of words they have in common and the
     share of word triples (words alone forgive a short text a few edits; triples tell apart two texts that only
-    share common words)."""
+    share common words); a text of fewer than SHORT words is held to the other by its words alone (one edit
+    breaks most of its few triples)."""
     return _alike(_shingles(a), _shingles(b))
 
 
+SHORT = 50
+
+
 def _alike(a: tuple[Counter[str], Counter[tuple[str, ...]]], b: tuple[Counter[str], Counter[tuple[str, ...]]]) -> float:
+    if min(a[0].total(), b[0].total()) < SHORT:
+        return _dice(a[0], b[0])
     return (_dice(a[0], b[0]) + _dice(a[1], b[1])) / 2
 
 
