@@ -107,7 +107,7 @@ def test_a_redline_carries_the_version_it_leads_to_and_an_annex_says_it_is_one(w
 def test_a_file_made_on_the_first_draft_added_after_the_next_version_merges_only_its_own_edits(ws: Path) -> None:
     second_draft(ws)
     added = wtpf("contribution", "add", str(DELEGATE), "--source", "Senegal", "--received", "2012-06-02", cwd=ws)
-    assert "on First Draft" in added.err and "alike" not in added.err
+    assert "on First Draft" in added.out and "alike" not in added.out
     wtpf("merge", cwd=ws)
     text = (ws / "report.md").read_text(encoding="utf-8")
     assert "guide all the work" in text  # Brazil's change since the First Draft stands
@@ -118,8 +118,8 @@ def test_a_file_without_its_origin_is_taken_as_made_from_the_version_it_is_most_
     second_draft(ws)
     bare = without_origin(DELEGATE, ws.parent / "bare.docx")
     added = wtpf("contribution", "add", str(bare), "--source", "Senegal", "--received", "2012-06-02", cwd=ws)
-    assert "on First Draft" in added.err
-    line = next(line for line in added.err.splitlines() if "alike" in line)
+    assert "on First Draft" in added.out
+    line = next(line for line in added.out.splitlines() if "alike" in line)
     found = re.search(
         r"taken as made from First Draft \(WTPF-IEG/1/1\), (\d+)% alike; Preliminary Second Draft is (\d+)% alike", line
     )
@@ -135,7 +135,7 @@ def test_an_on_that_contradicts_the_file_is_refused_with_exit_2_and_one_that_agr
     assert refused.err.count("\n") == 1
     assert "--on 'WTPF-IEG/1/2' contradicts the file, which was made from First Draft (WTPF-IEG/1/1)" in refused.err
     added = wtpf("contribution", "add", str(DELEGATE), "--source", "Senegal", "--on", "first-draft", cwd=ws)
-    assert "on First Draft" in added.err
+    assert "on First Draft" in added.out
 
 
 def _tracked_insertion(name: str, data: bytes) -> bytes:
@@ -174,12 +174,12 @@ def test_a_file_of_another_report_or_of_a_version_not_held_here_is_refused_with_
 def test_a_file_whose_commit_is_not_here_is_taken_by_its_version_name_with_a_note(ws: Path) -> None:
     moved = origin_set(DELEGATE, ws.parent / "moved.docx", "wtpf.commit", "1" * 40)
     added = wtpf("contribution", "add", str(moved), "--source", "Senegal", cwd=ws)
-    assert "on First Draft" in added.err
-    assert "its commit is not in this repository: taken as First Draft by its name" in added.err
+    assert "on First Draft" in added.out
+    assert "its commit is not in this repository: taken as First Draft by its name" in added.out
 
 
 def test_a_word_letter_that_is_like_no_version_is_still_a_letter(ws: Path, tmp_path: Path) -> None:
     _other, built = build_base(tmp_path / "other", body="# Letter\n\nWe thank the secretariat for its work.\n")
     letter = without_origin(built, tmp_path / "letter.docx")
     added = wtpf("contribution", "add", str(letter), "--source", "Senegal", cwd=ws)
-    assert "letter, on First Draft" in added.err
+    assert "letter, on First Draft" in added.out

@@ -19,13 +19,10 @@ from support.cli import clean_env
 from support.delegates import build_base
 from support.markdown_ast import assert_same_structure
 from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.messages import Kind
 
 CORPUS = Path(__file__).resolve().parent / "delegates"
 CASES = sorted(path.parent.name for path in CORPUS.glob("*/case.toml"))
-# Two delegates' edits of the same words: the expected brackets are W2's conflict format (issue 13, item 3).
-CONFLICT_FORMAT = {"two-delegates-same-sentence", "two-delegates-edit-and-delete"}
-# Two rows added at one place by two delegates: the three-way merge (W2's) must keep both, in order of receipt.
-SAME_PLACE = {"two-delegates-same-place"}
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +32,7 @@ def stamped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _marked(name: str) -> object:
-    if name in CONFLICT_FORMAT:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="conflict format: W2"))
-    if name in SAME_PLACE:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="two insertions at one place: W2"))
-    return name
-
-
-@pytest.mark.parametrize("name", [_marked(name) for name in CASES])
+@pytest.mark.parametrize("name", CASES)
 def test_each_delegate_file_merges_into_the_expected_markdown(
     name: str, stamped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,6 +48,6 @@ def test_each_delegate_file_merges_into_the_expected_markdown(
         )
         assert (added.contribution.on_version, added.note) == ("First Draft", "")
     merged = wtpf_cli.merge(ws)
-    assert not [m.text for m in merged.messages if "left out" in m.text]
+    assert not [m.text for m in merged.messages if m.kind is Kind.NOT_PLACED]
     body = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
     assert_same_structure(body, (CORPUS / name / "expected.md").read_text(encoding="utf-8"), what=name)

@@ -47,10 +47,6 @@ class LeftOut:
     words: str
     reason: str
 
-    def line(self) -> str:
-        """The edit as a warning line."""
-        return f"{self.what} of {self.words!r} left out: {self.reason}"
-
 
 @dataclass(slots=True)
 class Placed:

@@ -18,9 +18,9 @@ from wtpf_cli.store.workspace import Workspace
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """The whole draft a contribution proposes (Markdown body), what the reading noticed, the names of the
-    individual reviewers found in the file (kept as detail: the source is the contribution's), and the edits of a
-    Word file left out, each with its reason (also among the warnings, one line each)."""
+    """The whole draft a contribution proposes (Markdown body), what the reading noticed, and the names of the
+    individual reviewers found in the file (kept as detail: the source is the contribution's); `left_out`: each
+    edit of the file that the body cannot hold, with why (counted as left out by the merge)."""
 
     body: str
     warnings: tuple[str, ...] = ()
@@ -37,7 +37,7 @@ def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> Proposal:
     if c.kind == "criticmarkup":
         accepted, _rejected, _comments = critic_views(decode_text(data, str(path)))
         return Proposal(split_front_matter(accepted, path=str(path)).body)
-    if c.kind == "word-revisions":
+    if c.kind in ("word-revisions", "word-comments"):  # a file of comments may hold edits made untracked
         return word_proposal_of(path, base_text, c.id)
     raise InputRejected(f"a {c.kind} contribution has no edits to merge", path=str(path))
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from wtpf_cli._collector import collector_paused
-from wtpf_cli.markdown.cover import COVER_STYLES, cover_blocks
+from wtpf_cli.markdown.cover import COVER_STYLES, SUMMARY_STYLES, cover_blocks
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc, source_blocks
 from wtpf_cli.markdown.tokens import plain_text
@@ -128,6 +128,8 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
     blocks: list[WordBlock] = []
     cover: list[str] = []
     for block in view.blocks:
+        if block.paras and block.paras[0].style in SUMMARY_STYLES:
+            continue  # a redline's first page: not the draft's
         if block.rows is None and block.shape.style in COVER_STYLES:
             cover.append(plain_key("".join(s.text for s in block.segments)))
         else:
@@ -176,7 +178,6 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
             f"{differ} paragraph(s) differ from the base version with all changes rejected (a table counts as "
             "one): edits made with tracking off are taken as changes of the same source"
         )
-    warnings.extend(item.line() for item in left_out)
     return WordProposal(body, tuple(warnings), found.authors(), tuple(left_out))
 
 

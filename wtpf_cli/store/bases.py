@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.cover import COVER_STYLES
+from wtpf_cli.markdown.cover import COVER_STYLES, SUMMARY_STYLES
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.store.versions import Version, resolve_version
 from wtpf_cli.store.workspace import Workspace
@@ -187,11 +187,11 @@ def _shingles(words: list[str]) -> tuple[Counter[str], Counter[tuple[str, ...]]]
 
 
 def _file_words(found: Inspection) -> list[str]:
-    """The words of a Word file with its changes accepted, its cover left out."""
+    """The words of a Word file with its changes accepted, its cover and a redline's first page left out."""
     texts = [
         "".join(s.text for s in p.segments if not s.deleted)
         for p in found.paragraphs
-        if not p.held_deleted and (p.style or "") not in COVER_STYLES
+        if not p.held_deleted and (p.style or "") not in COVER_STYLES and (p.style or "") not in SUMMARY_STYLES
     ]
     return _WORDS.findall(" ".join(texts).lower())
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.languages import language_code
 from wtpf_cli.store.days import zone_info
+from wtpf_cli.store.symbols import DEFAULT_SYMBOL_RULE, SYMBOL_RULES
 
 CONFIG_NAME = "wtpf.toml"
 DEFAULT_LADDER = (
@@ -51,6 +52,7 @@ class Config:
     identities: tuple[tuple[str, str], ...] = field(default=())
     milestones: tuple[Milestone, ...] = field(default=())
     time_zone: str = "UTC"  # IANA name: "today" and received days are calendar days there
+    symbol_rule: str = DEFAULT_SYMBOL_RULE  # how symbols follow symbol_prefix (store/symbols.py)
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())  # [labels.LANG] key = text
 
     def comment_deadline(self, version: str) -> str | None:
@@ -106,6 +108,9 @@ def read_config(path: Path) -> Config:
     milestones = read_milestones(data.get("milestone", []), str(path))
     time_zone = text("time_zone", "UTC").strip()
     zone_info(time_zone, where=str(path))
+    symbol_rule = text("symbol_rule", DEFAULT_SYMBOL_RULE).strip()
+    if symbol_rule not in SYMBOL_RULES:
+        raise InputRejected(f"[report].symbol_rule must be one of {', '.join(SYMBOL_RULES)}", path=str(path))
     return Config(
         title=text("title"),
         symbol_prefix=prefix,
@@ -118,6 +123,7 @@ def read_config(path: Path) -> Config:
         identities=tuple((str(k), str(v)) for k, v in identities.items()),
         milestones=milestones,
         time_zone=time_zone,
+        symbol_rule=symbol_rule,
         labels=read_labels(data.get("labels", {}), str(path)),
     )
 
@@ -175,6 +181,8 @@ def render_config(cfg: Config) -> str:
     report.add("title", cfg.title)
     report.add("symbol_prefix", cfg.symbol_prefix)
     report["symbol_prefix"].comment("stamp numbers versions PREFIX/1, PREFIX/2, ... unless --symbol is given")
+    report.add("symbol_rule", cfg.symbol_rule)
+    report["symbol_rule"].comment("series: a number of the prefix may change (WTPF-IEG/2/2); prefix: as written; any")
     report.add("id", cfg.report_id)
     report["id"].comment("tags are named <id>/<version-slug>, so two reports can share a repository")
     report.add("secretariat", cfg.secretariat)

@@ -15,7 +15,7 @@ from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
 from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.files import read_text
-from wtpf_cli.store.git import History, Identity
+from wtpf_cli.store.git import History, Identity, lock_held
 from wtpf_cli.store.lock import LOCK_NAME, git_dir_lock
 from wtpf_cli.store.transaction import JOURNAL, Transaction
 
@@ -49,8 +49,13 @@ class Workspace:
         return self.repo_path(self.config.draft)
 
     def tool_identity(self) -> Identity:
-        """Who signs the tool's own commits: the git user if configured, else the secretariat."""
-        return self.history.configured_identity() or Identity(self.config.secretariat, self.config.secretariat_email)
+        """Who commits for the tool: the git user if configured (a staff member, a CI bot), else the secretariat."""
+        return self.history.configured_identity() or self.secretariat_identity()
+
+    def secretariat_identity(self) -> Identity:
+        """The author of the tool's own commits (init, stamp, records, new text of a resolve): the secretariat
+        named in wtpf.toml, whoever runs the command, so that the cover's changes are never a staff member's."""
+        return Identity(self.config.secretariat, self.config.secretariat_email)
 
     def source_of(self, identity: Identity) -> str:
         """The source a git identity stands for."""
@@ -103,8 +108,9 @@ def require_clean(ws: Workspace, what: str) -> None:
     op = ws.history.operation_in_progress()
     if op:
         raise WorkspaceStateError(f"a git {op} is in progress: finish or abort it before `wtpf {what}`")
-    if (ws.history.git_dir / "index.lock").exists():
-        raise WorkspaceStateError("git's index.lock exists: another git command is running, or remove the file")
+    lock = ws.history.git_dir / "index.lock"
+    if lock.exists():
+        raise WorkspaceStateError(lock_held(lock))
     # Files git does not track (outputs such as .docx) do not block; changes to tracked ones do.
     dirty = ws.history.changed_paths([ws.rel or "."], untracked=False)
     if dirty:
@@ -137,13 +143,15 @@ def init_workspace(
     date: str | None = None,
     milestones: tuple[Milestone, ...] = (),
     time_zone: str = "UTC",
+    own_repository: bool = False,
 ) -> InitResult:
-    """Create a workspace: git repository (unless inside one), wtpf.toml, the draft, and a first commit."""
+    """Create a workspace: git repository (unless inside one; with `own_repository`, always one of its own, nested
+    in any repository around it), wtpf.toml, the draft, and a first commit."""
     folder = folder.resolve()
     existing = folder
     while not existing.exists():
         existing = existing.parent
-    found = History.find(existing)
+    found = None if own_repository else History.find(existing)
     if found is not None and (found.git_dir / JOURNAL).exists():  # an interrupted init (or other) first
         with git_dir_lock(found, folder if folder.exists() else None):
             pass
@@ -177,12 +185,13 @@ def init_workspace(
     )
     ws = Workspace(folder, config, history)
     cfg_path = folder / CONFIG_NAME
-    ident = signer or ws.tool_identity()
+    author = signer or ws.secretariat_identity()
+    committer = signer or ws.tool_identity()
     with git_dir_lock(history, folder):
         if (folder / CONFIG_NAME).exists():
             raise WorkspaceStateError(f"{folder / CONFIG_NAME} already exists: this is a workspace already")
         transaction = Transaction.start(history, "init")
         files = {ws.repo_path(CONFIG_NAME): render_config(config).encode(), ws.draft_repo_path: draft_text.encode()}
-        sha = transaction.commit(files, f"Start the report: {title}", ident, ident, date)
+        sha = transaction.commit(files, f"Start the report: {title}", author, committer, date)
         transaction.apply()
     return InitResult(folder, cfg_path, ws.draft_path, sha)
