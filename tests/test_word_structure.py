@@ -171,3 +171,17 @@ def test_a_new_footnote_is_labelled_after_its_contribution(stamped: tuple[Path, 
     found = word_proposal(CORPUS / "footnote-insert-middle-tracked" / "delegate.docx", base_text, "2012-05-10-senegal")
     assert "summarised below[^2012-05-10-senegal-1]." in found.body
     assert found.body.endswith("[^2]: Figures as of April 2012.\n\n[^2012-05-10-senegal-1]: Data from 2012.\n")
+
+
+def test_an_edit_after_a_numbered_list_leaves_the_items_numbers_as_they_were(stamped: tuple[Path, Path]) -> None:
+    """The paragraph after "1. 2. 3." reworded with tracking off: the proposal is the base with that word only (the
+    third item, after a stretch of blocks taken as they stand, was numbered "1." again)."""
+
+    def change(root: etree._Element) -> None:
+        for t in paragraph(root, "2.3.").iter(f"{W}t"):
+            t.text = (t.text or "").replace("summarised", "shown")
+
+    base_text = (stamped[0] / "report.md").read_text(encoding="utf-8")
+    docx = rewritten(stamped[1], stamped[0].parent / "after-list.docx", change)
+    body = word_proposal(docx, base_text, "c1").body
+    assert body == split_front_matter(base_text).body.replace("is summarised below", "is shown below")

@@ -406,11 +406,17 @@ class BlockWriter:
         new or made one, the indentation and marker of the items around it."""
         levels: list[_Item] = []
         group = -1
+        continued = False  # the list goes on from items of a stretch, unseen here: its next item keeps its number
         for n, p in enumerate(placed):
+            if p.kind == "stretch":
+                levels, group = [], groups[p.word + p.last - p.place]
+                continued = group >= 0
+                continue
             here = groups[p.word] if p.word >= 0 else -1
             if p.kind not in ("item", "cont") or here != group or here < 0:
                 levels = []
                 group = here
+                continued = False
             if p.kind == "cont":
                 if not p.fixed:
                     parent = levels[-1] if levels else None
@@ -421,7 +427,7 @@ class BlockWriter:
             del levels[p.level + 1 :]
             sibling = levels[p.level] if len(levels) > p.level else None
             if p.fixed:
-                if sibling is None and p.list_kind == "ordered" and p.number != p.start:
+                if sibling is None and not continued and p.list_kind == "ordered" and p.number != p.start:
                     prefix = _renumbered(p.prefix, p.start)
                     p.text, p.prefix, p.number = prefix + p.text[len(p.prefix) :], prefix, p.start
             else:
