@@ -4,6 +4,7 @@ another document refused, a file made on an older version merged with its own ed
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -183,3 +184,19 @@ def test_a_word_letter_that_is_like_no_version_is_still_a_letter(ws: Path, tmp_p
     letter = without_origin(built, tmp_path / "letter.docx")
     added = wtpf("contribution", "add", str(letter), "--source", "Senegal", cwd=ws)
     assert "letter, on First Draft" in added.out
+
+
+def test_a_redline_without_its_origin_is_held_to_the_version_it_leads_to_and_its_first_page_passed_over(
+    ws: Path,
+) -> None:
+    """A delegate returns the posted redline, its properties lost: its first page (the summary of changes) is not
+    the draft's, so the file is as alike to the Preliminary Second Draft as a copy, and proposes nothing."""
+    second_draft(ws)
+    redline = ws.parent / "redline.docx"
+    wtpf("redline", "First Draft", "latest", "-o", str(redline), cwd=ws)
+    bare = without_origin(redline, ws.parent / "bare.docx")
+    added = wtpf("contribution", "add", str(bare), "--source", "Kenya", "--received", "2012-06-02", cwd=ws)
+    alike = re.search(r"taken as made from Preliminary Second Draft \(WTPF-IEG/1/2\), (\d+)% alike", added.out)
+    assert alike is not None and int(alike.group(1)) >= 90, added.out
+    [outcome] = json.loads(wtpf("merge", "--json", cwd=ws).out)
+    assert (outcome["changes"], outcome["left_out"]) == (0, 0)
