@@ -17,6 +17,7 @@ from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES, BlockNumber
 from wtpf_cli.attribution.redline import RedlineRequest, make_redline
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.markdown._series import DraftSeries
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.store.workspace import Workspace
@@ -73,15 +74,15 @@ def chain_ws(tmp_path: Path) -> tuple[Workspace, str]:
 
 
 def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-    """Note the pid of the process that runs each read_draft of the redline's reader (the fork inherits it)."""
-    real = read_draft
+    """Note the pid of the process that reads each version of the redline's reader (the fork inherits it)."""
+    real = DraftSeries.read
 
-    def recording(*args: object, **kwargs: object) -> object:
+    def recording(*args: Any, **kwargs: Any) -> Any:
         with log.open("a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr("wtpf_cli.attribution.draft_reader.read_draft", recording)
+    monkeypatch.setattr(DraftSeries, "read", recording)
 
 
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:

@@ -214,10 +214,12 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     if chain:
         att = Attributor(reader.at(chain[0].sha))
         for c in chain[1:]:
-            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, c.sha))
+            doc, changed = reader.changes_at(c.sha)
+            att.apply(doc, _CommitRevision(ws.source_of(c.author), c.date, c.sha), changed)
         if resolved.sha is None:
             rev = working_revision(ws)
-            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, None))
+            doc, changed = reader.working_changes()
+            att.apply(doc, _CommitRevision(rev.author, rev.date, None), changed)
         return att.redline(), chain[0].sha
     return Attributor(reader.working()).redline(), None
 

@@ -93,14 +93,15 @@ def _attributed(
         merged = list(dict.fromkeys(ws.history.trailer_values(old.sha, to_sha, "Wtpf-Merged")))
     for c in chain:
         rev = Revision(ws.source_of(c.author), c.date)
-        att.apply(drafts.at(c.sha), rev)
+        doc, changed = drafts.changes_at(c.sha)
+        att.apply(doc, rev, changed)
         commits += 1
         last_date = c.date
     if new.sha is None:
-        doc = drafts.working()
+        doc, changed = drafts.working_changes()  # after the last commit's version: changed since it
         if list(doc.blocks) != att.blocks:
             rev = working_revision(ws)
-            att.apply(doc, rev)
+            att.apply(doc, rev, changed)
             last_date = max(last_date, rev.date)
     single_date = last_date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     redline = att.redline(request.single_author, single_date)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, inline_rule
@@ -159,6 +160,21 @@ def read_chunked(
     """The blocks and warnings of parse_body(body), read chunk by chunk through `cache`, or None where the body
     cannot be cut into chunks safely (HTML blocks). Chunks in `parsed` (from parse_draft_part in another process)
     are taken as they are."""
+    read = read_chunks(body, cache, parsed)
+    if read is None:
+        return None
+    found = read[1]
+    blocks = list(chain.from_iterable(chunk_blocks(found, cache)))
+    notes, warnings = footnotes(found, cache)
+    blocks.extend(notes)
+    return blocks, warnings
+
+
+def read_chunks(
+    body: str, cache: ParseCache, parsed: Mapping[str, Chunk] | None = None
+) -> tuple[list[str], list[Chunk]] | None:
+    """The chunks of a body and each one parsed (read_chunked before the chunks are put together), or None where
+    the body cannot be cut into chunks safely."""
     chunks = split_chunks(body)
     if chunks is None:
         return None
@@ -167,24 +183,70 @@ def read_chunked(
     scoped = cache.scoped
     for i in misses:
         found[i] = scoped[chunks[i]]
-    blocks: list[Block] = []
+    return chunks, cast(list[Chunk], found)
+
+
+def chunk_blocks(found: Iterable[Chunk], cache: ParseCache, list_offset: int = 0) -> list[tuple[Block, ...]]:
+    """The blocks of each chunk, its ordered lists numbered after those of the chunks before it (and `list_offset`
+    lists before them)."""
+    out: list[tuple[Block, ...]] = []
+    for chunk in found:
+        if chunk.ordered_lists:
+            out.append(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
+            list_offset += chunk.ordered_lists
+        else:
+            out.append(chunk.blocks)
+    return out
+
+
+def footnotes(found: Iterable[Chunk], cache: ParseCache) -> tuple[list[Block], list[str]]:
+    """The footnote paragraphs that follow the body's blocks (in order of first reference), and the warnings of
+    reading the chunks."""
     warnings: list[str] = []
     note_blocks: dict[str, tuple[Block, ...]] = {}
     refs: list[str] = []
-    list_offset = 0
-    for chunk in cast(list[Chunk], found):
-        if chunk.ordered_lists:
-            blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
-            list_offset += chunk.ordered_lists
-        else:
-            blocks.extend(chunk.blocks)
+    for chunk in found:
         if chunk.notes or chunk.refs or chunk.warnings:
             for label, paras in chunk.notes:
                 note_blocks.setdefault(label, paras)
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
-    blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
-    return blocks, warnings
+    return _notes_in_order(refs, note_blocks, cache.note_refs), warnings
+
+
+def chunks_in_scope(
+    texts: list[str], cache: ParseCache, scope: tuple[set[str], dict[str, tuple[str, str]]]
+) -> list[Chunk]:
+    """Each chunk of `texts` parsed with the footnote and link definitions of `scope` (those of the body they are
+    part of: read_chunks finds them), as read_chunks parses the chunks of that body."""
+    found = list(map(cache.plain.get, texts))
+    misses = [i for i, chunk in enumerate(found) if chunk is None]
+    if misses:
+        if cache.scope != scope:
+            cache.scope = scope
+            cache.scoped = {}
+        _parse_misses(list(dict.fromkeys(texts[i] for i in misses)), *scope, cache, None)
+        for i in misses:
+            found[i] = cache.scoped[texts[i]]
+    return cast(list[Chunk], found)
+
+
+def definitions(texts: Iterable[str], cache: ParseCache) -> list[_Definitions]:
+    """The footnote labels and link definitions of each chunk of `texts` that may define any, in order."""
+    return [_definitions(t, cache) for t in texts if _DEF_RE.match(t)]
+
+
+def body_scope(texts: Iterable[str], cache: ParseCache) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """The footnote labels and link definitions that chunks of a body define (as _misses finds them)."""
+    notes: set[str] = set()
+    references: dict[str, tuple[str, str]] = {}
+    for text in texts:
+        if _DEF_RE.match(text):
+            d = _definitions(text, cache)
+            notes |= d.notes
+            for label, href, title in d.references:
+                references.setdefault(label, (href, title))
+    return notes, references
 
 
 def parse_draft_part(source: str, *, path: str, cache: ParseCache, part: int, parts: int) -> dict[str, Chunk]:
@@ -211,16 +273,9 @@ def _misses(
 ) -> tuple[list[Chunk | None], list[int], set[str], dict[str, tuple[str, str]]]:
     """(each chunk if known by its text alone, the positions of the others, then the footnote labels and link
     definitions of the body), with the cache's scope set to those definitions."""
-    notes: set[str] = set()
-    references: dict[str, tuple[str, str]] = {}
     found: list[Chunk | None] = list(map(cache.plain.get, chunks))
     misses = [i for i, chunk in enumerate(found) if chunk is None]
-    for i in misses:
-        if _DEF_RE.match(chunks[i]):
-            d = _definitions(chunks[i], cache)
-            notes |= d.notes
-            for label, href, title in d.references:
-                references.setdefault(label, (href, title))
+    notes, references = body_scope([chunks[i] for i in misses], cache)  # a chunk in `plain` defines nothing
     if cache.scope != (notes, references):
         cache.scope = (notes, references)
         cache.scoped = {}
