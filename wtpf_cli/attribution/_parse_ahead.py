@@ -177,12 +177,13 @@ def _sent(what: tuple[str, str], found: tuple[Document, Changed], numbers: Block
 
 
 def parse_ahead(
-    ws: Workspace, reader: DraftReader, first: tuple[str, str, bytes], shas: list[str], working: bool
+    ws: Workspace, reader: DraftReader, first: tuple[str, str, bytes], shas: list[str], working: bool, size: int = 0
 ) -> ParsedAhead | None:
     """A forked parser of FROM's other half, then of `shas` (then of the working draft if `working`), FROM being
     `first` (commit, blob, bytes) and the versions `reader` has read so far handed over; None where one process does
-    all the work: a small draft, fewer than two versions after FROM, no spare core, or no child could start."""
-    if len(first[2]) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
+    all the work: a small draft (FROM, and `size`, the bytes of another version), fewer than two versions after
+    FROM, no spare core, or no child could start."""
+    if max(len(first[2]), size) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
         return None
     fetched, reader.fetched = reader.fetched, {}
 

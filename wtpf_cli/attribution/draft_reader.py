@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from wtpf_cli.errors import WorkspaceStateError
@@ -12,9 +12,6 @@ from wtpf_cli.model import Document, Revision
 from wtpf_cli.store.git import utc_stamp
 from wtpf_cli.store.versions import Resolved, resolve_version
 from wtpf_cli.store.workspace import Workspace
-
-# Versions of the draft read by one git process: few processes, and the bytes of only a few versions held at once.
-_READ_AHEAD = 8
 
 # Chunks of a draft's text parsed elsewhere (markdown._chunks.parse_draft_part), from its text and its name in messages.
 PartsParsed = Callable[[str, str], Mapping[str, Any] | None]
@@ -32,20 +29,28 @@ class DraftReader:
         self.chunks = ParseCache()
         self.series = DraftSeries(self.chunks)
         self.planned: list[str] = []  # commits whose draft is read ahead, in the order `at` will ask for them
+        self.place: dict[str, int] = {}  # their places in `planned`
+        self.taken = 0  # how many of them have been read
         self.fetched: dict[str, tuple[str, bytes] | None] = {}  # commit -> (blob id, bytes), read ahead
+        self.stream: Iterator[tuple[str, bytes] | None] | None = None  # the drafts of `planned`, in order
 
     def prefetch(self, shas: list[str]) -> None:
-        """Read the draft at these commits ahead, _READ_AHEAD at a time in one git process (`at` parses each)."""
+        """Read the draft at these commits ahead, in one git process, each while the one before is parsed."""
         self.planned = list(shas)
+        self.place = {sha: k for k, sha in enumerate(shas)}
+        self.taken = 0
+        self.stream = None
 
     def raw(self, sha: str) -> tuple[str, bytes]:
         """(blob id, bytes) of the draft at `sha`."""
         path = self.ws.draft_repo_path
-        if sha not in self.fetched and sha in self.planned:
-            k = self.planned.index(sha)
-            batch = self.planned[k : k + _READ_AHEAD]
-            del self.planned[k : k + _READ_AHEAD]
-            self.fetched.update(zip(batch, self.ws.history.read_files(batch, path), strict=True))
+        k = self.place.get(sha, -1)
+        if sha not in self.fetched and k >= self.taken:
+            if self.stream is None:
+                self.stream = self.ws.history.read_files_ahead(self.planned, path)
+            for s in self.planned[self.taken : k + 1]:
+                self.fetched[s] = next(self.stream)
+            self.taken = k + 1
         got = self.fetched.pop(sha) if sha in self.fetched else None
         if got is None:
             blob = self.ws.history.blob_id(sha, path)

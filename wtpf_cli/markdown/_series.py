@@ -59,6 +59,26 @@ class _Page:
         self.lists = sum(c.ordered_lists for c in found)
 
 
+class _Window:
+    """Chunks of a body: where they start (bytes, blocks and ordered lists before them), and their texts, sizes,
+    parses and blocks."""
+
+    __slots__ = ("blocks", "count", "found", "lists", "size", "sizes", "texts")
+
+    def __init__(
+        self,
+        size: int,
+        count: int,
+        lists: int,
+        texts: list[str],
+        sizes: list[int],
+        found: list[Chunk],
+        blocks: list[tuple[Block, ...]],
+    ) -> None:
+        self.size, self.count, self.lists = size, count, lists
+        self.texts, self.sizes, self.found, self.blocks = texts, sizes, found, blocks
+
+
 class _Pages:
     """The chunks of a body in pages, so that the chunk at a byte, and the bytes, blocks and ordered lists before
     a chunk, are found without a pass over every chunk."""
@@ -91,35 +111,31 @@ class _Pages:
             g += len(page.texts)
         return self.count - 1
 
-    def before(self, g: int) -> tuple[int, int, int]:
-        """The bytes, blocks and ordered lists of the chunks before chunk `g`."""
+    def window(self, g0: int, g1: int) -> _Window:
+        """Chunks g0 to g1 (excluded): where they start (bytes, blocks and ordered lists before them), and their
+        texts, sizes, parses and blocks."""
         size = count = lists = 0
-        for page in self.pages:
+        p = 0
+        for p, page in enumerate(self.pages):  # noqa: B007 (the page where g0 is, after the loop)
             n = len(page.texts)
-            if g < n:
-                size += sum(page.sizes[:g])
-                count += sum(map(len, page.blocks[:g]))
-                lists += sum(c.ordered_lists for c in page.found[:g])
-                return size, count, lists
-            g -= n
+            if g0 < n:
+                break
+            g0, g1 = g0 - n, g1 - n
             size, count, lists = size + page.size, count + page.count, lists + page.lists
-        return size, count, lists
-
-    def take(self, g0: int, g1: int) -> tuple[list[str], list[Chunk], list[tuple[Block, ...]]]:
-        """The texts, parses and blocks of chunks g0 to g1 (excluded)."""
-        p, before = self._page_of(g0)
-        texts: list[str] = []
-        found: list[Chunk] = []
-        blocks: list[tuple[Block, ...]] = []
-        k = g0 - before
-        while len(texts) < g1 - g0:
+        page = self.pages[p]
+        size += sum(page.sizes[:g0])
+        count += sum(map(len, page.blocks[:g0]))
+        lists += sum(c.ordered_lists for c in page.found[:g0])
+        texts, sizes, found, blocks = page.texts[g0:g1], page.sizes[g0:g1], page.found[g0:g1], page.blocks[g0:g1]
+        while g1 > len(page.texts) and p + 1 < len(self.pages):
+            g1 -= len(page.texts)
+            p += 1
             page = self.pages[p]
-            stop = k + g1 - g0 - len(texts)
-            texts += page.texts[k:stop]
-            found += page.found[k:stop]
-            blocks += page.blocks[k:stop]
-            p, k = p + 1, 0
-        return texts, found, blocks
+            texts += page.texts[:g1]
+            sizes += page.sizes[:g1]
+            found += page.found[:g1]
+            blocks += page.blocks[:g1]
+        return _Window(size, count, lists, texts, sizes, found, blocks)
 
     def all_found(self) -> list[Chunk]:
         """The parse of every chunk, in order."""
@@ -131,6 +147,15 @@ class _Pages:
         """Chunks g0 to g1 (excluded) replaced by these."""
         p0, before = self._page_of(g0)
         p1, _ = self._page_of(max(g1 - 1, g0))
+        self.count += len(texts) - (g1 - g0)
+        page = self.pages[p0]
+        if p0 == p1 and 0 < len(page.texts) + len(texts) - (g1 - g0) <= 2 * _PAGE:
+            k0, k1 = g0 - before, g1 - before
+            page.size += sum(sizes) - sum(page.sizes[k0:k1])
+            page.count += sum(map(len, blocks)) - sum(map(len, page.blocks[k0:k1]))
+            page.lists += sum(c.ordered_lists for c in found) - sum(c.ordered_lists for c in page.found[k0:k1])
+            page.texts[k0:k1], page.sizes[k0:k1], page.found[k0:k1], page.blocks[k0:k1] = texts, sizes, found, blocks
+            return
         pages = self.pages[p0 : p1 + 1]
         k0, k1 = g0 - before, g1 - before
         all_texts = [t for page in pages for t in page.texts]
@@ -139,7 +164,6 @@ class _Pages:
         all_blocks = [b for page in pages for b in page.blocks]
         all_texts[k0:k1], all_sizes[k0:k1], all_found[k0:k1], all_blocks[k0:k1] = texts, sizes, found, blocks
         self.pages[p0 : p1 + 1] = _paged(all_texts, all_sizes, all_found, all_blocks)
-        self.count += len(texts) - (g1 - g0)
 
 
 def _paged(texts: list[str], sizes: list[int], found: list[Chunk], blocks: list[tuple[Block, ...]]) -> list[_Page]:
@@ -230,15 +254,15 @@ class DraftSeries:
             return None
         windows = _windows(pages, spans, at)
         cache = self.cache
-        plans: list[tuple[int, int, list[str], list[int], list[Chunk], list[tuple[Block, ...]]]] = []
+        plans: list[tuple[int, int, _Window, _Window]] = []  # chunks i to j: as they were, as they are
         shift = 0  # bytes gained before the window
         lists_gained = 0  # ordered lists gained before it
         notes_changed = warnings_changed = False
         for w, (i, j, s0, s1) in enumerate(windows):
-            start, _count, lists = pages.before(i)
-            end = pages.before(j)[0]
+            was = pages.window(i, j)
             gained = sum((b1 - b0) - (a1 - a0) for a0, a1, b0, b1 in spans[s0:s1])
-            raw = data[at + start + shift : at + end + shift + gained]
+            start = at + was.size + shift
+            raw = data[start : start + sum(was.sizes) + gained]
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -246,31 +270,28 @@ class DraftSeries:
             if "\x00" in text or _FENCE_LINE_RE.search(text):
                 return None
             texts = split_chunks(text)
-            old_texts, old_found, _old_blocks = pages.take(i, j)
-            if texts is None or definitions(texts, cache) != definitions(old_texts, cache):
+            if texts is None or definitions(texts, cache) != definitions(was.texts, cache):
                 return None
             found = chunks_in_scope(texts, cache, last.scope)
-            blocks = chunk_blocks(found, cache, lists + lists_gained)
-            notes_changed = notes_changed or _notes(found) != _notes(old_found)
-            warnings_changed = warnings_changed or _warnings(found) != _warnings(old_found)
-            plans.append((i, j, texts, _sizes(text, texts), found, blocks))
+            blocks = chunk_blocks(found, cache, was.lists + lists_gained)
+            notes_changed = notes_changed or _notes(found) != _notes(was.found)
+            warnings_changed = warnings_changed or _warnings(found) != _warnings(was.found)
+            plans.append((i, j, was, _Window(0, 0, 0, texts, _sizes(text, texts), found, blocks)))
             shift += gained
-            lists_gained += sum(c.ordered_lists for c in found) - sum(c.ordered_lists for c in old_found)
-            if lists_gained:
+            lists_gained += sum(c.ordered_lists for c in found) - sum(c.ordered_lists for c in was.found)
+            stop = windows[w + 1][0] if w + 1 < len(windows) else pages.count
+            if lists_gained and stop > j:
                 # The ordered lists after this window are numbered anew, up to the next window.
-                stop = windows[w + 1][0] if w + 1 < len(windows) else pages.count
-                if stop > j:
-                    gap_texts, gap_found, _ = pages.take(j, stop)
-                    gap_lists = pages.before(j)[2] + lists_gained
-                    gap_sizes = _sizes_of(pages, j, stop)
-                    plans.append((j, stop, gap_texts, gap_sizes, gap_found, chunk_blocks(gap_found, cache, gap_lists)))
+                gap = pages.window(j, stop)
+                renumbered = chunk_blocks(gap.found, cache, gap.lists + lists_gained)
+                plans.append((j, stop, gap, _Window(0, 0, 0, gap.texts, gap.sizes, gap.found, renumbered)))
         return self._spliced(last, data, plans, notes_changed, warnings_changed)
 
     def _spliced(
         self,
         last: _Version,
         data: bytes,
-        plans: list[tuple[int, int, list[str], list[int], list[Chunk], list[tuple[Block, ...]]]],
+        plans: list[tuple[int, int, _Window, _Window]],
         notes_changed: bool,
         warnings_changed: bool,
     ) -> tuple[Document, list[BlockSplice]]:
@@ -281,18 +302,18 @@ class DraftSeries:
         splices: list[BlockSplice] = []
         pos = 0  # old blocks taken so far
         gained = 0  # blocks gained before pos
-        for i, j, *_, blocks in plans:
-            a0 = last.cover + pages.before(i)[1]
-            a1 = a0 + sum(map(len, pages.take(i, j)[2]))
-            new = tuple(chain.from_iterable(blocks))
+        for _i, _j, was, now in plans:
+            a0 = last.cover + was.count
+            a1 = a0 + sum(map(len, was.blocks))
+            new = tuple(chain.from_iterable(now.blocks))
             pieces += [old[pos:a0], new]
             splices.append(_trimmed(old, new, a0, a1, a0 + gained))
             gained += len(new) - (a1 - a0)
             pos = a1
         body_end = len(old) - last.notes
         pieces.append(old[pos:body_end])
-        for i, j, texts, sizes, found, blocks in reversed(plans):
-            pages.replace(i, j, texts, sizes, found, blocks)
+        for i, j, _was, now in reversed(plans):
+            pages.replace(i, j, now.texts, now.sizes, now.found, now.blocks)
         warnings = last.doc.warnings
         notes = old[body_end:]
         if notes_changed or warnings_changed:
@@ -302,21 +323,9 @@ class DraftSeries:
                 splices.append(_trimmed(old, tuple(new_notes), body_end, len(old), body_end + gained))
                 notes = tuple(new_notes)
         pieces.append(notes)
-        blocks_all = tuple(chain.from_iterable(pieces))
-        doc = Document(last.doc.meta, blocks_all, warnings)
+        doc = Document(last.doc.meta, tuple(chain.from_iterable(pieces)), warnings)
         self.last = _Version(data, last.body_at, doc, last.cover, pages, len(notes), last.scope)
         return doc, [s for s in splices if s[0] != s[1] or s[2] != s[3]]
-
-
-def _sizes_of(pages: _Pages, g0: int, g1: int) -> list[int]:
-    """The sizes in bytes of chunks g0 to g1 (excluded)."""
-    p, before = pages._page_of(g0)
-    out: list[int] = []
-    k = g0 - before
-    while len(out) < g1 - g0:
-        out += pages.pages[p].sizes[k : k + g1 - g0 - len(out)]
-        p, k = p + 1, 0
-    return out
 
 
 def _windows(pages: _Pages, spans: list[Span], at: int) -> list[tuple[int, int, int, int]]:
