@@ -13,6 +13,8 @@ _SMALL = 4096
 # The bytes of the older side searched for in the newer one to split a long span: the start of a line near its middle.
 _PROBE = 96
 _MAX_DEPTH = 24
+# Below this many bytes, the first difference is found at once, from the two ranges read as one number each.
+_XOR = 2048
 
 Span = tuple[int, int, int, int]  # old[a0:a1] replaced by new[b0:b1]
 
@@ -42,13 +44,14 @@ def _prefix(a: bytes, b: bytes, i: int, j: int, limit: int) -> int:
     while lo < limit:
         hi = min(lo + step, limit)
         if not b.startswith(a[i + lo : i + hi], j + lo):
-            while hi - lo > 1:  # the first difference is in [lo, hi)
+            while hi - lo > _XOR:  # the first difference is in [lo, hi)
                 mid = (lo + hi) // 2
                 if b.startswith(a[i + lo : i + mid], j + lo):
                     lo = mid
                 else:
                     hi = mid
-            return lo
+            x = int.from_bytes(a[i + lo : i + hi], "big") ^ int.from_bytes(b[j + lo : j + hi], "big")
+            return hi - (x.bit_length() + 7) // 8  # the bytes after the first difference give the length of x
         lo, step = hi, step * 4
     return lo
 
@@ -59,13 +62,14 @@ def _suffix(a: bytes, b: bytes, i: int, j: int, limit: int) -> int:
     while lo < limit:
         hi = min(lo + step, limit)
         if not b.startswith(a[i - hi : i - lo], j - hi):
-            while hi - lo > 1:
+            while hi - lo > _XOR:
                 mid = (lo + hi) // 2
                 if b.startswith(a[i - mid : i - lo], j - mid):
                     lo = mid
                 else:
                     hi = mid
-            return lo
+            x = int.from_bytes(a[i - hi : i - lo], "little") ^ int.from_bytes(b[j - hi : j - lo], "little")
+            return hi - (x.bit_length() + 7) // 8
         lo, step = hi, step * 4
     return lo
 

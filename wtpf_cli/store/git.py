@@ -140,10 +140,10 @@ class _GitPipe:
     def read(self, size: int) -> bytes:
         """The next `size` bytes of the answer and the line feed after them."""
         assert self.proc.stdout is not None
-        data = self.proc.stdout.read(size + 1)
-        if len(data) != size + 1:
+        data = self.proc.stdout.read(size)
+        if len(data) != size or self.proc.stdout.read(1) != b"\n":  # (read apart: no copy of the whole)
             raise self._failed()
-        return data[:size]
+        return data
 
     def _failed(self) -> Exception:
         stderr = self.close()
