@@ -11,8 +11,9 @@ Scenarios: a = redline of First Draft -> Preliminary Second Draft; b = clean bui
 of --contributions contributions of --changes edits each (half revised Markdown, half .docx with tracked changes),
 registered on the Preliminary Second Draft, the workspace reset before each run; d = start-up (`wtpf --help`,
 `wtpf versions`); e = scenario a at a quarter, half, one and two times --words, with a least-squares line through
-the four points. With scenario a, Python-Redlines (if installed) is timed comparing the two clean builds, as a
-reference. The table ends with every target and whether this run meets it.
+the four points; f = redline and blame across 20, 200, 1,000 and 5,000 commits of 2 edits each, and blame on
+scenario a's workspace (bench/history.py). With scenario a, Python-Redlines (if installed) is timed comparing the two
+clean builds, as a reference. The table ends with every target and whether this run meets it.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import history
 import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DOCX = ROOT / "wtpf_cli" / "templates" / "reference.docx"
 FROM_VERSION = "First Draft"
 TO_VERSION = "Preliminary Second Draft"
-ALL_SCENARIOS = ("a", "b", "c", "d", "e")
+ALL_SCENARIOS = ("a", "b", "c", "d", "e", "f")
 
 TARGETS = {
     "a": "<= 1.0 x pandoc",
@@ -50,9 +52,11 @@ TARGETS = {
     "c": "<= 3.0 x pandoc",
     "d": "< 0.3 s",
     "e": "within 10% of linear",
+    "f": "<= 1.0 x pandoc",
+    "f slope": f"one more commit (of {history.EDITS} edits) <= {history.SLOPE_TARGET_MS:g} ms",
     "memory": "<= 300 MB at 100,000 words",
 }
-RATIO_TARGETS = {"a": 1.0, "b": 0.7, "c": 3.0}
+RATIO_TARGETS = {"a": 1.0, "b": 0.7, "c": 3.0, "f": 1.0}
 LINEAR_TOLERANCE = 0.10
 MEMORY_TARGET_MB = 300.0
 MEMORY_TARGET_WORDS = 100_000
@@ -118,6 +122,7 @@ class Row:
     baseline_name: str
     baseline: Measure
     cwd: str = ""
+    targeted: bool = True  # whether a target applies to this row's ratio (scenario f: some rows only show the trend)
 
     @property
     def ratio(self) -> float:
@@ -356,6 +361,8 @@ class Config:
     contributions: int = 50
     changes: int = 20
     budget_s: float = 300.0
+    f_commits: tuple[int, ...] = history.COMMITS
+    packed: bool = False
 
 
 class Bench:
@@ -379,6 +386,7 @@ class Bench:
         self.scaling: list[dict[str, Any]] = []
         self.fit: dict[str, float] = {}
         self.merge_outcome: dict[str, Any] = {}
+        self.history_fit: dict[str, dict[str, float]] = {}
 
     def workspace(self, words: int) -> tuple[Path, int]:
         """The synthetic workspace for `words` and the word count of its First Draft."""
@@ -489,6 +497,46 @@ class Bench:
         self.fit = {"intercept_s": round(fit_a, 4), "us_per_word": round(fit_b * 1e6, 3)}
         self.rows.extend(rows)
 
+    def history_workspace(self, commits: int) -> tuple[Path, int]:
+        c = self.cfg
+        return history.workspace(
+            self.cache,
+            words=c.words,
+            commits=commits,
+            seed=c.seed,
+            wtpf=self.wtpf,
+            packed=c.packed,
+            env=self.runner.env,
+        )
+
+    def history_row(self, ws: Path, words: int, kind: str, what: str, targeted: bool) -> Row:
+        """`wtpf redline` (FROM -> TO) or `wtpf blame TO --json` in `ws`, against pandoc."""
+        if kind == "redline":
+            ours = [*self.wtpf, "redline", FROM_VERSION, TO_VERSION, "-o", str(self.out / "redline.docx")]
+        else:
+            ours = [*self.wtpf, "blame", TO_VERSION, "--json"]
+        m_ours, m_base = self.runner.pair(ours, pandoc_cmd(self.pandoc, self.out / "pandoc.docx"), ws, self.cfg.repeat)
+        label = f"{kind}, {what}" + (", packed" if self.cfg.packed else "")
+        row = Row("f", label, words, m_ours, "pandoc report.md -> docx", m_base, str(ws), targeted)
+        self.rows.append(row)
+        return row
+
+    def scenario_f(self) -> None:
+        c = self.cfg
+        points: dict[str, list[tuple[int, float]]] = {"redline": [], "blame": []}
+        target = history.TARGET_COMMITS if not c.smoke else max(c.f_commits)
+        for n in c.f_commits:
+            ws, words = self.history_workspace(n)
+            for kind in points:
+                row = self.history_row(ws, words, kind, f"{n} commits x {history.EDITS} edits", n == target)
+                points[kind].append((n, row.ours.median_s))
+        ws, words = self.workspace(c.words)
+        self.history_row(ws, words, "blame", f"{c.commits} commits x {c.edits} edits", True)
+        for kind, pts in points.items():
+            if len(pts) >= 2:
+                a, ms = history.slope(pts)
+                self.history_fit[kind] = {"intercept_s": round(a, 4), "ms_per_commit": round(ms, 4)}
+
     def python_redlines(self, ws: Path, row: Row) -> None:
         """Python-Redlines (Docxodus) comparing the clean builds of the two versions, where it is installed."""
         import importlib.util
@@ -536,16 +584,20 @@ class Bench:
 
         w = self.cfg.words
         sizes: set[int] = set()
-        if {"a", "b", "c", "d"} & set(self.cfg.scenarios):
+        if {"a", "b", "c", "d", "f"} & set(self.cfg.scenarios):
             sizes.add(w)
         if "e" in self.cfg.scenarios:
             sizes |= {w // 4, w // 2, w, w * 2}
-        if not sizes:
-            return
-        print(f"building {len(sizes)} synthetic workspace(s) ...", flush=True)
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for _ in pool.map(self.workspace, sorted(sizes, reverse=True)):
-                pass
+        if sizes:
+            print(f"building {len(sizes)} synthetic workspace(s) ...", flush=True)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for _ in pool.map(self.workspace, sorted(sizes, reverse=True)):
+                    pass
+        if "f" in self.cfg.scenarios:
+            print(f"building {len(self.cfg.f_commits)} workspace(s) of long histories for scenario f ...", flush=True)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for _ in pool.map(self.history_workspace, sorted(self.cfg.f_commits, reverse=True)):
+                    pass
         if "c" in self.cfg.scenarios:
             print(f"registering {self.cfg.contributions} contributions for scenario c ...", flush=True)
             self.merge_workspace()
@@ -570,6 +622,8 @@ def _linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
 def verdict(row: Row, scaling: list[dict[str, Any]], smoke: bool) -> tuple[str, str]:
     """(target, met) for one row."""
     if row.scenario in RATIO_TARGETS:
+        if not row.targeted:
+            return "(the trend of f)", "n/a"
         return TARGETS[row.scenario], "yes" if row.ratio <= RATIO_TARGETS[row.scenario] else "no"
     if row.scenario == "d":
         return TARGETS["d"], "yes" if row.ours.median_s < 0.3 else "no"
@@ -581,7 +635,7 @@ def verdict(row: Row, scaling: list[dict[str, Any]], smoke: bool) -> tuple[str, 
 
 def memory_verdict(row: Row, smoke: bool) -> str:
     if (
-        row.scenario not in ("a", "b", "c")
+        row.scenario not in ("a", "b", "c", "f")
         or smoke
         or abs(row.words - MEMORY_TARGET_WORDS) > MEMORY_TARGET_WORDS * 0.05
     ):
@@ -631,12 +685,30 @@ def summary(bench: Bench) -> list[dict[str, str]]:
                 "met": "yes" if dev <= LINEAR_TOLERANCE else "no",
             }
         )
+    for row in (r for r in rows if r.scenario == "f" and r.targeted):
+        out.append(
+            {
+                "target": f"f: {row.what}, {TARGETS['f']}",
+                "measured": f"{row.ours.median_s:.3f} s / {row.baseline.median_s:.3f} s = {row.ratio:.2f} x",
+                "met": verdict(row, bench.scaling, bench.cfg.smoke)[1],
+            }
+        )
+    for kind, fit in bench.history_fit.items():
+        ms = fit["ms_per_commit"]
+        out.append(
+            {
+                "target": f"f: {kind}, {TARGETS['f slope']} (slope over {', '.join(map(str, bench.cfg.f_commits))} "
+                "commits)",
+                "measured": f"t = {fit['intercept_s']:.3f} s + {ms:.3f} ms x commits",
+                "met": "yes" if ms <= history.SLOPE_TARGET_MS else "no",
+            }
+        )
     mem = [r for r in rows if memory_verdict(r, bench.cfg.smoke) != "n/a"]
     if mem:
         peak = max(mem, key=lambda r: r.ours.peak_rss_mb)
         out.append(
             {
-                "target": f"memory: {TARGETS['memory']} (scenarios a, b, c)",
+                "target": f"memory: {TARGETS['memory']} (scenarios a, b, c, f)",
                 "measured": f"largest peak RSS {peak.ours.peak_rss_mb:.0f} MB ({peak.scenario})",
                 "met": "yes" if all(memory_verdict(r, bench.cfg.smoke) == "yes" for r in mem) else "no",
             }
@@ -718,7 +790,11 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Config, argparse.Namespace]:
         help="stop repeating a command once its runs have taken this many seconds in all (at least one run; "
         "default 300)",
     )
-    p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS), help="comma-separated, of a,b,c,d,e")
+    p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS), help="comma-separated, of a,b,c,d,e,f")
+    p.add_argument(
+        "--f-commits", help="scenario f's lengths of history, comma-separated (default 20,200,1000,5000; smoke 2,4,8)"
+    )
+    p.add_argument("--packed", action="store_true", help="scenario f: pack the workspaces' objects first (git gc)")
     p.add_argument("--json", type=Path, help="write machine-readable results here")
     p.add_argument("--smoke", action="store_true", help="tiny sizes and one repeat: checks that the scripts run")
     p.add_argument("--workdir", type=Path, help="keep (and reuse) the synthetic workspaces here")
@@ -744,6 +820,10 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Config, argparse.Namespace]:
         contributions=args.contributions or preset[4],
         changes=args.changes or preset[5],
         budget_s=args.budget,
+        f_commits=tuple(int(n) for n in args.f_commits.split(","))
+        if args.f_commits
+        else (history.SMOKE_COMMITS if args.smoke else history.COMMITS),
+        packed=args.packed,
     )
     if cfg.words < 100 or cfg.repeat < 1 or cfg.commits < 1 or cfg.edits < 1:
         p.error("--words must be at least 100, --repeat, --commits and --edits at least 1")
@@ -802,6 +882,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "scenarios": by_scenario,
                 "scaling": bench.scaling,
                 "scaling_fit": bench.fit,
+                "history_fit": bench.history_fit,
                 "references": bench.references,
                 "merge_outcome": bench.merge_outcome,
                 "summary": summary(bench),
