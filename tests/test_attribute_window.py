@@ -144,7 +144,6 @@ def test_each_version_diffed_with_the_one_before_by_codes_kept_across_versions_g
         assert differ.diff_next(after) == diff_sequences(before, after)
 
 
-
 @st.composite
 def _spliced_chains(draw: st.DrawFn) -> tuple[list[_Block], list[tuple[list[_Block], list[tuple[int, int, int, int]]]]]:
     """A first version and later ones, each made by replacing a few ranges of the one before (with new objects,

@@ -5,6 +5,7 @@ raised in the parent, and no process left behind."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
 from wtpf_cli._forked import Forked
 from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES, BlockNumbers
+from wtpf_cli.attribution.attributor import Attributor
+from wtpf_cli.attribution.blame import blame
 from wtpf_cli.attribution.redline import RedlineRequest, make_redline
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
@@ -285,3 +288,40 @@ def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_proc
     assert proc.returncode == 130 and "interrupted" in err.decode(), err.decode()
     assert not out.exists() and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     assert not Path(f"/proc/{child}").exists()  # killed and reaped by the interrupted redline
+
+
+@pytest.mark.skipif(CORES < 2, reason="the second process needs a second core")
+@pytest.mark.parametrize("version", [None, "HEAD"], ids=["of the working draft", "of the last commit"])
+def test_a_blame_read_partly_in_a_second_process_equals_the_one_read_in_one(
+    chain_ws: tuple[Workspace, str], version: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ws, _first = chain_ws
+    log = tmp_path / "pids"
+    record_parsers(monkeypatch, log)
+    two = blame(ws, version)
+    parsers = log.read_text(encoding="utf-8").split()
+    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
+    with monkeypatch.context() as m:
+        m.setenv("WTPF_JOBS", "1")
+        one = blame(ws, version)
+    assert two == one
+    assert {p.source for para in two.paragraphs for p in para.sources} >= {"Brazil", "Kenya", "Russian Federation"}
+
+
+def test_the_collector_stays_paused_from_the_first_commit_of_a_redline_or_a_blame_to_the_last(
+    chain_ws: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, first = chain_ws
+    seen: list[bool] = []
+    real = Attributor.apply
+
+    def recording(self: Attributor, *args: Any) -> None:
+        seen.append(gc.isenabled())
+        real(self, *args)
+
+    monkeypatch.setattr(Attributor, "apply", recording)
+    assert gc.isenabled()
+    make_redline(ws, RedlineRequest(first, None))  # (what `wtpf redline --format text` calls)
+    blame(ws, None)
+    assert len(seen) >= 8 and not any(seen)  # resumed after each commit, it would walk every item again
+    assert gc.isenabled()

@@ -4,11 +4,15 @@ changed bytes found in C (diff/_spans.py) cover every difference."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wtpf_cli.diff._spans import changed_spans, respliced
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown import _series
 from wtpf_cli.markdown._chunks import ParseCache
 from wtpf_cli.markdown._series import DraftSeries
 from wtpf_cli.markdown.parse import read_draft
@@ -62,8 +66,11 @@ FRAGMENTS = st.sampled_from(
 
 
 @st.composite
-def drafts(draw: st.DrawFn) -> bytes:
-    body = "\n\n".join(draw(st.lists(st.sampled_from(PIECES), min_size=0, max_size=14))) + "\n"
+def drafts(draw: st.DrawFn, long: bool = False) -> bytes:
+    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=0, max_size=14))
+    if long:  # hundreds of chunks (many pages of them), some repeated
+        pieces = [f"{k}. {p}" if k % 3 else p for k, p in enumerate(pieces * draw(st.integers(20, 40)))]
+    body = "\n\n".join(pieces) + "\n"
     return (draw(st.sampled_from([FRONT, "", "\ufeff" + FRONT])) + body).encode()
 
 
@@ -81,8 +88,8 @@ def edits(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 @st.composite
-def chains(draw: st.DrawFn) -> list[bytes]:
-    versions = [draw(drafts())]
+def chains(draw: st.DrawFn, long: bool = False) -> list[bytes]:
+    versions = [draw(drafts(long))]
     for _ in range(draw(st.integers(1, 6))):
         versions.append(draw(edits(versions[-1])))
     return versions
@@ -101,6 +108,17 @@ def whole(data: bytes) -> Document | str:
 @example([(FRONT + "1. a\n\nb\n\n2. c\n").encode(), (FRONT + "1. a\n\nb\n\n- x\n\n2. c\n").encode()])
 @example([(FRONT + "a[^1]\n\n[^1]: n\n").encode(), (FRONT + "a[^1]\n\nb\n\n[^1]: n\n").encode()])
 def test_each_version_read_from_its_changes_is_the_version_read_whole(versions: list[bytes]) -> None:
+    _check_chain(versions)
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains(long=True))
+def test_each_version_of_a_long_draft_read_from_its_changes_is_the_version_read_whole(versions: list[bytes]) -> None:
+    _check_chain(versions)
+
+
+def _check_chain(versions: list[bytes]) -> None:
+    """Each version read in turn through one series is the version read whole, its unchanged blocks those before."""
     series = DraftSeries(ParseCache())
     before: Document | None = None
     for data in versions:
@@ -142,3 +160,27 @@ def test_the_changed_spans_of_two_texts_cover_every_difference(old: bytes, data:
         assert respliced(a, b, spans) == b
         ends = [(0, 0), *((s[1], s[3]) for s in spans)]
         assert all(s[0] - e[0] == s[2] - e[1] >= 0 for s, e in zip(spans, ends, strict=False))
+
+
+def test_a_version_that_changes_one_paragraph_of_a_long_draft_reads_only_the_chunks_around_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paragraphs = [f"{k}. Paragraph {k} of the report, on the costs of connectivity.\n" for k in range(3000)]
+    before = (FRONT + "\n".join(paragraphs)).encode()
+    paragraphs[1500] = "1500. Paragraph 1500, edited.\n"
+    paragraphs[2900] = "2900. Paragraph 2900, edited too.\n"
+    after = (FRONT + "\n".join(paragraphs)).encode()
+    series = DraftSeries(ParseCache())
+    series.read(before, "d.md")
+    looked_up: list[str] = []
+    real = _series.chunks_in_scope
+
+    def recording(texts: list[str], *args: Any) -> Any:
+        looked_up.extend(texts)
+        return real(texts, *args)
+
+    monkeypatch.setattr(_series, "chunks_in_scope", recording)
+    doc, changed = series.read(after, "d.md")
+    assert doc == whole(after)
+    assert len(looked_up) <= 6  # each edited paragraph and its two neighbours
+    assert changed is not None and [b1 - b0 for _a0, _a1, b0, b1 in changed] == [1, 1]
