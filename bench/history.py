@@ -43,11 +43,11 @@ def workspace(
     return target, count
 
 
-def slope(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares t = a + b x commits: (a in s, b in ms per commit)."""
+def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares t = a + b x: (a, b)."""
     n = len(points)
-    mx = sum(c for c, _ in points) / n
+    mx = sum(x for x, _ in points) / n
     my = sum(t for _, t in points) / n
-    sxx = sum((c - mx) ** 2 for c, _ in points)
-    b = sum((c - mx) * (t - my) for c, t in points) / sxx if sxx else 0.0
-    return my - b * mx, b * 1000
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    b = sum((x - mx) * (t - my) for x, t in points) / sxx if sxx else 0.0
+    return my - b * mx, b

@@ -472,7 +472,7 @@ class Bench:
             rows.append(row)
         base = rows[0]
         per_word0 = base.ours.median_s / base.words
-        fit_a, fit_b = _linear_fit([(r.words, r.ours.median_s) for r in rows])
+        fit_a, fit_b = history.linear_fit([(r.words, r.ours.median_s) for r in rows])
         prev: Row | None = None
         for row in rows:
             dev = (row.ours.median_s / row.words) / per_word0 - 1
@@ -534,8 +534,8 @@ class Bench:
         self.history_row(ws, words, "blame", f"{c.commits} commits x {c.edits} edits", True)
         for kind, pts in points.items():
             if len(pts) >= 2:
-                a, ms = history.slope(pts)
-                self.history_fit[kind] = {"intercept_s": round(a, 4), "ms_per_commit": round(ms, 4)}
+                a, b = history.linear_fit(pts)
+                self.history_fit[kind] = {"intercept_s": round(a, 4), "ms_per_commit": round(b * 1000, 4)}
 
     def python_redlines(self, ws: Path, row: Row) -> None:
         """Python-Redlines (Docxodus) comparing the clean builds of the two versions, where it is installed."""
@@ -607,16 +607,6 @@ class Bench:
         for s in self.cfg.scenarios:
             print(f"running scenario {s} ...", flush=True)
             getattr(self, f"scenario_{s}")()
-
-
-def _linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares t = a + b * words."""
-    n = len(points)
-    mx = sum(w for w, _ in points) / n
-    my = sum(t for _, t in points) / n
-    sxx = sum((w - mx) ** 2 for w, _ in points)
-    b = sum((w - mx) * (t - my) for w, t in points) / sxx if sxx else 0.0
-    return my - b * mx, b
 
 
 def verdict(row: Row, scaling: list[dict[str, Any]], smoke: bool) -> tuple[str, str]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -26,6 +27,7 @@ from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.store.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
+T = TypeVar("T")
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -88,6 +90,18 @@ def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     monkeypatch.setattr(DraftSeries, "read", recording)
 
 
+def in_two_processes_then_one(monkeypatch: pytest.MonkeyPatch, log: Path, made: Callable[[], T]) -> tuple[T, T]:
+    """What `made()` gives with its versions read partly in a second process (checked: two processes read), then
+    in one (WTPF_JOBS=1)."""
+    record_parsers(monkeypatch, log)
+    two = made()
+    parsers = log.read_text(encoding="utf-8").split()
+    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
+    with monkeypatch.context() as m:
+        m.setenv("WTPF_JOBS", "1")
+        return two, made()
+
+
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:
     with monkeypatch.context() as m:
         m.setenv("WTPF_JOBS", "1")
@@ -101,12 +115,7 @@ def test_a_redline_parsed_partly_in_a_second_process_equals_the_one_parsed_in_on
 ) -> None:
     ws, first = chain_ws
     request = RedlineRequest(first, to_ref)
-    log = tmp_path / "pids"
-    record_parsers(monkeypatch, log)
-    two = make_redline(ws, request).redline
-    parsers = log.read_text(encoding="utf-8").split()
-    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
-    one = redline_in_one_process(ws, request, monkeypatch)
+    two, one = in_two_processes_then_one(monkeypatch, tmp_path / "pids", lambda: make_redline(ws, request).redline)
     assert two == one
     assert two.sources == ("Brazil", "Kenya", "Russian Federation", *([SECRETARIAT] if to_ref is None else []))
 
@@ -296,14 +305,7 @@ def test_a_blame_read_partly_in_a_second_process_equals_the_one_read_in_one(
     chain_ws: tuple[Workspace, str], version: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     ws, _first = chain_ws
-    log = tmp_path / "pids"
-    record_parsers(monkeypatch, log)
-    two = blame(ws, version)
-    parsers = log.read_text(encoding="utf-8").split()
-    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
-    with monkeypatch.context() as m:
-        m.setenv("WTPF_JOBS", "1")
-        one = blame(ws, version)
+    two, one = in_two_processes_then_one(monkeypatch, tmp_path / "pids", lambda: blame(ws, version))
     assert two == one
     assert {p.source for para in two.paragraphs for p in para.sources} >= {"Brazil", "Kenya", "Russian Federation"}
 
