@@ -61,7 +61,7 @@ LINEAR_TOLERANCE = 0.10
 MEMORY_TARGET_MB = 300.0
 MEMORY_TARGET_WORDS = 100_000
 
-# Runs one command in a fresh interpreter and writes its wall time and peak RSS (KiB): the fallback where
+# Runs one command in a fresh interpreter and writes its wall time, peak RSS (KiB) and CPU time: the fallback where
 # /usr/bin/time is missing. RUSAGE_CHILDREN of a process whose only child is the command is that command's.
 _RUSAGE_WRAPPER = """
 import resource, subprocess, sys, time
@@ -69,8 +69,9 @@ out, cmd = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
 rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 wall = time.perf_counter() - t0
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(out, "w") as fh:
-    fh.write(f"{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
+    fh.write(f"{wall} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}\\n")
 sys.exit(rc)
 """
 
@@ -93,6 +94,7 @@ class Measure:
     command: str
     times_s: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)  # user + system time, its child processes included
 
     @property
     def median_s(self) -> float:
@@ -107,6 +109,7 @@ class Measure:
             "command": self.command,
             "median_s": round(self.median_s, 4),
             "times_s": [round(t, 4) for t in self.times_s],
+            "cpu_s": [round(t, 4) for t in self.cpu_s],
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         }
 
@@ -150,27 +153,28 @@ class Runner:
         self.gnu_time = _gnu_time()
         self.budget_s = float("inf")
 
-    def once(self, cmd: Sequence[str], cwd: Path) -> tuple[float, int]:
+    def once(self, cmd: Sequence[str], cwd: Path) -> tuple[float, int, float]:
         fd, out_name = tempfile.mkstemp(prefix="rss-", dir=self.scratch)
         os.close(fd)
         out = Path(out_name)
         try:
             if self.gnu_time:
-                full = [self.gnu_time, "-o", str(out), "-f", "%M", *cmd]
+                full = [self.gnu_time, "-o", str(out), "-f", "%M %U %S", *cmd]
                 t0 = time.perf_counter()
                 proc = subprocess.run(full, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 wall = time.perf_counter() - t0
                 _check(proc, cmd)
-                rss = int(out.read_text().split()[-1])
+                rss_text, user, system = out.read_text().split()[-3:]
+                rss, cpu = int(rss_text), float(user) + float(system)
             else:
                 full = [sys.executable, "-c", _RUSAGE_WRAPPER, str(out), *cmd]
                 proc = subprocess.run(full, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 _check(proc, cmd)
-                wall_text, rss_text = out.read_text().split()
-                wall, rss = float(wall_text), int(rss_text)
+                wall_text, rss_text, cpu_text = out.read_text().split()
+                wall, rss, cpu = float(wall_text), int(rss_text), float(cpu_text)
         finally:
             out.unlink(missing_ok=True)
-        return wall, rss
+        return wall, rss, cpu
 
     def pair(
         self,
@@ -190,9 +194,10 @@ class Runner:
             for cmd, m in ((ours, m_ours), (base, m_base)):
                 if before is not None and cmd is ours:
                     before()
-                wall, rss = self.once(cmd, cwd)
+                wall, rss, cpu = self.once(cmd, cwd)
                 m.times_s.append(wall)
                 m.rss_kib.append(rss)
+                m.cpu_s.append(cpu)
         return m_ours, m_base
 
     def quiet(self, cmd: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -524,18 +529,26 @@ class Bench:
     def scenario_f(self) -> None:
         c = self.cfg
         points: dict[str, list[tuple[int, float]]] = {"redline": [], "blame": []}
+        cpu: dict[str, list[tuple[int, float]]] = {"redline": [], "blame": []}
         target = history.TARGET_COMMITS if not c.smoke else max(c.f_commits)
         for n in c.f_commits:
             ws, words = self.history_workspace(n)
             for kind in points:
                 row = self.history_row(ws, words, kind, f"{n} commits x {history.EDITS} edits", n == target)
                 points[kind].append((n, row.ours.median_s))
+                cpu[kind].append((n, statistics.median(row.ours.cpu_s)))
         ws, words = self.workspace(c.words)
         self.history_row(ws, words, "blame", f"{c.commits} commits x {c.edits} edits", True)
         for kind, pts in points.items():
             if len(pts) >= 2:
                 a, b = history.linear_fit(pts)
-                self.history_fit[kind] = {"intercept_s": round(a, 4), "ms_per_commit": round(b * 1000, 4)}
+                cpu_a, cpu_b = history.linear_fit(cpu[kind])
+                self.history_fit[kind] = {
+                    "intercept_s": round(a, 4),
+                    "ms_per_commit": round(b * 1000, 4),
+                    "cpu_intercept_s": round(cpu_a, 4),
+                    "cpu_ms_per_commit": round(cpu_b * 1000, 4),
+                }
 
     def python_redlines(self, ws: Path, row: Row) -> None:
         """Python-Redlines (Docxodus) comparing the clean builds of the two versions, where it is installed."""
@@ -689,7 +702,8 @@ def summary(bench: Bench) -> list[dict[str, str]]:
             {
                 "target": f"f: {kind}, {TARGETS['f slope']} (slope over {', '.join(map(str, bench.cfg.f_commits))} "
                 "commits)",
-                "measured": f"t = {fit['intercept_s']:.3f} s + {ms:.3f} ms x commits",
+                "measured": f"t = {fit['intercept_s']:.3f} s + {ms:.3f} ms x commits (CPU time, all processes: "
+                f"{fit['cpu_intercept_s']:.3f} s + {fit['cpu_ms_per_commit']:.3f} ms x commits)",
                 "met": "yes" if ms <= history.SLOPE_TARGET_MS else "no",
             }
         )
@@ -745,6 +759,17 @@ def table(bench: Bench) -> str:
             f"\nLeast-squares fit: t = {bench.fit['intercept_s']:.3f} s + {bench.fit['us_per_word']:.2f} µs x words "
             f"(largest residual {worst * 100:.1f}%)\n"
         )
+    history_rows = [r for r in bench.rows if r.scenario == "f"]
+    if history_rows:
+        out += "\n\nLong histories (f): wall and CPU time (user + system, git and the second process included)\n\n"
+        out += "| what | wtpf median s | wtpf CPU s | pandoc median s | pandoc CPU s | ratio | CPU ratio |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|\n"
+        for r in history_rows:
+            ours_cpu, base_cpu = statistics.median(r.ours.cpu_s), statistics.median(r.baseline.cpu_s)
+            out += (
+                f"| {r.what} | {r.ours.median_s:.3f} | {ours_cpu:.3f} | {r.baseline.median_s:.3f} | {base_cpu:.3f} "
+                f"| {r.ratio:.2f} | {ours_cpu / base_cpu:.2f} |\n"
+            )
     if bench.merge_outcome:
         o = bench.merge_outcome
         out += (

@@ -1,6 +1,6 @@
 """Speed only: the versions after FROM parsed in a second process while this one attributes their changes.
 
-A redline made with it must equal the one DraftReader alone gives (`WTPF_JOBS=1`), errors included:
+A redline or a blame made with it must equal the one DraftReader alone gives (`WTPF_JOBS=1`), errors included:
 tests/test_redline_ahead.py compares them, and the block numbers both processes agree on. `_forked.spare_core`
 decides whether a second process runs at all.
 """

@@ -1,4 +1,5 @@
-"""The draft at the commits of the history and in the work tree, each distinct version parsed once."""
+"""The draft at the commits of the history and in the work tree, read in turn: each version as read_draft reads it,
+with the blocks that changed since the version read before."""
 
 from __future__ import annotations
 
