@@ -514,14 +514,14 @@ class Bench:
             env=self.runner.env,
         )
 
-    def history_row(self, ws: Path, words: int, kind: str, what: str, targeted: bool) -> Row:
+    def history_row(self, ws: Path, words: int, kind: str, what: str, targeted: bool, packed: bool = False) -> Row:
         """`wtpf redline` (FROM -> TO) or `wtpf blame TO --json` in `ws`, against pandoc."""
         if kind == "redline":
             ours = [*self.wtpf, "redline", FROM_VERSION, TO_VERSION, "-o", str(self.out / "redline.docx")]
         else:
             ours = [*self.wtpf, "blame", TO_VERSION, "--json"]
         m_ours, m_base = self.runner.pair(ours, pandoc_cmd(self.pandoc, self.out / "pandoc.docx"), ws, self.cfg.repeat)
-        label = f"{kind}, {what}" + (", packed" if self.cfg.packed else "")
+        label = f"{kind}, {what}" + (", packed" if packed else "")
         row = Row("f", label, words, m_ours, "pandoc report.md -> docx", m_base, str(ws), targeted)
         self.rows.append(row)
         return row
@@ -534,7 +534,8 @@ class Bench:
         for n in c.f_commits:
             ws, words = self.history_workspace(n)
             for kind in points:
-                row = self.history_row(ws, words, kind, f"{n} commits x {history.EDITS} edits", n == target)
+                what = f"{n} commits x {history.EDITS} edits"
+                row = self.history_row(ws, words, kind, what, n == target, c.packed)
                 points[kind].append((n, row.ours.median_s))
                 cpu[kind].append((n, statistics.median(row.ours.cpu_s)))
         ws, words = self.workspace(c.words)
