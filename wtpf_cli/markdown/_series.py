@@ -42,6 +42,13 @@ BlockSplice = tuple[int, int, int, int]
 # A line that may open fenced code (at the start or after any line end that str.splitlines knows): its chunks
 # depend on lines far from them, so such a draft is read whole.
 _FENCE_LINE_RE = re.compile("(?:\\A|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]) {0,3}(?:```|~~~)")
+
+
+def _fenced(text: str) -> bool:
+    """Whether a line of `text` may open fenced code."""
+    return ("```" in text or "~~~" in text) and _FENCE_LINE_RE.search(text) is not None  # (a search in C first)
+
+
 _PAGE = 64  # chunks per page (between half and twice this after edits)
 
 Scope = tuple[set[str], dict[str, tuple[str, str]]]
@@ -236,7 +243,7 @@ class DraftSeries:
         per_chunk = chunk_blocks(chunks, cache)
         notes, warnings = footnotes(chunks, cache)
         doc = Document(draft.meta, (*cover, *chain.from_iterable(per_chunk), *notes), tuple(warnings))
-        if not _FENCE_LINE_RE.search(draft.body):
+        if not _fenced(draft.body):
             sizes = _sizes(draft.body, texts)
             pages = _Pages(texts, sizes, chunks, per_chunk)
             self.last = _Version(data, len(data) - sum(sizes), doc, len(cover), pages, len(notes), scope)
@@ -267,7 +274,7 @@ class DraftSeries:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-            if "\x00" in text or _FENCE_LINE_RE.search(text):
+            if "\x00" in text or _fenced(text):
                 return None
             texts = split_chunks(text)
             if texts is None or definitions(texts, cache) != definitions(was.texts, cache):
