@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import pytest
 
-from support.cli import clean_env, git, init_report, wtpf
+from support.cli import clean_env, git, init_report, revise, wtpf
 
 BODY = """# 1 Introduction
 
@@ -160,6 +160,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
     made["init"] = Scenario("init", base, INIT_ARGS, run_in=".")
 
     ws = _stamped(new("stamp"))
+    revise(ws)  # the next stamp has a changed draft to stamp
     made["stamp"] = Scenario("stamp", ws.parent, ("stamp", "next", "--date", "2012-06-01"))
 
     ws = _stamped(new("add"))
@@ -181,6 +182,12 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
     made["contribution decline"] = Scenario(
         "contribution decline", ws.parent, ("contribution", "decline", "C/7", "--reason", "Outside the scope")
     )
+
+    ws = _stamped(new("comments"))
+    noted = _proposal(ws, "will discuss", "will discuss {>>Which issues?<<}")
+    _add(ws, "k.md", noted, "Kenya", "2012-05-08", "C/8")
+    wtpf("merge", cwd=ws)
+    made["comments done"] = Scenario("comments done", ws.parent, ("comments", "done", "C/8", "--reason", "Answered"))
 
     ws = _stamped(new("resolve"))
     _add(ws, "b.md", _proposal(ws, "will discuss", "shall discuss"), "Brazil", "2012-05-11", "C/4")
@@ -326,6 +333,7 @@ COMMANDS = (
     "contribution add",
     "merge",
     "contribution decline",
+    "comments done",
     "resolve",
     "commit",
     "build",

@@ -18,7 +18,9 @@ Requests on stdin, one response line on stdout each:
   row-major order (covered cells of a merge included, as empty cells), where the table stands; nested
   tables are flattened the same way. ``labels`` runs beside ``body``: each paragraph's list number or bullet
   as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels;
-  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``).
+  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``), and
+  ``directions`` each paragraph's writing mode (``"rl"`` right to left, ``"lr"``, ``"page"``);
+  ``table_directions`` each table's, in document order.
   Field results appear as LibreOffice shows them; footnote and endnote
   reference marks are left out (their notes are in ``footnotes`` / ``endnotes``, one string per note, its
   paragraphs joined by ``"\\n"``). ``changes`` lists the redlines present before accepting/rejecting:
@@ -204,7 +206,7 @@ class Worker:
             frame = doc.getCurrentController().getFrame()
             self.dispatcher.executeDispatch(frame, command, "", 0, ())
 
-    def read(self, path: str, view: str) -> dict[str, Any]:
+    def read(self, path: str, view: str, emphasis: bool = False) -> dict[str, Any]:
         doc, folder, facts = self.open(path)
         try:
             changes = [describe_redline(r) for r in redlines(doc)]
@@ -214,9 +216,12 @@ class Worker:
             has_notes = bool(footnotes or endnotes)
             return {
                 **facts,
+                "emphasis": [emphasised_text(p) for p in body] if emphasis else [],
                 "body": [paragraph_text(p, has_notes) for p in body],
                 "labels": [list_label(p) for p in body],
                 "styles": [str(p.ParaStyleName) for p in body],
+                "directions": [writing_direction(p) for p in body],
+                "table_directions": [writing_direction(t) for t in tables(doc)],
                 "footnotes": footnotes,
                 "endnotes": endnotes,
                 "changes": changes,
@@ -344,7 +349,7 @@ class Worker:
             raise ValueError(f"view must be one of {sorted(VIEW_COMMANDS)}, not {view!r}")
         if "convert_pdf" in request:
             return self.convert_pdf(path, str(request["convert_pdf"]), view)
-        return self.read(path, view)
+        return self.read(path, view, bool(request.get("emphasis")))
 
 
 # -- text extraction -----------------------------------------------------------------------------------
@@ -373,6 +378,23 @@ def paragraph_text(paragraph: Any, has_notes: bool = True) -> str:
     return "".join(portion.getString() for portion in enumerate_all(paragraph) if portion.TextPortionType != "Footnote")
 
 
+def emphasised_text(paragraph: Any) -> str:
+    """The paragraph's text with bold text as **...** and italic text as *...* (text portions only)."""
+    out: list[tuple[str, str]] = []  # (marker, text), neighbours of one marker joined
+    for portion in enumerate_all(paragraph):
+        if portion.TextPortionType != "Text":
+            continue
+        text = str(portion.getString())
+        if not text:
+            continue
+        marker = ("**" if portion.CharWeight > 100 else "") + ("*" if portion.CharPosture.value != "NONE" else "")
+        if out and out[-1][0] == marker:
+            out[-1] = (marker, out[-1][1] + text)
+        else:
+            out.append((marker, text))
+    return "".join(f"{m}{t}{m[::-1]}" if m and t.strip() else t for m, t in out)
+
+
 CHAR_SPECIAL = 6  # com.sun.star.style.NumberingType: a bullet
 # Word's usual bullets are Symbol/Wingdings characters that LibreOffice keeps in the private use area; its
 # plain-text export shows them as these.
@@ -383,6 +405,19 @@ SYMBOL_BULLETS = {
     "\uf076": "\u2756",  # Wingdings: diamond
     "\uf0fc": "\u2713",  # Wingdings: check mark
 }
+
+
+def tables(doc: Any) -> list[Any]:
+    """The text tables of a document, by index (the order they were read in: document order)."""
+    found = doc.getTextTables()
+    return [found.getByIndex(k) for k in range(found.getCount())]
+
+
+def writing_direction(element: Any) -> str:
+    """A paragraph's or table's writing mode as LibreOffice lays it out (com.sun.star.text.WritingMode2):
+    ``"rl"`` right to left, ``"lr"`` left to right, ``"page"`` as its page, or the number of another mode."""
+    mode = int(element.WritingMode)
+    return {0: "lr", 1: "rl", 4: "page"}.get(mode, str(mode))
 
 
 def list_label(paragraph: Any) -> str:

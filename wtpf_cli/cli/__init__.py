@@ -15,14 +15,25 @@ from typer._click import exceptions as click_exc
 from wtpf_cli import __version__
 from wtpf_cli.cli._typer import Group
 from wtpf_cli.cli.blame import blame
+from wtpf_cli.cli.comments import comments_app
 from wtpf_cli.cli.common import STATE
 from wtpf_cli.cli.contrib import commit, contribution_app, inspect, merge, resolve
 from wtpf_cli.cli.draft import build, demo, init, redline, stamp, versions
+from wtpf_cli.cli.params import each_parameter, shown_as_flag
 from wtpf_cli.cli.report import check, schedule, status
 from wtpf_cli.errors import EXIT_INTERRUPTED, WtpfError
 
+
+class App(Group):
+    """The top-level group of `wtpf`: every flag is shown as a flag in `--help`."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        each_parameter(self, shown_as_flag)
+
+
 app = typer.Typer(
-    cls=Group,
+    cls=App,
     name="wtpf",
     help=(
         "Draft a report through versions, with every change attributed to its source, and post Word files "
@@ -75,6 +86,7 @@ _COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
 for name, command in _COMMANDS:
     app.command(name)(command)
 app.add_typer(contribution_app, name="contribution")
+app.add_typer(comments_app, name="comments")
 
 
 def main() -> None:

@@ -49,8 +49,12 @@ def run_properties(
     italic: bool = False,
     strike: bool = False,
     mono: bool = False,
+    rtl: bool = False,
+    change: Element | None = None,
 ) -> Element | None:
-    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or None when empty."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl, rPrChange), or None when empty; a
+    right-to-left run (rtl) is bold and italic by bCs and iCs too, which Word applies to complex scripts (ECMA-376
+    17.3.2.2)."""
     children: list[Element] = []
     if style:
         children.append(val("rStyle", style))
@@ -58,11 +62,44 @@ def run_properties(
         children.append(el("rFonts", {"ascii": "Courier New", "hAnsi": "Courier New", "cs": "Courier New"}))
     if bold:
         children.append(el("b"))
+        if rtl:
+            children.append(el("bCs"))
     if italic:
         children.append(el("i"))
+        if rtl:
+            children.append(el("iCs"))
     if strike:
         children.append(el("strike"))
+    if rtl:
+        children.append(el("rtl"))  # ECMA-376 17.3.2.30: the run's text is laid out right to left
+    if change is not None:
+        children.append(change)
     return el("rPr", None, *children) if children else None
+
+
+def format_change(rev_id: int, author: str, date: str, previous: Element | None) -> Element:
+    """<w:rPrChange> holding the run's properties before (ECMA-376 17.13.5.31; an empty <w:rPr/> for none)."""
+    return revision("rPrChange", rev_id, author, date, previous if previous is not None else el("rPr"))
+
+
+def kind_change(rev_id: int, author: str, date: str, previous: Element) -> Element:
+    """<w:pPrChange> holding the paragraph's properties before (ECMA-376 17.13.5.29), a <w:pPr> without rPr."""
+    return revision("pPrChange", rev_id, author, date, previous)
+
+
+def move_range_start(tag: str, range_id: int, author: str, date: str, name: str) -> Element:
+    """<w:moveFromRangeStart> or <w:moveToRangeStart> (ECMA-376 17.13.5.24, 17.13.5.28): where a named move's
+    source or destination begins; its name pairs the two."""
+    attrs = {"id": str(range_id), "author": author}
+    if date:
+        attrs["date"] = date
+    attrs["name"] = name
+    return el(tag, attrs)
+
+
+def move_range_end(tag: str, range_id: int) -> Element:
+    """<w:moveFromRangeEnd> or <w:moveToRangeEnd> (ECMA-376 17.13.5.23, 17.13.5.27): where it ends."""
+    return el(tag, {"id": str(range_id)})
 
 
 def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> Element:
@@ -76,6 +113,11 @@ def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> E
         if line:
             r.append(text(line, deleted=deleted))
     return r
+
+
+def page_break_run() -> Element:
+    """<w:r> with <w:br w:type="page"/>: what follows starts a new page."""
+    return el("r", None, el("br", {"type": "page"}))
 
 
 def footnote_reference_run(note_id: int) -> Element:
@@ -116,18 +158,26 @@ def paragraph_properties(
     *,
     num: tuple[int, int] | None = None,
     jc: str | None = None,
-    mark: Element | None = None,
+    mark: Element | list[Element] | None = None,
+    bidi: bool = False,
+    change: Element | None = None,
 ) -> Element:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema order."""
+    """<w:pPr>: pStyle, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and pPrChange,
+    in schema order."""
     ppr = el("pPr", None, val("pStyle", style))
     if num is not None:
         ilvl, num_id = num
         ppr.append(el("numPr", None, val("ilvl", str(ilvl)), val("numId", str(num_id))))
+    if bidi:
+        ppr.append(el("bidi"))  # ECMA-376 17.3.1.6: a right-to-left paragraph
     if jc:
         ppr.append(val("jc", jc))
     if mark is not None:
-        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr.
-        ppr.append(el("rPr", None, mark))
+        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
+        # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
+        ppr.append(el("rPr", None, *(mark if isinstance(mark, list) else [mark])))
+    if change is not None:
+        ppr.append(change)
     return ppr
 
 
@@ -145,12 +195,14 @@ def hyperlink(rel_id: str, *content: Element) -> Element:
     return h
 
 
-def table_properties(style: str) -> Element:
-    """<w:tblPr> with the table style, full width and the usual look flags."""
+def table_properties(style: str, *, bidi_visual: bool = False) -> Element:
+    """<w:tblPr> with the table style, bidiVisual for a table laid out right to left (its first column on the
+    right, ECMA-376 17.4.1), full width and the usual look flags."""
     return el(
         "tblPr",
         None,
         val("tblStyle", style),
+        *([el("bidiVisual")] if bidi_visual else []),
         el("tblW", {"w": "5000", "type": "pct"}),
         el(
             "tblLook",

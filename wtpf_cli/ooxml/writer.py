@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -13,7 +13,21 @@ from pathlib import Path
 
 from lxml import etree
 
-from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
+from wtpf_cli.languages import RTL_BMP, RTL_CHAR, TEMPLATE_LANG, first_strong_rtl, is_rtl, run_directions, word_lang
+from wtpf_cli.model import (
+    BODY,
+    FormatChange,
+    KindChange,
+    ParaProps,
+    RComment,
+    Redline,
+    Revision,
+    RParagraph,
+    RRun,
+    RTable,
+    Summary,
+    Token,
+)
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
 
@@ -28,7 +42,8 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
-_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")  # runs alike share one w:r
+_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note", "formatted")  # alike: one w:r
+_Group = tuple[list[RRun], int, bool]  # runs written as one w:r, the index of the first, right to left
 
 
 @dataclass
@@ -70,37 +85,44 @@ class DocxRenderer:
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
-        self._rprs: dict[tuple[frozenset[str], bool], str] = {}
+        self.first_comment = 0  # the first comment's id: above every footnote's (see render)
+        self._rprs: dict[tuple[frozenset[str], bool, bool], str] = {}
+        self._moves: dict[tuple[str, str], Revision] = {}  # (tag, name) of the moves in the paragraph being written
+        self.rtl = False  # the document's language is written right to left: every paragraph is
+        self.para_rtl = False  # the paragraph _inline wrote last is laid out right to left
 
     # -- runs ------------------------------------------------------------------------------------------------
 
-    def _rpr(self, token: Token) -> str:
-        key = (token.marks, bool(token.href))
+    def _rpr(self, token: Token, rtl: bool = False) -> str:
+        key = (token.marks, bool(token.href), rtl)
         found = self._rprs.get(key)
         if found is None:
-            marks = token.marks
-            style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in marks else None)
-            found = self._rprs[key] = X.run_properties(
-                style,
-                bold="strong" in marks,
-                italic="em" in marks,
-                strike="strike" in marks,
-                mono="code" in marks and token.href is not None,
-            )
+            found = self._rprs[key] = _run_properties(token.marks, token.href is not None, rtl=rtl)
         return found
 
+    def _formatted_rpr(self, token: Token, change: FormatChange, rtl: bool = False) -> str:
+        """The run's properties with its properties before in w:rPrChange (ECMA-376 17.13.5.31)."""
+        before = _run_properties(change.marks, token.href is not None, rtl=rtl)
+        rev = change.rev
+        made = X.format_change(self.ids.next_revision(), rev.author, rev.date, before)
+        return _run_properties(token.marks, token.href is not None, made, rtl=rtl)
+
     def _wrap(self, kind: str, rev: Revision, content: str) -> str:
+        if rev.move:  # ECMA-376 17.13.5.22/17.13.5.25: moved run content, in a named move's range
+            tag = "moveTo" if kind == "ins" else "moveFrom"
+            self._moves.setdefault((tag, rev.move), rev)
+            return X.revision(tag, self.ids.next_revision(), rev.author, rev.date, content)
         maker = X.ins if kind == "ins" else X.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, content)
 
-    def _inline(self, runs: Iterable[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
-        """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks; comment
-        ranges around the runs they cover."""
+    def _inline(self, runs: Sequence[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
+        """Runs grouped by formatting, revision, link and direction; insertions and deletions inside hyperlinks;
+        comment ranges around the runs they cover. Sets para_rtl."""
         out: list[str] = []
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         for c in comments:
-            cid = len(self.comments)
+            cid = self.first_comment + len(self.comments)
             self.comments.append(E.comment(cid, c.author, c.date, c.initials, c.text))
             starts.setdefault(c.start, []).append(cid)
             ends.setdefault(max(c.end, c.start + 1), []).append(cid)
@@ -114,24 +136,18 @@ class DocxRenderer:
                 out.append(X.hyperlink(part.link(link_href), "".join(link_children)))
             link_href, link_children = None, []
 
-        # Runs of the same formatting, revisions and link join one group (a footnote reference stands alone).
-        # Comment boundaries split groups too.
-        groups: list[tuple[list[RRun], int]] = []
-        k = 0
-        for key, same in groupby(runs, _RUN_FORMAT):
-            members = list(same)
-            if key[4] is not None:
-                groups.extend(([m], k + x) for x, m in enumerate(members))
-            else:
-                start = 0
-                for x in range(1, len(members)) if bounds else ():
-                    if k + x in bounds:
-                        groups.append((members[start:x], k + start))
-                        start = x
-                groups.append((members[start:], k + start))
-            k += len(members)
+        self.para_rtl = self.rtl
+        groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], True) if self.rtl else None)
+        texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
+        whole = texts[0] if len(texts) == 1 else "".join(texts)
+        if not self.rtl and not whole.isascii() and RTL_BMP.search(whole):
+            # Right-to-left words in a left-to-right document: the paragraph takes the direction of its first
+            # letter, and its runs are split by direction.
+            self.para_rtl = first_strong_rtl(whole) is True
+            groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], self.para_rtl))
+            texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
-        for members, first_index in groups:
+        for (members, first_index, rtl), text in zip(groups, texts, strict=True):
             for cid in starts.get(first_index, []):
                 (link_children if link_href is not None else out).append(X.comment_range_start(cid))
             first = members[0]
@@ -139,17 +155,21 @@ class DocxRenderer:
             if href != link_href:
                 close_link()
                 link_href = href
-            deleted = first.dele is not None
+            deleted = first.dele is not None and not first.dele.move  # moved-away text is w:t, as Word writes it
             if first.token.note is not None:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
                 element = X.footnote_reference_run(note_id)
             else:
-                text = first.token.text if len(members) == 1 else "".join([m.token.text for m in members])
-                element = X.run(text, self._rpr(first.token), deleted=deleted)
+                fmt = first.formatted
+                rpr = self._rpr(first.token, rtl) if fmt is None else self._formatted_rpr(first.token, fmt, rtl)
+                element = X.run(text, rpr, deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
-            # except for text that was in FROM (ins None) and is deleted.
-            if first.ins is not None and first.dele is not None:
+            # except for text that was in FROM (ins None) and is deleted, or moved and then deleted (Word writes
+            # that deletion inside the move).
+            if first.ins is not None and first.dele is not None and first.ins.move:
+                wrapped = self._wrap("ins", first.ins, self._wrap("del", first.dele, element))
+            elif first.ins is not None and first.dele is not None:
                 wrapped = self._wrap("del", first.dele, self._wrap("ins", first.ins, element))
             elif first.ins is not None:
                 wrapped = self._wrap("ins", first.ins, element)
@@ -174,8 +194,7 @@ class DocxRenderer:
 
     # -- paragraphs and tables -------------------------------------------------------------------------------
 
-    def _num(self, para: RParagraph) -> tuple[int, int] | None:
-        p = para.props
+    def _num(self, p: ParaProps) -> tuple[int, int] | None:
         if p.list_kind == "bullet":
             return (min(p.list_level, 8), 1)
         if p.list_kind == "ordered":
@@ -188,51 +207,116 @@ class DocxRenderer:
         return None
 
     def _mark(self, ins: Revision | None, dele: Revision | None) -> str:
+        if ins is not None and ins.move:  # a paragraph moved here (and perhaps deleted since): del, then moveTo
+            moved = self._wrap("ins", ins, "")
+            return (X.delete(self.ids.next_revision(), dele.author, dele.date) if dele else "") + moved
         if dele is not None:
-            return X.delete(self.ids.next_revision(), dele.author, dele.date)
+            return (
+                self._wrap("del", dele, "") if dele.move else X.delete(self.ids.next_revision(), dele.author, dele.date)
+            )
         if ins is not None:
             return X.ins(self.ids.next_revision(), ins.author, ins.date)
         return ""
 
+    def _kind_change(self, change: KindChange, bidi: bool) -> str:
+        """w:pPrChange with the paragraph's properties before (ECMA-376 17.13.5.29)."""
+        old = change.props
+        before = X.paragraph_properties(
+            old.style, num=self._num(old) if old.list_kind else None, jc=_ALIGN.get(old.align or ""), bidi=bidi
+        )
+        return X.kind_change(self.ids.next_revision(), change.rev.author, change.rev.date, before)
+
     def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
         props = para.props
+        self._moves = {}
+        num = self._num(props) if props.list_kind else None
+        mark = self._mark(para.ins, para.dele) if para.ins or para.dele else ""  # (its revision id comes first)
+        content = "".join(self._inline(para.runs, part, para.comments))  # (sets para_rtl)
+        if self._moves:
+            content = self._move_ranges(content)
+        change = self._kind_change(para.kind_change, self.para_rtl) if para.kind_change is not None else ""
         ppr = X.paragraph_properties(
-            props.style,
-            num=self._num(para) if props.list_kind else None,
-            jc=_ALIGN.get(props.align or ""),
-            mark=self._mark(para.ins, para.dele) if para.ins or para.dele else "",
+            props.style, num=num, jc=_ALIGN.get(props.align or ""), mark=mark, bidi=self.para_rtl, change=change
         )
-        return X.paragraph(ppr, lead + "".join(self._inline(para.runs, part, para.comments)))
+        return X.paragraph(ppr, lead + content)
+
+    def _move_ranges(self, content: str) -> str:
+        """The paragraph's content within the range of each move it holds (ECMA-376 17.13.5.23-17.13.5.28: the
+        source's range and the destination's share the move's name)."""
+        starts, ends = [], []
+        for (tag, name), rev in self._moves.items():
+            range_id = self.ids.next_revision()
+            starts.append(X.move_range_start(f"{tag}RangeStart", range_id, rev.author, rev.date, name))
+            ends.append(X.move_range_end(f"{tag}RangeEnd", range_id))
+        return "".join(starts) + content + "".join(reversed(ends))
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
         width = TEXT_WIDTH // ncols
-        parts = [X.table_properties("WtpfTable"), X.table_grid([width] * ncols)]
+        parts = [X.table_properties("WtpfTable", bidi_visual=self.rtl), X.table_grid([width] * ncols)]
         for row in table.rows:
             cells = []
             for c, cell in enumerate(row.cells):
                 align = table.align[c] if c < len(table.align) else None
-                ppr = X.paragraph_properties(
-                    "TableHeading" if row.header else "TableText",
-                    jc=_ALIGN.get(align or ""),
-                    mark=self._mark(row.ins, row.dele),
-                )
-                cells.append(X.table_cell(width, X.paragraph(ppr, "".join(self._inline(cell, part)))))
+                mark = self._mark(row.ins, row.dele)  # (its revision id comes first)
+                notes = row.comments[c] if c < len(row.comments) else ()  # contributors' comments on the cell
+                content = "".join(self._inline(cell, part, notes))
+                style = "TableHeading" if row.header else "TableText"
+                ppr = X.paragraph_properties(style, jc=_ALIGN.get(align or ""), mark=mark, bidi=self.para_rtl)
+                cells.append(X.table_cell(width, X.paragraph(ppr, content)))
             parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
         return X.table("".join(parts))
 
+    def summary(self, summary: Summary) -> list[str]:
+        """The first page: the summary's title, lines and table, then a page break; plain paragraphs in the
+        RevisionSummary styles, outside the tracked changes (Accept All and Reject All leave them as they are), laid
+        out in the document's direction."""
+        rtl = self.rtl
+
+        def para(style: str, content: str, jc: str | None = None) -> str:
+            return X.paragraph(X.paragraph_properties(style, jc=jc, bidi=rtl), content)
+
+        out = [para("RevisionSummaryTitle", X.run(summary.title, X.run_properties(rtl=rtl)))]
+        out.extend(para("RevisionSummary", X.run(line, X.run_properties(rtl=rtl))) for line in summary.lines)
+        if len(summary.table) > 1:
+            ncols = len(summary.table[0])
+            first, last = 1900, 2900  # the source and the dates; the counts share the rest
+            widths = [first, *[(TEXT_WIDTH - first - last) // max(ncols - 2, 1)] * (ncols - 2), last]
+            rows = [X.table_properties("WtpfTable", bidi_visual=rtl), X.table_grid(widths)]
+            for k, row in enumerate(summary.table):
+                rpr = X.run_properties(bold=k == 0, rtl=rtl)
+                cells = [
+                    X.table_cell(
+                        widths[c],
+                        para("RevisionSummaryTable", X.run(text, rpr), "right" if 0 < c < ncols - 1 else None),
+                    )
+                    for c, text in enumerate(row)
+                ]
+                rows.append(X.table_row(cells, header=k == 0))
+            out.append(X.table("".join(rows)))
+        out.append(para("RevisionSummary", X.page_break_run()))
+        return out
+
     # -- the package -----------------------------------------------------------------------------------------
 
-    def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+    def render(
+        self, redline: Redline, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+    ) -> bytes:
+        self.rtl = is_rtl(redline.meta.language)
         doc_part = _Part("document")
         note_part = _Part("footnotes")
-        body: list[str] = []
+        # Comment ids above every footnote id (footnotes take 1..N, one per note): LibreOffice 7.4 mixes a comment
+        # up with the footnote of the same id (or the one after), emptying, repeating or shifting the notes after
+        # it, wherever the comment's range stands (tests/test_revision_marks.py).
+        containers = {b.props.container for b in redline.blocks if isinstance(b, RParagraph)}
+        self.first_comment = len(containers - {BODY}) + 1
+        body: list[str] = self.summary(summary) if summary is not None else []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
         for block in redline.blocks:
             if isinstance(block, RTable):
                 if previous_was_table:
-                    body.append(X.paragraph(X.paragraph_properties("BodyText")))
+                    body.append(X.paragraph(X.paragraph_properties("BodyText", bidi=self.rtl)))
                 body.append(self.table(block, doc_part))
                 previous_was_table = True
                 continue
@@ -242,16 +326,16 @@ class DocxRenderer:
             body.append(self.paragraph(block, doc_part))
             previous_was_table = False
         if previous_was_table:
-            body.append(X.paragraph(X.paragraph_properties("BodyText")))
+            body.append(X.paragraph(X.paragraph_properties("BodyText", bidi=self.rtl)))
         footnotes: list[str] = []
         for label, note_id in self.ids.notes.items():
             paras = notes.get(label, [])
             rendered = [
                 self.paragraph(p, note_part, lead=X.footnote_ref_mark_run() if k == 0 else "")
                 for k, p in enumerate(paras)
-            ] or [X.paragraph(X.paragraph_properties("FootnoteText"), X.footnote_ref_mark_run())]
+            ] or [X.paragraph(X.paragraph_properties("FootnoteText", bidi=self.rtl), X.footnote_ref_mark_run())]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
-        return self._pack(body, footnotes, doc_part, note_part, header_text, core)
+        return self._pack(body, footnotes, doc_part, note_part, header_text, core, redline.meta.language)
 
     def _pack(
         self,
@@ -261,6 +345,7 @@ class DocxRenderer:
         note_part: _Part,
         header_text: str,
         core: dict[str, str],
+        language: str = "English",
     ) -> bytes:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
@@ -268,8 +353,11 @@ class DocxRenderer:
         parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body)
         parts["word/footnotes.xml"] = _footnotes_xml(parts["word/footnotes.xml"], footnotes)
         parts["word/numbering.xml"] = _numbering_xml(parts["word/numbering.xml"], self.list_starts)
-        parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text)
+        parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text, self.rtl)
         parts["docProps/core.xml"] = _core_xml(core)
+        tags = word_lang(language)
+        if tags != TEMPLATE_LANG:
+            parts["word/styles.xml"] = _styles_xml(parts["word/styles.xml"], tags)
         parts["word/_rels/document.xml.rels"] = _add_links(parts["word/_rels/document.xml.rels"], doc_part)
         if self.comments:
             root = E.el("comments", None, *self.comments)
@@ -295,6 +383,20 @@ class DocxRenderer:
                 info.external_attr = 0o644 << 16
                 dst.writestr(info, parts[n], compresslevel=ZIP_LEVEL)
         return out.getvalue()
+
+
+def _run_properties(marks: frozenset[str], linked: bool, change: str = "", *, rtl: bool = False) -> str:
+    """w:rPr of a run of these marks, in a link or not, right to left or not (with a w:rPrChange)."""
+    style = "Hyperlink" if linked else ("VerbatimChar" if "code" in marks else None)
+    return X.run_properties(
+        style,
+        bold="strong" in marks,
+        italic="em" in marks,
+        strike="strike" in marks,
+        mono="code" in marks and linked,
+        rtl=rtl,
+        change=change,
+    )
 
 
 def _xml(root: E.Element) -> bytes:
@@ -354,13 +456,28 @@ def _numbering_xml(template: bytes, starts: dict[int, tuple[int, int]]) -> bytes
     return _xml(root)
 
 
-def _header_xml(template: bytes, header_text: str) -> bytes:
+def _header_xml(template: bytes, header_text: str, rtl: bool = False) -> bytes:
     root = _parse(template)
     p = root.find(E.w("p"))
     assert p is not None
     for r in p.findall(E.w("r")):
         p.remove(r)
-    p.append(E.run(header_text))
+    if rtl:
+        ppr = p.find(E.w("pPr"))
+        assert ppr is not None
+        ppr.insert(1, E.el("bidi"))  # after pStyle (schema order)
+    p.append(E.run(header_text, E.run_properties(rtl=True) if RTL_CHAR.search(header_text) else None))
+    return _xml(root)
+
+
+def _styles_xml(template: bytes, tags: tuple[str, str, str]) -> bytes:
+    """The template's styles with the document's languages as the default of every run (docDefaults' w:lang:
+    val, eastAsia, bidi), which spelling and hyphenation follow."""
+    root = _parse(template)
+    lang = root.find(f"{E.w('docDefaults')}/{E.w('rPrDefault')}/{E.w('rPr')}/{E.w('lang')}")
+    assert lang is not None
+    for name, tag in zip(("val", "eastAsia", "bidi"), tags, strict=True):
+        lang.set(E.w(name), tag)
     return _xml(root)
 
 
@@ -408,6 +525,8 @@ def _core_xml(core: dict[str, str]) -> bytes:
     ):
         e = etree.SubElement(root, f"{{{ns}}}{tag}")
         e.text = core.get(key, "")
+    if core.get("language", "und") != "und":
+        etree.SubElement(root, f"{{{dc}}}language").text = core["language"]  # a tag such as en-GB (RFC 4646)
     for tag in ("created", "modified"):
         e = etree.SubElement(root, f"{{{dcterms}}}{tag}")
         e.set(f"{{{xsi}}}type", "dcterms:W3CDTF")
@@ -424,6 +543,36 @@ def core_date(iso_date: str) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
-    """The .docx bytes of a redline in the house template."""
-    return DocxRenderer(template).render(redline, header_text=header_text, core=core)
+def render_docx(
+    redline: Redline, template: Path, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+) -> bytes:
+    """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed)."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary)
+
+
+def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | None) -> list[_Group]:
+    """Runs of the same formatting, revisions, link (and direction, where `directions` gives each run's) as one
+    group, a footnote reference alone; comment boundaries (`bounds`) split groups too."""
+    groups: list[_Group] = []
+    if directions is None:
+        keyed: Iterable[tuple[tuple[object, ...], list[RRun], bool]] = (
+            (key, list(same), False) for key, same in groupby(runs, _RUN_FORMAT)
+        )
+    else:
+        pairs = groupby(zip(runs, directions, strict=True), lambda pair: (_RUN_FORMAT(pair[0]), pair[1]))
+        keyed = ((key, [r for r, _ in same], rtl) for (key, rtl), same in pairs)
+    k = 0
+    for key, members, rtl in keyed:
+        if key[4] is not None:
+            groups.extend(([m], k + x, rtl) for x, m in enumerate(members))
+        elif bounds:
+            start = 0
+            for x in range(1, len(members)):
+                if k + x in bounds:
+                    groups.append((members[start:x], k + start, rtl))
+                    start = x
+            groups.append((members[start:], k + start, rtl))
+        else:
+            groups.append((members, k, rtl))
+        k += len(members)
+    return groups
