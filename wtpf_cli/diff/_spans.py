@@ -40,17 +40,18 @@ def respliced(old: bytes, new: bytes, spans: list[Span]) -> bytes:
 
 def _prefix(a: bytes, b: bytes, i: int, j: int, limit: int) -> int:
     """How many bytes a[i:] and b[j:] share at their start, at most `limit`: growing steps, then halving."""
+    view = memoryview(a)  # its slices are not copies
     lo, step = 0, 256
     while lo < limit:
         hi = min(lo + step, limit)
-        if not b.startswith(a[i + lo : i + hi], j + lo):
+        if not b.startswith(view[i + lo : i + hi], j + lo):
             while hi - lo > _XOR:  # the first difference is in [lo, hi)
                 mid = (lo + hi) // 2
-                if b.startswith(a[i + lo : i + mid], j + lo):
+                if b.startswith(view[i + lo : i + mid], j + lo):
                     lo = mid
                 else:
                     hi = mid
-            x = int.from_bytes(a[i + lo : i + hi], "big") ^ int.from_bytes(b[j + lo : j + hi], "big")
+            x = int.from_bytes(view[i + lo : i + hi], "big") ^ int.from_bytes(b[j + lo : j + hi], "big")
             return hi - (x.bit_length() + 7) // 8  # the bytes after the first difference give the length of x
         lo, step = hi, step * 4
     return lo
@@ -58,17 +59,18 @@ def _prefix(a: bytes, b: bytes, i: int, j: int, limit: int) -> int:
 
 def _suffix(a: bytes, b: bytes, i: int, j: int, limit: int) -> int:
     """How many bytes a[:i] and b[:j] share at their end, at most `limit`."""
+    view = memoryview(a)
     lo, step = 0, 256
     while lo < limit:
         hi = min(lo + step, limit)
-        if not b.startswith(a[i - hi : i - lo], j - hi):
+        if not b.startswith(view[i - hi : i - lo], j - hi):
             while hi - lo > _XOR:
                 mid = (lo + hi) // 2
-                if b.startswith(a[i - mid : i - lo], j - mid):
+                if b.startswith(view[i - mid : i - lo], j - mid):
                     lo = mid
                 else:
                     hi = mid
-            x = int.from_bytes(a[i - hi : i - lo], "little") ^ int.from_bytes(b[j - hi : j - lo], "little")
+            x = int.from_bytes(view[i - hi : i - lo], "little") ^ int.from_bytes(b[j - hi : j - lo], "little")
             return hi - (x.bit_length() + 7) // 8
         lo, step = hi, step * 4
     return lo
