@@ -229,6 +229,8 @@ def _whole_edits(
     visible: list[Item], old_keys: list[Hashable], new_keys: list[Hashable], payload: list[Token | ParaProps | Table]
 ) -> list[Edit]:
     """The edits of a region: the visible items diffed against the new ones, stranded words unaligned."""
+    # Tokens ranked by diff.sequences.text_rank, written out inline (once per token of every changed region),
+    # paragraph marks 1, tables 0.
     old_ranks = [
         ((1 if (x := it.token.text) == "\n" else 2 if x.isspace() else 0) if type(it) is TokenItem else 1)
         if type(it) is not TableItem
