@@ -83,7 +83,7 @@ class Attributor:
         groups: list[Group] = []
         carry: list[Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
-        changed: list[list[Item]] = []  # the items of each changed region, where sentences may have moved
+        region_items: list[list[Item]] = []  # the items of each changed region, where sentences may have moved
         vanished: list[list[TokenItem]] = []  # runs of words inserted since FROM and taken out again
         for equal, a0, a1, b0, b1 in regions:
             if equal:
@@ -107,7 +107,7 @@ class Attributor:
                 others, trailing = _regroup(out)
                 rest = iter(others)
                 new_groups = [moved_in[b] if b in moved_in else next(rest) for b in range(b0, b1)]
-            changed.append(out)
+            region_items.append(out)
             if new_groups:
                 new_groups[-1].extend(trailing)
                 groups.extend(new_groups)
@@ -123,7 +123,7 @@ class Attributor:
         self.groups = groups
         self.blocks = new_blocks
         if self.moves:
-            for taken, put in sentence_moves(changed, rev, vanished):
+            for taken, put in sentence_moves(region_items, rev, vanished):
                 if taken[0].dele is rev:  # words of FROM taken out where they were: a move
                     self.moved += 1
                     mark_moved(taken, put, replace(rev, move=f"move{self.moved}"))
