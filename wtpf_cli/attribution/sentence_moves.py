@@ -8,7 +8,10 @@ stood before it) or inserted all of them, and it has MIN_WORDS words or more. Ca
 of their words (lower-cased), then, among those left, by the share of distinct words in common, computed only for
 candidates that share one of a few min-hash values of their words (at most CANDIDATES for each sentence put in:
 moves.near_pairs). A sentence deleted and one inserted at the same place (no standing word or paragraph mark between
-them) is a sentence rewritten there, not a move.
+them) is a sentence rewritten there, not a move. Sentences that follow each other on both sides are one move, with
+their paragraph's mark when they are all of it on both sides (a paragraph moved within one changed region, which
+moves.py leaves alone). Words inserted since FROM that the commit takes out are gone from the items (nothing shows
+where they were); their sentences are paired too, so that where they went they keep the revision that put them in.
 """
 
 from __future__ import annotations
