@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
-from wtpf_cli.markdown.frontmatter import render_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import render_front_matter, replace_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
@@ -159,7 +159,8 @@ def init_workspace(
         language=parts.meta.language or language,
         extra=parts.meta.extra,
     )
-    draft_text = render_front_matter(meta) + parts.body
+    # The front matter of a --from file is kept as its author wrote it; the template's is written anew.
+    draft_text = replace_front_matter(body, meta) if from_file else render_front_matter(meta) + parts.body
     history = found or History.create(folder)
     checkpoint("repo")
     config = Config(
