@@ -61,14 +61,14 @@ def test_stamp_changes_only_version_symbol_and_date_and_keeps_every_other_line_b
     expected = (
         HEAD.replace("version: ''", "version: First Draft")
         .replace("symbol: ''", "symbol: WTPF-IEG/1/1")
-        .replace("date: ''", "date: 2012-04-13")
+        .replace("date: ''", "date: '2012-04-13'")
     )
     assert (ws / "report.md").read_text(encoding="utf-8") == expected + BODY
     wtpf("stamp", "next", "--date", "2012-05-02", cwd=ws)
     expected = (
         expected.replace("version: First Draft", "version: Preliminary Second Draft")
         .replace("WTPF-IEG/1/1", "WTPF-IEG/1/2")
-        .replace("date: 2012-04-13", "date: 2012-05-02")
+        .replace("date: '2012-04-13'", "date: '2012-05-02'")
     )
     assert (ws / "report.md").read_text(encoding="utf-8") == expected + BODY
 
@@ -79,7 +79,7 @@ def test_stamp_adds_the_keys_it_owns_that_are_missing_as_lines_at_the_end(ws: Pa
     text = (ws / "report.md").read_text(encoding="utf-8")
     assert text == (
         "---\n# no version yet\ntitle: A report\nkeywords: [a, b]\n"
-        "version: First Draft\nsymbol: WTPF-IEG/1/9\ndate: 2012-04-13\n---\n" + BODY
+        "version: First Draft\nsymbol: WTPF-IEG/1/9\ndate: '2012-04-13'\n---\n" + BODY
     )
 
 

@@ -528,8 +528,12 @@ def interrupted_at(s: Scenario, t: Twin, step: str, tmp: Path) -> str:
     _, err = proc.communicate(timeout=60)
     how = f"{s.name}, Ctrl-C at {step}"
     assert proc.returncode == 130, f"{how}: exit {proc.returncode}: {err}"
-    assert err.strip() == "wtpf: interrupted", f"{how}: {err!r}"
     now = snapshot(s, base)
+    if step.split("#")[0] in ("refs", "done"):  # after the commit point: the change is made, and said so
+        head = quiet_git("rev-parse", "HEAD", cwd=base / "report")
+        assert err.strip() == f"wtpf: interrupted after the change was committed ({head})", f"{how}: {err!r}"
+    else:
+        assert err.strip() == "wtpf: interrupted", f"{how}: {err!r}"
     assert leftovers(base) == [], f"{how}: left behind: {leftovers(base)}"
     for state, expected in (("before", t.before), ("after", t.after)):
         if (now.draft, now.head_tree, now.index_tree, now.tags, now.records) == (
@@ -555,6 +559,48 @@ def test_ctrl_c_at_a_write_step_exits_130_leaving_all_old_or_all_new(
     if not s.output:  # until the refs move, Ctrl-C undoes the change
         assert set(before_point) == {"before"}, dict(zip(steps, states, strict=True))
     print(f"\n{name}: Ctrl-C at {len(steps)} steps: {dict(zip(steps, states, strict=True))}")
+
+
+def test_ctrl_c_at_any_moment_after_the_commit_point_says_the_change_was_committed_and_exits_130(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    t = twin(s, tmp_path)
+    rng = random.Random(15)
+
+    def one(k: int) -> str:
+        base = copy_of(s, tmp_path / f"late-{k}")
+        trace = tmp_path / f"late-{k}.trace"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wtpf_cli", *s.args],
+            cwd=base / s.run_in,
+            env=clean_env(base / s.run_in) | {"WTPF_TEST_TRACE": str(trace)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        deadline = time.monotonic() + 60
+        while "refs#" not in (trace.read_text() if trace.exists() else "") and proc.poll() is None:
+            assert time.monotonic() < deadline, "the stamp never reached its commit point"
+            time.sleep(0.0005)
+        time.sleep(rng.random() * 0.05)  # anywhere in what is left: the journal removed, the report, the exit
+        sent = proc.poll() is None
+        if sent:
+            os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        head = quiet_git("rev-parse", "HEAD", cwd=base / "report")
+        assert snapshot(s, base).head_tree == t.after.head_tree
+        if proc.returncode == 0:
+            return "finished first"
+        assert proc.returncode == 130, f"run {k}: exit {proc.returncode} (signal sent: {sent}): {err!r}"
+        assert err.strip().splitlines()[-1] == f"wtpf: interrupted after the change was committed ({head})", err
+        return "interrupted"
+
+    outcomes = in_parallel([lambda k=k: one(k) for k in range(30)])
+    print(f"\nCtrl-C after the commit point: {outcomes.count('interrupted')} of 30 said so, the rest had finished")
+    assert outcomes.count("interrupted") >= 10
 
 
 # ---------------------------------------------------------------------------------------------------------------

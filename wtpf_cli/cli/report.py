@@ -73,14 +73,16 @@ def check(
 
     Exit 1 on any error (on warnings too with --strict). The rules are listed in the README.
     """
-    report = api.check(workspace(), strict=strict)
+    report = api.check(workspace(warn=False), strict=strict)
     if json_out:
         print_json(report.as_json())
     else:
+        from rich.markup import escape  # rich: when a command prints
+
         err = err_console()
         for f in report.findings:
             colour = "red" if f.severity == "error" else "yellow"
-            err.print(f"{f.file}:{f.line}: [{colour}]{f.severity}[/] {f.rule} {f.message}")
+            err.print(f"{escape(f.file)}:{f.line}: [{colour}]{f.severity}[/] {f.rule} {escape(f.message)}")
         err.print(report.summary())
     failure = report.failure()
     if failure is not None:

@@ -260,9 +260,9 @@ def set_owned_keys(raw: str, values: dict[str, str]) -> str:
             start, end = key_node.end_mark.index, value_node.end_mark.index
             span = raw[start:end]
             kept = span[len(span.rstrip()) :]  # the line breaks a block scalar's span ends with
-            edits.append((start, end, f": {_scalar(name, values[name])}{kept}"))
+            edits.append((start, end, f": {_scalar(values[name])}{kept}"))
     if missing:
-        lines = "".join(f"{name}: {_scalar(name, value)}" + newline for name, value in missing.items())
+        lines = "".join(f"{name}: {_scalar(value)}" + newline for name, value in missing.items())
         if node is not None and getattr(node, "flow_style", False):
             brace = raw.rindex("}", 0, node.end_mark.index)
             flow = ", ".join(line.rstrip("\r\n") for line in lines.splitlines())
@@ -275,14 +275,9 @@ def set_owned_keys(raw: str, values: dict[str, str]) -> str:
     return raw
 
 
-def _scalar(name: str, value: str) -> str:
-    """A value as YAML that reads back as the same string in block and flow context (a date as a date)."""
-    if name == "date" and value:
-        try:
-            if dt.date.fromisoformat(value).isoformat() == value:
-                return value
-        except ValueError:
-            pass
+def _scalar(value: str) -> str:
+    """A value as YAML that reads back as the same string in block and flow context (as render_front_matter
+    writes it: a date quoted)."""
     import yaml  # (start-up: see the note at the top)
 
     # Dumped inside a flow list, so that the scalar is quoted wherever a flow mapping would need it.

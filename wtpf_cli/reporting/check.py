@@ -20,7 +20,7 @@ from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
 from wtpf_cli.store.days import today
 from wtpf_cli.store.versions import Version, list_versions
-from wtpf_cli.store.workspace import Workspace
+from wtpf_cli.store.workspace import Workspace, config_warnings
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
 
@@ -68,6 +68,7 @@ RULES = {  # id: (severity, meaning); the README's table lists the same
     "MD004": ("warning", "headings go no deeper than level 4 (####): deeper ones are built as level 4"),
     "MD005": ("warning", "every footnote reference [^x] has a definition (else it is printed as text)"),
     "MD006": ("warning", "every footnote definition is referenced (else the build leaves it out)"),
+    "CF001": ("warning", "wtpf.toml has no key wtpf does not read (a misspelt key is otherwise ignored)"),
 }
 
 _FIELDS = ("version", "symbol", "date")
@@ -132,6 +133,7 @@ def run_rules(ws: Workspace) -> list[Finding]:
     findings = check_front_matter(ws, doc.meta, text, versions)
     findings += check_ladder(ws, versions)
     findings += check_timetable(ws, versions)
+    findings += [_finding(CONFIG_NAME, line, "CF001", message) for message, line in config_warnings(ws)]
     findings += check_brackets(name, text, parts.body, parts.body_line)
     for w in doc.warnings:
         m = re.search(r"line (\d+)", w)

@@ -18,7 +18,8 @@ when the branch still points to the old commit, puts back every file still holdi
 entries (rolled back); when it points to the new commit, creates any tag the ref transaction did not (finished);
 when it points elsewhere (someone committed meanwhile), leaves everything and drops the journal. It then removes
 temp files of dead wtpf processes. Ctrl-C during steps 1-4 is held until the commit point: before it the change is
-rolled back; in either case wtpf exits 130 ("interrupted").
+rolled back, and wtpf exits 130 ("interrupted"); from it on, Ctrl-C is only noted until the process ends, and wtpf
+exits 130 with "interrupted after the change was committed (<sha>)".
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.store.faults import HeldInterrupt, checkpoint
+from wtpf_cli.store.faults import HeldInterrupt, checkpoint, mark_committed
 from wtpf_cli.store.files import pid_alive, sweep_temps, write_atomic
 from wtpf_cli.store.git import History, Identity
 
@@ -136,6 +137,7 @@ class Transaction:
                 updates: list[tuple[str, str | None, str | None]] = [(self.ref, self.tip, self.base)]
                 updates += [(name, obj, None) for name, obj in self.tags]
                 h.update_refs(updates, f"wtpf {self.command}")
+                mark_committed(self.tip or "")
             except BaseException:
                 _roll_back(h, _file_writes(journal), self.base, index=staged)
                 jpath.unlink(missing_ok=True)

@@ -11,7 +11,15 @@ from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import render_front_matter, replace_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
-from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
+from wtpf_cli.store.config import (
+    CONFIG_NAME,
+    Config,
+    Milestone,
+    read_config,
+    render_config,
+    slugify,
+    unknown_keys,
+)
 from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.files import read_text
 from wtpf_cli.store.git import History, Identity
@@ -76,7 +84,7 @@ def open_workspace(start: Path) -> Workspace:
     if history is None:
         raise WorkspaceStateError(f"{here} is not inside a git repository: run `git init` or `wtpf init`")
     git_dir = history.git_dir
-    if (git_dir / JOURNAL).exists() or (git_dir / LOCK_NAME).exists():
+    if (git_dir / JOURNAL).exists() or (history.common_dir / LOCK_NAME).exists():
         # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs.
         with contextlib.suppress(WorkspaceStateError), git_dir_lock(history, here):
             pass
@@ -87,6 +95,15 @@ def open_workspace(start: Path) -> Workspace:
         where = str(here / CONFIG_NAME)
         raise InputRejected(f"[report].draft {config.draft!r} leads outside the repository", path=where)
     return Workspace(here, config, history)
+
+
+def config_warnings(ws: Workspace) -> list[tuple[str, int]]:
+    """Each key of wtpf.toml that wtpf does not read, as a warning and its line (0 where unknown)."""
+    try:
+        source = (ws.root / CONFIG_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [(f"unknown key {key} is ignored", line) for key, line in unknown_keys(source)]
 
 
 @contextlib.contextmanager
