@@ -9,6 +9,7 @@ import typer
 
 import wtpf_cli as api
 from wtpf_cli.cli.common import err_console, out_console, print_json, show_messages, table, workspace
+from wtpf_cli.messages import warnings
 from wtpf_cli.render.formats import AnnexFormat
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
@@ -39,7 +40,9 @@ def contribution_add(
 
     Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
     """
-    c = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on).contribution
+    made = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
+    show_messages(warnings(made.warnings, str(file)))
+    c = made.contribution
     late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
     err_console().print(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
 

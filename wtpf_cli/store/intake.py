@@ -74,6 +74,7 @@ class AddResult:
 
     contribution: Contribution
     commit: str
+    warnings: tuple[str, ...] = ()  # what the file holds that is never run or fetched (macros, outside links)
 
 
 def add_contribution(
@@ -137,4 +138,13 @@ def add_contribution(
         message = f"Receive contribution {ident} from {contribution.source}{what}{late}\n\nWtpf-Contribution: {ident}"
         sha = transaction.commit(files, message, signer, signer)
         transaction.apply()
-        return AddResult(contribution, sha)
+        return AddResult(contribution, sha, _hazards(file))
+
+
+def _hazards(file: Path) -> tuple[str, ...]:
+    """Warnings for the macros and outside links of a Word contribution (kept as received, never run or fetched)."""
+    if file.suffix.lower() != ".docx":
+        return ()
+    from wtpf_cli.ooxml.inspection import docx_hazards, printable  # (lxml loads only for a .docx)
+
+    return tuple(map(printable, docx_hazards(file)))
