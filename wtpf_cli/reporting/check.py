@@ -10,7 +10,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from wtpf_cli.errors import CheckFailed, InputRejected
-from wtpf_cli.markdown.blocks import markdown_parser  # the build's own parser: the gate sees what the build sees
+from wtpf_cli.markdown.blocks import (  # the build's own parser: the gate sees what the build sees
+    WORD_LIST_LEVELS,
+    list_too_deep,
+    markdown_parser,
+)
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.merging.resolve import find_passages
@@ -68,6 +72,7 @@ RULES = {  # id: (severity, meaning); the README's table lists the same
     "MD004": ("warning", "headings go no deeper than level 4 (####): deeper ones are built as level 4"),
     "MD005": ("warning", "every footnote reference [^x] has a definition (else it is printed as text)"),
     "MD006": ("warning", "every footnote definition is referenced (else the build leaves it out)"),
+    "MD007": ("warning", "lists go no deeper than Word's nine levels: deeper items are built at the ninth"),
     "CF001": ("warning", "wtpf.toml has no key wtpf does not read (a misspelt key is otherwise ignored)"),
 }
 
@@ -136,6 +141,8 @@ def run_rules(ws: Workspace) -> list[Finding]:
     findings += [_finding(CONFIG_NAME, line, "CF001", message) for message, line in config_warnings(ws)]
     findings += check_brackets(name, text, parts.body, parts.body_line)
     for w in doc.warnings:
+        if w.startswith("a list nested"):
+            continue  # MD007, with its line, from check_markdown
         m = re.search(r"line (\d+)", w)
         line = parts.body_line + int(m.group(1)) if m else 1
         findings.append(_finding(name, line, "MD001", w))
@@ -318,8 +325,16 @@ def check_markdown(name: str, body: str, body_line: int, folder: Path) -> list[F
     tokens = markdown_parser().parse(body, env)
     findings: list[Finding] = []
     referenced: set[str] = set()
-    for t in tokens:
+    lists = 0
+    for k, t in enumerate(tokens):
         line = body_line + (t.map[0] if t.map else 0) + 1
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            lists += 1
+            if lists == WORD_LIST_LEVELS + 1:
+                text = next((x.content for x in tokens[k : k + 5] if x.type == "inline"), "")
+                findings.append(_finding(name, line, "MD007", list_too_deep(lists, text)))
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
         if t.type == "heading_open" and int(t.tag[1:]) > 4:
             findings.append(_finding(name, line, "MD004", f"heading level {t.tag[1:]} is built as level 4"))
         if t.type != "inline":
