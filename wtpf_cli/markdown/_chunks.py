@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, inline_rule
-from wtpf_cli.markdown.blocks import Walker, markdown_parser, paragraph, paragraph_key
+from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
+from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
@@ -93,8 +93,10 @@ class _Definitions:
 # CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
-_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
+# A match runs to the end of its run of label characters whether or not a `]` closes it (then it is dropped), so that
+# the search goes on after the run: `\[([^\]]+)\]` tried again at every `[` of a run that no `]` ends (quadratic).
+_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]*)(\]?)")
+_REF_CAND_RE = re.compile(r"\[([^\]]*)(\]?)")
 
 
 def split_chunks(body: str) -> list[str] | None:
@@ -180,7 +182,7 @@ def read_chunked(
             blocks.extend(chunk.blocks)
         if chunk.notes or chunk.refs or chunk.warnings:
             for label, paras in chunk.notes:
-                note_blocks.setdefault(label, paras)
+                note_blocks[label] = paras  # a label defined twice: the last definition, as markdown-it takes
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
     blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
@@ -340,8 +342,8 @@ def _parse_chunk(
         from markdown_it.common.utils import normalizeReference
 
         found_candidates = (
-            tuple(_NOTE_CAND_RE.findall(text)),
-            tuple(normalizeReference(c) for c in _REF_CAND_RE.findall(text)),
+            tuple(label for label, close in _NOTE_CAND_RE.findall(text) if label and close),
+            tuple(normalizeReference(label) for label, close in _REF_CAND_RE.findall(text) if label and close),
         )
         cache.candidates[text] = found_candidates
     note_candidates, ref_candidates = found_candidates
@@ -420,7 +422,7 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     tok.content = content
     tok.children = []
     state = StateCore("", markdown_parser(), env, [tok])
-    inline_rule(state)
+    core_inline(state)
     text_join(state)
     tokens = inline_tokens(tok.children, cache.tokens)
     if note is None:
@@ -462,7 +464,7 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
         from markdown_it.rules_core import StateCore, text_join
 
         state = StateCore("", markdown_parser(), {"references": {}, "footnotes": {"refs": {}}}, [t for _, t in inline])
-        inline_rule(state)
+        core_inline(state)
         text_join(state)
         for text, tok in inline:
             out[text] = _one_paragraph(inline_tokens(tok.children or [], cache.tokens))

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown._guards import guard_label, guard_note_ref
 from wtpf_cli.markdown._inline import inline_rule
 from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
 from wtpf_cli.model import BODY, Block, Paragraph, ParaProps, Table, Token
@@ -28,10 +29,14 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable("table").enable("strikethrough").use(footnote_plugin)
     md.block.tokenize = _refuse_deeper(md.block.tokenize)  # type: ignore[method-assign]
+    rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
+    md.inline.ruler.at("link", guard_label(rules["link"], "["))
+    md.inline.ruler.at("image", guard_label(rules["image"], "!["))
+    md.inline.ruler.at("footnote_ref", guard_note_ref(rules["footnote_ref"]))
     # Inline notes (^[text]) are not GitHub Markdown (pandoc's gfm reads them as text); the plugin's notes have no
     # label, which the draft's footnotes need: they stay text.
     md.disable("footnote_inline", ignoreInvalid=True)
-    md.core.ruler.at("inline", inline_rule)  # markdown-it's own rule with a shortcut for plain text (speed only)
+    md.core.ruler.at("inline", core_inline)  # markdown-it's own rule with a shortcut for plain text (speed only)
     return md
 
 
@@ -40,6 +45,28 @@ def markdown_parser() -> MarkdownIt:
 # quote, two for each list: list and item); deeper text is refused, never dropped.
 MAX_NESTING = 100
 WORD_LIST_LEVELS = 9  # ECMA-376 Part 1, 17.9.3: w:ilvl is 0-8
+
+
+INLINE_NESTING = 20  # CommonMark's preset: inline, the nesting bound costs time at every unmatched `[`
+
+
+def _inline_nesting(rule: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The core 'inline' rule, run with the inline nesting bound of CommonMark's preset (MAX_NESTING is for blocks)."""
+
+    def run(state: Any) -> None:
+        options = state.md.options
+        blocks = options["maxNesting"]
+        options["maxNesting"] = INLINE_NESTING
+        try:
+            rule(state)
+        finally:
+            options["maxNesting"] = blocks
+
+    return run
+
+
+core_inline = _inline_nesting(inline_rule)
+"""The parser's core 'inline' rule (what _chunks.py runs on a state it made itself)."""
 
 
 def _refuse_deeper(tokenize: Callable[..., None]) -> Callable[..., None]:
