@@ -17,7 +17,10 @@ from wtpf_cli.errors import OutputError, WorkspaceStateError
 
 _SEP = "\x1f"
 _SHA_RE = re.compile(r"[0-9a-f]{40}")
-_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}  # git's messages in English: _git_error reads them
+# git's messages in English (_git_error reads them); no optional locks (`git --no-optional-locks`): a command that
+# only reads, such as `git status`, then never takes the index's lock to refresh it, so that it can neither leave
+# one behind when killed nor collide with one a writing command holds. (Writes still take the locks they need.)
+_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
 # Objects, refs and index reach the disk before the next step relies on them (git >= 2.36; older git ignores the
 # setting): the order of transaction.py then also holds across a power cut.
 _FSYNC = ["-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync"]
@@ -67,6 +70,15 @@ def _git_error(command: str, stderr: str, exc: object, git_dir: Path | None = No
         quoted = re.search(r"'(/[^']+|\.git/[^']+)'", stderr)
         where = quoted.group(1) if quoted else (str(git_dir) if git_dir else None)
         return OutputError(f"No space left on device (git {command})", path=where)
+    lock = re.search(r"Unable to create '([^']+\.lock)': File exists", stderr) or re.search(
+        r"[Cc]annot lock ref '[^']+': Unable to create '([^']+\.lock)'", stderr
+    )
+    if lock:  # git's own advice ("remove the file manually") does not say which: we do
+        return WorkspaceStateError(
+            f"git {command}: its lock file exists: another git command is running here, or one was killed: "
+            "if no git runs, remove the file",
+            path=lock.group(1),
+        )
     return WorkspaceStateError(f"git {command} failed: {last}")
 
 

@@ -24,7 +24,7 @@ from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.files import read_text
 from wtpf_cli.store.git import History, Identity
 from wtpf_cli.store.lock import LOCK_NAME, git_dir_lock
-from wtpf_cli.store.transaction import JOURNAL, Transaction
+from wtpf_cli.store.transaction import JOURNAL, Transaction, interrupted_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +85,18 @@ def open_workspace(start: Path) -> Workspace:
         raise WorkspaceStateError(f"{here} is not inside a git repository: run `git init` or `wtpf init`")
     git_dir = history.git_dir
     if (git_dir / JOURNAL).exists() or (history.common_dir / LOCK_NAME).exists():
-        # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs.
-        with contextlib.suppress(WorkspaceStateError), git_dir_lock(history, here):
-            pass
+        # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs. A change
+        # that stays half made is refused (no command reports on it), naming why it could not be finished.
+        try:
+            with git_dir_lock(history, here):
+                pass
+        except WorkspaceStateError as exc:
+            left = interrupted_command(history)
+            if left is not None:
+                raise WorkspaceStateError(
+                    f"an interrupted `wtpf {left}` left its change half made ({git_dir / JOURNAL}), and it cannot "
+                    f"be finished or undone yet: {exc.one_line()}"
+                ) from exc
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
     config = read_config(here / CONFIG_NAME)
@@ -119,7 +128,11 @@ def require_clean(ws: Workspace, what: str) -> None:
     if op:
         raise WorkspaceStateError(f"a git {op} is in progress: finish or abort it before `wtpf {what}`")
     if (ws.history.git_dir / "index.lock").exists():
-        raise WorkspaceStateError("git's index.lock exists: another git command is running, or remove the file")
+        raise WorkspaceStateError(
+            "git's index lock exists: another git command is running here, or one was killed: if no git runs, "
+            "remove the file",
+            path=str(ws.history.git_dir / "index.lock"),
+        )
     # Files git does not track (outputs such as .docx) do not block; changes to tracked ones do.
     dirty = ws.history.changed_paths([ws.rel or "."], untracked=False)
     if dirty:
