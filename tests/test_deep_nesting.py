@@ -9,7 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from support.cli import git, init_report, wtpf
+from support.cli import git, stamped_report, wtpf
 
 LIST_DEPTH, QUOTE_DEPTH = 14, 24
 DEEP = (
@@ -25,11 +25,7 @@ BODY = "# 1 Introduction\n\n1.1. The Forum will discuss the report.\n\n"
 
 
 def workspace(tmp_path: Path) -> Path:
-    root = init_report(tmp_path)
-    text = (root / "report.md").read_text(encoding="utf-8")
-    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
-    git("commit", "-qam", "First draft text", cwd=root)
-    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    root = stamped_report(tmp_path, BODY)
     with (root / "report.md").open("a", encoding="utf-8") as fh:
         fh.write(DEEP)
     git("commit", "-qam", "Deep text", cwd=root)

@@ -10,18 +10,13 @@ import zipfile
 from pathlib import Path
 
 from support import hostile
-from support.cli import git, init_report, wtpf
+from support.cli import stamped_report, wtpf
 
 BODY = "# 1 Introduction\n\nThe Forum welcomes the report.\n"
 
 
 def workspace(tmp_path: Path) -> Path:
-    root = init_report(tmp_path)
-    text = (root / "report.md").read_text(encoding="utf-8")
-    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
-    git("commit", "-qam", "First draft text", cwd=root)
-    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
-    return root
+    return stamped_report(tmp_path, BODY)
 
 
 def test_a_macro_enabled_file_named_docx_is_warned_of_and_no_macro_reaches_an_output(tmp_path: Path) -> None:

@@ -67,3 +67,13 @@ def init_report(tmp_path: Path, title: str = "Report") -> Path:
         cwd=tmp_path,
     )
     return root
+
+
+def stamped_report(tmp_path: Path, body: str) -> Path:
+    """init_report with `body` as the draft's text, committed and stamped as the First Draft (2012-04-13)."""
+    root = init_report(tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + body, encoding="utf-8")
+    git("commit", "-qam", "First draft text", cwd=root)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    return root
