@@ -51,6 +51,7 @@ __all__ = [
     "decline",
     "demo",
     "disposition_annex",
+    "hold_interrupts_after_commit",
     "init",
     "inspect",
     "interrupted_change",
@@ -77,6 +78,14 @@ def open_workspace(start: Path | str = ".") -> Workspace:
     from wtpf_cli.store.workspace import open_workspace as _open  # lazy (start-up)
 
     return _open(Path(start))
+
+
+def hold_interrupts_after_commit() -> None:
+    """For a command line: once a command's change is committed, Ctrl-C is only noted until the process ends, so
+    that `interrupted_change` can always say so (a library caller keeps its own Ctrl-C otherwise)."""
+    from wtpf_cli.store.faults import hold_after_commit_until_exit  # lazy (start-up)
+
+    hold_after_commit_until_exit()
 
 
 def interrupted_change(raised: bool = False) -> str | None:

@@ -85,6 +85,7 @@ def main() -> None:
     notes.setFormatter(logging.Formatter("wtpf: note: %(message)s"))
     logging.getLogger("wtpf").addHandler(notes)
     logging.getLogger("wtpf").propagate = False
+    api.hold_interrupts_after_commit()
     try:
         code = app(standalone_mode=False)
     except WtpfError as exc:

@@ -68,6 +68,13 @@ def checkpoint(step: str, path: Path | str | None = None) -> None:
 _deferred: list[bool] = []
 _committed: list[str] = []  # the commit this process's change moved the branch to, once it did
 _late: list[bool] = []  # Ctrl-C came after that
+_until_exit: list[bool] = []  # the command line runs: hold Ctrl-C from the commit point until the process ends
+
+
+def hold_after_commit_until_exit() -> None:
+    """Called by the command line at its start: once a change is committed, Ctrl-C is only noted until the process
+    ends (a library caller keeps its own Ctrl-C)."""
+    _until_exit.append(True)
 
 
 def mark_committed(sha: str) -> None:
@@ -79,6 +86,8 @@ def mark_committed(sha: str) -> None:
 
 
 def _hold_after_commit() -> None:
+    if not _until_exit:
+        return
     try:
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
             signal.signal(signal.SIGINT, lambda signum, frame: _late.append(True))
@@ -122,7 +131,7 @@ class HeldInterrupt:
 
     def __exit__(self, *exc: object) -> None:
         _deferred.pop()
-        if _committed and not _deferred:
+        if _committed and _until_exit and not _deferred:
             _hold_after_commit()  # the change is made: a later Ctrl-C is noted until the end (mark_committed)
         elif self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
