@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, init_report, wtpf
+from support.cli import git, init_report, revise, wtpf
 
 BODY = "# 1 Introduction\n\n1.1. The Forum will discuss the report.\n"
 
@@ -64,13 +64,14 @@ def test_stamp_changes_only_version_symbol_and_date_and_keeps_every_other_line_b
         .replace("date: ''", "date: '2012-04-13'")
     )
     assert (ws / "report.md").read_text(encoding="utf-8") == expected + BODY
+    revise(ws, "1.2. Added.")
     wtpf("stamp", "next", "--date", "2012-05-02", cwd=ws)
     expected = (
         expected.replace("version: First Draft", "version: Preliminary Second Draft")
         .replace("WTPF-IEG/1/1", "WTPF-IEG/1/2")
         .replace("date: '2012-04-13'", "date: '2012-05-02'")
     )
-    assert (ws / "report.md").read_text(encoding="utf-8") == expected + BODY
+    assert (ws / "report.md").read_text(encoding="utf-8") == expected + BODY + "\n1.2. Added.\n"
 
 
 def test_stamp_adds_the_keys_it_owns_that_are_missing_as_lines_at_the_end(ws: Path) -> None:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from support.cli import clean_env, git, init_report, wtpf
+from support.cli import clean_env, git, init_report, revise, wtpf
 
 
 def test_two_stamps_in_two_worktrees_of_one_repository_exclude_each_other(tmp_path: Path) -> None:
@@ -43,6 +43,7 @@ def test_two_stamps_in_two_worktrees_of_one_repository_exclude_each_other(tmp_pa
     assert git("tag", "--list", cwd=root).strip() == ""
     # One after the other, both work: the tags are the repository's, so the second stamps the next rung.
     wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    revise(other)
     wtpf("stamp", "next", "--date", "2012-04-14", cwd=other)
     assert git("tag", "--list", cwd=root).split() == [
         "wtpf-ieg-1/first-draft",
