@@ -202,7 +202,10 @@ def test_every_insertion_and_deletion_names_its_source_and_date_on_hover(demo: D
             "December",
         ][int(when[5:7]) - 1]
         assert f"{day} {month} {when[:4]}, {when[11:16]} UTC" in title
-        assert title.startswith("Inserted" if m.tag == "ins" else "Deleted")
+        if "moved" in m.classes:
+            assert title.startswith("Moved here" if m.tag == "ins" else "Moved from here")
+        else:
+            assert title.startswith("Inserted" if m.tag == "ins" else "Deleted")
     assert seen == demo.sources and len(seen) == 6
 
 
