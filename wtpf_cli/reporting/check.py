@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from wtpf_cli.errors import CheckFailed, InputRejected
@@ -15,8 +15,8 @@ from wtpf_cli.markdown.blocks import (  # the build's own parser: the gate sees 
     list_too_deep,
     markdown_parser,
 )
-from wtpf_cli.markdown.frontmatter import split_front_matter
-from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.markdown.frontmatter import split_draft, split_front_matter
+from wtpf_cli.markdown.parse import parse_body_tokens
 from wtpf_cli.merging.resolve import find_passages
 from wtpf_cli.model import Meta
 from wtpf_cli.reporting.schedule import base_version, plan_schedule
@@ -26,6 +26,9 @@ from wtpf_cli.store.days import today
 from wtpf_cli.store.symbols import follows, rule_text, valid_form
 from wtpf_cli.store.versions import Version, list_versions
 from wtpf_cli.store.workspace import Workspace, config_warnings
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token as MdToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,24 +132,25 @@ def run_rules(ws: Workspace) -> list[Finding]:
     name = ws.config.draft
     try:
         text = ws.read_draft_text()
-        doc = read_draft(text, path=name)
+        parts = split_draft(text, path=name)
+        # One parse serves every Markdown rule (the build's blocks are read from the same tokens).
+        _, warnings, tokens, env = parse_body_tokens(parts.body)
     except InputRejected as exc:
         return [_finding(name, 1, "IN001", str(exc))]
     head = ws.history.head()
     versions = list_versions(ws, merged=head)  # at an older commit, the versions stamped up to it
-    parts = split_front_matter(text)
-    findings = check_front_matter(ws, doc.meta, text, versions)
+    findings = check_front_matter(ws, parts.meta, text, versions)
     findings += check_ladder(ws, versions)
     findings += check_timetable(ws, versions)
     findings += [_finding(CONFIG_NAME, line, "CF001", message) for message, line in config_warnings(ws)]
     findings += check_brackets(name, text, parts.body, parts.body_line)
-    for w in doc.warnings:
+    for w in warnings:
         if w.startswith("a list nested"):
             continue  # MD007, with its line, from check_markdown
         m = re.search(r"line (\d+)", w)
         line = parts.body_line + int(m.group(1)) if m else 1
         findings.append(_finding(name, line, "MD001", w))
-    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent)
+    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent, parsed=(tokens, env))
     stamped = {v.name for v in versions[:-1]}
     for c in list_contributions(ws):
         if c.status == "pending" and c.on_version in stamped:
@@ -306,10 +310,18 @@ _NOTE_REF_RE = re.compile(r"\[\^([^\[\]\s]+)\]")
 _REMOTE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def check_markdown(name: str, body: str, body_line: int, folder: Path) -> list[Finding]:
-    """MD001-MD006: what the Word build cannot render faithfully (inline HTML, images, deep headings, notes)."""
-    env: dict[str, Any] = {}
-    tokens = markdown_parser().parse(body, env)
+def check_markdown(
+    name: str, body: str, body_line: int, folder: Path, *, parsed: tuple[list[MdToken], dict[str, Any]] | None = None
+) -> list[Finding]:
+    """MD001-MD007: what the Word build cannot render faithfully (inline HTML, images, deep headings, notes...).
+
+    `parsed`: markdown-it's tokens of `body` and the env it filled (footnote definitions), if already read.
+    """
+    if parsed is None:
+        env: dict[str, Any] = {}
+        tokens = markdown_parser().parse(body, env)
+    else:
+        tokens, env = parsed
     findings: list[Finding] = []
     referenced: set[str] = set()
     lists = 0
