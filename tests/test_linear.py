@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from support.cli import git, init_report, wtpf
 
 import wtpf_cli
+from support.cli import git, init_report, wtpf
 from wtpf_cli.markdown.blocks import markdown_parser
 
 

@@ -3,9 +3,9 @@
 `read_chunked(body, cache)` must give what `parse_body(body)` (wtpf_cli/markdown/parse.py: one markdown-it parse of
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
-or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`) those parsed one by one (`_parse_alone`):
-tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share of the chunks in another
-process (the redline's second process, wtpf_cli/_forked.py).
+or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those parsed one by
+one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share
+of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
 Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
 that most chunks are found again by their text alone); footnotes follow the body in order of first use.
@@ -309,8 +309,8 @@ def _notes_in_order(
 
 def _definitions(text: str, cache: ParseCache) -> _Definitions:
     found = cache.definitions.get(text)
-    if found is None and (note := _ONE_NOTE_RE.match(text)):
-        found = cache.definitions[text] = _Definitions(frozenset([note.group(1)]), ())
+    if found is None and _NOTE_LINES_RE.match(text):
+        found = cache.definitions[text] = _Definitions(frozenset(_NOTE_LABEL_RE.findall(text)), ())
     if found is None:
         env: dict[str, Any] = {}
         markdown_parser().parse(text, env)
@@ -402,6 +402,12 @@ def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
 # A chunk that is one footnote definition of one paragraph: the label, then (after one space) the paragraph's line,
 # which starts where no other block rule would (as in _ONE_PARAGRAPH_RE).
 _ONE_NOTE_RE = re.compile(r"\[\^([^\]\s\[^]+)\]: ((?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*)\n[ \t\n]*\Z")
+# A chunk of such definitions, one a line (a definition ends the paragraph of the one before it: the footnote rule
+# interrupts paragraphs): its labels are those at the lines' starts, as markdown-it's parse of it defines them.
+_NOTE_LINES_RE = re.compile(
+    r"(?:\[\^[^\]\s\[^]+\]: (?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*\n)+[ \t\n]*\Z"
+)
+_NOTE_LABEL_RE = re.compile(r"^\[\^([^\]\s\[^]+)\]: ", re.MULTILINE)
 
 
 def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:
