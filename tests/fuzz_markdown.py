@@ -78,10 +78,10 @@ def read(body: str, *, compare: bool = False) -> None:
         raise AssertionError("the chunked read differs from the one-parse read")
 
 
-def seconds_to_read(body: str) -> float:
-    """The better of two reads' times (the machine may be busy)."""
+def seconds_to_read(body: str, tries: int = 2) -> float:
+    """The best of `tries` reads' times (the machine may be busy)."""
     best = float("inf")
-    for _ in range(2):
+    for _ in range(tries):
         start = time.perf_counter()
         with contextlib.suppress(WtpfError):
             read_draft(FRONT + body, path="fuzz.md")
@@ -103,6 +103,9 @@ def run_case(seed: int, case: int, report: Report, *, compare: bool = False) -> 
             if small >= TIMED_FROM:
                 report.linear_checks += 1
                 big = seconds_to_read(full)
+                if big > SLOW_RATIO * small:  # measured again before the verdict: another process may have run
+                    small = min(small, seconds_to_read(body.replace("\x01", repeated * (times // 4)), 5))
+                    big = min(big, seconds_to_read(full, 5))
                 if big > SLOW_RATIO * small:
                     raise AssertionError(
                         f"not linear: {repeated!r} x{times // 4} read in {small:.3f} s, x{times} in {big:.3f} s"
