@@ -130,6 +130,30 @@ def test_a_file_without_its_origin_is_taken_as_made_from_the_version_it_is_most_
     assert "guide all the work" in text and "remains very slow" in text
 
 
+def test_a_markdown_copy_of_the_first_draft_added_after_the_next_version_merges_only_its_own_edits(ws: Path) -> None:
+    first = git("show", "wtpf-ieg-1/first-draft:report.md", cwd=ws)
+    assert "remains slow" in first
+    second_draft(ws)
+    copy = ws.parent / "senegal.md"
+    copy.write_text(first.replace("remains slow", "remains very slow"), encoding="utf-8")
+    added = wtpf("contribution", "add", str(copy), "--source", "Senegal", "--received", "2012-06-02", cwd=ws)
+    assert "on First Draft" in added.out and "taken as made from First Draft (WTPF-IEG/1/1)" in added.out
+    wtpf("merge", cwd=ws)
+    text = (ws / "report.md").read_text(encoding="utf-8")
+    assert "guide all the work" in text  # Brazil's change since the First Draft stands
+    assert "remains very slow" in text
+    assert git("log", "-1", "--format=%an", cwd=ws).strip() == "Senegal"
+
+
+def test_a_letter_in_markdown_is_on_the_last_version(ws: Path) -> None:
+    second_draft(ws)
+    letter = ws.parent / "letter.md"
+    letter.write_text("Dear Secretariat,\n\nWe support the draft as it stands.\n", encoding="utf-8")
+    added = wtpf("contribution", "add", str(letter), "--source", "Senegal", "--received", "2012-06-02", cwd=ws)
+    row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
+    assert (row["on"], row["kind"]) == ("Preliminary Second Draft", "letter") and "alike" not in added.out
+
+
 def test_an_on_that_contradicts_the_file_is_refused_with_exit_2_and_one_that_agrees_is_taken(ws: Path) -> None:
     second_draft(ws)
     refused = wtpf("contribution", "add", str(DELEGATE), "--source", "Senegal", "--on", "WTPF-IEG/1/2", cwd=ws, check=2)

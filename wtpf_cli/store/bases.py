@@ -1,4 +1,4 @@
-"""Which version a Word contribution was made from, and what kind of contribution it is.
+"""Which version a contribution was made from, and what kind of contribution it is.
 
 A file wtpf wrote says where it comes from (ooxml/origin.py): its version is taken, found by its commit, else by
 its name and symbol; `--on` may say the same, never another. A file without it is held against every stamped
@@ -86,6 +86,13 @@ def word_base(
             path=path,
         )
     return best
+
+
+def text_base(ws: Workspace, versions: list[Version], body: str) -> Base | None:
+    """The version (or working draft) a Markdown or text file's body is most alike, with the line saying so; None
+    when it is like none well enough (a letter)."""
+    best, score = _most_alike(ws, versions, _body_words(body))
+    return best if score >= ALIKE else None
 
 
 def _from_origin(ws: Workspace, versions: list[Version], origin: Origin | None, path: str) -> Base | None:
@@ -197,11 +204,14 @@ def _file_words(found: Inspection) -> list[str]:
 
 
 def _text_words(ws: Workspace, sha: str) -> list[str]:
-    """The words of the draft's body at a commit, as its build shows them (link targets, note labels and tags
-    left out)."""
+    """The words of the draft's body at a commit, as its build shows them."""
     data = ws.history.read_file(sha, ws.draft_repo_path) or b""
-    body = _MARKUP.sub(" ", split_front_matter(data.decode("utf-8", "replace")).body)
-    return _WORDS.findall(body.lower())
+    return _body_words(split_front_matter(data.decode("utf-8", "replace")).body)
+
+
+def _body_words(body: str) -> list[str]:
+    """The words of a Markdown body as its build shows them (link targets, note labels and tags left out)."""
+    return _WORDS.findall(_MARKUP.sub(" ", body).lower())
 
 
 def _percent(score: float) -> str:

@@ -14,7 +14,7 @@ from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import Paragraph
-from wtpf_cli.store.bases import Base, word_base
+from wtpf_cli.store.bases import Base, text_base, word_base
 from wtpf_cli.store.contributions import (
     FOLDER,
     META,
@@ -73,17 +73,21 @@ def _base_paragraphs(base_body: str) -> list[str]:
     return out
 
 
-def detect_kind(path: Path, data: bytes, base_body: str) -> str:
-    """The kind of a text contribution, read from its content (not its name)."""
+def read_text_contribution(path: Path, data: bytes) -> str:
+    """The text of a .md or .txt contribution (refused: another kind of file, too large, not text)."""
     suffix = path.suffix.lower()
     if suffix not in (".md", ".markdown", ".txt"):
         raise InputRejected("a contribution is a .docx, .md or .txt file", path=str(path))
     if len(data) > MAX_TEXT_BYTES:
         raise InputRejected(f"larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB", path=str(path))
-    text = decode_text(data, str(path))
+    return decode_text(data, str(path))
+
+
+def detect_kind(text: str, body: str, base_body: str) -> str:
+    """The kind of a text contribution (its `text`, whose `body` follows the front matter), read from its content
+    (not its name)."""
     if _CRITIC_RE.search(text):
         return "criticmarkup"
-    body = split_front_matter(text, path=str(path)).body
     base_lines = {line.strip() for line in base_body.splitlines() if line.strip()}
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     shared = sum(1 for line in lines if line in base_lines)
@@ -140,17 +144,22 @@ def add_contribution(
         if file.suffix.lower() == ".docx":
             base, kind = _word_contribution(ws, versions, on, file)
         else:
+            text = read_text_contribution(file, data)
+            body = split_front_matter(text, path=str(file)).body
             if on is None:
                 if not versions:
                     raise WorkspaceStateError("nothing is stamped yet: a contribution comments on a stamped version")
-                base = Base(versions[-1].name, versions[-1].sha)
+                # A revised copy is held to the version it is most alike, as a Word file without its origin is (a
+                # base too new would take back the changes made since); a letter is on the last version.
+                alike = None if _CRITIC_RE.search(text) else text_base(ws, versions, body)
+                base = alike or Base(versions[-1].name, versions[-1].sha)
             else:
                 resolved = resolve_version(ws, on, versions)
                 if resolved.version is None or resolved.sha is None:
                     raise UsageError(f"--on {on!r} must name a stamped version")
                 base = Base(resolved.version.name, resolved.sha)
             base_text = (ws.history.read_file(base.sha, ws.draft_repo_path) or b"").decode("utf-8", "replace")
-            kind = detect_kind(file, data, split_front_matter(base_text).body)
+            kind = detect_kind(text, body, split_front_matter(base_text).body)
         registered = list_contributions(ws)
         existing = {c.id for c in registered}
         if symbol:
