@@ -175,8 +175,8 @@ def redline(
     """Revision marks from one version to another (None: the working draft), each change under the source whose
     commit made it (or all under `single_author`), as `fmt` (None: as `output`'s extension says, else docx);
     `text` gives lines for a terminal, or a file with `[-old-]{+new+}<Source>` marks (with `changed_only`, only
-    the changed paragraphs). `moves=False` marks a moved paragraph as deleted and inserted; `summary=False` leaves
-    out the Word redline's first page."""
+    the changed paragraphs). `moves=False` marks a moved paragraph or sentence as deleted and inserted;
+    `summary=False` leaves out the Word redline's first page."""
     from typing import cast, get_args
 
     from wtpf_cli.attribution.redline import RedlineRequest  # lazy (start-up)

@@ -27,6 +27,7 @@ from wtpf_cli.attribution.items import (
     block_payload,
 )
 from wtpf_cli.attribution.moves import find_moves
+from wtpf_cli.attribution.sentence_moves import mark_moved, sentence_moves
 from wtpf_cli.attribution.tables import delete_row, key_tables, merge_table
 from wtpf_cli.diff._chained import ChainDiffer
 from wtpf_cli.diff.sequences import Edit, diff_sequences, unalign
@@ -49,8 +50,8 @@ def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
 
 
 class Attributor:
-    """Accumulates versions of a document and the revisions between them (with `moves`, a paragraph a commit moves
-    is marked as moved, else as deleted and inserted)."""
+    """Accumulates versions of a document and the revisions between them (with `moves`, a paragraph or a sentence a
+    commit moves is marked as moved, else as deleted and inserted)."""
 
     def __init__(self, first: Document, *, moves: bool = True) -> None:
         self.first_meta = first.meta
@@ -82,6 +83,8 @@ class Attributor:
         groups: list[Group] = []
         carry: list[Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
+        region_items: list[list[Item]] = []  # the items of each changed region, where sentences may have moved
+        vanished: list[list[TokenItem]] = []  # runs of words inserted since FROM and taken out again
         for equal, a0, a1, b0, b1 in regions:
             if equal:
                 if carry:
@@ -97,13 +100,14 @@ class Attributor:
                 carry = []
             staying = [b for b in range(b0, b1) if b not in moved_in] if moved_in else None
             if staying is None or len(staying) == b1 - b0:
-                out = _merge(items, new_blocks[b0:b1], rev)
+                out = _merge(items, new_blocks[b0:b1], rev, vanished)
                 new_groups, trailing = _regroup(out)
             else:  # the paragraphs moved in take their places among the others
-                out = _merge(items, [new_blocks[b] for b in staying], rev)
+                out = _merge(items, [new_blocks[b] for b in staying], rev, vanished)
                 others, trailing = _regroup(out)
                 rest = iter(others)
                 new_groups = [moved_in[b] if b in moved_in else next(rest) for b in range(b0, b1)]
+            region_items.append(out)
             if new_groups:
                 new_groups[-1].extend(trailing)
                 groups.extend(new_groups)
@@ -118,6 +122,13 @@ class Attributor:
                 groups.append(carry)
         self.groups = groups
         self.blocks = new_blocks
+        if self.moves:
+            for taken, put in sentence_moves(region_items, rev, vanished):
+                if taken[0].dele is rev:  # words of FROM taken out where they were: a move
+                    self.moved += 1
+                    mark_moved(taken, put, replace(rev, move=f"move{self.moved}"))
+                else:  # words inserted (or moved) since FROM: where they went, still whoever put them in
+                    mark_moved(taken, put, None)
 
     def _move(
         self, regions: list[tuple[bool, int, int, int, int]], new_blocks: list[Block], rev: Revision
@@ -196,9 +207,12 @@ def _move_away(items: list[Item], move: Revision) -> None:
     items[:] = kept
 
 
-def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> list[Item]:
+def _merge(
+    items: list[Item], new_blocks: Sequence[Block], rev: Revision, vanished: list[list[TokenItem]] | None = None
+) -> list[Item]:
     """Diff the visible items of a region against new blocks and apply the edits in place (equal runs copied as
-    slices: only marks, tables and changed items are visited one by one)."""
+    slices: only marks, tables and changed items are visited one by one); each run of words inserted since FROM
+    that the edits take out again is added to `vanished`, if given."""
     visible_idx = [i for i, item in enumerate(items) if item.dele is None]
     visible = items if len(visible_idx) == len(items) else [items[i] for i in visible_idx]
     new_keys = block_keys(new_blocks)
@@ -210,7 +224,7 @@ def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> lis
         edits = _whole_edits(visible, old_keys, new_keys, payload)
     if len(edits) > 1:
         edits = restyled(edits, lambda i, j: _item_tokens(visible[i:j]), lambda i, j: _tokens(payload[i:j]))
-    return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev)
+    return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev, vanished)
 
 
 def _item_tokens(items: list[Item]) -> list[Token] | None:
@@ -258,6 +272,7 @@ def _apply_edits(
     payload: list[Token | ParaProps | Table],
     new_keys: list[Hashable],
     rev: Revision,
+    vanished: list[list[TokenItem]] | None = None,
 ) -> list[Item]:
     """The region's items after the edits: equal runs copied as slices, changed items visited one by one."""
     nv = len(visible_idx)
@@ -299,6 +314,7 @@ def _apply_edits(
             pos = last
             continue
         restyling = e.op == "restyle"
+        gone: list[TokenItem] = []
         for k in range(e.a0, e.a1):
             idx = visible_idx[k]
             if pos < idx:
@@ -313,6 +329,10 @@ def _apply_edits(
             kept = _delete(item, rev)
             if kept is not None:
                 out.append(kept)
+            elif type(item) is TokenItem:
+                gone.append(item)
+        if gone and vanished is not None:
+            vanished.append(gone)
     out.extend(items[pos:])
     return out
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 
 from wtpf_cli.markdown.cover import COVER_STYLES
@@ -153,36 +153,57 @@ def find_moves(old: Sequence[tuple[int, int, Block]], new: Sequence[tuple[int, i
                 in_place.add(k)
                 continue
         searched.append(n)
-    near = searched
     spare = [k for k in spare if k not in in_place]
-    if near and spare:
-        buckets: dict[int, list[int]] = {}
-        for k in spare:
-            side = olds[k]
-            for h in _sketch(side.distinct):
-                bucket = buckets.setdefault(h, [])
-                if len(bucket) < CANDIDATES:
-                    bucket.append(k)
-        for n in near:
-            side = news[n]
-            candidates: dict[int, None] = {}
-            for h in _sketch(side.distinct):
-                candidates.update(dict.fromkeys(buckets.get(h, ())))
-            for k in list(candidates)[:CANDIDATES]:
-                other = olds[k]
-                if other.container == side.container:
-                    score = _similarity(side.distinct, other.distinct)
-                    if score >= NEAR:
-                        pairs.append((score, n, k))
+    pairs += near_pairs(
+        [side.distinct for side in news],
+        [side.distinct for side in olds],
+        searched,
+        spare,
+        lambda n, k: olds[k].container == news[n].container,
+    )
+    moves = [(olds[k].index, news[n].index) for n, k in best_pairs(pairs) if olds[k].region != news[n].region]
+    return sorted(moves)  # (a pair within one region: the paragraph edited where it stands)
+
+
+def near_pairs(
+    news: Sequence[frozenset[str]],
+    olds: Sequence[frozenset[str]],
+    near: Sequence[int],
+    spare: Sequence[int],
+    fits: Callable[[int, int], bool],
+) -> list[tuple[float, int, int]]:
+    """(similarity, new, old) of the `near` new word sets and the `spare` old ones that fit and have NEAR or more
+    in common: each new one compared with at most CANDIDATES old ones, those sharing one of its min-hash values."""
+    pairs: list[tuple[float, int, int]] = []
+    if not near or not spare:
+        return pairs
+    buckets: dict[int, list[int]] = {}
+    for k in spare:
+        for h in _sketch(olds[k]):
+            bucket = buckets.setdefault(h, [])
+            if len(bucket) < CANDIDATES:
+                bucket.append(k)
+    for n in near:
+        candidates: dict[int, None] = {}
+        for h in _sketch(news[n]):
+            candidates.update(dict.fromkeys(buckets.get(h, ())))
+        for k in list(candidates)[:CANDIDATES]:
+            if fits(n, k):
+                score = _similarity(news[n], olds[k])
+                if score >= NEAR:
+                    pairs.append((score, n, k))
+    return pairs
+
+
+def best_pairs(pairs: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """(new, old) pairs taken best first (the most words in common, then the earliest), each side once."""
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    moves = []
+    out = []
     for _, n, k in pairs:
-        if n in taken_new or k in taken_old:
-            continue
-        taken_new.add(n)
-        taken_old.add(k)
-        if olds[k].region != news[n].region:  # within one region: the paragraph edited where it stands
-            moves.append((olds[k].index, news[n].index))
-    return sorted(moves)
+        if n not in taken_new and k not in taken_old:
+            taken_new.add(n)
+            taken_old.add(k)
+            out.append((n, k))
+    return out

@@ -21,8 +21,8 @@ from wtpf_cli.store.workspace import Workspace
 
 @dataclass(frozen=True, slots=True)
 class RedlineRequest:
-    """Options of a redline, resolved at the edge: `moves` marks paragraphs moved as moves (else as deleted and
-    inserted); `summary` gives a Word redline its first page."""
+    """Options of a redline, resolved at the edge: `moves` marks paragraphs and sentences moved as moves (else as
+    deleted and inserted); `summary` gives a Word redline its first page."""
 
     from_ref: str
     to_ref: str | None = None

@@ -121,7 +121,10 @@ def redline(
         bool, typer.Option("--changed-only", help="With --format text: show only changed paragraphs.")
     ] = False,
     no_moves: Annotated[
-        bool, typer.Option("--no-moves", help="Mark a moved paragraph as deleted and inserted (for older readers).")
+        bool,
+        typer.Option(
+            "--no-moves", help="Mark a moved paragraph or sentence as deleted and inserted (for older readers)."
+        ),
     ] = False,
     no_summary: Annotated[
         bool, typer.Option("--no-summary", help="Leave out the first page that says what changed (docx).")

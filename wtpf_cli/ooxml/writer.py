@@ -88,7 +88,6 @@ class DocxRenderer:
         self.comments: list[E.Element] = []
         self.first_comment = 0  # the first comment's id: above every footnote's (see render)
         self._rprs: dict[tuple[frozenset[str], bool, bool], str] = {}
-        self._moves: dict[tuple[str, str], Revision] = {}  # (tag, name) of the moves in the paragraph being written
         self.rtl = False  # the document's language is written right to left: every paragraph is
         self.para_rtl = False  # the paragraph _inline wrote last is laid out right to left
 
@@ -111,7 +110,6 @@ class DocxRenderer:
     def _wrap(self, kind: str, rev: Revision, content: str) -> str:
         if rev.move:  # ECMA-376 17.13.5.22/17.13.5.25: moved run content, in a named move's range
             tag = "moveTo" if kind == "ins" else "moveFrom"
-            self._moves.setdefault((tag, rev.move), rev)
             return X.revision(tag, self.ids.next_revision(), rev.author, rev.date, content)
         maker = X.ins if kind == "ins" else X.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, content)
@@ -148,7 +146,9 @@ class DocxRenderer:
             groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], self.para_rtl))
             texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
-        for (members, first_index, rtl), text in zip(groups, texts, strict=True):
+        ranges = _move_ranges(groups)
+        range_ids: dict[tuple[str, str], int] = {}
+        for g, ((members, first_index, rtl), text) in enumerate(zip(groups, texts, strict=True)):
             for cid in starts.get(first_index, []):
                 (link_children if link_href is not None else out).append(X.comment_range_start(cid))
             first = members[0]
@@ -178,10 +178,13 @@ class DocxRenderer:
                 wrapped = self._wrap("del", first.dele, element)
             else:
                 wrapped = element
-            if link_href is not None:
-                link_children.append(wrapped)
-            else:
-                out.append(wrapped)
+            target = link_children if link_href is not None else out
+            for tag, rev in ranges.get((g, "start"), ()):  # ECMA-376 17.13.5.23-17.13.5.28: around the moved runs
+                range_id = range_ids[tag, rev.move] = self.ids.next_revision()
+                target.append(X.move_range_start(f"{tag}RangeStart", range_id, rev.author, rev.date, rev.move))
+            target.append(wrapped)
+            for tag, rev in ranges.get((g, "end"), ()):
+                target.append(X.move_range_end(f"{tag}RangeEnd", range_ids[tag, rev.move]))
             after = first_index + len(members)
             for cid in ends.get(after, []):
                 target = link_children if link_href is not None else out
@@ -229,27 +232,14 @@ class DocxRenderer:
 
     def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
         props = para.props
-        self._moves = {}
         num = self._num(props) if props.list_kind else None
         mark = self._mark(para.ins, para.dele) if para.ins or para.dele else ""  # (its revision id comes first)
         content = "".join(self._inline(para.runs, part, para.comments))  # (sets para_rtl)
-        if self._moves:
-            content = self._move_ranges(content)
         change = self._kind_change(para.kind_change, self.para_rtl) if para.kind_change is not None else ""
         ppr = X.paragraph_properties(
             props.style, num=num, jc=_ALIGN.get(props.align or ""), mark=mark, bidi=self.para_rtl, change=change
         )
         return X.paragraph(ppr, lead + content)
-
-    def _move_ranges(self, content: str) -> str:
-        """The paragraph's content within the range of each move it holds (ECMA-376 17.13.5.23-17.13.5.28: the
-        source's range and the destination's share the move's name)."""
-        starts, ends = [], []
-        for (tag, name), rev in self._moves.items():
-            range_id = self.ids.next_revision()
-            starts.append(X.move_range_start(f"{tag}RangeStart", range_id, rev.author, rev.date, name))
-            ends.append(X.move_range_end(f"{tag}RangeEnd", range_id))
-        return "".join(starts) + content + "".join(reversed(ends))
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
@@ -573,6 +563,26 @@ def render_docx(
     """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed;
     with `custom`, those custom document properties)."""
     return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary, custom=custom)
+
+
+def _move_ranges(groups: list[_Group]) -> dict[tuple[int, str], list[tuple[str, Revision]]]:
+    """Where each move's range starts and ends among a paragraph's groups: (group, "start" or "end") -> the moves
+    (moveFrom or moveTo, and the revision naming it) whose range starts before that group or ends after it."""
+    first: dict[tuple[str, str], tuple[int, Revision]] = {}
+    last: dict[tuple[str, str], int] = {}
+    for g, (members, _, _) in enumerate(groups):
+        ins, dele = members[0].ins, members[0].dele
+        if (ins is None or not ins.move) and (dele is None or not dele.move):
+            continue  # (most groups)
+        for tag, rev in (("moveTo", ins), ("moveFrom", dele)):
+            if rev is not None and rev.move:
+                first.setdefault((tag, rev.move), (g, rev))
+                last[tag, rev.move] = g
+    out: dict[tuple[int, str], list[tuple[str, Revision]]] = {}
+    for (tag, name), (g, rev) in first.items():
+        out.setdefault((g, "start"), []).append((tag, rev))
+        out.setdefault((last[tag, name], "end"), []).insert(0, (tag, rev))
+    return out
 
 
 def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | None) -> list[_Group]:

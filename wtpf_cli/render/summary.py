@@ -2,8 +2,8 @@
 
 A change is counted as a reader sees one: a stretch of words one revision inserted (or deleted, or formatted anew)
 within a paragraph or cell is one insertion (deletion, formatting change), a paragraph mark going with the words
-before it; a row inserted or deleted is one; a paragraph moved is one move (where it went and where it came from
-together); a paragraph made another kind (a heading, a list item) is one formatting change.
+before it; a row inserted or deleted is one; a paragraph or sentence moved is one move (where it went and where it
+came from together); a paragraph made another kind (a heading, a list item) is one formatting change.
 """
 
 from __future__ import annotations
