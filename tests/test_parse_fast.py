@@ -96,5 +96,6 @@ def test_plain_inline_text_gives_the_tokens_of_the_inline_parser(text: str) -> N
     from mdit_py_plugins.footnote import footnote_plugin
 
     reference = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    reference.disable("footnote_inline")  # inline notes (^[text]) stay text in drafts (markdown/blocks.py)
     for src in (text, f"# {text}", f"| a | b |\n|---|---|\n| {text} | c |", f"- {text}\n- b"):
         assert _stream(markdown_parser().parse(src, {})) == _stream(reference.parse(src, {})), src
