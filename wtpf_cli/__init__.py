@@ -114,10 +114,11 @@ def versions(ws: Workspace) -> list[VersionRow]:
 
 
 def build(
-    ws: Workspace, version: str | None = None, *, output: Path | None = None, fmt: BuildFormat = "docx"
+    ws: Workspace, version: str | None = None, *, output: Path | None = None, fmt: BuildFormat | None = None
 ) -> Result[Written]:
     """A clean document of `version` (None: the working draft) in the house template, written to `output` (a file
-    or a folder; None: the current folder)."""
+    or a folder; None: the current folder) as `fmt` (None: as `output`'s extension names, else docx; pdf needs
+    LibreOffice)."""
     from wtpf_cli.render.documents import build as _build  # lazy (start-up)
 
     return _build(ws, version, output, fmt)
@@ -129,7 +130,7 @@ def redline(
     to_version: str | None = None,
     *,
     output: Path | None = None,
-    fmt: RedlineFormat = "docx",
+    fmt: RedlineFormat | None = None,
     single_author: str | None = None,
     changed_only: bool = False,
 ) -> Result[RedlineOutput]:
@@ -204,16 +205,19 @@ def decline(ws: Workspace, ident: str, reason: str) -> Contribution:
     return decline_contribution(ws, ident, reason)
 
 
-def disposition_annex(ws: Workspace, *, output: Path | None, fmt: AnnexFormat) -> Path:
-    """The "disposition of contributions" annex, written as Markdown or Word; returns where."""
+def disposition_annex(ws: Workspace, *, output: Path | None, fmt: AnnexFormat | None = None) -> Path:
+    """The "disposition of contributions" annex to the last stamped version (its symbol and date on the cover),
+    written as Markdown, Word or PDF; returns where."""
+    from wtpf_cli.render.annex import annex_meta, version_meta  # lazy (start-up)
+    from wtpf_cli.render.annex import disposition_annex as _annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
-    from wtpf_cli.store.contributions import (
-        disposition_markdown,
-        list_contributions,
-    )  # lazy (start-up)
+    from wtpf_cli.store.contributions import list_contributions  # lazy (start-up)
+    from wtpf_cli.store.versions import list_versions  # lazy (start-up)
 
-    annex = disposition_markdown(ws, list_contributions(ws))
-    return write_annex(ws, annex, output, fmt, "disposition-of-contributions")
+    stamped = list_versions(ws)
+    last = version_meta(stamped[-1] if stamped else None)
+    meta = annex_meta(ws.config.title, "disposition of contributions", ws.config.language, last)
+    return write_annex(ws, _annex(list_contributions(ws), meta), output, fmt, "disposition-of-contributions")
 
 
 def commit(
@@ -303,11 +307,13 @@ def blame(
     return select(_blame(ws, version), number=paragraph, source=source)
 
 
-def blame_annex(ws: Workspace, result: Blame, *, output: Path | None, fmt: AnnexFormat) -> Path:
-    """The provenance annex table of a blame, written as Markdown or Word; returns where."""
-    from wtpf_cli.attribution.blame import blame_markdown  # lazy (start-up)
+def blame_annex(ws: Workspace, result: Blame, *, output: Path | None, fmt: AnnexFormat | None = None) -> Path:
+    """The provenance annex table of a blame (the blamed version's symbol and date on its cover), written as
+    Markdown, Word or PDF; returns where."""
+    from wtpf_cli.render.annex import annex_meta, provenance_annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
     from wtpf_cli.store.config import slugify  # lazy (start-up)
 
-    annex = blame_markdown(result, ws.config.title, ws.config.language)
+    meta = annex_meta(ws.config.title, "provenance of the text", ws.config.language, result.meta)
+    annex = provenance_annex(result, meta)
     return write_annex(ws, annex, output, fmt, f"provenance_{slugify(result.meta.version or 'working-draft')}")

@@ -42,6 +42,7 @@ class DemoStep:
     stamp: str | None = None
     stamp_date: str | None = None
     symbol: str | None = None
+    contribution_symbol: str = ""  # a source's step: the symbol of the contribution it arrives as
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Res
             ident = _receive(ws, step, body, versions[-1], signer)
             paths.append(ws.repo_path(f"{FOLDER}/{ident}/{META}"))
             message += f"\n\nWtpf-Contribution: {ident}\nWtpf-Merged: {ident}"
+            message += f"\nWtpf-Symbol: {step.contribution_symbol}" if step.contribution_symbol else ""
         write_atomic(ws.draft_path, _with_body(current, body).encode())
         author = Identity(step.source, step.email)
         ws.history.commit(paths, message, author, signer, step.date)
@@ -138,7 +140,7 @@ def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Iden
     c = Contribution(
         id=ident,
         source=step.source,
-        symbol="",
+        symbol=step.contribution_symbol,
         received=received,
         on_version=on.name,
         on_commit=on.sha,

@@ -26,7 +26,8 @@ def blame(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the provenance as JSON on stdout.")] = False,
     fmt: Annotated[
-        AnnexFormat | None, typer.Option("--format", help="md or docx: write the provenance annex table (with -o).")
+        AnnexFormat | None,
+        typer.Option("--format", help="md, docx or pdf: write the provenance annex (default: -o's extension)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
     para: Annotated[
@@ -45,12 +46,11 @@ def blame(
 
     Examples: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
     `wtpf blame --source Brazil` (what of Brazil's is in the working draft?) · `wtpf blame --json` ·
-    `wtpf blame second-draft --format docx -o provenance.docx` (the annex table: paragraph, sentence, source,
-    contribution, version)
+    `wtpf blame second-draft -o provenance.docx` (the annex: one row per paragraph, its text and sources)
     """
     ws = workspace()
     result = api.blame(ws, version, paragraph=para, source=source)
-    if fmt is not None:
+    if fmt is not None or output is not None:
         path = api.blame_annex(ws, result, output=output, fmt=fmt)
         err_console().print(f"Wrote the provenance of the {result.label} to [bold]{path}[/]")
     elif json_out:

@@ -48,13 +48,15 @@ def contribution_add(
 def contribution_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
     fmt: Annotated[
-        AnnexFormat | None, typer.Option("--format", help="md or docx: write the disposition annex (with -o).")
+        AnnexFormat | None,
+        typer.Option("--format", help="md, docx or pdf: write the disposition annex (default: -o's extension)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
 ) -> None:
-    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex."""
+    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex to the
+    last stamped version (pdf needs LibreOffice)."""
     ws = workspace()
-    if fmt is not None:
+    if fmt is not None or output is not None:
         path = api.disposition_annex(ws, output=output, fmt=fmt)
         err_console().print(f"Wrote the disposition of contributions to [bold]{path}[/]")
         return

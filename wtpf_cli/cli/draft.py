@@ -75,9 +75,13 @@ def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
 def build(
     version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
-    fmt: Annotated[BuildFormat, typer.Option("--format", help="docx, html (one self-contained page) or md.")] = "docx",
+    fmt: Annotated[
+        BuildFormat | None,
+        typer.Option("--format", help="docx, html (one self-contained page), md or pdf (default: -o's extension)."),
+    ] = None,
 ) -> None:
-    """A clean document of a version (default: the working draft) in the house template."""
+    """A clean document of a version (default: the working draft) in the house template (pdf: made from it by
+    LibreOffice)."""
     made = api.build(workspace(), version, output=output, fmt=fmt)
     show_messages(made.messages)
     err_console().print(f"Wrote {made.value.label} to [bold]{made.value.path}[/]")
@@ -90,9 +94,11 @@ def redline(
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
     fmt: Annotated[
-        RedlineFormat,
-        typer.Option("--format", help="docx, html (one self-contained page), or text for the terminal."),
-    ] = "docx",
+        RedlineFormat | None,
+        typer.Option(
+            "--format", help="docx, html (one self-contained page), pdf, or text for the terminal (default: -o's)."
+        ),
+    ] = None,
     single_author: Annotated[
         str | None,
         typer.Option("--single-author", help="Attribute every change to NAME (like Word Compare)."),

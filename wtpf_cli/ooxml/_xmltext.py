@@ -106,10 +106,13 @@ def delete(rev_id: int, author: str, date: str, content: str = "") -> str:
 
 
 def paragraph_properties(
-    style: str, *, num: tuple[int, int] | None = None, jc: str | None = None, mark: str = ""
+    style: str, *, num: tuple[int, int] | None = None, jc: str | None = None, mark: str = "", keep_next: bool = False
 ) -> str:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema
+    order."""
     out = f'<w:pPr><w:pStyle w:val="{escape_attr(style)}"/>'
+    if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
+        out += "<w:keepNext/>"
     if num is not None:
         out += f'<w:numPr><w:ilvl w:val="{num[0]}"/><w:numId w:val="{num[1]}"/></w:numPr>'
     if jc:
@@ -149,10 +152,10 @@ def table_grid(widths: list[int]) -> str:
 
 
 def table_row(cells: list[str], *, header: bool = False, mark: str = "") -> str:
-    """<w:tr> with trPr: tblHeader for heading rows, w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
-    props = ("<w:tblHeader/>" if header else "") + mark
-    inner = (f"<w:trPr>{props}</w:trPr>" if props else "") + "".join(cells)
-    return f"<w:tr>{inner}</w:tr>" if inner else "<w:tr/>"
+    """<w:tr> with trPr: cantSplit (a row never breaks across pages, ECMA-376 17.4.6), tblHeader for heading rows,
+    w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
+    props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + mark
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
 
 def table_cell(width: int, content: str) -> str:

@@ -117,9 +117,13 @@ def paragraph_properties(
     num: tuple[int, int] | None = None,
     jc: str | None = None,
     mark: Element | None = None,
+    keep_next: bool = False,
 ) -> Element:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema
+    order."""
     ppr = el("pPr", None, val("pStyle", style))
+    if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
+        ppr.append(el("keepNext"))
     if num is not None:
         ilvl, num_id = num
         ppr.append(el("numPr", None, val("ilvl", str(ilvl)), val("numId", str(num_id))))
@@ -173,15 +177,15 @@ def table_grid(widths: list[int]) -> Element:
 
 
 def table_row(cells: list[Element], *, header: bool = False, mark: Element | None = None) -> Element:
-    """<w:tr> with trPr: tblHeader for heading rows, w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
+    """<w:tr> with trPr: cantSplit (a row never breaks across pages, ECMA-376 17.4.6), tblHeader for heading rows,
+    w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
     tr = el("tr")
-    props: list[Element] = []
+    props: list[Element] = [el("cantSplit")]
     if header:
         props.append(el("tblHeader"))
     if mark is not None:
         props.append(mark)
-    if props:
-        tr.append(el("trPr", None, *props))
+    tr.append(el("trPr", None, *props))
     for c in cells:
         tr.append(c)
     return tr

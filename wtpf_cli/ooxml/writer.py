@@ -13,9 +13,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from wtpf_cli.model import BODY, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
+from wtpf_cli.model import BODY, RBlock, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
+from wtpf_cli.ooxml.columns import column_widths
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -194,23 +195,29 @@ class DocxRenderer:
             return X.ins(self.ids.next_revision(), ins.author, ins.date)
         return ""
 
-    def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
+    def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "", keep_next: bool = False) -> str:
         props = para.props
         ppr = X.paragraph_properties(
             props.style,
             num=self._num(para) if props.list_kind else None,
             jc=_ALIGN.get(props.align or ""),
             mark=self._mark(para.ins, para.dele) if para.ins or para.dele else "",
+            keep_next=keep_next,
         )
         return X.paragraph(ppr, lead + "".join(self._inline(para.runs, part, para.comments)))
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
-        width = TEXT_WIDTH // ncols
-        parts = [X.table_properties("WtpfTable"), X.table_grid([width] * ncols)]
+        texts = [
+            ["".join(r.token.text for r in row.cells[c]) for row in table.rows if c < len(row.cells)]
+            for c in range(ncols)
+        ]
+        widths = column_widths(texts, TEXT_WIDTH)
+        parts = [X.table_properties("WtpfTable"), X.table_grid(widths)]
         for row in table.rows:
             cells = []
             for c, cell in enumerate(row.cells):
+                width = widths[c]
                 align = table.align[c] if c < len(table.align) else None
                 ppr = X.paragraph_properties(
                     "TableHeading" if row.header else "TableText",
@@ -229,6 +236,7 @@ class DocxRenderer:
         body: list[str] = []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
+        captions = _before_tables(redline.blocks)
         for block in redline.blocks:
             if isinstance(block, RTable):
                 if previous_was_table:
@@ -239,7 +247,7 @@ class DocxRenderer:
             if block.props.container != BODY:
                 notes.setdefault(block.props.container[3:], []).append(block)
                 continue
-            body.append(self.paragraph(block, doc_part))
+            body.append(self.paragraph(block, doc_part, keep_next=id(block) in captions))
             previous_was_table = False
         if previous_was_table:
             body.append(X.paragraph(X.paragraph_properties("BodyText")))
@@ -247,9 +255,8 @@ class DocxRenderer:
         for label, note_id in self.ids.notes.items():
             paras = notes.get(label, [])
             rendered = [
-                self.paragraph(p, note_part, lead=X.footnote_ref_mark_run() if k == 0 else "")
-                for k, p in enumerate(paras)
-            ] or [X.paragraph(X.paragraph_properties("FootnoteText"), X.footnote_ref_mark_run())]
+                self.paragraph(p, note_part, lead=_NOTE_NUMBER if k == 0 else "") for k, p in enumerate(paras)
+            ] or [X.paragraph(X.paragraph_properties("FootnoteText"), _NOTE_NUMBER)]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
         return self._pack(body, footnotes, doc_part, note_part, header_text, core)
 
@@ -295,6 +302,25 @@ class DocxRenderer:
                 info.external_attr = 0o644 << 16
                 dst.writestr(info, parts[n], compresslevel=ZIP_LEVEL)
         return out.getvalue()
+
+
+# A footnote's number, then a space before its text, as Word writes a new footnote.
+_NOTE_NUMBER = X.footnote_ref_mark_run() + X.run(" ")
+
+
+def _before_tables(blocks: Iterable[RBlock]) -> set[int]:
+    """The ids of the body paragraphs right before a table: its caption (or the sentence that introduces it),
+    kept on the table's page (keepNext)."""
+    found: set[int] = set()
+    last: RParagraph | None = None
+    for block in blocks:
+        if isinstance(block, RTable):
+            if last is not None:
+                found.add(id(last))
+            last = None
+        elif block.props.container == BODY:
+            last = block
+    return found
 
 
 def _xml(root: E.Element) -> bytes:

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
 from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_redline
 from wtpf_cli.markdown.frontmatter import split_front_matter
-from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
-from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
+from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, chosen_format
 from wtpf_cli.render.text import TextBlock, redline_lines
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text, write_atomic
 from wtpf_cli.store.versions import Resolved
 from wtpf_cli.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from wtpf_cli.render.annex import Annex
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +90,14 @@ def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
     return out
 
 
-def build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat = "docx") -> Result[Written]:
-    """A clean document of one version (default: the working draft), with the parser's warnings."""
+def build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat | None = None) -> Result[Written]:
+    """A clean document of one version (default: the working draft), with the parser's warnings; the format is
+    `fmt`, else the one `out`'s extension names, else docx."""
     with collector_paused():
-        return _build(ws, ref, out, fmt)
+        return _build(ws, ref, out, chosen_format(fmt, out, BuildFormat, "docx"))
 
 
-def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat) -> Result[Written]:
+def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Result[Written]:
     resolved, doc = load_version(ws, ref)
     stem = safe_stem(doc.meta, "working-draft")
     messages = warnings(doc.warnings)
@@ -111,10 +115,20 @@ def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat) -
         path = _out_path(ws, out, stem, "html")
         write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
         messages += _image_warnings(ws, resolved)
+    elif fmt == "pdf":
+        path = _out_path(ws, out, stem, "pdf")
+        write_atomic(path, pdf_bytes(docx_bytes(ws, unchanged(doc)), path.name))
     else:
         path = _out_path(ws, out, stem, "docx")
         write_atomic(path, docx_bytes(ws, unchanged(doc)))
     return Result(Written(path, resolved.label), messages)
+
+
+def pdf_bytes(docx: bytes, name: str) -> bytes:
+    """The PDF of a .docx, made by LibreOffice (render/pdf.py)."""
+    from wtpf_cli.render.pdf import pdf_from_docx  # LibreOffice: only PDF output needs it
+
+    return pdf_from_docx({name: docx})[name]
 
 
 def _image_warnings(ws: Workspace, resolved: Resolved) -> tuple[Message, ...]:
@@ -152,27 +166,39 @@ def _ref_slug(meta: Meta, resolved: Resolved) -> str:
 
 
 def redline(
-    ws: Workspace, request: RedlineRequest, out: Path | None, fmt: RedlineFormat = "docx", *, changed_only: bool = False
+    ws: Workspace,
+    request: RedlineRequest,
+    out: Path | None,
+    fmt: RedlineFormat | None = None,
+    *,
+    changed_only: bool = False,
 ) -> Result[RedlineOutput]:
-    """The redline between two versions written as `fmt` (text: lines for the terminal; with `changed_only`, only
-    the paragraphs and tables that changed), with the warnings of placing the contributors' comments in it."""
-    if fmt == "text":
+    """The redline between two versions written as `fmt` (else as `out`'s extension names, else docx; text: lines
+    for the terminal, with `changed_only` only the paragraphs and tables that changed), with the warnings of
+    placing the contributors' comments in it."""
+    chosen = chosen_format(fmt, out, RedlineFormat, "docx")
+    if chosen == "text":
         made = make_redline(ws, request)
         output = RedlineOutput(made, text=tuple(redline_lines(made.redline, changed_only=changed_only)))
+    elif chosen == "pdf":
+        written, made = redline_docx(ws, request, out, pdf=True)
+        output = RedlineOutput(made, written)
     else:
-        written, made = (redline_html if fmt == "html" else redline_docx)(ws, request, out)
+        written, made = (redline_html if chosen == "html" else redline_docx)(ws, request, out)
         output = RedlineOutput(made, written)
     return Result(output, warnings(made.redline.warnings))
 
 
-def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
-    """The Word redline between two versions, each change under its source."""
+def redline_docx(
+    ws: Workspace, request: RedlineRequest, out: Path | None, *, pdf: bool = False
+) -> tuple[Written, RedlineResult]:
+    """The Word redline between two versions, each change under its source (or, with `pdf`, its PDF)."""
     with collector_paused():
         result = make_redline(ws, request)
-        path = _out_path(ws, out, redline_stem(result), "docx")
+        path = _out_path(ws, out, redline_stem(result), "pdf" if pdf else "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
         data = docx_bytes(ws, result.redline, description)
-    write_atomic(path, data)
+    write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result
 
 
@@ -190,11 +216,16 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     return Written(path, description), result
 
 
-def write_annex(ws: Workspace, markdown: str, out: Path | None, fmt: AnnexFormat, stem: str) -> Path:
-    """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
-    path = _out_path(ws, out, stem, fmt)
-    if fmt == "md":
-        write_atomic(path, markdown.encode())
-    else:
-        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem))))
+def write_annex(ws: Workspace, annex: Annex, out: Path | None, fmt: AnnexFormat | None, stem: str) -> Path:
+    """Write an annex as .md, as .docx in the house template, or as its PDF (`fmt`, else as `out`'s extension
+    names, else docx)."""
+    from wtpf_cli.render.annex import annex_document, annex_markdown  # the annexes' layout: only they need it
+
+    chosen = chosen_format(fmt, out, AnnexFormat, "docx")
+    path = _out_path(ws, out, stem, chosen)
+    if chosen == "md":
+        write_atomic(path, annex_markdown(annex).encode())
+        return path
+    data = docx_bytes(ws, unchanged(annex_document(annex)))
+    write_atomic(path, pdf_bytes(data, path.name) if chosen == "pdf" else data)
     return path

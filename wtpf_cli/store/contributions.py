@@ -209,34 +209,6 @@ def commit_as_source(
         return sha
 
 
-def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:
-    """The "disposition of contributions" annex a secretariat posts with a new draft, as a Markdown draft."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [
-        "---",
-        f'title: "{ws.config.title}: disposition of contributions"',
-        "version: Annex",
-        'symbol: ""',
-        'date: ""',
-        f"language: {ws.config.language}",
-        "---",
-        "# Disposition of contributions",
-        "",
-        "| Symbol | Source | Received | On | Kind | Disposition |",
-        "|:--|:--|:--|:--|:--|:--|",
-    ]
-    for c in items:
-        received = f"{c.received} (late)" if c.late else c.received
-        row = [c.symbol or c.id, c.source, received, c.on_version, c.kind.replace("-", " "), c.disposition()]
-        lines.append("| " + " | ".join(cell(x) for x in row) + " |")
-    if not items:
-        lines.append("| | | | | | No contributions received. |")
-    return "\n".join(lines) + "\n"
-
-
 def letter_text(ws: Workspace, c: Contribution, limit: int = 4000) -> str:
     """The text of a comment letter (.md/.txt), shown with the contribution; cut at `limit` characters."""
     path = ws.root / FOLDER / c.id / c.file
