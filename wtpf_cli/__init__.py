@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wtpf_cli.ooxml.revisions import Inspection
     from wtpf_cli.render.documents import RedlineOutput, Written
     from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
+    from wtpf_cli.render.site import Progress, Published
     from wtpf_cli.reporting.check import CheckReport
     from wtpf_cli.reporting.schedule import Schedule
     from wtpf_cli.reporting.status import Status
@@ -57,6 +58,7 @@ __all__ = [
     "merge",
     "open_workspace",
     "passages",
+    "publish",
     "redline",
     "resolve",
     "schedule",
@@ -142,6 +144,18 @@ def redline(
 
     request = RedlineRequest(from_version, to_version, single_author)
     return _redline(ws, request, output, fmt, changed_only=changed_only)
+
+
+def publish(
+    ws: Workspace, output: Path | None = None, *, pdf: bool = True, progress: Progress | None = None
+) -> Result[Published]:
+    """Every stamped version posted into the folder `output` (None: ./site): its clean .docx, .pdf and .html and
+    its redline against the one before (.docx, .html) under stable names, and index.html with the ladder, the
+    timetable and the contributions; files whose bytes did not change are left as they are. `progress` is told
+    (what, steps done, steps in all) as the work goes; PDF files need LibreOffice unless `pdf` is False."""
+    from wtpf_cli.render.site import publish as _publish  # lazy (start-up)
+
+    return _publish(ws, output if output is not None else Path.cwd() / "site", pdf=pdf, progress=progress)
 
 
 def inspect(file: Path) -> Result[Inspection]:

@@ -129,7 +129,8 @@ def redline(
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
 ) -> None:
-    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs."""
+    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs: the
+    clean document, the redline (.docx and .html) and the site of the whole ladder (`wtpf publish`)."""
     err = err_console()
     with err.status("Replaying the example history...") as status:
         made = api.demo(here(directory), lambda msg: status.update(msg))
@@ -143,4 +144,6 @@ def demo(
     err.print(f"Clean document:  [bold]{result.clean.path}[/]")
     err.print(f"Redline:         [bold]{result.redline.path}[/]")
     err.print(f"Redline page:    [bold]{result.page.path}[/]")
+    if result.site is not None:
+        err.print(f"Site to post:    [bold]{result.site}[/]")
     err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')
