@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from wtpf_cli import __version__
 from wtpf_cli.markdown.cover import format_date
 from wtpf_cli.render.html import language_code
 from wtpf_cli.reporting.schedule import Entry as Milestone
@@ -152,7 +151,7 @@ def index_html(
         f"{_timetable(schedule)}</section>\n"
         '<section id="contributions" aria-labelledby="contributions-h"><h2 id="contributions-h">Contributions</h2>'
         f"{_contributions(contributions)}</section>\n</main>\n"
-        f"<footer><p>Published with wtpf {escape(__version__)}.</p></footer>\n</body>\n</html>\n"
+        "<footer><p>Published with wtpf.</p></footer>\n</body>\n</html>\n"
     ).encode()
 
 

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wtpf_cli import __version__
 from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
 from wtpf_cli.attribution.freeze import unchanged
@@ -197,8 +196,17 @@ def _remove_stale(site: _Site) -> tuple[str, ...]:
 
 def _settings(ws: Workspace) -> str:
     """A hash of what the files depend on besides their commits: this wtpf, its house template, the settings."""
-    parts = [__version__.encode(), template_path("reference.docx").read_bytes(), repr(ws.config).encode()]
+    parts = [_tool_version().encode(), template_path("reference.docx").read_bytes(), repr(ws.config).encode()]
     return _sha256(b"\0".join(parts))
+
+
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wtpf")
+    except PackageNotFoundError:  # run from a source tree: nothing to tell two versions apart by
+        return "unknown"
 
 
 def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
