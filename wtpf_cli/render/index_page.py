@@ -172,7 +172,7 @@ thead th{background:#eef1f4}
 tbody th{font-weight:bold}
 .symbol,td time{white-space:nowrap}
 .ladder tr.current>*{background:#f3f7fc}
-.ladder td:nth-child(4) a,.ladder td:nth-child(5) a{white-space:nowrap}
+.ladder td:nth-child(4),.ladder td:nth-child(5) a{white-space:nowrap}
 .against,.none{color:var(--muted)}
 .state{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.85em;font-weight:bold;
 background:#eef1f4;color:var(--ink)}

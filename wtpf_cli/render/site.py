@@ -122,7 +122,9 @@ def publish(ws: Workspace, folder: Path, *, pdf: bool = True, progress: Progress
     page = index_html(ws.config, entries, make_schedule(ws), list_contributions(ws))
     site.put(INDEX, "", page)
     removed = _remove_stale(site)
-    write_atomic(folder / MANIFEST, (json.dumps({"files": site.made}, indent=1, sort_keys=True) + "\n").encode())
+    record = (json.dumps({"files": site.made}, indent=1, sort_keys=True) + "\n").encode()
+    if not (folder / MANIFEST).is_file() or (folder / MANIFEST).read_bytes() != record:
+        write_atomic(folder / MANIFEST, record)
     if progress:
         progress("done", steps, steps)
     names = tuple(v.name for v in versions)
