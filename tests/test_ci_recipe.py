@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from support.cli import clean_env, wtpf
+from support.libreoffice import require_soffice
 
 RECIPE = Path(__file__).resolve().parent.parent / "wtpf_cli" / "templates" / "ci" / "wtpf-report.yml"
 
@@ -131,8 +132,7 @@ def test_before_anything_is_stamped_the_recipe_still_passes_with_the_clean_docum
 
 
 def test_a_version_tag_publishes_the_ladder_as_a_github_pages_site(demo: Path) -> None:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the site's PDF files")
+    require_soffice()
     recipe = load_recipe()
     job = recipe["jobs"]["publish"]
     assert job["if"] == "startsWith(github.ref, 'refs/tags/')" and job["needs"] == "report"

@@ -5,7 +5,6 @@ the package to install."""
 from __future__ import annotations
 
 import colorsys
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import clean_env, wtpf
+from support.libreoffice import require_soffice
 
 
 def pdf_text(pdf: Path) -> str:
@@ -24,11 +24,7 @@ def pdf_text(pdf: Path) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("soffice") is None:
-        reason = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
-        if os.environ.get("WTPF_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    require_soffice()
     root = tmp_path_factory.mktemp("pdf") / "demo"
     wtpf("demo", str(root), cwd=root.parent)
     return root

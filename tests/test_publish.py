@@ -4,7 +4,6 @@ new version's files and the index written again, the rest left byte for byte (PD
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from lxml import html as lxml_html
 
 from support.chromium import decode_png, render_page
 from support.cli import Run, clean_env, git, wtpf
+from support.libreoffice import require_soffice
 
 TODAY = "2013-01-20"  # the Fourth Draft's posting (10 January 2013) is overdue; the meeting of 1 February is next
 SLUGS = ("first-draft", "preliminary-second-draft", "second-draft", "third-draft")
@@ -37,11 +37,7 @@ def publish(root: Path, *args: str, today: str = TODAY) -> Run:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("soffice") is None:
-        reason = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the site's PDF files"
-        if os.environ.get("WTPF_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    require_soffice()
     root = tmp_path_factory.mktemp("publish") / "demo"
     wtpf("demo", str(root), cwd=root.parent)
     shutil.rmtree(root / "out")

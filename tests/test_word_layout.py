@@ -86,12 +86,18 @@ def test_the_cover_page_has_no_running_header_and_the_next_pages_have_it(
     assert all(page.startswith(header) for page in text[1:]), [page[:40] for page in text]
 
 
-def test_no_table_row_breaks_across_pages(tmp_path: Path, libreoffice: LibreOffice) -> None:
+def built_pages(tmp_path: Path, body: str, libreoffice: LibreOffice) -> list[str]:
+    """The pages of a report with `body`, built as .docx and printed by LibreOffice."""
     root = init_report(tmp_path)
-    write_body(root, tall_rows_body())
+    write_body(root, body)
     wtpf("build", "-o", str(tmp_path / "tables.docx"), cwd=root)
     text = pages(libreoffice.to_pdf(tmp_path / "tables.docx", tmp_path / "tables.pdf"))
     assert len(text) > 5
+    return text
+
+
+def test_no_table_row_breaks_across_pages(tmp_path: Path, libreoffice: LibreOffice) -> None:
+    text = built_pages(tmp_path, tall_rows_body(), libreoffice)
     where = {word: n for n, page in enumerate(text) for word in re.findall(r"\bRow(?:Start|End)\d+x\d+", page)}
     for i in range(1, TABLES + 1):
         for j in range(1, 4):
@@ -101,11 +107,7 @@ def test_no_table_row_breaks_across_pages(tmp_path: Path, libreoffice: LibreOffi
 
 
 def test_each_caption_stays_on_the_page_of_its_table(tmp_path: Path, libreoffice: LibreOffice) -> None:
-    root = init_report(tmp_path)
-    write_body(root, captions_body())
-    wtpf("build", "-o", str(tmp_path / "tables.docx"), cwd=root)
-    text = pages(libreoffice.to_pdf(tmp_path / "tables.docx", tmp_path / "tables.pdf"))
-    assert len(text) > 5
+    text = built_pages(tmp_path, captions_body(), libreoffice)
     for i in range(1, CAPTIONS + 1):
         caption = next(n for n, page in enumerate(text) if f"Table {i} – Caption number {i}" in page)
         assert f"Head{i}" in text[caption].split(f"Caption number {i}", 1)[1], f"table {i}: caption left behind"
