@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 TWIPS_PER_UNIT = 100  # an average lower-case letter of 11 pt Times New Roman
 CELL_MARGINS = 170  # twips: the table style's left and right cell margins (85 each)
@@ -16,6 +17,7 @@ LONGEST = 400  # units: a cell's line is not measured beyond this (it wraps anyw
 SEARCH_LIMIT = 50_000  # rows × columns³ up to which widths are tuned row by row (the cost of _fewest_lines)
 FILL = 1.1  # a wrapped line breaks at a word: it holds about 1/FILL of what its width could
 _BREAKS = re.compile(r"[ \t\n]+")  # where a line may break (not at a no-break space)
+_WIDE = re.compile(r"[\u2e80-\U0010ffff]")  # CJK and beyond: about a full em; below it, letters count as letters
 
 
 def column_widths(columns: Sequence[Sequence[str]], total: int) -> list[int]:
@@ -84,23 +86,17 @@ def _fewest_lines(columns: Sequence[Sequence[str]], shares: list[float], least: 
     return best
 
 
+@lru_cache(maxsize=8192)
 def _units(text: str) -> float:
-    """The width of a text in average lower-case letters."""
-    width = 0.0
-    for ch in text:
-        if ch.islower():
-            width += 1.0
-        elif ch.isupper():
-            width += 1.45
-        elif ch.isdigit():
-            width += 1.1
-        elif ch.isspace():
-            width += 0.55
-        elif ord(ch) < 0x2E80:  # punctuation and symbols
-            width += 0.7
-        else:  # CJK and the like: a full em
-            width += 2.2
-    return width
+    """The width of a text in average lower-case letters: capitals 1.45, other letters 1, digits 1.1, spaces 0.55,
+    punctuation 0.7, CJK and the like a full em (2.2)."""
+    narrow = text if text.isascii() else _WIDE.sub("", text)
+    upper = sum(map(str.isupper, narrow))
+    digits = sum(map(str.isdigit, narrow))
+    spaces = sum(map(str.isspace, narrow))
+    letters = sum(map(str.isalpha, narrow))
+    other = len(narrow) - letters - digits - spaces
+    return letters + 0.45 * upper + 1.1 * digits + 0.55 * spaces + 0.7 * other + 2.2 * (len(text) - len(narrow))
 
 
 def _longest_line(text: str) -> float:
