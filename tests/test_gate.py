@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, init_report, wtpf
+from support.cli import git, init_report, revise, wtpf
 
 
 def make(tmp_path: Path) -> Path:
@@ -49,6 +49,7 @@ def test_check_requires_a_disposition_once_the_next_version_is_stamped(tmp_path:
     letter.write_text("A letter.\n", encoding="utf-8")
     wtpf("contribution", "add", str(letter), "--source", "ARIN", "--received", "2012-05-01", cwd=root)
     wtpf("check", cwd=root)
+    revise(root)
     wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
     findings = json.loads(wtpf("check", "--json", cwd=root, check=1).out)
     assert [f["rule"] for f in findings] == ["CT001"]
@@ -134,14 +135,18 @@ def test_sy001_a_symbol_with_characters_no_symbol_has(tmp_path: Path) -> None:
 
 def test_sy002_a_symbol_outside_the_prefix_of_wtpf_toml(tmp_path: Path) -> None:
     root = init_report(tmp_path)
+    edit(root, "wtpf.toml", 'symbol_rule = "series"', 'symbol_rule = "any"')  # stamp allows any symbol only then
     wtpf("stamp", "next", "--date", "2012-04-13", "--symbol", "ITU/7", cwd=root)
+    edit(root, "wtpf.toml", 'symbol_rule = "any"', 'symbol_rule = "series"')  # check shares the rule
     findings = json.loads(wtpf("check", "--json", cwd=root, check=1).out)
     assert [(f["rule"], f["severity"], f["line"]) for f in findings] == [("SY002", "error", 4)]  # the symbol: line
     assert "'ITU/7' does not follow WTPF-IEG/1/N" in findings[0]["message"]
+    r = wtpf("stamp", "next", "--symbol", "FOO 12", cwd=root, check=2)  # stamp refuses what check would
+    assert "'FOO 12' does not follow [report].symbol_prefix: WTPF-IEG/1/N" in r.err
 
 
 def test_symbols_of_the_un_forms_and_of_the_next_meeting_follow_the_prefix() -> None:
-    from wtpf_cli.reporting.check import symbol_pattern
+    from wtpf_cli.store.symbols import symbol_pattern
 
     allowed = symbol_pattern("WTPF-IEG/1")
     for good in ("WTPF-IEG/1/9", "WTPF-IEG/1/9 (Rev.1)", "WTPF-IEG/1/9(Rev.2)", "WTPF-IEG/2/2", "WTPF-IEG/1/9/Add.1"):
@@ -153,6 +158,7 @@ def test_symbols_of_the_un_forms_and_of_the_next_meeting_follow_the_prefix() -> 
 def test_ld001_a_version_stamped_below_the_one_before_it_on_the_ladder(tmp_path: Path) -> None:
     root = init_report(tmp_path)
     wtpf("stamp", "Second Draft", "--date", "2012-04-13", cwd=root)
+    revise(root)
     wtpf("stamp", "First Draft", "--date", "2012-05-01", cwd=root)
     findings = json.loads(wtpf("check", "--json", cwd=root, check=1).out)
     ladder_line = (root / "wtpf.toml").read_text(encoding="utf-8").splitlines().index("ladder = [") + 1
@@ -283,6 +289,7 @@ def test_br003_git_conflict_markers_left_by_an_unfinished_merge(tmp_path: Path) 
 
 def test_a_reissue_of_an_earlier_version_is_not_out_of_ladder_order(tmp_path: Path) -> None:
     root = make(tmp_path)
+    revise(root)
     wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
     wtpf("stamp", "First Draft", "--reissue", "--date", "2012-06-02", cwd=root)
     assert [r[0] for r in rules(root)] == []

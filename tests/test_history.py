@@ -146,7 +146,7 @@ def test_a_revision_that_looks_like_an_option_is_not_one(repo: Path) -> None:
 def test_a_failing_git_command_is_a_workspace_error_with_gits_reason(repo: Path) -> None:
     h = History.find(repo)
     assert h is not None
-    with pytest.raises(WorkspaceStateError, match=r"^git log failed: fatal: bad object 0+1$"):
+    with pytest.raises(WorkspaceStateError, match=r"^git log failed: bad object 0+1$"):
         h.commits_touching(None, "0" * 39 + "1", "sub/a.txt")
 
 

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import pytest
 
-from support.cli import clean_env, git, init_report, wtpf
+from support.cli import clean_env, git, init_report, revise, wtpf
 
 BODY = """# 1 Introduction
 
@@ -160,6 +160,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
     made["init"] = Scenario("init", base, INIT_ARGS, run_in=".")
 
     ws = _stamped(new("stamp"))
+    revise(ws)  # the next stamp has a changed draft to stamp
     made["stamp"] = Scenario("stamp", ws.parent, ("stamp", "next", "--date", "2012-06-01"))
 
     ws = _stamped(new("add"))

@@ -48,7 +48,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(demo: Path) -> Path:
     run = publish(demo, "-o", "site")
     assert "[1/" in run.err and "PDF files of 4 version(s) (LibreOffice)" in run.err  # progress, one line a step
-    assert run.err.splitlines()[-1].startswith("Published 4 version(s) to ")
+    assert run.out.startswith("Published 4 version(s) to ")  # the result on stdout, the steps on stderr
     return demo / "site"
 
 
@@ -154,16 +154,16 @@ def test_after_a_new_stamp_only_the_new_version_s_files_and_the_index_are_writte
             assert after[name][0] != data, name
         else:  # untouched: the same bytes, never rewritten (PDF files included)
             assert after[name] == (data, mtime, inode), name
-    assert "Published 5 version(s)" in run.err and "6 file(s) written" in run.err
+    assert "Published 5 version(s)" in run.out and "6 file(s) written" in run.out
     assert index(root / "site").xpath("string(//table[@class='ladder']/tbody/tr[1]/th)") == "Fourth Draft"
     again = publish(root, "-o", "site")
-    assert "0 file(s) written" in again.err and snapshot(root / "site") == after
+    assert "0 file(s) written" in again.out and snapshot(root / "site") == after
 
 
 def test_a_site_without_pdf_files_links_none_and_loses_the_ones_made_before(site: Path, tmp_path: Path) -> None:
     root = tmp_path / "demo"
     shutil.copytree(site.parent, root, symlinks=True)
     run = publish(root, "-o", "site", "--no-pdf")
-    assert re.search(r"4 removed$", run.err.strip())
+    assert re.search(r"4 removed$", run.out.strip())
     assert not list((root / "site").glob("*.pdf"))
     assert not [a for a in index(root / "site").iter("a") if a.get("href", "").endswith(".pdf")]

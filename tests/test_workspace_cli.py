@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, init_report, wtpf
+from support.cli import git, init_report, revise, wtpf
 
 
 @pytest.fixture
@@ -56,6 +56,7 @@ def test_stamp_next_writes_front_matter_commits_and_tags_in_the_report_namespace
     assert "version: First Draft\nsymbol: WTPF-IEG/1/1\ndate: '2012-04-13'" in text
     assert git("tag", "--list", cwd=ws).split() == ["wtpf-ieg-1/first-draft"]
     assert git("cat-file", "-t", "wtpf-ieg-1/first-draft", cwd=ws).strip() == "tag"  # annotated
+    revise(ws)
     wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/9", "--date", "2012-06-01", cwd=ws)
     assert "version: Preliminary Second Draft\nsymbol: WTPF-IEG/1/9" in (ws / "report.md").read_text()
 
@@ -82,8 +83,9 @@ def test_stamp_refuses_a_name_already_stamped_and_offers_a_reissue(ws: Path) -> 
 
 def test_stamp_refuses_a_symbol_already_used_and_a_date_before_the_previous_version(ws: Path) -> None:
     wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=ws)
+    revise(ws)
     r = wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-06-01", cwd=ws, check=4)
-    assert "already used" in r.err
+    assert "symbol WTPF-IEG/1/2 is already given, to version First Draft" in r.err
     r = wtpf("stamp", "next", "--date", "2012-04-01", cwd=ws, check=2)
     assert "before the previous version" in r.err
     r = wtpf("stamp", "Sixth Draft", cwd=ws, check=2)
@@ -145,7 +147,7 @@ def test_redline_counts_uncommitted_edits_as_the_secretariats(ws: Path) -> None:
     edit(ws, "Replace this text", "Revise this text")
     r = wtpf("redline", "First Draft", "--format", "text", cwd=ws)
     assert "Sources: ■ ITU Secretariat" in r.out
-    assert "ReplaceRevise this text" in r.out
+    assert "[-Replace-]{+Revise+}<ITU Secretariat> this text" in r.out
 
 
 def test_redline_single_author_puts_every_change_under_one_name(ws: Path) -> None:

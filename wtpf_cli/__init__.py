@@ -116,14 +116,18 @@ def versions(ws: Workspace) -> list[VersionRow]:
 
 
 def build(
-    ws: Workspace, version: str | None = None, *, output: Path | None = None, fmt: BuildFormat | None = None
+    ws: Workspace, version: str | None = None, *, output: Path | str | None = None, fmt: BuildFormat | None = None
 ) -> Result[Written]:
-    """A clean document of `version` (None: the working draft) in the house template, written to `output` (a file
-    or a folder; None: the current folder) as `fmt` (None: as `output`'s extension names, else docx; pdf needs
-    LibreOffice)."""
-    from wtpf_cli.render.documents import build as _build  # lazy (start-up)
+    """A clean document of `version` (None: the working draft) in the house template, written to `output` (a file,
+    a folder, or a name ending in `/`: a folder made for it; None: the current folder) as `fmt` (None: as the
+    file's extension says, else docx)."""
+    from typing import cast, get_args
 
-    return _build(ws, version, output, fmt)
+    from wtpf_cli.render.documents import build as _build  # lazy (start-up)
+    from wtpf_cli.render.formats import BuildFormat, format_for
+
+    chosen = cast("BuildFormat", format_for(output, fmt, get_args(BuildFormat), "docx"))
+    return _build(ws, version, output, chosen)
 
 
 def redline(
@@ -131,19 +135,24 @@ def redline(
     from_version: str,
     to_version: str | None = None,
     *,
-    output: Path | None = None,
+    output: Path | str | None = None,
     fmt: RedlineFormat | None = None,
     single_author: str | None = None,
     changed_only: bool = False,
 ) -> Result[RedlineOutput]:
     """Revision marks from one version to another (None: the working draft), each change under the source whose
-    commit made it (or all under `single_author`); `text` gives lines for a terminal (with `changed_only`, only
+    commit made it (or all under `single_author`), as `fmt` (None: as `output`'s extension says, else docx);
+    `text` gives lines for a terminal, or a file with `[-old-]{+new+}<Source>` marks (with `changed_only`, only
     the changed paragraphs)."""
+    from typing import cast, get_args
+
     from wtpf_cli.attribution.redline import RedlineRequest  # lazy (start-up)
     from wtpf_cli.render.documents import redline as _redline  # lazy (start-up)
+    from wtpf_cli.render.formats import RedlineFormat, format_for
 
+    chosen = cast("RedlineFormat", format_for(output, fmt, get_args(RedlineFormat), "docx"))
     request = RedlineRequest(from_version, to_version, single_author)
-    return _redline(ws, request, output, fmt, changed_only=changed_only)
+    return _redline(ws, request, output, chosen, changed_only=changed_only)
 
 
 def publish(
@@ -219,9 +228,9 @@ def decline(ws: Workspace, ident: str, reason: str) -> Contribution:
     return decline_contribution(ws, ident, reason)
 
 
-def disposition_annex(ws: Workspace, *, output: Path | None, fmt: AnnexFormat | None = None) -> Path:
+def disposition_annex(ws: Workspace, *, output: Path | str | None, fmt: AnnexFormat | None = None) -> Path:
     """The "disposition of contributions" annex to the last stamped version (its symbol and date on the cover),
-    written as Markdown, Word or PDF; returns where."""
+    written as Markdown, Word or PDF (None: as `output`'s extension says, else Word); returns where."""
     from wtpf_cli.render.annex import annex_meta, version_meta  # lazy (start-up)
     from wtpf_cli.render.annex import disposition_annex as _annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
@@ -230,8 +239,19 @@ def disposition_annex(ws: Workspace, *, output: Path | None, fmt: AnnexFormat | 
 
     stamped = list_versions(ws)
     last = version_meta(stamped[-1] if stamped else None)
-    meta = annex_meta(ws.config.title, "disposition of contributions", ws.config.language, last)
-    return write_annex(ws, _annex(list_contributions(ws), meta), output, fmt, "disposition-of-contributions")
+    meta = annex_meta(ws.config.title, "disposition", ws.config.language, last)
+    annex = _annex(list_contributions(ws), meta)
+    return write_annex(ws, annex, output, _annex_format(output, fmt), "disposition-of-contributions")
+
+
+def _annex_format(output: Path | str | None, fmt: AnnexFormat | None) -> AnnexFormat:
+    """--format of an annex, else as the output's extension says, else Word."""
+    from typing import cast, get_args
+
+    from wtpf_cli.render.formats import AnnexFormat, format_for
+
+    chosen = cast("AnnexFormat", format_for(output, fmt, get_args(AnnexFormat), "docx"))
+    return chosen
 
 
 def commit(
@@ -253,7 +273,9 @@ def merge(
     """Apply the pending contributions (or `ids`) in order of receipt, one commit each; conflicting changes stay
     side by side in brackets, or (`stop_on_conflict`) the contribution is left pending."""
     from wtpf_cli.merging.run import merge_contributions
+    from wtpf_cli.store.versions import list_versions  # lazy (start-up)
 
+    list_versions(ws)  # refuses a shallow or tag-less clone: a merge reads the versions contributions were made on
     outcomes = merge_contributions(ws, ids, stop_on_conflict=stop_on_conflict, progress=progress)
     messages: list[Message] = []
     for o in outcomes:
@@ -321,13 +343,14 @@ def blame(
     return select(_blame(ws, version), number=paragraph, source=source)
 
 
-def blame_annex(ws: Workspace, result: Blame, *, output: Path | None, fmt: AnnexFormat | None = None) -> Path:
+def blame_annex(ws: Workspace, result: Blame, *, output: Path | str | None, fmt: AnnexFormat | None = None) -> Path:
     """The provenance annex table of a blame (the blamed version's symbol and date on its cover), written as
-    Markdown, Word or PDF; returns where."""
+    Markdown, Word or PDF (None: as `output`'s extension says, else Word); returns where."""
     from wtpf_cli.render.annex import annex_meta, provenance_annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
     from wtpf_cli.store.config import slugify  # lazy (start-up)
 
-    meta = annex_meta(ws.config.title, "provenance of the text", ws.config.language, result.meta)
+    meta = annex_meta(ws.config.title, "provenance", ws.config.language, result.meta)
     annex = provenance_annex(result, meta)
-    return write_annex(ws, annex, output, fmt, f"provenance_{slugify(result.meta.version or 'working-draft')}")
+    stem = f"provenance_{slugify(result.meta.version or 'working-draft')}"
+    return write_annex(ws, annex, output, _annex_format(output, fmt), stem)

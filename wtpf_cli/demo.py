@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.attribution.redline import RedlineRequest
-from wtpf_cli.errors import InputRejected, UsageError
+from wtpf_cli.errors import InputRejected, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
 from wtpf_cli.messages import Kind, Message, Result
 from wtpf_cli.render.documents import Written, build, redline
@@ -71,10 +71,10 @@ def read_demo(folder: Path) -> tuple[dict[str, str], list[DemoStep]]:
 
 
 def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Result[DemoResult]:
-    """Build the example workspace in `target` (which must not exist or be empty), with the warnings of its
-    outputs."""
+    """Build the example workspace in `target` (which must not exist or be empty) as a git repository of its own,
+    even inside another repository (which it never touches), with the warnings of its outputs."""
     if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} exists and is not empty: name a new folder")
+        raise WorkspaceStateError(f"{target} exists and is not empty: name a new folder")
     folder = drafts_path()
     settings, steps = read_demo(folder)
     if not steps:
@@ -93,6 +93,7 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Res
         date=steps[0].date,
         milestones=read_timetable(template_path("timetable.toml")),
         time_zone=settings.get("time_zone", "UTC"),
+        own_repository=True,
     )
     ws = open_workspace(target)
     versions: list[Version] = []

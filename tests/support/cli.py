@@ -67,3 +67,10 @@ def init_report(tmp_path: Path, title: str = "Report") -> Path:
         cwd=tmp_path,
     )
     return root
+
+
+def revise(root: Path, text: str = "2.9. A paragraph the secretariat added.") -> None:
+    """A change to the draft, committed by a member of staff: the next stamp has a new text to stamp."""
+    with (root / "report.md").open("a", encoding="utf-8") as fh:
+        fh.write(f"\n{text}\n")
+    git("commit", "-qam", "Revise the draft", cwd=root)

@@ -61,6 +61,8 @@ class LoDoc:
     ``body``: paragraph texts in document order, table cells row-major where the table stands, without list
     labels or footnote marks; ``labels``: beside ``body``, each paragraph's list number or bullet (or ``""``);
     ``styles``: beside ``body``, each paragraph's style as Writer names it (``"Heading 1"``, ``"Text body"``);
+    ``directions``: beside ``body``, each paragraph's writing mode (``"rl"`` right to left, ``"lr"``, ``"page"``);
+    ``table_directions``: each table's writing mode, in document order;
     ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``; ``changes``: the
     tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
     "comment"}``; ``comments``: ``{"author", "date", "text"}``; ``record_changes``: the file turns change
@@ -76,6 +78,8 @@ class LoDoc:
     record_changes: bool = False
     remaining_changes: int = 0
     styles: list[str] = field(default_factory=list)
+    directions: list[str] = field(default_factory=list)
+    table_directions: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
         """The body's words, split on whitespace."""
@@ -171,6 +175,8 @@ class LibreOffice:
             record_changes=bool(answer["record_changes"]),
             remaining_changes=int(answer["remaining_changes"]),
             styles=list(answer["styles"]),
+            directions=list(answer["directions"]),
+            table_directions=list(answer["table_directions"]),
         )
 
     def to_pdf(self, path: Path, out: Path, view: str = "none") -> Path:

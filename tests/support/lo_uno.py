@@ -18,7 +18,9 @@ Requests on stdin, one response line on stdout each:
   row-major order (covered cells of a merge included, as empty cells), where the table stands; nested
   tables are flattened the same way. ``labels`` runs beside ``body``: each paragraph's list number or bullet
   as LibreOffice shows it (``"1."``, ``"•"``), ``""`` when it has none; ``body`` itself holds no labels;
-  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``).
+  ``styles`` runs beside it too: each paragraph's style (Writer's name: ``"Heading 1"``, ``"Text body"``), and
+  ``directions`` each paragraph's writing mode (``"rl"`` right to left, ``"lr"``, ``"page"``);
+  ``table_directions`` each table's, in document order.
   Field results appear as LibreOffice shows them; footnote and endnote
   reference marks are left out (their notes are in ``footnotes`` / ``endnotes``, one string per note, its
   paragraphs joined by ``"\\n"``). ``changes`` lists the redlines present before accepting/rejecting:
@@ -217,6 +219,8 @@ class Worker:
                 "body": [paragraph_text(p, has_notes) for p in body],
                 "labels": [list_label(p) for p in body],
                 "styles": [str(p.ParaStyleName) for p in body],
+                "directions": [writing_direction(p) for p in body],
+                "table_directions": [writing_direction(t) for t in tables(doc)],
                 "footnotes": footnotes,
                 "endnotes": endnotes,
                 "changes": changes,
@@ -383,6 +387,19 @@ SYMBOL_BULLETS = {
     "\uf076": "\u2756",  # Wingdings: diamond
     "\uf0fc": "\u2713",  # Wingdings: check mark
 }
+
+
+def tables(doc: Any) -> list[Any]:
+    """The text tables of a document, by index (the order they were read in: document order)."""
+    found = doc.getTextTables()
+    return [found.getByIndex(k) for k in range(found.getCount())]
+
+
+def writing_direction(element: Any) -> str:
+    """A paragraph's or table's writing mode as LibreOffice lays it out (com.sun.star.text.WritingMode2):
+    ``"rl"`` right to left, ``"lr"`` left to right, ``"page"`` as its page, or the number of another mode."""
+    mode = int(element.WritingMode)
+    return {0: "lr", 1: "rl", 4: "page"}.get(mode, str(mode))
 
 
 def list_label(paragraph: Any) -> str:

@@ -22,8 +22,9 @@ from wtpf_cli.store.workspace import Workspace
 
 WORKING = "working draft"
 _NUMBER_RE = re.compile(r"\s*(\d+(?:\.\d+)*\.?)(?=\s)")
-# A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter.
-_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))")
+# A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter or a
+# letter of a script without case (Arabic); at 。！？ (full-width: Chinese, Japanese) before a letter, no space.
+_END_RE = re.compile(r"[.!?؟][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))|[。！？][”’」』）]*(?=(\w))")
 # Words after which a full stop does not end the sentence (UN and ITU documents: "Res. 101", "Rev. 1"...).
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "cf", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "res", "rev", "corr"}
@@ -394,7 +395,8 @@ def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
     """[start, end) of each sentence of `text`; no sentence ends within its first `skip` characters (the number)."""
     start = 0
     for m in _END_RE.finditer(text):
-        if m.start() < skip or not m.group(1).isupper():
+        after = m.group(1) or m.group(2)  # a capital, or a letter of a script without case (not lower-case)
+        if m.start() < skip or not (after.isupper() or (after.isalpha() and not after.islower())):
             continue
         before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
         word = before.group(1).lower() if before else ""

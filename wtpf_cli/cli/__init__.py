@@ -18,12 +18,22 @@ from wtpf_cli.cli.blame import blame
 from wtpf_cli.cli.common import STATE
 from wtpf_cli.cli.contrib import commit, contribution_app, inspect, merge, resolve
 from wtpf_cli.cli.draft import build, demo, init, redline, stamp, versions
+from wtpf_cli.cli.params import each_parameter, shown_as_flag
 from wtpf_cli.cli.publish import publish
 from wtpf_cli.cli.report import check, schedule, status
 from wtpf_cli.errors import EXIT_INTERRUPTED, WtpfError
 
+
+class App(Group):
+    """The top-level group of `wtpf`: every flag is shown as a flag in `--help`."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        each_parameter(self, shown_as_flag)
+
+
 app = typer.Typer(
-    cls=Group,
+    cls=App,
     name="wtpf",
     help=(
         "Draft a report through versions, with every change attributed to its source, and post Word files "

@@ -19,6 +19,8 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from wtpf_cli.cli.params import each_parameter
+
 
 class _Coerce:
     """A parameter's coercion that answers the plain cases itself, and hands the rest to typer's."""
@@ -69,25 +71,9 @@ def _defer_param(param: Any) -> None:
         setattr(param, "get_runtime_param", lambda: coerce)  # noqa: B010  (typer's method, on this parameter)
 
 
-def _defer_coercion(command: Any) -> None:
-    for param in command.params:
-        _defer_param(param)
-    make_help = command.get_help_option
-
-    def help_option(ctx: Any) -> Any:  # --help is made when parsing starts: a parameter like the others
-        option = make_help(ctx)
-        if option is not None:
-            _defer_param(option)
-        return option
-
-    setattr(command, "get_help_option", help_option)  # noqa: B010
-    for sub in getattr(command, "commands", {}).values():
-        _defer_coercion(sub)
-
-
 class Group(TyperGroup):
     """The top-level group: its commands' parameters coerce without Pydantic where they can (see _Coerce)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _defer_coercion(self)
+        each_parameter(self, _defer_param)

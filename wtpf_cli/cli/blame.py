@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import wtpf_cli as api
-from wtpf_cli.cli.common import err_console, out_console, print_json, workspace
+from wtpf_cli.cli.common import out_console, print_json, say, workspace
 from wtpf_cli.render.formats import AnnexFormat
 
 if TYPE_CHECKING:
@@ -27,9 +26,11 @@ def blame(
     json_out: Annotated[bool, typer.Option("--json", help="Print the provenance as JSON on stdout.")] = False,
     fmt: Annotated[
         AnnexFormat | None,
-        typer.Option("--format", help="md, docx or pdf: write the provenance annex (default: -o's extension)."),
+        typer.Option("--format", help="md, docx or pdf: write the provenance annex (default with -o: its extension)."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Where to write the annex (file, or folder).", metavar="OUT")
+    ] = None,
     para: Annotated[
         str | None, typer.Option("--para", metavar="N", help="Only the paragraph (or heading) numbered N, e.g. 3.1.4.")
     ] = None,
@@ -44,7 +45,7 @@ def blame(
     Words of the first draft count as its author's (the secretariat's); uncommitted edits as the secretariat's.
     A word another source later changed counts as that source's.
 
-    Examples: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
+    Example: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
     `wtpf blame --source Brazil` (what of Brazil's is in the working draft?) · `wtpf blame --json` ·
     `wtpf blame second-draft -o provenance.docx` (the annex: one row per paragraph, its text and sources)
     """
@@ -52,11 +53,11 @@ def blame(
     result = api.blame(ws, version, paragraph=para, source=source)
     if fmt is not None or output is not None:
         path = api.blame_annex(ws, result, output=output, fmt=fmt)
-        err_console().print(f"Wrote the provenance of the {result.label} to [bold]{path}[/]")
+        say(f"Wrote the provenance of the {result.label} to [bold]{path}[/]")
     elif json_out:
         print_json(result.as_json())
     else:
-        out = out_console(highlight=False)
+        out = out_console(highlight=False, soft_wrap=True)
         for line in blame_text(result):
             out.print(line)
 

@@ -45,6 +45,22 @@ def out_console(**options: Any) -> Console:
     return Console(**options)
 
 
+def say(text: str) -> None:
+    """A result line on stdout (what the command did: written, stamped, registered), rich markup allowed."""
+    out_console(highlight=False, soft_wrap=True).print(text)
+
+
+def show_table(drawn: Table, *, empty: str = "") -> None:
+    """A table on stdout, every value whole: drawn on a terminal (long values fold onto the next line), plain
+    aligned columns elsewhere (a pipe, a CI log); `empty` instead when it has no rows."""
+    from wtpf_cli.cli.console import print_table  # rich: when a command prints
+
+    if empty and not drawn.row_count:
+        say(empty)
+    else:
+        print_table(drawn, out_console())
+
+
 def err_console() -> Console:
     """Where messages, warnings and progress go (stderr)."""
     from wtpf_cli.cli.console import stderr_console  # rich: when a command prints

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, Group
 from rich.text import Text
 
-from wtpf_cli.render.text import Line, Segment, TextBlock, TextTable
+from wtpf_cli.render.text import Line, Segment, TextBlock, TextTable, marked_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -63,6 +63,49 @@ def coloured_redline(blocks: Iterable[TextBlock], sources: tuple[str, ...]) -> G
         else:
             parts.append(_text(block, colours))
     return Group(*parts)
+
+
+def print_redline(blocks: Iterable[TextBlock], sources: tuple[str, ...], console: Console) -> None:
+    """The text redline: in colours on a terminal; in a pipe, a file or with NO_COLOR with visible marks."""
+    if console.is_terminal and not console.no_color:
+        console.print(coloured_redline(blocks, sources))
+    else:
+        console.file.write(marked_text(blocks))
+
+
+def print_table(drawn: Table, console: Console) -> None:
+    """A table in full: on a terminal drawn, long values folded rather than cut; elsewhere as plain columns."""
+    if console.is_terminal:
+        for column in drawn.columns:
+            column.overflow = "fold"
+        console.print(drawn)
+    else:
+        console.file.write(plain_table(drawn))
+
+
+def plain_table(drawn: Table) -> str:
+    """A table as lines of columns two spaces apart, header first, each value whole (for pipes and CI logs)."""
+    from rich.cells import cell_len
+
+    columns = [[_plain(cell) for cell in column.cells] for column in drawn.columns]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    if drawn.show_header:
+        rows.insert(0, [_plain(column.header) for column in drawn.columns])
+    widths = [max((cell_len(row[k]) for row in rows), default=0) for k in range(len(drawn.columns))]
+    lines = [_plain(drawn.title)] if drawn.title else []
+    for row in rows:
+        cells = [cell + " " * (widths[k] - cell_len(cell)) for k, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _plain(cell: object) -> str:
+    """A cell's text without its styles (markup in a string read as rich would)."""
+    if isinstance(cell, Text):
+        return cell.plain
+    if isinstance(cell, str):
+        return Text.from_markup(cell).plain
+    return str(cell)
 
 
 def stderr_console() -> Console:

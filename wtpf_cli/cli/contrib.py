@@ -8,7 +8,16 @@ from typing import Annotated, Literal, TypeAlias
 import typer
 
 import wtpf_cli as api
-from wtpf_cli.cli.common import err_console, out_console, print_json, show_messages, table, workspace
+from wtpf_cli.cli.common import (
+    err_console,
+    out_console,
+    print_json,
+    say,
+    show_messages,
+    show_table,
+    table,
+    workspace,
+)
 from wtpf_cli.render.formats import AnnexFormat
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
@@ -41,7 +50,7 @@ def contribution_add(
     """
     c = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on).contribution
     late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
-    err_console().print(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
+    say(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
 
 
 @contribution_app.command("list")
@@ -49,16 +58,21 @@ def contribution_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
     fmt: Annotated[
         AnnexFormat | None,
-        typer.Option("--format", help="md, docx or pdf: write the disposition annex (default: -o's extension)."),
+        typer.Option("--format", help="md, docx or pdf: write the disposition annex (default with -o: its extension)."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the annex.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Where to write the annex (file, or folder).", metavar="OUT")
+    ] = None,
 ) -> None:
     """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex to the
-    last stamped version (pdf needs LibreOffice)."""
+    last stamped version (pdf: made by LibreOffice).
+
+    Example: `wtpf contribution list` · `wtpf contribution list -o disposition.docx` (the annex)
+    """
     ws = workspace()
     if fmt is not None or output is not None:
         path = api.disposition_annex(ws, output=output, fmt=fmt)
-        err_console().print(f"Wrote the disposition of contributions to [bold]{path}[/]")
+        say(f"Wrote the disposition of contributions to [bold]{path}[/]")
         return
     items = api.contributions(ws)
     if json_out:
@@ -68,7 +82,7 @@ def contribution_list(
     for c in items:
         received = f"{c.received} [yellow](late)[/]" if c.late else c.received
         drawn.add_row(c.id, c.source, c.symbol, received, c.on_version, c.kind, c.disposition())
-    out_console().print(drawn if items else "No contributions yet: `wtpf contribution add FILE --source NAME`.")
+    show_table(drawn, empty="No contributions yet: `wtpf contribution add FILE --source NAME`.")
 
 
 @contribution_app.command("show")
@@ -76,13 +90,16 @@ def contribution_show(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Contribution id or symbol.")],
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
-    """One contribution: its metadata and disposition."""
+    """One contribution: its metadata and disposition (and the text of a letter).
+
+    Example: `wtpf contribution show WTPF-IEG/1/4` (by symbol, id, or the start of an id)
+    """
     ws = workspace()
     c = api.contribution(ws, ident)
     if json_out:
         print_json(c.as_json())
         return
-    out = out_console(highlight=False)
+    out = out_console(highlight=False, soft_wrap=True)
     for key, value in c.as_json().items():
         out.print(f"{key:12} {value if value is not None else ''}", markup=False)
     if c.kind == "letter" and not c.file.lower().endswith(".docx"):
@@ -94,9 +111,13 @@ def contribution_decline(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Contribution id or symbol.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is not retained (shown in the disposition).")],
 ) -> None:
-    """Record that a contribution is not retained, with the secretariat's reason."""
+    """Record that a contribution is not retained, with the secretariat's reason (one not merged: the words of a
+    merged one are in the draft).
+
+    Example: `wtpf contribution decline WTPF-IEG/1/7 --reason "Outside the scope of the report"`
+    """
     c = api.decline(workspace(), ident, reason)
-    err_console().print(f"{c.id} from {c.source}: {c.disposition()}")
+    say(f"{c.id} from {c.source}: {c.disposition()}")
 
 
 def commit(
@@ -112,7 +133,7 @@ def commit(
     Example: `wtpf commit --source "Russian Federation" --contribution WTPF-IEG/1/3 -m "Two additions"`
     """
     sha = api.commit(workspace(), source=source, message=message, contribution=contribution, date=date)
-    err_console().print(f"Committed as {source} ({sha[:10]})")
+    say(f"Committed as {source.strip()} ({sha[:10]})")
 
 
 def inspect(
@@ -121,7 +142,10 @@ def inspect(
     fmt: Annotated[InspectFormat, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """What a Word file holds before it is added: its tracked changes and comments, or its text with all
-    changes accepted or rejected."""
+    changes accepted or rejected.
+
+    Example: `wtpf inspect brazil.docx` · `wtpf inspect brazil.docx --view accept --format json`
+    """
     from wtpf_cli.ooxml.inspection import printable, render_inspection_json, render_inspection_text  # not at start-up
 
     made = api.inspect(file)
@@ -153,10 +177,13 @@ def merge(
 
     Changes to words another source has changed since the contribution's base version are kept side by side
     as `[[Source: text]]` alternatives; settle them with `wtpf resolve`.
+
+    Example: `wtpf merge` (every pending contribution) · `wtpf merge 2012-05-11-brazil --conflicts stop`
     """
     from rich.progress import Progress  # rich: when a command prints
 
-    with Progress(console=err_console(), transient=True, disable=json_out) as bar:
+    err = err_console()
+    with Progress(console=err, transient=True, disable=json_out or not err.is_terminal) as bar:
         task = bar.add_task("Merging", total=None)
         made = api.merge(
             workspace(),
@@ -168,6 +195,7 @@ def merge(
     if json_out:
         print_json([o.as_json() for o in outcomes])
         return
+    show_messages(made.messages, about=True)
     drawn = table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
     for o in outcomes:
         drawn.add_row(
@@ -179,8 +207,7 @@ def merge(
             str(len(o.unplaced)),
             o.status,
         )
-    out_console(stderr=True).print(drawn if outcomes else "Nothing pending to merge.")
-    show_messages(made.messages, about=True)
+    show_table(drawn, empty="Nothing pending to merge.")
 
 
 def resolve(
@@ -200,10 +227,10 @@ def resolve(
     if number is None:
         passages = api.passages(ws)
         if not passages:
-            err_console().print("No bracketed passages.")
+            say("No bracketed passages.")
         for p in passages:
             alts = "  |  ".join(f"{src}: {body}" for src, body in p.alternatives)
             typer.echo(f"{p.number}. line {p.line}: {alts}")
         return
     done = api.resolve(ws, number, keep=keep, text=text, reason=reason, source=source)
-    err_console().print(f"Settled passage {number} (line {done.passage.line}); commit {done.commit[:10]}")
+    say(f"Settled passage {number} (line {done.passage.line}); commit {done.commit[:10]}")

@@ -14,11 +14,15 @@ from wtpf_cli.cli.common import (
     here,
     out_console,
     print_json,
+    say,
     show_messages,
+    show_table,
     table,
     workspace,
 )
 from wtpf_cli.render.formats import BuildFormat, RedlineFormat
+
+OUTPUT_HELP = "Output file, or folder (a name ending in / is made); its extension picks the format."
 
 
 def init(
@@ -42,9 +46,7 @@ def init(
     """
     target = STATE.directory if directory is None else here(directory)
     made = api.init(target, title=title, symbol_prefix=symbol_prefix, secretariat=secretariat, from_file=from_file)
-    err_console().print(
-        f"Workspace ready in [bold]{made.root}[/]: edit {made.draft_path.name}, then `wtpf stamp next`."
-    )
+    say(f"Workspace ready in [bold]{made.root}[/]: edit {made.draft_path.name}, then `wtpf stamp next`.")
 
 
 def stamp(
@@ -52,16 +54,25 @@ def stamp(
     symbol: Annotated[str | None, typer.Option("--symbol", help="Document symbol (default: next number).")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Version date, YYYY-MM-DD (default: today).")] = None,
     reissue: Annotated[
-        bool, typer.Option("--reissue", help="Re-issue an already stamped version as (Rev.1), (Rev.2)...")
+        bool,
+        typer.Option("--reissue", help="Re-issue an already stamped version as (Rev.1), (Rev.2)..., changed or not."),
     ] = False,
 ) -> None:
-    """Stamp the committed draft as a version: front matter, a commit, and an annotated tag."""
+    """Stamp the committed draft as a version: front matter, a commit, and an annotated tag.
+
+    A draft unchanged since the last stamp is refused: post the same text again with --reissue.
+
+    Example: `wtpf stamp next --date 2012-04-13` (the next name on the ladder, the next symbol of the series)
+    """
     v = api.stamp(workspace(), name, symbol=symbol, date=date, reissue=reissue).version
-    err_console().print(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
+    say(f"Stamped [bold]{v.name}[/] as {v.symbol}, dated {v.date} (tag {v.tag}).")
 
 
 def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
-    """The ladder so far: name, symbol, date, tag, words, changes and sources since the previous version."""
+    """The ladder so far: name, symbol, date, tag, words, changes and sources since the previous version.
+
+    Example: `wtpf versions --json`
+    """
     rows = api.versions(workspace())
     if json_out:
         print_json([r.as_json() for r in rows])
@@ -69,22 +80,25 @@ def versions(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
     drawn = table("Version", "Symbol", "Date", "Words", "Changes", "Sources", "Tag")
     for r in rows:
         drawn.add_row(r.name, r.symbol, r.date, str(r.words), str(r.changes), ", ".join(r.sources), r.tag)
-    out_console().print(drawn)
+    show_table(drawn)
 
 
 def build(
     version: Annotated[str | None, typer.Argument(help="Version (name, slug, symbol or git revision).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP, metavar="OUT")] = None,
     fmt: Annotated[
         BuildFormat | None,
-        typer.Option("--format", help="docx, html (one self-contained page), md or pdf (default: -o's extension)."),
+        typer.Option("--format", help="docx, html (one page), md or pdf (default: -o's extension, or docx)."),
     ] = None,
 ) -> None:
-    """A clean document of a version (default: the working draft) in the house template (pdf: made from it by
-    LibreOffice)."""
+    """A clean document of a version (default: the working draft) in the house template (pdf: as LibreOffice
+    prints it).
+
+    Example: `wtpf build "Second Draft" -o out/` (out/WTPF-IEG-1-10_Second-Draft.docx) · `wtpf build -o draft.html`
+    """
     made = api.build(workspace(), version, output=output, fmt=fmt)
     show_messages(made.messages)
-    err_console().print(f"Wrote {made.value.label} to [bold]{made.value.path}[/]")
+    say(f"Wrote {made.value.label} to [bold]{made.value.path}[/]")
 
 
 def redline(
@@ -92,11 +106,12 @@ def redline(
     to_version: Annotated[
         str | None, typer.Argument(metavar="[TO]", help="The newer version (default: the working draft).")
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP, metavar="OUT")] = None,
     fmt: Annotated[
         RedlineFormat | None,
         typer.Option(
-            "--format", help="docx, html (one self-contained page), pdf, or text for the terminal (default: -o's)."
+            "--format",
+            help="docx, html (one page), pdf, or text for the terminal (default: -o's extension, or docx).",
         ),
     ] = None,
     single_author: Annotated[
@@ -109,6 +124,9 @@ def redline(
 ) -> None:
     """Revision marks between two versions, each change attributed to the source whose commit made it.
 
+    `--format text` colours the changes on a terminal; in a pipe, a file or with NO_COLOR it marks them as git's
+    word diff does, each followed by its source: `[-may-]{+shall+}<Brazil>`.
+
     Example: `wtpf redline "First Draft" "Second Draft" -o redline.docx`
     """
     ws = workspace()
@@ -118,32 +136,39 @@ def redline(
     show_messages(made.messages)
     written = made.value.written
     if written is None:
-        from wtpf_cli.cli.console import coloured_redline  # rich: when a command prints
+        from wtpf_cli.cli.console import print_redline  # rich: when a command prints
 
-        text = coloured_redline(made.value.text, made.value.made.redline.sources)
-        out_console(highlight=False, soft_wrap=True).print(text)
+        print_redline(made.value.text, made.value.made.redline.sources, out_console(highlight=False, soft_wrap=True))
     else:
-        err_console().print(f"Wrote {written.label} to [bold]{written.path}[/] ({made.value.sources_line()})")
+        say(f"Wrote {written.label} to [bold]{written.path}[/] ({made.value.sources_line()})")
 
 
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
 ) -> None:
     """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs: the
-    clean document, the redline (.docx and .html) and the site of the whole ladder (`wtpf publish`)."""
+    clean document, the redline (.docx and .html) and the site of the whole ladder (`wtpf publish`).
+
+    The folder becomes a git repository of its own, even inside another repository, which it never touches.
+
+    Example: `wtpf demo wtpf-demo`, then `wtpf -C wtpf-demo versions`
+    """
     err = err_console()
-    with err.status("Replaying the example history...") as status:
-        made = api.demo(here(directory), lambda msg: status.update(msg))
+    if err.is_terminal:
+        with err.status("Replaying the example history...") as status:
+            made = api.demo(here(directory), lambda msg: status.update(msg))
+    else:
+        made = api.demo(here(directory))
     show_messages(made.messages)
     result = made.value
     for v in result.versions:
-        err.print(f"  stamped {v.name} ({v.symbol}, {v.date})")
-    err.print(f"Sources: {', '.join(result.sources)}")
+        say(f"  stamped {v.name} ({v.symbol}, {v.date})")
+    say(f"Sources: {', '.join(result.sources)}")
     if result.late:
-        err.print(f"Late: {'; '.join(result.late)}")
-    err.print(f"Clean document:  [bold]{result.clean.path}[/]")
-    err.print(f"Redline:         [bold]{result.redline.path}[/]")
-    err.print(f"Redline page:    [bold]{result.page.path}[/]")
+        say(f"Late: {'; '.join(result.late)}")
+    say(f"Clean document:  [bold]{result.clean.path}[/]")
+    say(f"Redline:         [bold]{result.redline.path}[/]")
+    say(f"Redline page:    [bold]{result.page.path}[/]")
     if result.site is not None:
-        err.print(f"Site to post:    [bold]{result.site}[/]")
-    err.print(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')
+        say(f"Site to post:    [bold]{result.site}[/]")
+    say(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import wtpf_cli as api
-from wtpf_cli.cli.common import err_console, here, show_messages, workspace
+from wtpf_cli.cli.common import err_console, here, say, show_messages, workspace
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,13 +27,12 @@ def publish(
     Example: `wtpf publish -o site/` (then upload site/ to a web server, or let CI post it to GitHub Pages)
     """
     ws = workspace()
-    err = err_console()
-    with progress_bar(err) as advance:
+    with progress_bar(err_console()) as advance:
         made = api.publish(ws, here(output), pdf=not no_pdf, progress=advance)
     show_messages(made.messages)
     site = made.value
     removed = f", {len(site.removed)} removed" if site.removed else ""
-    err.print(
+    say(
         f"Published {len(site.versions)} version(s) to [bold]{site.folder}[/]: {len(site.written)} file(s) "
         f"written, {len(site.unchanged)} unchanged{removed}"
     )

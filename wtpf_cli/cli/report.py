@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 
 import wtpf_cli as api
-from wtpf_cli.cli.common import err_console, out_console, print_json, table, workspace
+from wtpf_cli.cli.common import out_console, print_json, show_table, table, workspace
 
 
 def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """Where the report stands: current version, changes since it by source, pending contributions, open
-    brackets, and the next milestone (at risk: a posting within 7 days with work still open)."""
+    brackets, and the next milestone (at risk: a posting within 7 days with work still open).
+
+    Example: `wtpf status` · `WTPF_TODAY=2012-06-01 wtpf status --json` (where we will stand on 1 June)
+    """
     s = api.status(workspace())
     if json_out:
         print_json(s.as_json())
@@ -31,18 +34,22 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on 
     else:
         out.print("Next milestone    none in the timetable", markup=False)
     if s.overdue:
-        out.print(f"Overdue           {'; '.join(s.overdue)}  (see `wtpf schedule`)", markup=False)
+        overdue = "; ".join(f"{m.date} {m.kind} {m.version}".rstrip() for m in s.overdue)
+        out.print(f"Overdue           {overdue}  (see `wtpf schedule`)", markup=False)
     out.print(f"Today             {s.today} ({s.time_zone})", markup=False)
 
 
 def schedule(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
     """The timetable: each milestone past, next, overdue or upcoming, days left, and for each deadline for
-    comments the contributions received before and after it. Days are in [report].time_zone."""
+    comments the contributions received before and after it. Days are in [report].time_zone.
+
+    Example: `wtpf schedule` · `WTPF_TODAY=2012-05-16 wtpf schedule --json`
+    """
     plan = api.schedule(workspace())
     if json_out:
         print_json(plan.as_json())
         return
-    out = out_console(highlight=False)
+    out = out_console(highlight=False, soft_wrap=True)
     if not plan.entries:
         out.print("No milestones: add [[milestone]] entries to wtpf.toml (templates/timetable.toml is an example).")
         return
@@ -54,7 +61,7 @@ def schedule(json_out: Annotated[bool, typer.Option("--json", help="Print JSON o
     for e in plan.entries:
         state = f"{e.state}: {e.note}" if e.note else e.state
         drawn.add_row(e.date, e.kind, e.version, e.description, state, str(e.days_left), style=colours[e.state])
-    out.print(drawn)
+    show_table(drawn)
     for e in (e for e in plan.entries if e.kind == "comments"):
         out.print(
             f"Comments on {e.version or '-'} due {e.date}: {len(e.before)} by the deadline, {len(e.after)} after",
@@ -72,16 +79,19 @@ def check(
     """The drafting gate for CI: front matter, symbols, brackets, dispositions, Markdown the build cannot render.
 
     Exit 1 on any error (on warnings too with --strict). The rules are listed in the README.
+
+    Example: `wtpf check --strict` (in CI: fail on warnings too)
     """
     report = api.check(workspace(), strict=strict)
     if json_out:
         print_json(report.as_json())
     else:
-        err = err_console()
+        out = out_console(highlight=False, soft_wrap=True)
         for f in report.findings:
             colour = "red" if f.severity == "error" else "yellow"
-            err.print(f"{f.file}:{f.line}: [{colour}]{f.severity}[/] {f.rule} {f.message}")
-        err.print(report.summary())
+            out.print(f"{f.file}:{f.line}: [{colour}]{f.severity}[/] {f.rule} ", end="")
+            out.print(f.message, markup=False)
+        out.print(report.summary())
     failure = report.failure()
     if failure is not None:
         raise failure

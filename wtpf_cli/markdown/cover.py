@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from wtpf_cli.labels import format_date, label, original_line, version_name
 from wtpf_cli.markdown.blocks import paragraph
 from wtpf_cli.markdown.tokens import plain_tokens
 from wtpf_cli.model import Block, Meta, ParaProps
 
 COVER_STYLES = frozenset({"CoverSymbol", "CoverMeta", "Title", "Subtitle"})
 
-
-def format_date(iso: str) -> str:
-    """'2012-04-13' -> '13 April 2012' (as on an ITU cover); other text is returned as is."""
-    try:
-        day = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+ORIGINAL_KEY = "original"  # the front matter's language of the original, when the draft is a translation
 
 
 def cover_blocks(meta: Meta) -> list[Block]:
-    """The cover block in the ITU manner: symbol top right, date, original language, title, version name."""
+    """The cover block in the ITU manner, in the draft's language: symbol top right, date, original language,
+    title, version name."""
+    lang = meta.language
+    original = dict(meta.extra).get(ORIGINAL_KEY) or lang
     lines = [
-        ("CoverSymbol", meta.symbol or "(no symbol)"),
-        ("CoverMeta", format_date(meta.date) if meta.date else "(undated)"),
-        ("CoverMeta", f"Original: {meta.language}"),
-        ("Title", meta.title or "(untitled)"),
-        ("Subtitle", meta.version or "Working draft"),
+        ("CoverSymbol", meta.symbol or label("no_symbol", lang)),
+        ("CoverMeta", format_date(meta.date, lang) if meta.date else label("undated", lang)),
+        ("CoverMeta", original_line(lang, original)),
+        ("Title", meta.title or label("untitled", lang)),
+        ("Subtitle", version_name(meta.version or "Working draft", lang)),
     ]
     return [paragraph(ParaProps(style=style), plain_tokens(text)) for style, text in lines]

@@ -14,6 +14,7 @@ from wtpf_cli.model import Meta
 # (`wtpf versions`) start quickly.
 
 FRONT_MATTER_KEYS = ("title", "version", "symbol", "date", "language")
+LANGUAGE_ALIAS = "lang"  # read as `language` (written back as `language`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,8 @@ def _read_meta(raw: str) -> Meta | str:
             values[str(key)] = ""
         else:
             values[str(key)] = str(value)
+    if "language" not in values and LANGUAGE_ALIAS in values:
+        values["language"] = values.pop(LANGUAGE_ALIAS)
     extra = tuple((k, v) for k, v in values.items() if k not in FRONT_MATTER_KEYS)
     return Meta(
         title=values.get("title", ""),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from wtpf_cli.markdown.segment import SPECIAL, special_words
 from wtpf_cli.model import Token
 
 if TYPE_CHECKING:
@@ -18,8 +19,11 @@ TokenMemo = dict[tuple[frozenset[str], str | None], dict[str, Token]]  # (marks,
 
 
 def split_words(text: str) -> list[str]:
-    """Split text into Word-granularity tokens: whole words, spaces, single punctuation marks."""
-    return _TOKEN_RE.findall(text)
+    """Split text into Word-granularity tokens: whole words, spaces, single punctuation marks; in scripts written
+    without spaces (Chinese, Japanese, Thai...) the words ICU's segmenter finds (segment.py)."""
+    if text.isascii() or SPECIAL.search(text) is None:
+        return _TOKEN_RE.findall(text)
+    return special_words(text, _TOKEN_RE.findall)
 
 
 def plain_text(tokens: tuple[Token, ...] | list[Token]) -> str:
@@ -88,7 +92,8 @@ def memo_words(memo: TokenMemo, text: str, marks: frozenset[str], href: str | No
     same = memo.get((marks, href))
     if same is None:
         same = memo[(marks, href)] = FormatTokens(marks, href)
-    return list(map(same.__getitem__, _TOKEN_RE.findall(text)))
+    plain = text.isascii() or SPECIAL.search(text) is None  # (split_words, inline: a parse's hot path)
+    return list(map(same.__getitem__, _TOKEN_RE.findall(text) if plain else special_words(text, _TOKEN_RE.findall)))
 
 
 class FormatTokens(dict[str, Token]):

@@ -8,6 +8,7 @@ from wtpf_cli.errors import UsageError, WorkspaceStateError
 from wtpf_cli.merging.threeway import ALTERNATIVE_RE
 from wtpf_cli.store.contributions import list_contributions, render_contribution, source_identity
 from wtpf_cli.store.files import decode_text, encode_like
+from wtpf_cli.store.sources import check_source_name
 from wtpf_cli.store.transaction import Transaction
 from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
@@ -69,6 +70,7 @@ def resolve_passage(
         raise UsageError("give either --keep SOURCE or --text TEXT")
     if not reason.strip():
         raise UsageError("--reason must record why the passage is settled this way")
+    source = check_source_name(source) if source is not None else None
     with workspace_lock(ws):
         require_clean(ws, "resolve")
         raw = ws.draft_path.read_bytes()
@@ -86,7 +88,7 @@ def resolve_passage(
             author = source_identity(ws, keep.strip()) if source is None else source_identity(ws, source)
         else:
             new_text = (text or "").strip()
-            author = source_identity(ws, source) if source else ws.tool_identity()
+            author = source_identity(ws, source) if source else ws.secretariat_identity()
         settled = draft[: p.start] + new_text + draft[p.end :]
         files: dict[str, bytes | None] = {ws.draft_repo_path: encode_like(settled, raw)}
         files.update(_update_dispositions(ws, p, keep, reason.strip(), settled))

@@ -50,19 +50,23 @@ def run_properties(
     italic: bool = False,
     strike: bool = False,
     mono: bool = False,
+    rtl: bool = False,
 ) -> str:
-    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or '' when empty."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl), or '' when empty; a right-to-left
+    run (rtl) is bold and italic by bCs and iCs too."""
     parts = []
     if style:
         parts.append(f'<w:rStyle w:val="{escape_attr(style)}"/>')
     if mono:
         parts.append('<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>')
     if bold:
-        parts.append("<w:b/>")
+        parts.append("<w:b/><w:bCs/>" if rtl else "<w:b/>")
     if italic:
-        parts.append("<w:i/>")
+        parts.append("<w:i/><w:iCs/>" if rtl else "<w:i/>")
     if strike:
         parts.append("<w:strike/>")
+    if rtl:
+        parts.append("<w:rtl/>")
     return "<w:rPr>" + "".join(parts) + "</w:rPr>" if parts else ""
 
 
@@ -106,15 +110,23 @@ def delete(rev_id: int, author: str, date: str, content: str = "") -> str:
 
 
 def paragraph_properties(
-    style: str, *, num: tuple[int, int] | None = None, jc: str | None = None, mark: str = "", keep_next: bool = False
+    style: str,
+    *,
+    num: tuple[int, int] | None = None,
+    jc: str | None = None,
+    mark: str = "",
+    bidi: bool = False,
+    keep_next: bool = False,
 ) -> str:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema
-    order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, and rPr holding the paragraph mark's revision, in
+    schema order."""
     out = f'<w:pPr><w:pStyle w:val="{escape_attr(style)}"/>'
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         out += "<w:keepNext/>"
     if num is not None:
         out += f'<w:numPr><w:ilvl w:val="{num[0]}"/><w:numId w:val="{num[1]}"/></w:numPr>'
+    if bidi:
+        out += "<w:bidi/>"
     if jc:
         out += f'<w:jc w:val="{escape_attr(jc)}"/>'
     if mark:
@@ -140,9 +152,12 @@ TABLE_LOOK = (
 )
 
 
-def table_properties(style: str) -> str:
-    """<w:tblPr> with the table style, full width and the usual look flags."""
-    return f'<w:tblPr><w:tblStyle w:val="{escape_attr(style)}"/><w:tblW w:w="5000" w:type="pct"/>{TABLE_LOOK}</w:tblPr>'
+def table_properties(style: str, *, bidi_visual: bool = False) -> str:
+    """<w:tblPr> with the table style, bidiVisual for a table laid out right to left, full width and the usual
+    look flags."""
+    bidi = "<w:bidiVisual/>" if bidi_visual else ""
+    width = '<w:tblW w:w="5000" w:type="pct"/>'
+    return f'<w:tblPr><w:tblStyle w:val="{escape_attr(style)}"/>{bidi}{width}{TABLE_LOOK}</w:tblPr>'
 
 
 def table_grid(widths: list[int]) -> str:

@@ -49,8 +49,10 @@ def run_properties(
     italic: bool = False,
     strike: bool = False,
     mono: bool = False,
+    rtl: bool = False,
 ) -> Element | None:
-    """<w:rPr> in schema order (rStyle, rFonts, b, i, strike), or None when empty."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl), or None when empty; a right-to-left
+    run (rtl) is bold and italic by bCs and iCs too, which Word applies to complex scripts (ECMA-376 17.3.2.2)."""
     children: list[Element] = []
     if style:
         children.append(val("rStyle", style))
@@ -58,10 +60,16 @@ def run_properties(
         children.append(el("rFonts", {"ascii": "Courier New", "hAnsi": "Courier New", "cs": "Courier New"}))
     if bold:
         children.append(el("b"))
+        if rtl:
+            children.append(el("bCs"))
     if italic:
         children.append(el("i"))
+        if rtl:
+            children.append(el("iCs"))
     if strike:
         children.append(el("strike"))
+    if rtl:
+        children.append(el("rtl"))  # ECMA-376 17.3.2.30: the run's text is laid out right to left
     return el("rPr", None, *children) if children else None
 
 
@@ -117,16 +125,19 @@ def paragraph_properties(
     num: tuple[int, int] | None = None,
     jc: str | None = None,
     mark: Element | None = None,
+    bidi: bool = False,
     keep_next: bool = False,
 ) -> Element:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), jc, and rPr holding the paragraph mark's revision, in schema
-    order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, and rPr holding the paragraph mark's revision, in
+    schema order."""
     ppr = el("pPr", None, val("pStyle", style))
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         ppr.append(el("keepNext"))
     if num is not None:
         ilvl, num_id = num
         ppr.append(el("numPr", None, val("ilvl", str(ilvl)), val("numId", str(num_id))))
+    if bidi:
+        ppr.append(el("bidi"))  # ECMA-376 17.3.1.6: a right-to-left paragraph
     if jc:
         ppr.append(val("jc", jc))
     if mark is not None:
@@ -149,12 +160,14 @@ def hyperlink(rel_id: str, *content: Element) -> Element:
     return h
 
 
-def table_properties(style: str) -> Element:
-    """<w:tblPr> with the table style, full width and the usual look flags."""
+def table_properties(style: str, *, bidi_visual: bool = False) -> Element:
+    """<w:tblPr> with the table style, bidiVisual for a table laid out right to left (its first column on the
+    right, ECMA-376 17.4.1), full width and the usual look flags."""
     return el(
         "tblPr",
         None,
         val("tblStyle", style),
+        *([el("bidiVisual")] if bidi_visual else []),
         el("tblW", {"w": "5000", "type": "pct"}),
         el(
             "tblLook",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from wtpf_cli.languages import RTL_BMP, RTL_CHAR, TEMPLATE_LANG, first_strong_rtl, is_rtl, run_directions, word_lang
 from wtpf_cli.model import BODY, RBlock, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
@@ -30,6 +31,7 @@ ZIP_LEVEL = 1
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")  # runs alike share one w:r
+_Group = tuple[list[RRun], int, bool]  # runs written as one w:r, the index of the first, right to left
 
 
 @dataclass
@@ -71,12 +73,14 @@ class DocxRenderer:
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
-        self._rprs: dict[tuple[frozenset[str], bool], str] = {}
+        self._rprs: dict[tuple[frozenset[str], bool, bool], str] = {}
+        self.rtl = False  # the document's language is written right to left: every paragraph is
+        self.para_rtl = False  # the paragraph _inline wrote last is laid out right to left
 
     # -- runs ------------------------------------------------------------------------------------------------
 
-    def _rpr(self, token: Token) -> str:
-        key = (token.marks, bool(token.href))
+    def _rpr(self, token: Token, rtl: bool = False) -> str:
+        key = (token.marks, bool(token.href), rtl)
         found = self._rprs.get(key)
         if found is None:
             marks = token.marks
@@ -87,6 +91,7 @@ class DocxRenderer:
                 italic="em" in marks,
                 strike="strike" in marks,
                 mono="code" in marks and token.href is not None,
+                rtl=rtl,
             )
         return found
 
@@ -94,9 +99,9 @@ class DocxRenderer:
         maker = X.ins if kind == "ins" else X.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, content)
 
-    def _inline(self, runs: Iterable[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
-        """Runs grouped by formatting, revision and link; insertions and deletions inside hyperlinks; comment
-        ranges around the runs they cover."""
+    def _inline(self, runs: Sequence[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
+        """Runs grouped by formatting, revision, link and direction; insertions and deletions inside hyperlinks;
+        comment ranges around the runs they cover. Sets para_rtl."""
         out: list[str] = []
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
@@ -115,24 +120,18 @@ class DocxRenderer:
                 out.append(X.hyperlink(part.link(link_href), "".join(link_children)))
             link_href, link_children = None, []
 
-        # Runs of the same formatting, revisions and link join one group (a footnote reference stands alone).
-        # Comment boundaries split groups too.
-        groups: list[tuple[list[RRun], int]] = []
-        k = 0
-        for key, same in groupby(runs, _RUN_FORMAT):
-            members = list(same)
-            if key[4] is not None:
-                groups.extend(([m], k + x) for x, m in enumerate(members))
-            else:
-                start = 0
-                for x in range(1, len(members)) if bounds else ():
-                    if k + x in bounds:
-                        groups.append((members[start:x], k + start))
-                        start = x
-                groups.append((members[start:], k + start))
-            k += len(members)
+        self.para_rtl = self.rtl
+        groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], True) if self.rtl else None)
+        texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
+        whole = texts[0] if len(texts) == 1 else "".join(texts)
+        if not self.rtl and not whole.isascii() and RTL_BMP.search(whole):
+            # Right-to-left words in a left-to-right document: the paragraph takes the direction of its first
+            # letter, and its runs are split by direction.
+            self.para_rtl = first_strong_rtl(whole) is True
+            groups = _groups(runs, bounds, run_directions([r.token.text for r in runs], self.para_rtl))
+            texts = [m[0].token.text if len(m) == 1 else "".join([r.token.text for r in m]) for m, _, _ in groups]
         end_of_all = groups[-1][1] + len(groups[-1][0]) if groups else 0
-        for members, first_index in groups:
+        for (members, first_index, rtl), text in zip(groups, texts, strict=True):
             for cid in starts.get(first_index, []):
                 (link_children if link_href is not None else out).append(X.comment_range_start(cid))
             first = members[0]
@@ -145,8 +144,7 @@ class DocxRenderer:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
                 element = X.footnote_reference_run(note_id)
             else:
-                text = first.token.text if len(members) == 1 else "".join([m.token.text for m in members])
-                element = X.run(text, self._rpr(first.token), deleted=deleted)
+                element = X.run(text, self._rpr(first.token, rtl), deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
             # except for text that was in FROM (ins None) and is deleted.
@@ -197,14 +195,18 @@ class DocxRenderer:
 
     def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "", keep_next: bool = False) -> str:
         props = para.props
+        num = self._num(para) if props.list_kind else None
+        mark = self._mark(para.ins, para.dele) if para.ins or para.dele else ""  # (its revision id comes first)
+        content = lead + "".join(self._inline(para.runs, part, para.comments))
         ppr = X.paragraph_properties(
             props.style,
-            num=self._num(para) if props.list_kind else None,
+            num=num,
             jc=_ALIGN.get(props.align or ""),
-            mark=self._mark(para.ins, para.dele) if para.ins or para.dele else "",
+            mark=mark,
+            bidi=self.para_rtl,
             keep_next=keep_next,
         )
-        return X.paragraph(ppr, lead + "".join(self._inline(para.runs, part, para.comments)))
+        return X.paragraph(ppr, content)
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
@@ -213,24 +215,24 @@ class DocxRenderer:
             for c in range(ncols)
         ]
         widths = column_widths(texts, TEXT_WIDTH)
-        parts = [X.table_properties("WtpfTable"), X.table_grid(widths)]
+        parts = [X.table_properties("WtpfTable", bidi_visual=self.rtl), X.table_grid(widths)]
         for row in table.rows:
             cells = []
             for c, cell in enumerate(row.cells):
                 width = widths[c]
                 align = table.align[c] if c < len(table.align) else None
-                ppr = X.paragraph_properties(
-                    "TableHeading" if row.header else "TableText",
-                    jc=_ALIGN.get(align or ""),
-                    mark=self._mark(row.ins, row.dele),
-                )
-                cells.append(X.table_cell(width, X.paragraph(ppr, "".join(self._inline(cell, part)))))
+                mark = self._mark(row.ins, row.dele)  # (its revision id comes first)
+                content = "".join(self._inline(cell, part))
+                style = "TableHeading" if row.header else "TableText"
+                ppr = X.paragraph_properties(style, jc=_ALIGN.get(align or ""), mark=mark, bidi=self.para_rtl)
+                cells.append(X.table_cell(width, X.paragraph(ppr, content)))
             parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
         return X.table("".join(parts))
 
     # -- the package -----------------------------------------------------------------------------------------
 
     def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+        self.rtl = is_rtl(redline.meta.language)
         doc_part = _Part("document")
         note_part = _Part("footnotes")
         body: list[str] = []
@@ -240,7 +242,7 @@ class DocxRenderer:
         for block in redline.blocks:
             if isinstance(block, RTable):
                 if previous_was_table:
-                    body.append(X.paragraph(X.paragraph_properties("BodyText")))
+                    body.append(X.paragraph(X.paragraph_properties("BodyText", bidi=self.rtl)))
                 body.append(self.table(block, doc_part))
                 previous_was_table = True
                 continue
@@ -250,15 +252,15 @@ class DocxRenderer:
             body.append(self.paragraph(block, doc_part, keep_next=id(block) in captions))
             previous_was_table = False
         if previous_was_table:
-            body.append(X.paragraph(X.paragraph_properties("BodyText")))
+            body.append(X.paragraph(X.paragraph_properties("BodyText", bidi=self.rtl)))
         footnotes: list[str] = []
         for label, note_id in self.ids.notes.items():
             paras = notes.get(label, [])
             rendered = [
                 self.paragraph(p, note_part, lead=_NOTE_NUMBER if k == 0 else "") for k, p in enumerate(paras)
-            ] or [X.paragraph(X.paragraph_properties("FootnoteText"), _NOTE_NUMBER)]
+            ] or [X.paragraph(X.paragraph_properties("FootnoteText", bidi=self.rtl), _NOTE_NUMBER)]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
-        return self._pack(body, footnotes, doc_part, note_part, header_text, core)
+        return self._pack(body, footnotes, doc_part, note_part, header_text, core, redline.meta.language)
 
     def _pack(
         self,
@@ -268,6 +270,7 @@ class DocxRenderer:
         note_part: _Part,
         header_text: str,
         core: dict[str, str],
+        language: str = "English",
     ) -> bytes:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
@@ -275,8 +278,11 @@ class DocxRenderer:
         parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body)
         parts["word/footnotes.xml"] = _footnotes_xml(parts["word/footnotes.xml"], footnotes)
         parts["word/numbering.xml"] = _numbering_xml(parts["word/numbering.xml"], self.list_starts)
-        parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text)
+        parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text, self.rtl)
         parts["docProps/core.xml"] = _core_xml(core)
+        tags = word_lang(language)
+        if tags != TEMPLATE_LANG:
+            parts["word/styles.xml"] = _styles_xml(parts["word/styles.xml"], tags)
         parts["word/_rels/document.xml.rels"] = _add_links(parts["word/_rels/document.xml.rels"], doc_part)
         if self.comments:
             root = E.el("comments", None, *self.comments)
@@ -380,13 +386,28 @@ def _numbering_xml(template: bytes, starts: dict[int, tuple[int, int]]) -> bytes
     return _xml(root)
 
 
-def _header_xml(template: bytes, header_text: str) -> bytes:
+def _header_xml(template: bytes, header_text: str, rtl: bool = False) -> bytes:
     root = _parse(template)
     p = root.find(E.w("p"))
     assert p is not None
     for r in p.findall(E.w("r")):
         p.remove(r)
-    p.append(E.run(header_text))
+    if rtl:
+        ppr = p.find(E.w("pPr"))
+        assert ppr is not None
+        ppr.insert(1, E.el("bidi"))  # after pStyle (schema order)
+    p.append(E.run(header_text, E.run_properties(rtl=True) if RTL_CHAR.search(header_text) else None))
+    return _xml(root)
+
+
+def _styles_xml(template: bytes, tags: tuple[str, str, str]) -> bytes:
+    """The template's styles with the document's languages as the default of every run (docDefaults' w:lang:
+    val, eastAsia, bidi), which spelling and hyphenation follow."""
+    root = _parse(template)
+    lang = root.find(f"{E.w('docDefaults')}/{E.w('rPrDefault')}/{E.w('rPr')}/{E.w('lang')}")
+    assert lang is not None
+    for name, tag in zip(("val", "eastAsia", "bidi"), tags, strict=True):
+        lang.set(E.w(name), tag)
     return _xml(root)
 
 
@@ -434,6 +455,8 @@ def _core_xml(core: dict[str, str]) -> bytes:
     ):
         e = etree.SubElement(root, f"{{{ns}}}{tag}")
         e.text = core.get(key, "")
+    if core.get("language", "und") != "und":
+        etree.SubElement(root, f"{{{dc}}}language").text = core["language"]  # a tag such as en-GB (RFC 4646)
     for tag in ("created", "modified"):
         e = etree.SubElement(root, f"{{{dcterms}}}{tag}")
         e.set(f"{{{xsi}}}type", "dcterms:W3CDTF")
@@ -453,3 +476,31 @@ def core_date(iso_date: str) -> str:
 def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
     """The .docx bytes of a redline in the house template."""
     return DocxRenderer(template).render(redline, header_text=header_text, core=core)
+
+
+def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | None) -> list[_Group]:
+    """Runs of the same formatting, revisions, link (and direction, where `directions` gives each run's) as one
+    group, a footnote reference alone; comment boundaries (`bounds`) split groups too."""
+    groups: list[_Group] = []
+    if directions is None:
+        keyed: Iterable[tuple[tuple[object, ...], list[RRun], bool]] = (
+            (key, list(same), False) for key, same in groupby(runs, _RUN_FORMAT)
+        )
+    else:
+        pairs = groupby(zip(runs, directions, strict=True), lambda pair: (_RUN_FORMAT(pair[0]), pair[1]))
+        keyed = ((key, [r for r, _ in same], rtl) for (key, rtl), same in pairs)
+    k = 0
+    for key, members, rtl in keyed:
+        if key[4] is not None:
+            groups.extend(([m], k + x, rtl) for x, m in enumerate(members))
+        elif bounds:
+            start = 0
+            for x in range(1, len(members)):
+                if k + x in bounds:
+                    groups.append((members[start:x], k + start, rtl))
+                    start = x
+            groups.append((members[start:], k + start, rtl))
+        else:
+            groups.append((members, k, rtl))
+        k += len(members)
+    return groups

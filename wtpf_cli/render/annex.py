@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from wtpf_cli.attribution.blame import Blame, ParagraphBlame, Provenance, excerpt
+from wtpf_cli.labels import label, version_name
 from wtpf_cli.markdown.blocks import paragraph, table
 from wtpf_cli.markdown.cover import cover_blocks
 from wtpf_cli.markdown.frontmatter import render_front_matter
@@ -49,12 +50,13 @@ def version_meta(version: Version | None) -> Meta:
     return Meta(version=version.name, symbol=version.symbol, date=version.date) if version else Meta()
 
 
-def annex_meta(title: str, subject: str, language: str, version: Meta) -> Meta:
-    """The cover of an annex to `version`: its symbol and date, 'Annex to the Third Draft' as the version name."""
-    name = version.version or "working draft"
+def annex_meta(title: str, kind: str, language: str, version: Meta) -> Meta:
+    """The cover of an annex (`kind`: disposition or provenance) to `version`: its symbol and date, and 'Annex to
+    the Third Draft' as the version line, in the report's language."""
+    name = version_name(version.version, language) if version.version else label("working draft", language)
     return Meta(
-        title=f"{title}: {subject}",
-        version=f"Annex to the {name}",
+        title=label(f"{kind}_title", language, title=title),
+        version=label("annex_to", language, version=name),
         symbol=version.symbol,
         date=version.date,
         language=language,
@@ -70,9 +72,8 @@ def disposition_annex(items: list[Contribution], meta: Meta) -> Annex:
         rows.append((c.symbol, c.source, received, c.on_version, c.kind.replace("-", " "), c.disposition()))
     columns = ("Symbol", "Source", "Received", "On", "Kind", "Disposition")
     intro = "Each contribution received, in order of receipt, and what became of it."
-    return Annex(
-        meta, "Disposition of contributions", intro, AnnexTable(columns, tuple(rows)), "No contributions received."
-    )
+    heading = label("disposition_heading", meta.language)
+    return Annex(meta, heading, intro, AnnexTable(columns, tuple(rows)), "No contributions received.")
 
 
 def provenance_annex(result: Blame, meta: Meta) -> Annex:

@@ -10,12 +10,14 @@ from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
 from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_redline
+from wtpf_cli.labels import label, version_name
+from wtpf_cli.languages import word_tag
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline
 from wtpf_cli.ooxml.writer import core_date, render_docx
-from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, chosen_format
-from wtpf_cli.render.text import TextBlock, redline_lines
+from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, is_folder
+from wtpf_cli.render.text import TextBlock, marked_text, redline_lines
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text, write_atomic
@@ -55,12 +57,27 @@ def safe_stem(meta: Meta, fallback: str) -> str:
 
 
 def header_text(meta: Meta) -> str:
-    """The running header: symbol and version."""
-    return " — ".join(x for x in (meta.symbol, meta.version or "Working draft") if x)
+    """The running header: symbol and version (its name in the document's language)."""
+    return " — ".join(x for x in (meta.symbol, version_name(meta.version or "Working draft", meta.language)) if x)
+
+
+def revision_marks(result: RedlineResult) -> str:
+    """'Revision marks from First Draft (WTPF-IEG/1/2) to working draft' in the redline's language."""
+    language = result.redline.meta.language
+
+    def end(resolved: Resolved) -> str:
+        if resolved.sha is None:
+            return label("working draft", language)
+        if resolved.version is None:
+            return resolved.label
+        name = version_name(resolved.version.name, language)
+        return f"{name} ({resolved.version.symbol})" if resolved.version.symbol else name
+
+    return label("revision_marks", language, old=end(result.old), new=end(result.new))
 
 
 def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str, str]:
-    """docProps/core.xml values: title, subject = version, keywords = symbol."""
+    """docProps/core.xml values: title, subject = version, keywords = symbol, language."""
     return {
         "title": meta.title,
         "subject": meta.version or "Working draft",
@@ -68,6 +85,7 @@ def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str
         "creator": creator,
         "description": description,
         "date": core_date(meta.date),
+        "language": word_tag(meta.language),
     }
 
 
@@ -82,22 +100,24 @@ def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
     )
 
 
-def _out_path(ws: Workspace, out: Path | None, stem: str, ext: str) -> Path:
+def _out_path(ws: Workspace, out: Path | str | None, stem: str, ext: str) -> Path:
+    """Where to write: `out` itself, or a file named from symbol and version in the folder `out` names (one ending
+    in `/` is made) or in the current folder."""
     if out is None:
         return Path.cwd() / f"{stem}.{ext}"
-    if out.is_dir():
-        return out / f"{stem}.{ext}"
-    return out
+    if is_folder(out):
+        Path(out).mkdir(parents=True, exist_ok=True)
+        return Path(out) / f"{stem}.{ext}"
+    return Path(out)
 
 
-def build(ws: Workspace, ref: str | None, out: Path | None, fmt: BuildFormat | None = None) -> Result[Written]:
-    """A clean document of one version (default: the working draft), with the parser's warnings; the format is
-    `fmt`, else the one `out`'s extension names, else docx."""
+def build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFormat = "docx") -> Result[Written]:
+    """A clean document of one version (default: the working draft), with the parser's warnings."""
     with collector_paused():
-        return _build(ws, ref, out, chosen_format(fmt, out, BuildFormat, "docx"))
+        return _build(ws, ref, out, fmt)
 
 
-def _build(ws: Workspace, ref: str | None, out: Path | None, fmt: str) -> Result[Written]:
+def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFormat) -> Result[Written]:
     resolved, doc = load_version(ws, ref)
     stem = safe_stem(doc.meta, "working-draft")
     messages = warnings(doc.warnings)
@@ -168,41 +188,53 @@ def _ref_slug(meta: Meta, resolved: Resolved) -> str:
 def redline(
     ws: Workspace,
     request: RedlineRequest,
-    out: Path | None,
-    fmt: RedlineFormat | None = None,
+    out: Path | str | None,
+    fmt: RedlineFormat = "docx",
     *,
     changed_only: bool = False,
 ) -> Result[RedlineOutput]:
-    """The redline between two versions written as `fmt` (else as `out`'s extension names, else docx; text: lines
-    for the terminal, with `changed_only` only the paragraphs and tables that changed), with the warnings of
-    placing the contributors' comments in it."""
-    chosen = chosen_format(fmt, out, RedlineFormat, "docx")
-    if chosen == "text":
+    """The redline between two versions written as `fmt` (text: lines for the terminal, or with `out` a file with
+    visible marks; with `changed_only`, only the paragraphs and tables that changed), with the warnings of placing
+    the contributors' comments in it and of ends given newest first."""
+    if fmt == "text":
         made = make_redline(ws, request)
         output = RedlineOutput(made, text=tuple(redline_lines(made.redline, changed_only=changed_only)))
-    elif chosen == "pdf":
+        if out is not None:
+            path = _out_path(ws, out, redline_stem(made), "txt")
+            write_atomic(path, marked_text(output.text).encode())
+            output = RedlineOutput(made, Written(path, "the text redline"), output.text)
+    elif fmt == "pdf":
         written, made = redline_docx(ws, request, out, pdf=True)
         output = RedlineOutput(made, written)
     else:
-        written, made = (redline_html if chosen == "html" else redline_docx)(ws, request, out)
+        written, made = (redline_html if fmt == "html" else redline_docx)(ws, request, out)
         output = RedlineOutput(made, written)
-    return Result(output, warnings(made.redline.warnings))
+    return Result(output, (*_reversed(ws, made), *warnings(made.redline.warnings)))
+
+
+def _reversed(ws: Workspace, made: RedlineResult) -> tuple[Message, ...]:
+    """A warning when FROM is newer than TO: the redline then shows the changes undone."""
+    old, new = made.old.sha, made.new.sha
+    if old is None or new is None or old == new or not ws.history.is_ancestor(new, old):
+        return ()
+    text = f"FROM, {made.old.label}, is newer than TO, {made.new.label}: the redline shows the changes reversed"
+    return (Message(Kind.WARNING, text),)
 
 
 def redline_docx(
-    ws: Workspace, request: RedlineRequest, out: Path | None, *, pdf: bool = False
+    ws: Workspace, request: RedlineRequest, out: Path | str | None, *, pdf: bool = False
 ) -> tuple[Written, RedlineResult]:
     """The Word redline between two versions, each change under its source (or, with `pdf`, its PDF)."""
     with collector_paused():
         result = make_redline(ws, request)
         path = _out_path(ws, out, redline_stem(result), "pdf" if pdf else "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
-        data = docx_bytes(ws, result.redline, description)
+        data = docx_bytes(ws, result.redline, revision_marks(result))
     write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result
 
 
-def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tuple[Written, RedlineResult]:
+def redline_html(ws: Workspace, request: RedlineRequest, out: Path | str | None) -> tuple[Written, RedlineResult]:
     """The redline as one self-contained HTML page, each change coloured by its source."""
     from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
@@ -216,16 +248,14 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | None) -> tu
     return Written(path, description), result
 
 
-def write_annex(ws: Workspace, annex: Annex, out: Path | None, fmt: AnnexFormat | None, stem: str) -> Path:
-    """Write an annex as .md, as .docx in the house template, or as its PDF (`fmt`, else as `out`'s extension
-    names, else docx)."""
+def write_annex(ws: Workspace, annex: Annex, out: Path | str | None, fmt: AnnexFormat, stem: str) -> Path:
+    """Write an annex as .md, as .docx in the house template, or as its PDF."""
     from wtpf_cli.render.annex import annex_document, annex_markdown  # the annexes' layout: only they need it
 
-    chosen = chosen_format(fmt, out, AnnexFormat, "docx")
-    path = _out_path(ws, out, stem, chosen)
-    if chosen == "md":
+    path = _out_path(ws, out, stem, fmt)
+    if fmt == "md":
         write_atomic(path, annex_markdown(annex).encode())
         return path
     data = docx_bytes(ws, unchanged(annex_document(annex)))
-    write_atomic(path, pdf_bytes(data, path.name) if chosen == "pdf" else data)
+    write_atomic(path, pdf_bytes(data, path.name) if fmt == "pdf" else data)
     return path

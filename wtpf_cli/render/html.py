@@ -14,29 +14,18 @@ from html import escape
 from itertools import groupby
 from operator import attrgetter
 
-from wtpf_cli.markdown.cover import COVER_STYLES, format_date
+from wtpf_cli.labels import format_date
+from wtpf_cli.languages import is_rtl, language_code
+from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import BODY, Meta, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable
 from wtpf_cli.render.colours import source_colours
 
-# The six official languages of the UN (and ITU) by their English names; other values may already be codes.
-LANGUAGE_CODES = {"english": "en", "french": "fr", "spanish": "es", "russian": "ru", "arabic": "ar", "chinese": "zh"}
-_RTL = frozenset({"ar", "he", "fa", "ur"})
 _HEADING_LEVELS = {"Heading1": 2, "Heading2": 3, "Heading3": 4, "Heading4": 5}  # h1 is the title
 _COVER_TAGS = {"CoverSymbol": "symbol", "CoverMeta": "cover-meta", "Title": "title", "Subtitle": "subtitle"}
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|ftp:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
 _RUN_KEY = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")
 _MARK_TAGS = (("code", "code"), ("strike", "s"), ("em", "em"), ("strong", "strong"))  # innermost first
-
-
-def language_code(language: str) -> str:
-    """A BCP 47 tag for the front matter's language ('English' -> 'en'); 'und' when it cannot be told."""
-    name = language.strip().lower()
-    if name in LANGUAGE_CODES:
-        return LANGUAGE_CODES[name]
-    if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", name):
-        return name
-    return "und"
 
 
 def format_stamp(stamp: str) -> str:
@@ -471,7 +460,7 @@ class HtmlRenderer:
         cover, body, endnotes = self.body()
         meta = self.redline.meta
         lang = language_code(meta.language)
-        direction = ' dir="rtl"' if lang.split("-")[0] in _RTL else ""
+        direction = ' dir="rtl"' if is_rtl(lang) else ""
         title = " – ".join(x for x in (meta.symbol, meta.version or "Working draft", meta.title) if x)
         if is_redline:
             title = f"Revision marks: {title}"

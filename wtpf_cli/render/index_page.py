@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from wtpf_cli.markdown.cover import format_date
-from wtpf_cli.render.html import language_code
+from wtpf_cli.labels import format_date
+from wtpf_cli.languages import language_code
 from wtpf_cli.reporting.schedule import Entry as Milestone
 from wtpf_cli.reporting.schedule import Schedule
 from wtpf_cli.store.config import Config

@@ -26,7 +26,7 @@ from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest, make_redline
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.messages import Result
-from wtpf_cli.render.documents import docx_bytes
+from wtpf_cli.render.documents import docx_bytes, revision_marks
 from wtpf_cli.render.html import render_html
 from wtpf_cli.render.index_page import Entry, index_html
 from wtpf_cli.reporting.schedule import make_schedule
@@ -166,7 +166,7 @@ def _redline(ws: Workspace, site: _Site, previous: Version, version: Version) ->
         return
     made = make_redline(ws, RedlineRequest(previous.tag, version.tag))
     description = f"Revision marks from {made.old.label} to {made.new.label}"
-    site.put(f"{stem}.docx", source, docx_bytes(ws, made.redline, description))
+    site.put(f"{stem}.docx", source, docx_bytes(ws, made.redline, revision_marks(made)))
     ends = (made.old.label, made.new.label)
     site.put(f"{stem}.html", source, render_html(made.redline, description=description, ends=ends))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -95,3 +95,43 @@ def _marked(text: str, ins: Revision | None, dele: Revision | None) -> Segment:
     if ins is not None:
         return Segment(text, "inserted", ins.author)
     return Segment(text)
+
+
+# Marks a log can show without colour, as git's word diff does ([-old-]{+new+}); the source follows each change.
+_OPEN = {"deleted": "[-", "inserted": "{+"}
+_CLOSE = {"deleted": "-]", "inserted": "+}"}
+
+
+def marked_line(line: Line) -> str:
+    """A line with visible marks: `[-old-]{+new+}<Source>`, the source named once after each run of its changes
+    (a legend entry as `■ Source`, a footnote label as it is)."""
+    runs: list[list[str]] = []  # [mark, source, text]: neighbouring segments of one mark and source joined
+    for segment in line:
+        kind = segment.mark if segment.mark in _OPEN else ""
+        by = segment.source if kind else ""
+        if runs and runs[-1][:2] == [kind, by]:
+            runs[-1][2] += segment.text
+        else:
+            runs.append([kind, by, segment.text])
+    out: list[str] = []
+    for k, (what, source, text) in enumerate(runs):
+        if not what:
+            out.append(text)
+            continue
+        out.append(f"{_OPEN[what]}{text}{_CLOSE[what]}")
+        after = runs[k + 1] if k + 1 < len(runs) else None
+        if after is None or not after[0] or after[1] != source:
+            out.append(f"<{source}>")
+    return "".join(out)
+
+
+def marked_text(blocks: Iterable[TextBlock]) -> str:
+    """The text redline with visible marks, for a log or a file: each paragraph a line, each table row a line of
+    cells between `|`."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, TextTable):
+            lines += ["| " + " | ".join(marked_line(cell) for cell in row) + " |" for row in block.rows]
+        else:
+            lines.append(marked_line(block))
+    return "\n".join(lines) + "\n"

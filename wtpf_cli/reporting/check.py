@@ -19,10 +19,9 @@ from wtpf_cli.reporting.schedule import base_version, plan_schedule
 from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
 from wtpf_cli.store.days import today
+from wtpf_cli.store.symbols import follows, rule_text, valid_form
 from wtpf_cli.store.versions import Version, list_versions
 from wtpf_cli.store.workspace import Workspace
-
-_SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ RULES = {  # id: (severity, meaning); the README's table lists the same
     "FM003": ("error", "front matter: version, symbol and date are the last stamp's when the text is unchanged since"),
     "FM004": ("error", "front matter: the date is a day like 2012-07-03"),
     "SY001": ("error", "document symbol has a valid form"),
-    "SY002": ("error", "document symbol follows [report].symbol_prefix: PREFIX/N, then (Rev.N), /Add.N or /Corr.N"),
+    "SY002": ("error", "document symbol follows [report].symbol_prefix as [report].symbol_rule says"),
     "LD001": ("error", "stamped versions follow the order of [report].ladder"),
     "LD002": ("error", "every stamped version's name is on [report].ladder"),
     "TT001": ("warning", "no posting milestone has passed with its version not stamped"),
@@ -127,7 +126,8 @@ def run_rules(ws: Workspace) -> list[Finding]:
         doc = read_draft(text, path=name)
     except InputRejected as exc:
         return [_finding(name, 1, "IN001", str(exc))]
-    versions = list_versions(ws)
+    head = ws.history.head()
+    versions = list_versions(ws, merged=head)  # at an older commit, the versions stamped up to it
     parts = split_front_matter(text)
     findings = check_front_matter(ws, doc.meta, text, versions)
     findings += check_ladder(ws, versions)
@@ -186,34 +186,19 @@ def check_front_matter(ws: Workspace, meta: Meta, text: str, versions: list[Vers
             findings.append(
                 _finding(name, line_of("date"), "FM004", f"date {meta.date!r} is not a day like 2012-07-03")
             )
-    if meta.symbol and not _SYMBOL_RE.match(meta.symbol):
+    if meta.symbol and not valid_form(meta.symbol):
         findings.append(
             _finding(name, line_of("symbol"), "SY001", f"symbol {meta.symbol!r} is not a valid document symbol")
         )
-    elif meta.symbol and not symbol_pattern(ws.config.symbol_prefix).match(meta.symbol):
-        prefix = ws.config.symbol_prefix.rstrip("/")
-        findings.append(
-            _finding(
-                name,
-                line_of("symbol"),
-                "SY002",
-                f"symbol {meta.symbol!r} does not follow {prefix}/N (or {prefix}/N (Rev.1))",
-            )
-        )
+    elif meta.symbol and not follows(meta.symbol, ws.config.symbol_prefix, ws.config.symbol_rule):
+        rule = rule_text(ws.config.symbol_prefix, ws.config.symbol_rule)
+        findings.append(_finding(name, line_of("symbol"), "SY002", f"symbol {meta.symbol!r} does not follow {rule}"))
     return findings
 
 
 def _stamped_body(ws: Workspace, version: Version) -> str | None:
     data = ws.history.read_file(version.sha, ws.draft_repo_path)
     return split_front_matter(data.decode("utf-8-sig", "replace")).body if data is not None else None
-
-
-def symbol_pattern(prefix: str) -> re.Pattern[str]:
-    """Symbols under a prefix: 'WTPF-IEG/1' allows WTPF-IEG/<n>/<n> and (Rev.n), /Rev.n, /Add.n, /Corr.n after it."""
-    # A number in the prefix may change: the documents of the next meeting are WTPF-IEG/2/<n>.
-    parts = [r"\d+" if seg.isdigit() else re.escape(seg) for seg in prefix.strip().rstrip("/").split("/")]
-    suffix = r"(?:\s?\(Rev\.\d+\)|/Rev\.\d+)?(?:/Add\.\d+)?(?:/Corr\.\d+)?"
-    return re.compile("^" + "/".join(parts) + r"/\d+" + suffix + "$")
 
 
 def check_ladder(ws: Workspace, versions: list[Version]) -> list[Finding]:

@@ -33,7 +33,7 @@ class Status:
     next_kind: str = ""
     next_version: str = ""
     at_risk: str = ""  # why the next milestone is at risk; empty when it is not
-    overdue: tuple[str, ...] = ()  # "date kind version" of each overdue milestone
+    overdue: tuple[Entry, ...] = ()  # each overdue milestone, as `wtpf schedule` gives it
 
     def as_json(self) -> dict[str, object]:
         """Plain data for --json."""
@@ -55,7 +55,7 @@ class Status:
             "days_left": self.days_left,
             "at_risk": bool(self.at_risk),
             "at_risk_reason": self.at_risk or None,
-            "overdue_milestones": list(self.overdue),
+            "overdue_milestones": [e.as_json() for e in self.overdue],
         }
 
 
@@ -97,5 +97,5 @@ def status(ws: Workspace) -> Status:
         next_kind=nxt.kind if nxt else "",
         next_version=nxt.version if nxt else "",
         at_risk=risk_of(nxt, pending, brackets),
-        overdue=tuple(f"{e.date} {e.kind} {e.version}".strip() for e in plan.entries if e.state == "overdue"),
+        overdue=tuple(e for e in plan.entries if e.state == "overdue"),
     )

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.languages import language_code
 from wtpf_cli.store.days import zone_info
+from wtpf_cli.store.symbols import DEFAULT_SYMBOL_RULE, SYMBOL_RULES
 
 CONFIG_NAME = "wtpf.toml"
 DEFAULT_LADDER = (
@@ -50,6 +52,8 @@ class Config:
     identities: tuple[tuple[str, str], ...] = field(default=())
     milestones: tuple[Milestone, ...] = field(default=())
     time_zone: str = "UTC"  # IANA name: "today" and received days are calendar days there
+    symbol_rule: str = DEFAULT_SYMBOL_RULE  # how symbols follow symbol_prefix (store/symbols.py)
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())  # [labels.LANG] key = text
 
     def comment_deadline(self, version: str) -> str | None:
         """The deadline for comments on `version` (ladder name, any '(Rev.N)' ignored), if the timetable has one."""
@@ -104,6 +108,9 @@ def read_config(path: Path) -> Config:
     milestones = read_milestones(data.get("milestone", []), str(path))
     time_zone = text("time_zone", "UTC").strip()
     zone_info(time_zone, where=str(path))
+    symbol_rule = text("symbol_rule", DEFAULT_SYMBOL_RULE).strip()
+    if symbol_rule not in SYMBOL_RULES:
+        raise InputRejected(f"[report].symbol_rule must be one of {', '.join(SYMBOL_RULES)}", path=str(path))
     return Config(
         title=text("title"),
         symbol_prefix=prefix,
@@ -116,7 +123,24 @@ def read_config(path: Path) -> Config:
         identities=tuple((str(k), str(v)) for k, v in identities.items()),
         milestones=milestones,
         time_zone=time_zone,
+        symbol_rule=symbol_rule,
+        labels=read_labels(data.get("labels", {}), str(path)),
     )
+
+
+def read_labels(raw: object, where: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The `[labels.LANGUAGE]` tables of wtpf.toml: the workspace's own fixed words (wtpf_cli/labels.py)."""
+    if not isinstance(raw, dict):
+        raise InputRejected("[labels] must hold one table per language, such as [labels.fr]", path=where)
+    tables = []
+    for language, texts in raw.items():
+        if not isinstance(texts, dict) or language_code(language) == "und":
+            raise InputRejected(f"[labels] {language!r} must be a table named by a language (fr, French)", path=where)
+        bad = [key for key, text in texts.items() if not isinstance(text, str)]
+        if bad:
+            raise InputRejected(f"[labels.{language}].{bad[0]} must be a string", path=where)
+        tables.append((str(language), tuple((str(k), str(v)) for k, v in texts.items())))
+    return tuple(tables)
 
 
 def read_milestones(raw: object, where: str) -> tuple[Milestone, ...]:
@@ -157,6 +181,8 @@ def render_config(cfg: Config) -> str:
     report.add("title", cfg.title)
     report.add("symbol_prefix", cfg.symbol_prefix)
     report["symbol_prefix"].comment("stamp numbers versions PREFIX/1, PREFIX/2, ... unless --symbol is given")
+    report.add("symbol_rule", cfg.symbol_rule)
+    report["symbol_rule"].comment("series: a number of the prefix may change (WTPF-IEG/2/2); prefix: as written; any")
     report.add("id", cfg.report_id)
     report["id"].comment("tags are named <id>/<version-slug>, so two reports can share a repository")
     report.add("secretariat", cfg.secretariat)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
-from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text
 from wtpf_cli.store.git import Identity
+from wtpf_cli.store.sources import check_source_name, source_slug
 from wtpf_cli.store.transaction import Transaction
 from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
@@ -133,7 +133,7 @@ def find_contribution(ws: Workspace, ident: str) -> Contribution:
 
 def new_contribution_id(received: str, source: str, existing: set[str]) -> str:
     """The id of a contribution received on a day from a source: `<day>-<source slug>`, numbered if taken."""
-    base = f"{received}-{slugify(source)}"
+    base = f"{received}-{source_slug(source)}"
     ident, n = base, 1
     while ident in existing:
         n += 1
@@ -149,7 +149,7 @@ def set_status(ws: Workspace, c: Contribution, *, status: str, reason: str = "",
     signer = ws.tool_identity()
     transaction = Transaction.start(ws.history, "contribution decline")
     files = {ws.repo_path(f"{FOLDER}/{c.id}/{META}"): render_contribution(updated).encode()}
-    sha = transaction.commit(files, message, signer, signer)
+    sha = transaction.commit(files, message, ws.secretariat_identity(), signer)
     transaction.apply()
     return sha
 
@@ -161,6 +161,15 @@ def decline_contribution(ws: Workspace, ident: str, reason: str) -> Contribution
     with workspace_lock(ws):
         require_clean(ws, "contribution decline")
         c = find_contribution(ws, ident)
+        if c.status in ("merged", "partly-merged", "in-brackets"):
+            settle = (
+                "settle its bracketed passages with `wtpf resolve`"
+                if c.status == "in-brackets"
+                else "take them out by hand and `wtpf commit`"
+            )
+            raise WorkspaceStateError(
+                f"{c.id} from {c.source} is {c.disposition()}: its words are in the draft; to drop them, {settle}"
+            )
         set_status(
             ws,
             c,
@@ -177,7 +186,7 @@ def source_identity(ws: Workspace, source: str) -> Identity:
     for key, value in ws.config.identities:
         if value == source and "@" in key and not key.startswith("@"):
             return Identity(source, key)
-    return Identity(source, f"{slugify(source)}@sources.wtpf.invalid")
+    return Identity(source, f"{source_slug(source)}@sources.wtpf.invalid")
 
 
 def commit_as_source(
@@ -186,6 +195,7 @@ def commit_as_source(
     """Commit the secretariat's hand edits of the draft as `source`'s change (manual integration)."""
     if not message.strip():
         raise UsageError("-m must give a message")
+    source = check_source_name(source)
     with workspace_lock(ws):
         if ws.history.operation_in_progress():
             raise WorkspaceStateError("a git operation is in progress: finish or abort it first")

@@ -53,10 +53,39 @@ class TagInfo:
     message: str
 
 
+_LOCK_RE = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+_DUBIOUS_RE = re.compile(r"dubious ownership in repository at '([^']+)'")
+
+
+def lock_held(lock: str | Path) -> str:
+    """What to say of a git lock file left in the way: its path, and when to remove it."""
+    return f"{lock} exists: another git command is running, or one crashed (then remove the file)"
+
+
+def git_cause(stderr: str, fallback: str) -> str:
+    """The cause in git's words, on one line: its `fatal:`/`error:` line rather than the hints after it (a lock
+    named as the file to remove, a repository of another user as git's safe.directory setting)."""
+    lock = _LOCK_RE.search(stderr)
+    if lock:
+        return lock_held(lock.group(1))
+    dubious = _DUBIOUS_RE.search(stderr)
+    if dubious:
+        where = dubious.group(1)
+        return (
+            f"dubious ownership: {where} belongs to another user; if you trust it, "
+            f"`git config --global --add safe.directory {where}`"
+        )
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    causes = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    plain = [line for line in lines if not line.startswith("hint:")]
+    cause = causes[0] if causes else " ".join(plain) if plain else fallback  # git's words without its hints
+    cause = cause.removeprefix("fatal: ").removeprefix("error: ")
+    return cause if len(cause) <= 300 else cause[:299] + "…"
+
+
 def _git_error(command: str, stderr: str, exc: object, git_dir: Path | None = None) -> Exception:
     """A failed git command as one of our errors: a full disk is an output failure (exit 5), the rest state (4)."""
-    detail = [line for line in stderr.strip().splitlines() if line.strip()]
-    last = detail[-1] if detail else str(exc)
+    last = git_cause(stderr, str(exc))
     full = any(word in stderr for word in ("No space left on device", "Out of diskspace", "Disk quota exceeded"))
     wrote = any(word in stderr for word in ("couldn't write", "write error", "unable to write", "could not write"))
     if not full and wrote and git_dir is not None:
@@ -212,6 +241,7 @@ class History:
         self.root = root.resolve()
         self._git_dir = git_dir
         self._configs: dict[str, str | None] = {}  # git config does not change under a running command
+        self._shallow: bool | None = None
         self._files: OrderedDict[tuple[str, str], bytes | None] = OrderedDict()  # (commit id, path): immutable
         self._trees: dict[str, dict[bytes, tuple[bytes, str]]] = {}  # tree id -> entries
         self._pipes: dict[str, _GitPipe] = {}
@@ -420,6 +450,19 @@ class History:
         out = self._git("status", "--porcelain=v1", "-z", mode, "--", *paths)
         return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
+    def is_shallow(self) -> bool:
+        """Whether this repository is a shallow clone (its history cut at some depth)."""
+        if self._shallow is None:
+            self._shallow = self._git("rev-parse", "--is-shallow-repository").strip() == "true"
+        return self._shallow
+
+    def last_commit_with_subject(self, start: str, subject: str, path: str) -> str | None:
+        """The newest first-parent commit up to `start` changing `path` whose message holds `subject`."""
+        out = self._git(
+            "log", "-1", "--first-parent", "--format=%H", "--fixed-strings", f"--grep={subject}", start, "--", path
+        )
+        return out.strip() or None
+
     def operation_in_progress(self) -> str | None:
         """'merge', 'rebase', 'cherry-pick' or 'revert' when git is in the middle of one."""
         gd = self.git_dir
@@ -485,10 +528,12 @@ class History:
         """Move the current branch and index back to `sha`, keeping the work tree (used to undo a commit)."""
         self._git("reset", "--quiet", "--mixed", sha)
 
-    def tags(self, prefix: str) -> list[TagInfo]:
-        """Annotated tags under refs/tags/<prefix>/, oldest tagged first."""
+    def tags(self, prefix: str, *, merged: str | None = None) -> list[TagInfo]:
+        """Annotated tags under refs/tags/<prefix>/, oldest tagged first; with `merged` (a commit id), only those
+        whose commit is in its history."""
         fmt = _SEP.join(["%(refname:strip=2)", "%(*objectname)", "%(objectname)", "%(contents)"]) + "\x1e"
-        out = self._git("for-each-ref", "--sort=creatordate", f"--format={fmt}", f"refs/tags/{prefix}/")
+        reach = [f"--merged={merged}"] if merged else []
+        out = self._git("for-each-ref", "--sort=creatordate", *reach, f"--format={fmt}", f"refs/tags/{prefix}/")
         tags = []
         for rec in out.split("\x1e"):
             rec = rec.lstrip("\n")

@@ -22,8 +22,10 @@ from wtpf_cli.store.contributions import (
 )
 from wtpf_cli.store.days import calendar_day, today
 from wtpf_cli.store.files import MAX_TEXT_BYTES, decode_text
+from wtpf_cli.store.sources import check_source_name
+from wtpf_cli.store.symbols import valid_form
 from wtpf_cli.store.transaction import Transaction
-from wtpf_cli.store.versions import list_versions, resolve_version
+from wtpf_cli.store.versions import Version, list_versions, resolve_version
 from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _CRITIC_RE = re.compile(r"\{\+\+.*?\+\+\}|\{--.*?--\}|\{~~.*?~>.*?~~\}|\{>>.*?<<\}|\{==.*?==\}", re.S)
@@ -86,8 +88,7 @@ def add_contribution(
     on: str | None = None,
 ) -> AddResult:
     """Keep a received file as it is under contributions/<id>/ with its metadata, committed by the secretariat."""
-    if not source.strip():
-        raise UsageError("--source must name who sent the contribution")
+    source = check_source_name(source)
     if not file.is_file():
         raise InputRejected("not a readable file", path=str(file))
     try:  # a timestamp counts on the day it falls on in the secretariat's time zone
@@ -109,7 +110,10 @@ def add_contribution(
         data = file.read_bytes()
         base_text = (ws.history.read_file(base.sha, ws.draft_repo_path) or b"").decode("utf-8", "replace")
         kind = detect_kind(file, data, split_front_matter(base_text).body)
-        existing = {c.id for c in list_contributions(ws)}
+        registered = list_contributions(ws)
+        existing = {c.id for c in registered}
+        if symbol:
+            _require_new_symbol(symbol.strip(), versions, registered)
         ident = new_contribution_id(received, source, existing)
         name = _SAFE_NAME_RE.sub("_", file.name).strip("._") or f"contribution{file.suffix.lower()}"
         deadline = ws.config.comment_deadline(base.name) or ""
@@ -127,6 +131,7 @@ def add_contribution(
             deadline=deadline,
         )
         signer = ws.tool_identity()
+        author = ws.secretariat_identity()
         what = f" ({contribution.symbol})" if contribution.symbol else ""
         late = " - received after the deadline" if contribution.late else ""
         transaction = Transaction.start(ws.history, "contribution add")
@@ -135,6 +140,17 @@ def add_contribution(
             ws.repo_path(f"{FOLDER}/{ident}/{META}"): render_contribution(contribution).encode(),
         }
         message = f"Receive contribution {ident} from {contribution.source}{what}{late}\n\nWtpf-Contribution: {ident}"
-        sha = transaction.commit(files, message, signer, signer)
+        sha = transaction.commit(files, message, author, signer)
         transaction.apply()
         return AddResult(contribution, sha)
+
+
+def _require_new_symbol(symbol: str, versions: list[Version], registered: list[Contribution]) -> None:
+    """A contribution's symbol has the form of one and was never given, to a version or another contribution."""
+    if not valid_form(symbol):
+        raise UsageError(f"--symbol {symbol!r} has characters a document symbol cannot have")
+    given = {v.symbol: f"version {v.name}" for v in versions} | {
+        c.symbol: f"{c.id} from {c.source}" for c in registered
+    }
+    if symbol in given:
+        raise WorkspaceStateError(f"symbol {symbol} is already given, to {given[symbol]}: a symbol is given once")

@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import weakref
 from dataclasses import dataclass
 
-from wtpf_cli.errors import UnknownVersion, UsageError, WorkspaceStateError
+from wtpf_cli.errors import InputRejected, UnknownVersion, UsageError, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.segment import SPECIAL
+from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.model import Meta
 from wtpf_cli.store.config import slugify
 from wtpf_cli.store.days import today
 from wtpf_cli.store.files import decode_text, encode_like
-from wtpf_cli.store.git import CommitInfo, Identity
+from wtpf_cli.store.git import CommitInfo, History, Identity
+from wtpf_cli.store.symbols import follows, next_symbol, rule_text, valid_form
 from wtpf_cli.store.transaction import Transaction
 from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _REV_RE = re.compile(r"^(?P<base>.*?)\s*\(Rev\.(?P<n>\d+)\)$")
-_SYMBOL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.() ]*$")
 _WORD_RE = re.compile(r"\w+")
+_VERSION_LINE = re.compile(r"^version:[ \t]*(.*?)[ \t]*\r?$", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +59,12 @@ class Resolved:
 
 
 def count_words(text: str) -> int:
-    """Words of a draft's body (a fast count for listings; front matter excluded)."""
+    """Words of a draft's body (a fast count for listings; front matter excluded); in scripts written without
+    spaces, the words of the segmenter (markdown/segment.py)."""
     body = split_front_matter(text).body
-    return len(_WORD_RE.findall(body))
+    if SPECIAL.search(body) is None:
+        return len(_WORD_RE.findall(body))
+    return sum(1 for word in split_words(body) if word[0].isalnum() or word[0] == "_")
 
 
 def tag_name(ws: Workspace, name: str) -> str:
@@ -65,10 +72,16 @@ def tag_name(ws: Workspace, name: str) -> str:
     return f"{ws.config.report_id}/{slugify(name)}"
 
 
-def list_versions(ws: Workspace) -> list[Version]:
-    """Stamped versions, oldest first."""
+_WHOLE: weakref.WeakSet[History] = weakref.WeakSet()  # repositories found to hold their whole history
+
+FETCH_ALL = "`git fetch --unshallow --tags` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
+
+
+def list_versions(ws: Workspace, *, merged: str | None = None) -> list[Version]:
+    """Stamped versions, oldest first (with `merged`, a commit id: those in its history). Refuses a clone whose
+    history is cut or whose version tags are missing: every answer that uses versions would be wrong."""
     versions = []
-    for tag in ws.history.tags(ws.config.report_id):
+    for tag in ws.history.tags(ws.config.report_id, merged=merged):
         fields = dict(
             line.split(": ", 1) for line in tag.message.splitlines() if line.startswith("wtpf-") and ": " in line
         )
@@ -84,7 +97,39 @@ def list_versions(ws: Workspace) -> list[Version]:
                 words=int(fields.get("wtpf-words", "0") or 0),
             )
         )
+    if ws.history not in _WHOLE:
+        require_whole_history(ws, versions)
+        _WHOLE.add(ws.history)
     return versions
+
+
+def require_whole_history(ws: Workspace, versions: list[Version]) -> None:
+    """Refuse a shallow clone, and a clone without the version tags (the committed draft names a version that was
+    stamped in its history, and no tag of that name is here)."""
+    if ws.history.is_shallow():
+        raise WorkspaceStateError(
+            f"this clone is shallow: versions and the source of each change come from the whole history; {FETCH_ALL}"
+        )
+    head = ws.history.head()
+    data = ws.history.read_file(head, ws.draft_repo_path) if head else None
+    if head is None or data is None:
+        return
+    line = _VERSION_LINE.search(data[:4096].decode("utf-8", "replace"))  # the usual answer without YAML (start-up)
+    named = line.group(1).strip("'\"") if line else ""
+    if not named or any(v.name == named for v in versions):
+        return
+    try:
+        said = split_front_matter(decode_text(data, ws.draft_repo_path)).meta
+    except InputRejected:
+        return  # an unreadable draft is the draft's problem (`wtpf check`, IN001), not the clone's
+    if not said.version or any(v.name == said.version for v in versions):
+        return
+    stamped = ws.history.last_commit_with_subject(head, f"Stamp {said.version} (", ws.draft_repo_path)
+    if stamped is not None:
+        raise WorkspaceStateError(
+            f"this clone has no tag of {said.version}, stamped in commit {stamped[:10]}: the version tags are "
+            f"missing; {FETCH_ALL}"
+        )
 
 
 def resolve_version(ws: Workspace, ref: str | None, versions: list[Version] | None = None) -> Resolved:
@@ -106,14 +151,28 @@ def resolve_version(ws: Workspace, ref: str | None, versions: list[Version] | No
             if v.sha == sha:
                 return Resolved(sha, f"{v.name} ({v.symbol})", v)
         return Resolved(sha, wanted)
-    choices = [v.name for v in versions] + [v.symbol for v in versions if v.symbol] + [v.slug for v in versions]
-    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.5)
-    hint = (
-        f"; did you mean {close[0]!r}?"
-        if close
-        else ("; stamped so far: " + ", ".join(v.name for v in versions) if versions else "; nothing is stamped yet")
+    raise UnknownVersion(f"no version or git revision named {wanted!r}{_hint(ws, wanted, versions)}")
+
+
+def _hint(ws: Workspace, wanted: str, versions: list[Version]) -> str:
+    """What a name that names no version may have meant: a rung of the ladder not stamped yet, or the closest
+    name, symbol or slug (stamped or on the ladder)."""
+    so_far = "stamped so far: " + ", ".join(v.name for v in versions) if versions else "nothing is stamped yet"
+    stamped = {v.base_name.lower() for v in versions}
+    waiting = [rung for rung in ws.config.ladder if rung.lower() not in stamped]
+    for rung in waiting:
+        if wanted.lower() in (rung.lower(), slugify(rung)):
+            return f": {rung} is on the ladder but not stamped yet ({so_far})"
+    names = {v.name: v.name for v in versions} | {v.slug: v.name for v in versions}
+    names |= (
+        {v.symbol: v.name for v in versions if v.symbol} | {r: r for r in waiting} | {slugify(r): r for r in waiting}
     )
-    raise UnknownVersion(f"no version or git revision named {wanted!r}{hint}")
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.5)
+    if not close:
+        return f"; {so_far}"
+    meant = names[close[0]]
+    later = f" ({meant} is not stamped yet)" if meant in waiting else ""
+    return f"; did you mean {close[0]!r}?{later}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,21 +193,53 @@ def _ladder_name(ws: Workspace, name: str, versions: list[Version]) -> str:
     for rung in ws.config.ladder:
         if name.strip().lower() in (rung.lower(), slugify(rung)):
             return rung
+    names = {rung.lower(): rung for rung in ws.config.ladder} | {slugify(rung): rung for rung in ws.config.ladder}
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    meant = f"did you mean {names[close[0]]!r}? " if close else ""
     raise UsageError(
-        f"{name!r} is not in the ladder of wtpf.toml ({', '.join(ws.config.ladder)}); add it to [report].ladder"
+        f"{name!r} is not in the ladder of wtpf.toml ({', '.join(ws.config.ladder)}); {meant}"
+        "a new name goes in [report].ladder first"
     )
 
 
-def _next_symbol(ws: Workspace, versions: list[Version]) -> str:
-    prefix = ws.config.symbol_prefix.rstrip("/")
-    numbers = [0]
-    for v in versions:
-        if v.symbol.startswith(prefix + "/"):
-            tail = v.symbol[len(prefix) + 1 :]
-            m = re.match(r"(\d+)", tail)
-            if m:
-                numbers.append(int(m.group(1)))
-    return f"{prefix}/{max(numbers) + 1}"
+def _symbol_for(ws: Workspace, symbol: str | None, same: list[Version], versions: list[Version]) -> str:
+    """The symbol of a new stamp: the one given, checked against the symbol rule, or the next of its series (a
+    re-issue: the symbol re-issued with (Rev.N)); never one given before, to a version or a contribution."""
+    from wtpf_cli.store.contributions import list_contributions  # the records: only a stamp needs them here
+
+    cfg = ws.config
+    given = {v.symbol: f"version {v.name}" for v in versions if v.symbol}
+    given |= {c.symbol: f"the contribution {c.id} from {c.source}" for c in list_contributions(ws) if c.symbol}
+    if symbol is None:
+        last = versions[-1].symbol if versions else None
+        symbol = (
+            f"{same[0].symbol}(Rev.{len(same)})"
+            if same
+            else next_symbol(cfg.symbol_prefix, cfg.symbol_rule, last, given)
+        )
+    symbol = symbol.strip()
+    if not valid_form(symbol):
+        raise UsageError(f"symbol {symbol!r} has characters a document symbol cannot have")
+    if not follows(symbol, cfg.symbol_prefix, cfg.symbol_rule):
+        raise UsageError(
+            f"symbol {symbol!r} does not follow [report].symbol_prefix: {rule_text(cfg.symbol_prefix, cfg.symbol_rule)}"
+            f" ([report].symbol_rule = {cfg.symbol_rule!r}; `any` allows every symbol)"
+        )
+    if symbol in given:
+        raise WorkspaceStateError(f"symbol {symbol} is already given, to {given[symbol]}: a symbol is given once")
+    return symbol
+
+
+def _unchanged_since(ws: Workspace, text: str, previous: Version) -> bool:
+    """Whether the draft `text` is the text stamped as `previous` (its front matter's version, symbol and date
+    aside: the stamp writes those)."""
+    data = ws.history.read_file(previous.sha, ws.draft_repo_path)
+    if data is None:
+        return False
+    then = split_front_matter(decode_text(data, ws.draft_repo_path))
+    now = split_front_matter(text)
+    kept = ("title", "language", "extra")
+    return then.body == now.body and all(getattr(then.meta, k) == getattr(now.meta, k) for k in kept)
 
 
 def stamp(
@@ -163,6 +254,7 @@ def stamp(
     """Stamp the committed draft as a version: front matter, a commit, an annotated tag."""
     with workspace_lock(ws):
         require_clean(ws, "stamp")
+        transaction = Transaction.start(ws.history, "stamp")  # refused first with HEAD detached
         versions = list_versions(ws)
         previous = versions[-1] if versions else None
         rung = _ladder_name(ws, name, versions)
@@ -174,13 +266,14 @@ def stamp(
         if reissue and not same:
             raise UsageError(f"--reissue needs a stamped {rung!r} to re-issue; it has not been stamped")
         full_name = f"{rung} (Rev.{len(same)})" if reissue else rung
-        if symbol is None:
-            symbol = f"{same[0].symbol}(Rev.{len(same)})" if reissue else _next_symbol(ws, versions)
-        symbol = symbol.strip()
-        if not _SYMBOL_RE.match(symbol):
-            raise UsageError(f"symbol {symbol!r} has characters a document symbol cannot have")
-        if any(v.symbol == symbol for v in versions):
-            raise WorkspaceStateError(f"symbol {symbol} is already used by another version")
+        raw = ws.draft_path.read_bytes()
+        text = decode_text(raw, str(ws.draft_path))
+        symbol = _symbol_for(ws, symbol, same if reissue else [], versions)
+        if previous is not None and not reissue and _unchanged_since(ws, text, previous):
+            raise WorkspaceStateError(
+                f"the draft has not changed since {previous.name} ({previous.symbol}): commit the changes to stamp "
+                f'first, or post the same text again as a re-issue: `wtpf stamp "{previous.base_name}" --reissue`'
+            )
         day = date or today(ws.config.time_zone)
         try:
             dt.date.fromisoformat(day)
@@ -191,8 +284,6 @@ def stamp(
         tag = tag_name(ws, full_name)
         if ws.history.resolve(f"refs/tags/{tag}") is not None:
             raise WorkspaceStateError(f"tag {tag} exists already")
-        raw = ws.draft_path.read_bytes()
-        text = decode_text(raw, str(ws.draft_path))
         old_meta = split_front_matter(text, path=str(ws.draft_path)).meta
         new_meta = Meta(
             title=old_meta.title or ws.config.title,
@@ -203,7 +294,8 @@ def stamp(
             extra=old_meta.extra,
         )
         new_text = replace_front_matter(text, new_meta)
-        signer = signer or ws.tool_identity()
+        author = signer or ws.secretariat_identity()  # the cover's changes are the secretariat's, whoever stamps
+        committer = signer or ws.tool_identity()
         commit_date = f"{day}T12:00:00Z" if date else None  # an explicit date makes the history reproducible
         words = count_words(new_text)
         message = (
@@ -211,10 +303,9 @@ def stamp(
             f"wtpf-date: {day}\nwtpf-words: {words}\n"
         )
         # Commit and tag are made as objects, then appear together in one ref transaction (transaction.py).
-        transaction = Transaction.start(ws.history, "stamp")
         files = {ws.draft_repo_path: encode_like(new_text, raw)}
-        sha = transaction.commit(files, f"Stamp {full_name} ({symbol})", signer, signer, commit_date)
-        transaction.tag(tag, message, signer, commit_date)
+        sha = transaction.commit(files, f"Stamp {full_name} ({symbol})", author, committer, commit_date)
+        transaction.tag(tag, message, committer, commit_date)
         transaction.apply()
         version = Version(full_name, symbol, day, tag, sha, words)
         return StampResult(version, previous)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
+from wtpf_cli.labels import use_overrides
 from wtpf_cli.markdown.frontmatter import render_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
 from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.files import read_text
-from wtpf_cli.store.git import History, Identity
+from wtpf_cli.store.git import History, Identity, lock_held
 from wtpf_cli.store.lock import LOCK_NAME, git_dir_lock
 from wtpf_cli.store.transaction import JOURNAL, Transaction
 
@@ -48,8 +49,13 @@ class Workspace:
         return self.repo_path(self.config.draft)
 
     def tool_identity(self) -> Identity:
-        """Who signs the tool's own commits: the git user if configured, else the secretariat."""
-        return self.history.configured_identity() or Identity(self.config.secretariat, self.config.secretariat_email)
+        """Who commits for the tool: the git user if configured (a staff member, a CI bot), else the secretariat."""
+        return self.history.configured_identity() or self.secretariat_identity()
+
+    def secretariat_identity(self) -> Identity:
+        """The author of the tool's own commits (init, stamp, records, new text of a resolve): the secretariat
+        named in wtpf.toml, whoever runs the command, so that the cover's changes are never a staff member's."""
+        return Identity(self.config.secretariat, self.config.secretariat_email)
 
     def source_of(self, identity: Identity) -> str:
         """The source a git identity stands for."""
@@ -83,6 +89,7 @@ def open_workspace(start: Path) -> Workspace:
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
     config = read_config(here / CONFIG_NAME)
+    use_overrides({language: dict(texts) for language, texts in config.labels})
     if not (here / config.draft).resolve().is_relative_to(history.root):  # wtpf.toml may come from anyone
         where = str(here / CONFIG_NAME)
         raise InputRejected(f"[report].draft {config.draft!r} leads outside the repository", path=where)
@@ -101,8 +108,9 @@ def require_clean(ws: Workspace, what: str) -> None:
     op = ws.history.operation_in_progress()
     if op:
         raise WorkspaceStateError(f"a git {op} is in progress: finish or abort it before `wtpf {what}`")
-    if (ws.history.git_dir / "index.lock").exists():
-        raise WorkspaceStateError("git's index.lock exists: another git command is running, or remove the file")
+    lock = ws.history.git_dir / "index.lock"
+    if lock.exists():
+        raise WorkspaceStateError(lock_held(lock))
     # Files git does not track (outputs such as .docx) do not block; changes to tracked ones do.
     dirty = ws.history.changed_paths([ws.rel or "."], untracked=False)
     if dirty:
@@ -135,13 +143,15 @@ def init_workspace(
     date: str | None = None,
     milestones: tuple[Milestone, ...] = (),
     time_zone: str = "UTC",
+    own_repository: bool = False,
 ) -> InitResult:
-    """Create a workspace: git repository (unless inside one), wtpf.toml, the draft, and a first commit."""
+    """Create a workspace: git repository (unless inside one; with `own_repository`, always one of its own, nested
+    in any repository around it), wtpf.toml, the draft, and a first commit."""
     folder = folder.resolve()
     existing = folder
     while not existing.exists():
         existing = existing.parent
-    found = History.find(existing)
+    found = None if own_repository else History.find(existing)
     if found is not None and (found.git_dir / JOURNAL).exists():  # an interrupted init (or other) first
         with git_dir_lock(found, folder if folder.exists() else None):
             pass
@@ -175,12 +185,13 @@ def init_workspace(
     )
     ws = Workspace(folder, config, history)
     cfg_path = folder / CONFIG_NAME
-    ident = signer or ws.tool_identity()
+    author = signer or ws.secretariat_identity()
+    committer = signer or ws.tool_identity()
     with git_dir_lock(history, folder):
         if (folder / CONFIG_NAME).exists():
             raise WorkspaceStateError(f"{folder / CONFIG_NAME} already exists: this is a workspace already")
         transaction = Transaction.start(history, "init")
         files = {ws.repo_path(CONFIG_NAME): render_config(config).encode(), ws.draft_repo_path: draft_text.encode()}
-        sha = transaction.commit(files, f"Start the report: {title}", ident, ident, date)
+        sha = transaction.commit(files, f"Start the report: {title}", author, committer, date)
         transaction.apply()
     return InitResult(folder, cfg_path, ws.draft_path, sha)
