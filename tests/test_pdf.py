@@ -44,11 +44,11 @@ def test_the_redline_pdf_shows_deleted_and_inserted_words_each_source_in_a_colou
 ) -> None:
     run = wtpf("redline", "First Draft", "Third Draft", "--format", "pdf", "-o", str(tmp_path), cwd=demo)
     (pdf,) = tmp_path.glob("*.pdf")
-    assert pdf.name == "WTPF-IEG-2-2_Third-Draft_redline-from-first-draft.pdf" and str(pdf) in run.err
+    assert pdf.name == "WTPF-IEG-2-2_Third-Draft_redline-from-first-draft.pdf" and str(pdf) in run.out
     text = pdf_text(pdf)
     assert "WTPF-IEG/12/22 13 April31 August 2012" in text  # the cover's changes: both the old and the new
     assert "First Third Draft" in text
-    sources = run.err.rsplit("(", 1)[1].rstrip(")\n").split(", ")
+    sources = run.out.rsplit("(", 1)[1].rstrip(")\n").split(", ")
     assert len(sources) == 6
     assert len(mark_hues(pdf, tmp_path)) >= len(sources)
 
