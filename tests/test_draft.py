@@ -52,23 +52,53 @@ def texts(blocks: tuple[object, ...]) -> list[str]:
 
 
 def test_words_spaces_and_punctuation_are_separate_tokens() -> None:
-    assert split_words("IPv6's take-up, 2.4.1. (slow)") == [
+    assert split_words("IPv6's take-up, (slow) 3.1.4bis") == [
         "IPv6's",
         " ",
         "take-up",
         ",",
         " ",
-        "2",
-        ".",
-        "4",
-        ".",
-        "1",
-        ".",
-        " ",
         "(",
         "slow",
         ")",
+        " ",
+        "3",
+        ".",
+        "1",
+        ".",
+        "4bis",
     ]
+
+
+def test_a_symbol_a_date_and_a_number_are_each_one_token() -> None:
+    text = "WTPF-IEG/1/2 of 13 April 2012 (April 13, 2012; July 2012), A/RES/66/184: 1,234.5 and 12% in 2.4.1."
+    assert [t for t in split_words(text) if not t.isspace()] == [
+        "WTPF-IEG/1/2",
+        "of",
+        "13 April 2012",
+        "(",
+        "April 13, 2012",
+        ";",
+        "July 2012",
+        ")",
+        ",",
+        "A/RES/66/184",
+        ":",
+        "1,234.5",
+        "and",
+        "12%",
+        "in",
+        "2.4.1",
+        ".",
+    ]
+
+
+def test_words_that_only_look_like_whole_tokens_are_split_as_before() -> None:
+    # a lower-case pair, a word after a slash, a number glued to letters, a month without a year
+    text = "and/or Telecommunication/ICT 1.2GHz in May may 2013"
+    assert [t for t in split_words(text) if not t.isspace()] == [
+        "and", "/", "or", "Telecommunication", "/", "ICT", "1", ".", "2GHz", "in", "May", "may", "2013",
+    ]  # fmt: skip
 
 
 def test_a_draft_reads_into_cover_headings_paragraphs_lists_tables_and_footnotes() -> None:

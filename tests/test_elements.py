@@ -142,6 +142,7 @@ def _twins() -> list[tuple[str, etree._Element, str]]:
     )
     cases.append(("hyperlink", E.hyperlink("rId100", E.run("x")), X.hyperlink("rId100", X.run("x"))))
     cases.append(("empty hyperlink", E.hyperlink("rId101"), X.hyperlink("rId101")))
+    cases.append(("page break", E.page_break_run(), X.page_break_run()))
     cases.append(("footnote ref", E.footnote_reference_run(2), X.footnote_reference_run(2)))
     cases.append(("footnote mark", E.footnote_ref_mark_run(), X.footnote_ref_mark_run()))
     cases.append(
@@ -164,6 +165,62 @@ def _twins() -> list[tuple[str, etree._Element, str]]:
             )
         )
     cases.append(("tbl", E.el("tbl", None, E.table_properties("T")), X.table(X.table_properties("T"))))
+    for date in (REV[1], ""):
+        cases.append(
+            (
+                "rPrChange",
+                E.format_change(5, REV[0], date, E.run_properties(None, bold=True)),
+                X.format_change(5, REV[0], date, X.run_properties(None, bold=True)),
+            )
+        )
+        cases.append(("rPrChange empty", E.format_change(5, REV[0], date, None), X.format_change(5, REV[0], date, "")))
+        cases.append(
+            (
+                "pPrChange",
+                E.kind_change(6, REV[0], date, E.paragraph_properties("ListParagraph", num=(0, 1))),
+                X.kind_change(6, REV[0], date, X.paragraph_properties("ListParagraph", num=(0, 1))),
+            )
+        )
+        for tag in ("moveFromRangeStart", "moveToRangeStart"):
+            cases.append(
+                (
+                    tag,
+                    E.move_range_start(tag, 8, REV[0], date, "move1"),
+                    X.move_range_start(tag, 8, REV[0], date, "move1"),
+                )
+            )
+        cases.append(
+            (
+                "moveTo",
+                E.revision("moveTo", 9, REV[0], date, E.run("w")),
+                X.revision("moveTo", 9, REV[0], date, X.run("w")),
+            )
+        )
+    for tag in ("moveFromRangeEnd", "moveToRangeEnd"):
+        cases.append((tag, E.move_range_end(tag, 8), X.move_range_end(tag, 8)))
+    rpr_change_e = E.format_change(3, *REV, E.run_properties("Hyperlink", italic=True))
+    rpr_change_x = X.format_change(3, *REV, X.run_properties("Hyperlink", italic=True))
+    e = E.run_properties("Hyperlink", bold=True, change=rpr_change_e)
+    assert e is not None
+    cases.append(("rPr with rPrChange", e, X.run_properties("Hyperlink", bold=True, change=rpr_change_x)))
+    e = E.run_properties(change=E.format_change(3, *REV, None))
+    assert e is not None
+    cases.append(("rPr only rPrChange", e, X.run_properties(change=X.format_change(3, *REV, ""))))
+    cases.append(
+        (
+            "pPr with marks and pPrChange",
+            E.paragraph_properties(
+                "Heading2",
+                mark=[E.delete(2, *REV), E.revision("moveTo", 3, *REV)],
+                change=E.kind_change(4, *REV, E.paragraph_properties("BodyText")),
+            ),
+            X.paragraph_properties(
+                "Heading2",
+                mark=X.delete(2, *REV) + X.revision("moveTo", 3, *REV),
+                change=X.kind_change(4, *REV, X.paragraph_properties("BodyText")),
+            ),
+        )
+    )
     cases.append(("range start", E.comment_range_start(4), X.comment_range_start(4)))
     cases.append(("range end", E.comment_range_end(4), X.comment_range_end(4)))
     cases.append(("comment ref", E.comment_reference_run(4), X.comment_reference_run(4)))

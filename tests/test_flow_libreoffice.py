@@ -28,29 +28,30 @@ BODY = """# 1 Introduction
 """
 
 
+SEC = "ITU Secretariat"
+
+
 def nonempty(paras: list[str]) -> list[str]:
     return [" ".join(p.split()) for p in paras if p.strip()]
+
+
+def first_draft(tmp_path: Path) -> tuple[Path, str]:
+    """A workspace whose draft holds BODY, stamped First Draft (WTPF-IEG/1/2); and the draft's front matter."""
+    root = tmp_path / "report"
+    title = "Report of the Secretary-General"
+    wtpf("init", str(root), "--title", title, "--symbol-prefix", "WTPF-IEG/1", "--secretariat", SEC, cwd=tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    head = text[: text.index("---\n", 4) + 4]
+    (root / "report.md").write_text(head + BODY, encoding="utf-8")
+    git("commit", "-qam", "First draft", cwd=root)
+    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    return root, head
 
 
 def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
     libreoffice: LibreOffice, tmp_path: Path
 ) -> None:
-    root = tmp_path / "report"
-    wtpf(
-        "init",
-        str(root),
-        "--title",
-        "Report of the Secretary-General",
-        "--symbol-prefix",
-        "WTPF-IEG/1",
-        "--secretariat",
-        "ITU Secretariat",
-        cwd=tmp_path,
-    )
-    text = (root / "report.md").read_text(encoding="utf-8")
-    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + BODY, encoding="utf-8")
-    git("commit", "-qam", "First draft", cwd=root)
-    wtpf("stamp", "next", "--symbol", "WTPF-IEG/1/2", "--date", "2012-04-13", cwd=root)
+    root, _ = first_draft(tmp_path)
     built = wtpf("build", "First Draft", "-o", str(tmp_path / "v1.docx"), cwd=root)
     assert built.code == 0
     v1 = tmp_path / "v1.docx"
@@ -94,3 +95,37 @@ def test_three_delegations_edit_in_libreoffice_and_the_redline_attributes_each(
     assert pandoc_read(redline, "accept").words() == pandoc_read(tmp_path / "v2.docx", "accept").words()
     assert pandoc_read(redline, "reject").words() == pandoc_read(v1, "accept").words()
     assert "Brazil" in words(c["author"] for c in libreoffice.read(redline, "none").changes)
+
+
+def test_the_secretariat_moves_reformats_and_restyles_and_each_reader_sees_it_under_its_name(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    """One commit moves a paragraph, bolds a word and makes a list item body text; the Word redline marks a move,
+    a formatting change and a paragraph change under the secretariat, after a first page that says so; with
+    --no-moves and --no-summary it has neither, and pandoc reads both right."""
+    root, head = first_draft(tmp_path)
+    moved = "1.2. IPv6 adoption remains slow in most regions.\n\n"
+    body = BODY.replace(moved, "").replace("local.\n", "**local**.\n").replace("- Open", "\nOpen")
+    (root / "report.md").write_text(head + body.replace("| Region", moved.replace("1.2", "1.3") + "| Region"))
+    wtpf("commit", "--source", "ITU Secretariat", "--date", "2012-05-30", "-m", "Restructure", cwd=root)
+    wtpf("stamp", "next", "--date", "2012-06-01", cwd=root)
+    wtpf("build", "Preliminary Second Draft", "-o", str(tmp_path / "new.docx"), cwd=root)
+    wtpf("build", "First Draft", "-o", str(tmp_path / "old.docx"), cwd=root)
+    wtpf("redline", "First Draft", "Preliminary Second Draft", "-o", str(tmp_path / "r.docx"), cwd=root)
+    options = ("--no-moves", "--no-summary", "-o", str(tmp_path / "plain.docx"))
+    wtpf("redline", "First Draft", "Preliminary Second Draft", *options, cwd=root)
+    redline, plain = tmp_path / "r.docx", tmp_path / "plain.docx"
+
+    seen = libreoffice.read(redline, "none", summary=True)
+    assert seen.body[0] == "Revision marks from First Draft (WTPF-IEG/1/2) to Preliminary Second Draft (WTPF-IEG/1/3)"
+    kinds = {(c["type"], c["author"], (c["text"] or "").strip()) for c in seen.changes}
+    assert ("Delete", "ITU Secretariat", moved.strip()) in kinds  # the move, read as a deletion and an insertion
+    assert ("Format", "ITU Secretariat", "local") in kinds
+    assert ("ParagraphFormat", "ITU Secretariat", "Open participation of all stakeholders.") in kinds
+    with zipfile.ZipFile(plain) as z:
+        assert b"w:moveTo" not in z.read("word/document.xml") and b"RevisionSummary" not in z.read("word/document.xml")
+    for path in (redline, plain):
+        for view, clean in (("accept", tmp_path / "new.docx"), ("reject", tmp_path / "old.docx")):
+            got, want = libreoffice.read(path, view, emphasis=True), libreoffice.read(clean, "none", emphasis=True)
+            assert nonempty(got.body) == nonempty(want.body) and nonempty(got.emphasis) == nonempty(want.emphasis)
+            assert pandoc_read(path, view).words() == pandoc_read(clean, "accept").words()

@@ -1,7 +1,9 @@
 """Golden cases: one folder per behaviour under tests/cases (old.md, optional mid.md, new.md, expected.txt).
 
 expected.txt is the redline read back from the .docx in a reviewable notation ({+ins+|Source} [-del-|Source],
-paragraph marks as ¶); it was reviewed by eye once. Set WTPF_UPDATE_GOLDEN=1 to write missing ones.
+moves [<from<|Source] {>to>|Source}, <<words|plain>b|Source>> formatted anew, paragraph marks as ¶: see
+support/ooxml_view.notation); it was reviewed by eye once. Set WTPF_UPDATE_GOLDEN=1 to write missing ones. A case
+whose old.md starts with a front matter block shows the cover too (its drafts are written whole).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def render_case(folder: Path, tmp: Path) -> str:
         last = "Brazil"
     head = commit_body(ws, (folder / "new.md").read_text(encoding="utf-8"), last, "2012-03-01T10:00:00Z")
     written, _ = redline_docx(ws, RedlineRequest(base, head), tmp / "out.docx")
-    paras = [p for p in read_paragraphs(written.path) if p.style not in COVER]
+    cover = (folder / "old.md").read_text(encoding="utf-8").startswith("---\n")
+    paras = [p for p in read_paragraphs(written.path) if cover or p.style not in COVER]
     return notation(paras)
 
 

@@ -202,7 +202,10 @@ def test_every_insertion_and_deletion_names_its_source_and_date_on_hover(demo: D
             "December",
         ][int(when[5:7]) - 1]
         assert f"{day} {month} {when[:4]}, {when[11:16]} UTC" in title
-        assert title.startswith("Inserted" if m.tag == "ins" else "Deleted")
+        if "moved" in m.classes:
+            assert title.startswith("Moved here" if m.tag == "ins" else "Moved from here")
+        else:
+            assert title.startswith("Inserted" if m.tag == "ins" else "Deleted")
     assert seen == demo.sources and len(seen) == 6
 
 
@@ -503,8 +506,8 @@ def test_the_printed_cover_shows_the_symbol_and_date_as_written(demo: Demo, brow
     pdf.write_bytes(browser.pdf)
     text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    # the stamp's changes on the cover (1 -> 2, 2 -> 2; 13 April -> 31 August), with no source numbers among them
-    assert lines[:2] == ["WTPF-IEG/12/22", "13 April31 August 2012"], lines[:3]
+    # the stamp's changes on the cover, whole symbol and whole date replaced, with no source numbers among them
+    assert lines[:2] == ["WTPF-IEG/1/2WTPF-IEG/2/2", "13 April 201231 August 2012"], lines[:3]
 
 
 def test_printing_keeps_each_caption_on_the_page_of_its_table(tmp_path: Path) -> None:

@@ -183,6 +183,12 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scenario]:
         "contribution decline", ws.parent, ("contribution", "decline", "C/7", "--reason", "Outside the scope")
     )
 
+    ws = _stamped(new("comments"))
+    noted = _proposal(ws, "will discuss", "will discuss {>>Which issues?<<}")
+    _add(ws, "k.md", noted, "Kenya", "2012-05-08", "C/8")
+    wtpf("merge", cwd=ws)
+    made["comments done"] = Scenario("comments done", ws.parent, ("comments", "done", "C/8", "--reason", "Answered"))
+
     ws = _stamped(new("resolve"))
     _add(ws, "b.md", _proposal(ws, "will discuss", "shall discuss"), "Brazil", "2012-05-11", "C/4")
     _add(ws, "u.md", _proposal(ws, "will discuss", "may discuss"), "United States", "2012-05-12", "C/5")
@@ -327,6 +333,7 @@ COMMANDS = (
     "contribution add",
     "merge",
     "contribution decline",
+    "comments done",
     "resolve",
     "commit",
     "build",

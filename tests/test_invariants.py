@@ -14,7 +14,7 @@ from lxml import etree
 
 from support import words
 from support.libreoffice import LibreOffice
-from support.ooxml_view import read_paragraphs, revisions
+from support.ooxml_view import REVISION_TAGS, read_paragraphs, revisions
 from support.pandoc import pandoc_read
 from support.workspaces import commit_body, new_workspace
 from wtpf_cli.attribution.redline import RedlineRequest
@@ -151,8 +151,18 @@ def parts(path: Path) -> dict[str, etree._Element]:
 @pytest.mark.parametrize("key", ["First Draft>Third Draft", "Second Draft>Third Draft"])
 def test_the_redline_is_well_formed_for_word(outputs: dict[str, Path], key: str) -> None:
     trees = parts(outputs[key])
-    ids = Counter(e.get(W + "id") for t in trees.values() for tag in ("ins", "del") for e in t.iter(W + tag))
+    tags = (*REVISION_TAGS, "moveFromRangeStart", "moveToRangeStart")
+    ids = Counter(e.get(W + "id") for t in trees.values() for tag in tags for e in t.iter(W + tag))
     assert ids and max(ids.values()) == 1, "revision ids are unique across the package"
+    for tree in trees.values():  # each move's source and destination ranges share its name, once each
+        names = {
+            kind: Counter(e.get(W + "name") for e in tree.iter(f"{W}{kind}RangeStart"))
+            for kind in ("moveFrom", "moveTo")
+        }
+        assert names["moveFrom"] == names["moveTo"] and set(names["moveTo"].values()) <= {1}
+        ends = {kind: {e.get(W + "id") for e in tree.iter(f"{W}{kind}RangeEnd")} for kind in ("moveFrom", "moveTo")}
+        for kind in ("moveFrom", "moveTo"):
+            assert {e.get(W + "id") for e in tree.iter(f"{W}{kind}RangeStart")} == ends[kind]
     for tree in trees.values():
         for d in tree.iter(W + "del"):
             assert d.find(f".//{W}t") is None, "deleted text is in w:delText"
@@ -211,6 +221,22 @@ def test_two_demo_runs_give_byte_identical_documents(tmp_path: Path) -> None:
 
 
 # -- the demo itself ---------------------------------------------------------------------------------------------
+
+
+def test_the_demos_redline_shows_a_move_a_formatting_change_a_paragraph_kind_change_and_its_first_page(
+    outputs: dict[str, Path],
+) -> None:
+    paras = read_paragraphs(outputs["First Draft>Third Draft"], summary=True)
+    assert paras[0].style == "RevisionSummaryTitle"
+    title = "".join(s.text for s in paras[0].segments)
+    assert title == "Revision marks from First Draft (WTPF-IEG/1/2) to Third Draft (WTPF-IEG/2/2)"
+    moved = [p for p in paras if any(s.move == "moveTo" for s in p.segments)]
+    assert len(moved) == 1 and "cost of international connectivity" in "".join(s.text for s in moved[0].segments)
+    assert moved[0].mark_author == "ITU Secretariat"
+    assert [(s.text, s.formatted_by) for p in paras for s in p.segments if s.was is not None] == [
+        ("non-binding", "United States")
+    ]
+    assert {(p.was, p.kind_author) for p in paras if p.was is not None} == {("ListParagraph 1/0", "ITU Secretariat")}
 
 
 def test_the_demo_has_three_or_more_versions_and_four_or_more_sources(demo: Workspace) -> None:

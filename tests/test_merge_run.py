@@ -103,14 +103,33 @@ def test_a_change_to_words_already_in_brackets_is_bracketed_around_the_whole_ear
     assert (second.applied, len(second.conflicts), len(second.unplaced)) == (0, 1, 0)
 
 
-def test_a_change_beside_a_bracket_applies_as_it_would_on_a_fresh_diff() -> None:
-    base = "one two three four five six seven.\n"
-    draft = "one two THREE four five six seven.\n"
-    first = three_way_merge(base, draft, "one two tres cuatro five six seven.\n", "X", lambda _pos: "Draft", None)
-    proposal = "one two three four five six SEVEN.\n"
+def after_a_bracket(base: str, draft: str, first_proposal: str, proposal: str) -> tuple[str, str]:
+    """X's proposal merged onto the draft (a bracket), then Y's: the text from the moved base map, and from a fresh
+    diff of the base and the bracketed draft."""
+    first = three_way_merge(base, draft, first_proposal, "X", lambda _pos: "Draft", None)
     second = three_way_merge(base, first.text, proposal, "Y", lambda _pos: "X", first.to_merged)
-    fresh = merge_text(base, first.text, proposal, "Y", lambda _pos: "X")
-    assert second.text == fresh[0] == "one two [[Draft: THREE four]] [[X: tres cuatro]] five six SEVEN.\n"
+    return second.text, merge_text(base, first.text, proposal, "Y", lambda _pos: "X")[0]
+
+
+def test_a_change_in_another_sentence_than_a_bracket_applies_as_it_would_on_a_fresh_diff() -> None:
+    moved, fresh = after_a_bracket(
+        "One two three four. Five six seven.\n",
+        "One two THREE four. Five six seven.\n",
+        "One two tres cuatro. Five six seven.\n",
+        "One two three four. Five six SEVEN.\n",
+    )
+    assert moved == fresh == "One two [[Draft: THREE four]] [[X: tres cuatro]]. Five six SEVEN.\n"
+
+
+def test_a_change_in_the_sentence_of_a_bracket_is_bracketed_around_it_as_on_a_fresh_diff() -> None:
+    moved, fresh = after_a_bracket(
+        "one two three four five six seven.\n",
+        "one two THREE four five six seven.\n",
+        "one two tres cuatro five six seven.\n",
+        "one two three four five six SEVEN.\n",
+    )
+    bracket = "[[X: [[Draft: THREE four]] [[X: tres cuatro]] five six seven]] [[Y: three four five six SEVEN]]"
+    assert moved == fresh == f"one two {bracket}.\n"
 
 
 @settings(max_examples=300, deadline=None)

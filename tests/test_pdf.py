@@ -46,7 +46,10 @@ def test_the_redline_pdf_shows_deleted_and_inserted_words_each_source_in_a_colou
     (pdf,) = tmp_path.glob("*.pdf")
     assert pdf.name == "WTPF-IEG-2-2_Third-Draft_redline-from-first-draft.pdf" and str(pdf) in run.out
     text = pdf_text(pdf)
-    assert "WTPF-IEG/12/22 13 April31 August 2012" in text  # the cover's changes: both the old and the new
+    # the first page says what changed, then the cover's changes: the old and the new symbol and date, whole
+    assert text.startswith("Revision marks from First Draft (WTPF-IEG/1/2) to Third Draft (WTPF-IEG/2/2)")
+    assert "This page is not part of the report." in text
+    assert "WTPF-IEG/1/2WTPF-IEG/2/2 13 April 201231 August 2012" in text
     assert "First Third Draft" in text
     sources = run.out.rsplit("(", 1)[1].rstrip(")\n").split(", ")
     assert len(sources) == 6

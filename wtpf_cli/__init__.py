@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from wtpf_cli.reporting.check import CheckReport
     from wtpf_cli.reporting.schedule import Schedule
     from wtpf_cli.reporting.status import Status
+    from wtpf_cli.store.comments import Done, KeptComment
     from wtpf_cli.store.contributions import Contribution
     from wtpf_cli.store.intake import AddResult
     from wtpf_cli.store.versions import StampResult, VersionRow
@@ -46,6 +47,8 @@ __all__ = [
     "blame_annex",
     "build",
     "check",
+    "comments",
+    "comments_done",
     "commit",
     "contribution",
     "contributions",
@@ -139,11 +142,14 @@ def redline(
     fmt: RedlineFormat | None = None,
     single_author: str | None = None,
     changed_only: bool = False,
+    moves: bool = True,
+    summary: bool = True,
 ) -> Result[RedlineOutput]:
     """Revision marks from one version to another (None: the working draft), each change under the source whose
     commit made it (or all under `single_author`), as `fmt` (None: as `output`'s extension says, else docx);
     `text` gives lines for a terminal, or a file with `[-old-]{+new+}<Source>` marks (with `changed_only`, only
-    the changed paragraphs)."""
+    the changed paragraphs). `moves=False` marks a moved paragraph as deleted and inserted; `summary=False` leaves
+    out the Word redline's first page."""
     from typing import cast, get_args
 
     from wtpf_cli.attribution.redline import RedlineRequest  # lazy (start-up)
@@ -151,7 +157,7 @@ def redline(
     from wtpf_cli.render.formats import RedlineFormat, format_for
 
     chosen = cast("RedlineFormat", format_for(output, fmt, get_args(RedlineFormat), "docx"))
-    request = RedlineRequest(from_version, to_version, single_author)
+    request = RedlineRequest(from_version, to_version, single_author, moves=moves, summary=summary)
     return _redline(ws, request, output, chosen, changed_only=changed_only)
 
 
@@ -280,10 +286,23 @@ def merge(
     messages: list[Message] = []
     for o in outcomes:
         messages += warnings(o.warnings, o.contribution.id)
-        for h in o.unplaced:
-            gone = f"its context is gone: {h.old.strip()!r} -> {h.new.strip()!r}"
-            messages.append(Message(Kind.NOT_PLACED, gone, o.contribution.id))
+        for x in o.left_out:
+            messages.append(Message(Kind.NOT_PLACED, f"{x.text}: {x.reason}", o.contribution.id))
     return Result(outcomes, tuple(messages))
+
+
+def comments(ws: Workspace, *, done: bool = False) -> list[KeptComment]:
+    """The contributors' comments the workspace keeps, open ones (with `done`, those marked done too)."""
+    from wtpf_cli.store.comments import all_comments  # lazy (start-up)
+
+    return [k for k in all_comments(ws) if done or k.status == "open"]
+
+
+def comments_done(ws: Workspace, target: str, *, reason: str = "") -> Done:
+    """Mark a kept comment (`ID:N`) or every open comment of a contribution (`ID`, or a noted letter) done."""
+    from wtpf_cli.store.comments import mark_done  # lazy (start-up)
+
+    return mark_done(ws, target, reason)
 
 
 def passages(ws: Workspace) -> list[Passage]:

@@ -117,19 +117,38 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Revision:
-    """Who made a change and when (UTC, YYYY-MM-DDThh:mm:ssZ)."""
+    """Who made a change and when (UTC, YYYY-MM-DDThh:mm:ssZ); `move` names the move it is part of, if any (a
+    deletion is then where the text moved from, an insertion where it moved to)."""
 
     author: str
     date: str
+    move: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormatChange:
+    """The same words formatted anew (Word's "Formatted"): their marks before, and the revision that changed them."""
+
+    marks: frozenset[str]
+    rev: Revision
+
+
+@dataclass(frozen=True, slots=True)
+class KindChange:
+    """The same paragraph made another kind (a heading, a list item...): its properties before, and the revision."""
+
+    props: ParaProps
+    rev: Revision
 
 
 @dataclass(frozen=True, slots=True)
 class RRun:
-    """A token in a redline, with the revision that inserted and/or deleted it."""
+    """A token in a redline, with the revision that inserted and/or deleted it, and any change of its formatting."""
 
     token: Token
     ins: Revision | None = None
     dele: Revision | None = None
+    formatted: FormatChange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +165,15 @@ class RComment:
 
 @dataclass(frozen=True, slots=True)
 class RParagraph:
-    """A paragraph of a redline: runs and a paragraph mark that may itself be inserted or deleted."""
+    """A paragraph of a redline: runs and a paragraph mark that may itself be inserted or deleted (or its kind
+    changed)."""
 
     props: ParaProps
     runs: tuple[RRun, ...]
     ins: Revision | None = None
     dele: Revision | None = None
     comments: tuple[RComment, ...] = ()
+    kind_change: KindChange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +184,7 @@ class RRow:
     ins: Revision | None = None
     dele: Revision | None = None
     header: bool = False
+    comments: tuple[tuple[RComment, ...], ...] = ()  # contributors' comments, cell by cell (none past the last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +196,16 @@ class RTable:
 
 
 RBlock = RParagraph | RTable
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The first page of a Word redline, outside its tracked changes: a title, lines of text, and a table (a row of
+    headings, then a row for each source)."""
+
+    title: str
+    lines: tuple[str, ...]
+    table: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)

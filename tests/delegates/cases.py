@@ -40,8 +40,9 @@ KINDS = KINDS_BLOCKS + KINDS_OBJECTS
 BRAZIL, US = ("Brazil", "Delegate of Brazil"), ("United States", "Delegate of the United States")
 SECOND_DATE = "2012-05-11T09:00:00"
 CONFLICT_NOTE = (
-    "provisional: the bracket form follows wtpf's same-word convention ([[Source: text]] for each proposal, "
-    "in order of receipt) stretched over the overlapping words; adjust when the merge defines it"
+    "the bracket form is the merge's (README, 'Conflicts are bracketed, never blended'): [[Source: text]] for each "
+    "proposal, the current text first under who last changed it, over the words from the first to the last that "
+    "either changed in the sentence; a deletion is (delete)"
 )
 
 MIXED = [
@@ -178,9 +179,9 @@ PAIRS = [
         ],
         expected=[
             becomes(
-                "will discuss **the issues** raised in",
-                "[[Brazil: shall discuss **the issues** raised in]] "
-                "[[United States: will discuss **the issues** set out in]]",
+                "will discuss **the issues** raised",
+                "[[Brazil: shall discuss **the issues** raised]] "
+                "[[United States: will discuss **the issues** set out]]",
             )
         ],
         note=CONFLICT_NOTE,
@@ -230,7 +231,7 @@ PAIRS = [
                 received=SECOND_DATE[:10],
             ),
         ],
-        expected=[becomes(P13, "[[Brazil: 1.3. This paragraph ends the introduction.]] [[United States: ]]")],
+        expected=[becomes(P13, "[[Brazil: 1.3. This paragraph ends the introduction.]] [[United States: (delete)]]")],
         note=CONFLICT_NOTE + "; " + HEADING_NOTE + " (in the United States' file)",
         pandoc_accept=False,
         rejects_to_base=False,

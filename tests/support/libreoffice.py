@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from . import words
+from . import SUMMARY_STYLE_NAMES, words
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).with_name("lo_uno.py")
@@ -63,8 +63,9 @@ class LoDoc:
     ``styles``: beside ``body``, each paragraph's style as Writer names it (``"Heading 1"``, ``"Text body"``);
     ``directions``: beside ``body``, each paragraph's writing mode (``"rl"`` right to left, ``"lr"``, ``"page"``);
     ``table_directions``: each table's writing mode, in document order;
-    ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``; ``changes``: the
-    tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
+    ``emphasis`` (when asked for): beside ``body``, each paragraph's text with bold words as ``**...**`` and italic
+    ones as ``*...*``; ``footnotes`` / ``endnotes``: one string per note, paragraphs joined by ``"\\n"``;
+    ``changes``: the tracked changes in the file before accepting/rejecting, as ``{"type", "author", "date", "text",
     "comment"}``; ``comments``: ``{"author", "date", "text"}``; ``record_changes``: the file turns change
     tracking on; ``remaining_changes``: tracked changes left after the view was applied.
     """
@@ -80,6 +81,7 @@ class LoDoc:
     styles: list[str] = field(default_factory=list)
     directions: list[str] = field(default_factory=list)
     table_directions: list[str] = field(default_factory=list)
+    emphasis: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
         """The body's words, split on whitespace."""
@@ -159,13 +161,23 @@ class LibreOffice:
 
     # -- public API ------------------------------------------------------------------------------------
 
-    def read(self, path: Path, view: str = "none") -> LoDoc:
-        """Read ``path`` after Accept All (``"accept"``), Reject All (``"reject"``) or as is (``"none"``)."""
+    def read(self, path: Path, view: str = "none", *, emphasis: bool = False, summary: bool = False) -> LoDoc:
+        """Read ``path`` after Accept All (``"accept"``), Reject All (``"reject"``) or as is (``"none"``); with
+        ``emphasis``, each body paragraph's text with its bold and italic words marked too (``LoDoc.emphasis``).
+        The paragraphs of a redline's first page (its summary, in the Revision Summary styles) are left out of
+        ``body`` and the lists beside it, unless ``summary`` (its table stays in ``table_directions``)."""
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
         path = Path(path).resolve()
-        answer = self._request({"path": str(path), "view": view}, f"{path} ({view})")
+        request = {"path": str(path), "view": view, **({"emphasis": True} if emphasis else {})}
+        answer = self._request(request, f"{path} ({view})")
+        if not summary and SUMMARY_STYLE_NAMES & set(answer["styles"]):
+            kept = [k for k, style in enumerate(answer["styles"]) if style not in SUMMARY_STYLE_NAMES]
+            for key in ("body", "labels", "styles", "emphasis", "directions"):
+                if answer.get(key):
+                    answer[key] = [answer[key][k] for k in kept]
         return LoDoc(
+            emphasis=list(answer.get("emphasis", [])),
             body=list(answer["body"]),
             footnotes=list(answer["footnotes"]),
             changes=list(answer["changes"]),

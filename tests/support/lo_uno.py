@@ -206,7 +206,7 @@ class Worker:
             frame = doc.getCurrentController().getFrame()
             self.dispatcher.executeDispatch(frame, command, "", 0, ())
 
-    def read(self, path: str, view: str) -> dict[str, Any]:
+    def read(self, path: str, view: str, emphasis: bool = False) -> dict[str, Any]:
         doc, folder, facts = self.open(path)
         try:
             changes = [describe_redline(r) for r in redlines(doc)]
@@ -216,6 +216,7 @@ class Worker:
             has_notes = bool(footnotes or endnotes)
             return {
                 **facts,
+                "emphasis": [emphasised_text(p) for p in body] if emphasis else [],
                 "body": [paragraph_text(p, has_notes) for p in body],
                 "labels": [list_label(p) for p in body],
                 "styles": [str(p.ParaStyleName) for p in body],
@@ -348,7 +349,7 @@ class Worker:
             raise ValueError(f"view must be one of {sorted(VIEW_COMMANDS)}, not {view!r}")
         if "convert_pdf" in request:
             return self.convert_pdf(path, str(request["convert_pdf"]), view)
-        return self.read(path, view)
+        return self.read(path, view, bool(request.get("emphasis")))
 
 
 # -- text extraction -----------------------------------------------------------------------------------
@@ -375,6 +376,23 @@ def paragraph_text(paragraph: Any, has_notes: bool = True) -> str:
     if not has_notes:
         return str(paragraph.getString())
     return "".join(portion.getString() for portion in enumerate_all(paragraph) if portion.TextPortionType != "Footnote")
+
+
+def emphasised_text(paragraph: Any) -> str:
+    """The paragraph's text with bold text as **...** and italic text as *...* (text portions only)."""
+    out: list[tuple[str, str]] = []  # (marker, text), neighbours of one marker joined
+    for portion in enumerate_all(paragraph):
+        if portion.TextPortionType != "Text":
+            continue
+        text = str(portion.getString())
+        if not text:
+            continue
+        marker = ("**" if portion.CharWeight > 100 else "") + ("*" if portion.CharPosture.value != "NONE" else "")
+        if out and out[-1][0] == marker:
+            out[-1] = (marker, out[-1][1] + text)
+        else:
+            out.append((marker, text))
+    return "".join(f"{m}{t}{m[::-1]}" if m and t.strip() else t for m, t in out)
 
 
 CHAR_SPECIAL = 6  # com.sun.star.style.NumberingType: a bullet

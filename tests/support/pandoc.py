@@ -18,7 +18,10 @@ its JSON syntax tree and flattens it into plain paragraph texts:
   them into the document's metadata, given here as ``meta`` (``{"title": "...", ...}``);
 - empty paragraphs are dropped by pandoc (LibreOffice keeps them as ``""``): compare word sequences;
 - with ``accept``, pandoc does not join the two paragraphs around a deleted paragraph mark (Word and
-  LibreOffice do: ``"add.You"`` where pandoc gives ``"add."``, ``"You"``).
+  LibreOffice do: ``"add.You"`` where pandoc gives ``"add."``, ``"You"``);
+- the first page of a redline (its summary, in the Revision Summary styles) is left out of ``body`` unless
+  ``summary``: pandoc's docx reader tells styles apart only with ``+styles`` (which changes other things, Title
+  and Subtitle staying in the body), so a file that holds the summary is read once more so to count its blocks.
 
 With ``track_changes="all"`` both inserted and deleted text stay in the paragraphs, ``changes`` lists
 pandoc's change marks: ``{"type": "Insert" | "Delete" | "ParagraphInsert" | "ParagraphDelete", "author",
@@ -32,11 +35,12 @@ import functools
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import words
+from . import SUMMARY_STYLE_NAMES, words
 
 TRACK_CHANGES = ("accept", "reject", "all")
 SPAN_CHANGE_TYPES = {
@@ -81,12 +85,13 @@ def pandoc_path() -> str:
     return on_path
 
 
-def pandoc_json(path: Path, track_changes: str) -> dict[str, Any]:
-    """pandoc's syntax tree of a .docx, as JSON."""
+def pandoc_json(path: Path, track_changes: str, *, styles: bool = False) -> dict[str, Any]:
+    """pandoc's syntax tree of a .docx, as JSON (with ``styles``, read with ``docx+styles``)."""
     if track_changes not in TRACK_CHANGES:
         raise ValueError(f"track_changes must be one of {TRACK_CHANGES}, not {track_changes!r}")
+    source = "--from=docx+styles" if styles else "--from=docx"
     run = subprocess.run(
-        [pandoc_path(), "--from=docx", "--to=json", f"--track-changes={track_changes}", str(path)],
+        [pandoc_path(), source, "--to=json", f"--track-changes={track_changes}", str(path)],
         capture_output=True,
         timeout=120,
         stdin=subprocess.DEVNULL,
@@ -97,11 +102,40 @@ def pandoc_json(path: Path, track_changes: str) -> dict[str, Any]:
     return tree
 
 
-def pandoc_read(path: Path, track_changes: str) -> PandocDoc:
-    """The paragraphs, notes, metadata (and with ``"all"``, change marks) pandoc reads in ``path``."""
+def _summary_blocks(path: Path, track_changes: str) -> int:
+    """How many of the first body blocks pandoc reads are a redline's first page (0 when it has none)."""
+    with zipfile.ZipFile(path) as package:
+        if b'w:val="RevisionSummaryTitle"' not in package.read("word/document.xml"):
+            return 0
+    count = 0
+    for block in pandoc_json(path, track_changes, styles=True)["blocks"]:
+        if block["t"] == "Table":
+            cells = [cell[4] for body in block["c"][4] for _attr, cells in body[3] for cell in cells]
+            cells += [cell[4] for _attr, cells in block["c"][3][1] for cell in cells]
+            if cells and all(_custom_style(b) in SUMMARY_STYLE_NAMES for content in cells for b in content):
+                count += 1
+                continue
+        elif block["t"] == "Div" and _custom_style(block) in SUMMARY_STYLE_NAMES:
+            count += 1 if block["c"][1] else 0
+            continue
+        break
+    return count
+
+
+def _custom_style(block: dict[str, Any]) -> str | None:
+    """The Word style of a block read with ``+styles`` (a Div's ``custom-style``), else None."""
+    if block["t"] != "Div":
+        return None
+    return dict(block["c"][0][2]).get("custom-style")
+
+
+def pandoc_read(path: Path, track_changes: str, *, summary: bool = False) -> PandocDoc:
+    """The paragraphs, notes, metadata (and with ``"all"``, change marks) pandoc reads in ``path`` (a redline's
+    first page only with ``summary``)."""
     tree = pandoc_json(path, track_changes)
     flattener = _Flattener()
-    body = flattener.blocks(tree["blocks"])
+    skip = 0 if summary else _summary_blocks(path, track_changes)
+    body = flattener.blocks(tree["blocks"][skip:])
     meta = {key: flattener.meta(value) for key, value in tree.get("meta", {}).items()}
     return PandocDoc(
         body=body,

@@ -37,7 +37,11 @@ def new_workspace(root: Path, body: str | None = None, *, date: str = "2012-01-0
 
 
 def set_body(ws: Workspace, body: str) -> None:
-    """Replace the draft's body, keeping its front matter, without committing."""
+    """Replace the draft's body, keeping its front matter, without committing (a body that starts with a front
+    matter block of its own replaces the whole draft)."""
+    if body.startswith("---\n"):
+        write_atomic(ws.draft_path, body.encode())
+        return
     text = ws.draft_path.read_text(encoding="utf-8")
     meta = split_front_matter(text).meta
     write_atomic(ws.draft_path, replace_front_matter("", meta).encode() + body.encode())

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
 
 from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution._window import window_edits
+from wtpf_cli.attribution.formatting import rekind, restyle, restyled
 from wtpf_cli.attribution.freeze import freeze
 from wtpf_cli.attribution.items import (
     Group,
@@ -24,6 +26,7 @@ from wtpf_cli.attribution.items import (
     block_keys,
     block_payload,
 )
+from wtpf_cli.attribution.moves import find_moves
 from wtpf_cli.attribution.tables import delete_row, key_tables, merge_table
 from wtpf_cli.diff._chained import ChainDiffer
 from wtpf_cli.diff.sequences import Edit, diff_sequences, unalign
@@ -46,9 +49,10 @@ def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
 
 
 class Attributor:
-    """Accumulates versions of a document and the revisions between them."""
+    """Accumulates versions of a document and the revisions between them (with `moves`, a paragraph a commit moves
+    is marked as moved, else as deleted and inserted)."""
 
-    def __init__(self, first: Document) -> None:
+    def __init__(self, first: Document, *, moves: bool = True) -> None:
         self.first_meta = first.meta
         self.meta = first.meta
         self.blocks: list[Block] = list(first.blocks)
@@ -56,6 +60,8 @@ class Attributor:
         self.sources: list[str] = []
         # Block diffs of each version with the one before: diff_sequences(self.blocks, new blocks), faster.
         self.differ = ChainDiffer(self.blocks)
+        self.moves = moves
+        self.moved = 0  # moves named so far: move1, move2...
 
     def apply(self, doc: Document, rev: Revision) -> None:
         """Move to the next version `doc`, attributing its changes to `rev`."""
@@ -70,10 +76,12 @@ class Attributor:
         if rev.author not in self.sources:
             self.sources.append(rev.author)
         edits = self.differ.diff_next(new_blocks)
+        regions = list(_regions(edits))
+        moved_in = self._move(regions, new_blocks, rev) if self.moves else {}
         groups: list[Group] = []
         carry: list[Item] = []  # invisible items waiting for the next group
         old_groups = self.groups
-        for equal, a0, a1, b0, b1 in _regions(edits):
+        for equal, a0, a1, b0, b1 in regions:
             if equal:
                 if carry:
                     groups.append(carry + _items(old_groups[a0]))
@@ -86,8 +94,15 @@ class Attributor:
             if carry:
                 items = carry + items
                 carry = []
-            out = _merge(items, new_blocks[b0:b1], rev)
-            new_groups, trailing = _regroup(out)
+            staying = [b for b in range(b0, b1) if b not in moved_in] if moved_in else None
+            if staying is None or len(staying) == b1 - b0:
+                out = _merge(items, new_blocks[b0:b1], rev)
+                new_groups, trailing = _regroup(out)
+            else:  # the paragraphs moved in take their places among the others
+                out = _merge(items, [new_blocks[b] for b in staying], rev)
+                others, trailing = _regroup(out)
+                rest = iter(others)
+                new_groups = [moved_in[b] if b in moved_in else next(rest) for b in range(b0, b1)]
             if new_groups:
                 new_groups[-1].extend(trailing)
                 groups.extend(new_groups)
@@ -102,6 +117,26 @@ class Attributor:
                 groups.append(carry)
         self.groups = groups
         self.blocks = new_blocks
+
+    def _move(
+        self, regions: list[tuple[bool, int, int, int, int]], new_blocks: list[Block], rev: Revision
+    ) -> dict[int, list[Item]]:
+        """Mark the paragraphs this version moves as moved away (in the old groups) and return the items of each
+        where it now stands, by its new index (moves.py finds them among the changed regions)."""
+        old_side: list[tuple[int, int, Block]] = []
+        new_side: list[tuple[int, int, Block]] = []
+        for n, (equal, a0, a1, b0, b1) in enumerate(regions):
+            if not equal:
+                old_side.extend((a, n, self.blocks[a]) for a in range(a0, a1))
+                new_side.extend((b, n, new_blocks[b]) for b in range(b0, b1))
+        moved_in: dict[int, list[Item]] = {}
+        for a, b in find_moves(old_side, new_side):
+            self.moved += 1
+            move = replace(rev, move=f"move{self.moved}")
+            items = self.groups[a] = _items(self.groups[a])
+            moved_in[b] = _moved_items(items, new_blocks[b], move, rev)
+            _move_away(items, move)
+        return moved_in
 
     def redline(self, single_author: str | None = None, single_date: str | None = None) -> Redline:
         """Freeze the accumulated state as a Redline from the first version to the latest."""
@@ -119,6 +154,47 @@ def _items(group: Group) -> list[Item]:
     return group if isinstance(group, list) else block_items(group, None)
 
 
+def _moved_items(items: list[Item], block: Block, move: Revision, rev: Revision) -> list[Item]:
+    """The items of a paragraph where it moved to: its standing items copied, diffed with its new text (so that
+    words put in show as insertions by `rev`), those of FROM marked as moved there by `move`. Words taken out show
+    only where it moved from: LibreOffice 7.4 reads a deletion inside a move (w:del in w:moveTo, as Word writes it)
+    as text that stays after Accept All."""
+    copies: list[Item] = []
+    for item in items:
+        if item.dele is not None:
+            continue
+        if isinstance(item, TokenItem):
+            token = TokenItem(item.token, item.key, item.ins)
+            token.fmt = item.fmt
+            copies.append(token)
+        elif isinstance(item, MarkItem):
+            mark = MarkItem(item.props, item.ins)
+            mark.kind = item.kind
+            copies.append(mark)
+    out = []
+    for item in _merge(copies, [block], rev):
+        if isinstance(item, TokenItem | MarkItem):
+            if item.dele is not None:
+                continue
+            if item.ins is None:
+                item.ins = move
+        out.append(item)
+    return out
+
+
+def _move_away(items: list[Item], move: Revision) -> None:
+    """Mark a paragraph's standing items as moved away by `move`: those of FROM; the others (inserted since FROM, or
+    moved here since) vanish from here, as an insertion deleted does."""
+    kept: list[Item] = []
+    for item in items:
+        if isinstance(item, TokenItem | MarkItem) and item.dele is None:
+            if item.ins is not None:
+                continue
+            item.dele = move
+        kept.append(item)
+    items[:] = kept
+
+
 def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> list[Item]:
     """Diff the visible items of a region against new blocks and apply the edits in place (equal runs copied as
     slices: only marks, tables and changed items are visited one by one)."""
@@ -131,7 +207,21 @@ def _merge(items: list[Item], new_blocks: Sequence[Block], rev: Revision) -> lis
     edits = window_edits(old_keys, new_keys)  # _whole_edits, faster where it can be sure of it (else None)
     if edits is None:
         edits = _whole_edits(visible, old_keys, new_keys, payload)
+    if len(edits) > 1:
+        edits = restyled(edits, lambda i, j: _item_tokens(visible[i:j]), lambda i, j: _tokens(payload[i:j]))
     return _apply_edits(items, visible_idx, visible, edits, payload, new_keys, rev)
+
+
+def _item_tokens(items: list[Item]) -> list[Token] | None:
+    """The tokens of items, or None if a paragraph mark or a table is among them."""
+    tokens = [x.token for x in items if type(x) is TokenItem]
+    return tokens if len(tokens) == len(items) else None
+
+
+def _tokens(payload: list[Token | ParaProps | Table]) -> list[Token] | None:
+    """The tokens of a payload, or None if a paragraph mark or a table is among them."""
+    tokens = [x for x in payload if type(x) is Token]
+    return tokens if len(tokens) == len(payload) else None
 
 
 def _whole_edits(
@@ -150,7 +240,9 @@ def _whole_edits(
         else 0
         for p in payload
     ]
-    edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks))
+    # top=2: only spaces fold into the changes around them, never a paragraph mark, even in a region without a
+    # space (cover lines of one token each: a symbol, a date).
+    edits = diff_sequences(old_keys, new_keys, ranks=(old_ranks, new_ranks), top=2)
     original = [getattr(item, "ins", None) is None for item in visible]
     return unalign(edits, _stranded_words(edits, old_keys, new_keys, original, (old_ranks, new_ranks)))
 
@@ -194,7 +286,8 @@ def _apply_edits(
                 p = payload[e.b0 + (k - e.a0)]
                 if isinstance(item, MarkItem):
                     assert isinstance(p, ParaProps)
-                    item.props = p
+                    if item.props != p:
+                        rekind(item, p, rev)
                 elif isinstance(item, TableItem):
                     assert isinstance(p, Table)
                     merge_table(item, p, rev)
@@ -202,12 +295,18 @@ def _apply_edits(
             out.extend(items[pos:last])
             pos = last
             continue
+        restyling = e.op == "restyle"
         for k in range(e.a0, e.a1):
             idx = visible_idx[k]
             if pos < idx:
                 out.extend(items[pos:idx])
             item = items[idx]
             pos = idx + 1
+            if restyling:  # the same words formatted anew
+                j = e.b0 + k - e.a0
+                restyle(item, payload[j], new_keys[j], rev)  # type: ignore[arg-type]
+                out.append(item)
+                continue
             kept = _delete(item, rev)
             if kept is not None:
                 out.append(kept)
@@ -280,7 +379,7 @@ def _delete(item: Item, rev: Revision) -> Item | None:
             return None
         item.rows = rows
         return item
-    if item.ins is not None:
+    if item.ins is not None:  # inserted or moved here since FROM (see _moved_items)
         return None
     item.dele = rev
     return item

@@ -16,21 +16,13 @@ from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.errors import UsageError
 from wtpf_cli.markdown.cover import COVER_STYLES
+from wtpf_cli.markdown.sentences import sentence_spans
 from wtpf_cli.model import BODY, Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
 from wtpf_cli.store.versions import Resolved, Version, list_versions, resolve_version
 from wtpf_cli.store.workspace import Workspace
 
 WORKING = "working draft"
 _NUMBER_RE = re.compile(r"\s*(\d+(?:\.\d+)*\.?)(?=\s)")
-# A sentence ends at . ! or ? (closing quotes or brackets may follow) before spaces and a capital letter or a
-# letter of a script without case (Arabic); at 。！？ (full-width: Chinese, Japanese) before a letter, no space.
-_END_RE = re.compile(r"[.!?؟][\"'”’)\]]*\s+(?=[\"'“‘(\[]?(\w))|[。！？][”’」』）]*(?=(\w))")
-# Words after which a full stop does not end the sentence (UN and ITU documents: "Res. 101", "Rev. 1"...).
-_ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "cf", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "res", "rev", "corr"}
-    | {"add", "doc", "para", "paras", "fig", "vol", "pp", "ch", "sect"}
-)
-_INITIALS_RE = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "J", "U.S", "e.g": a full stop after them is no end
 _HEADINGS = frozenset({"Heading1", "Heading2", "Heading3", "Heading4"})
 _KINDS = {"ListParagraph": "list item", "BlockQuote": "quotation", "SourceCode": "code", "FootnoteText": "footnote"}
 
@@ -214,10 +206,10 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     if chain:
         att = Attributor(reader.at(chain[0].sha))
         for c in chain[1:]:
-            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, c.sha))
+            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha))
         if resolved.sha is None:
             rev = working_revision(ws)
-            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, None))
+            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, commit=None))
         return att.redline(), chain[0].sha
     return Attributor(reader.working()).redline(), None
 
@@ -240,6 +232,8 @@ class _Origins:
 
     def of(self, rev: Revision | None) -> Origin:
         """The origin of a run inserted by `rev` (None: standing since the first commit)."""
+        if rev is not None and rev.move:  # words of the first commit moved elsewhere: still its author's
+            rev = None
         found = self.by_rev.get(id(rev))
         if found is None:
             found = self.by_rev[id(rev)] = self._origin(rev)
@@ -338,7 +332,7 @@ def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], or
     kind = _kind(block.props)
     if kind == "footnote":
         number = block.props.container[3:]
-    spans = list(_sentence_spans(text, number_match.end() if number_match else 0))
+    spans = list(sentence_spans(text, number_match.end() if number_match else 0))
     ends = [end for _, end in spans]
     tallies: list[_Tally] = [{} for _ in spans]
     pos = 0
@@ -389,23 +383,6 @@ def _table_row(index: int, heading: str, cells: list[list[RRun]], origins: _Orig
         tallies.append(tally)
     sentences = [_sentence(text, tally) for text, tally in zip(texts, tallies, strict=True)]
     return _passage(index, "table row", "", heading, " | ".join(texts), tallies, sentences)
-
-
-def _sentence_spans(text: str, skip: int) -> Iterator[tuple[int, int]]:
-    """[start, end) of each sentence of `text`; no sentence ends within its first `skip` characters (the number)."""
-    start = 0
-    for m in _END_RE.finditer(text):
-        after = m.group(1) or m.group(2)  # a capital, or a letter of a script without case (not lower-case)
-        if m.start() < skip or not (after.isupper() or (after.isalpha() and not after.islower())):
-            continue
-        before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
-        word = before.group(1).lower() if before else ""
-        if text[m.start()] == "." and (word in _ABBREVIATIONS or _INITIALS_RE.fullmatch(word)):
-            continue
-        yield start, m.end()
-        start = m.end()
-    if text[start:].strip():
-        yield start, len(text)
 
 
 def _provenance(tallies: Iterable[_Tally]) -> tuple[Provenance, ...]:

@@ -3,25 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from wtpf_cli.attribution.items import Group, Item, MarkItem, TableItem, TokenItem, block_items
-from wtpf_cli.model import Block, Document, Paragraph, RBlock, Redline, Revision, RParagraph, RRow, RRun, RTable, Token
+from wtpf_cli.model import (
+    Block,
+    Document,
+    FormatChange,
+    KindChange,
+    Paragraph,
+    RBlock,
+    Redline,
+    Revision,
+    RParagraph,
+    RRow,
+    RRun,
+    RTable,
+    Token,
+)
 
 
 def freeze(groups: list[Group], remap: Revision | None) -> list[RBlock]:
     """The blocks of a redline from the attribution's groups, every revision replaced by `remap` if given."""
 
     def r(rev: Revision | None) -> Revision | None:
-        return rev if rev is None or remap is None else remap
+        if rev is None or remap is None:
+            return rev
+        return remap if not rev.move else replace(remap, move=rev.move)
 
     out: list[RBlock] = []
     runs: list[RRun] = []
     plain: _PlainRuns = {}
     for group in groups:
         if isinstance(group, list):
-            runs = _freeze_items(group, r, out, runs, plain)
+            runs = _freeze_items(group, r, out, runs, plain, remap)
         elif runs:  # deleted tokens waiting for this block's paragraph mark
-            runs = _freeze_items(block_items(group, None), r, out, runs, plain)
+            runs = _freeze_items(block_items(group, None), r, out, runs, plain, remap)
         else:
             out.append(_plain_block(group, plain))
     if runs:
@@ -35,6 +52,7 @@ def _freeze_items(
     out: list[RBlock],
     runs: list[RRun],
     plain: _PlainRuns,
+    remap: Revision | None,
 ) -> list[RRun]:
     """Freeze items onto `out`; return the runs still waiting for a paragraph mark."""
     get = plain.get
@@ -42,12 +60,19 @@ def _freeze_items(
     for item in items:
         kind = type(item)
         if kind is TokenItem:
-            if item.ins is None and item.dele is None:  # type: ignore[union-attr]
+            if item.ins is None and item.dele is None and item.fmt is None:  # type: ignore[union-attr]
                 add(get(id(item.token)) or _plain_run(item.token, plain))  # type: ignore[union-attr]
             else:
-                add(RRun(item.token, r(item.ins), r(item.dele)))  # type: ignore[union-attr]
+                fmt = item.fmt  # type: ignore[union-attr]
+                if fmt is not None and remap is not None:
+                    fmt = FormatChange(fmt.marks, remap)
+                add(RRun(item.token, r(item.ins), r(item.dele), fmt))  # type: ignore[union-attr]
         elif kind is MarkItem:
-            out.append(RParagraph(item.props, tuple(runs), r(item.ins), r(item.dele)))  # type: ignore[union-attr]
+            change = item.kind  # type: ignore[union-attr]
+            if change is not None and remap is not None:
+                change = KindChange(change.props, remap)
+            mark = (item.props, tuple(runs), r(item.ins), r(item.dele))  # type: ignore[union-attr]
+            out.append(RParagraph(*mark, kind_change=change) if change is not None else RParagraph(*mark))
             runs = []
             add = runs.append
         else:
@@ -56,7 +81,7 @@ def _freeze_items(
                 raise AssertionError("tokens before a table without a paragraph mark")
             rows = tuple(
                 RRow(
-                    tuple(tuple(RRun(t.token, r(t.ins), r(t.dele)) for t in cell) for cell in row.cells),
+                    tuple(tuple(_cell_run(t, r, remap) for t in cell) for cell in row.cells),
                     r(row.ins),
                     r(row.dele),
                     row.header,
@@ -65,6 +90,12 @@ def _freeze_items(
             )
             out.append(RTable(rows, item.align))
     return runs
+
+
+def _cell_run(t: TokenItem, r: Callable[[Revision | None], Revision | None], remap: Revision | None) -> RRun:
+    """A table cell's token frozen as a run."""
+    fmt = t.fmt if t.fmt is None or remap is None else FormatChange(t.fmt.marks, remap)
+    return RRun(t.token, r(t.ins), r(t.dele), fmt)
 
 
 # One unrevised run per token object, shared wherever the token occurs (the parser shares equal tokens); the runs

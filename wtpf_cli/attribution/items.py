@@ -5,31 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from wtpf_cli.model import Block, Paragraph, ParaProps, Revision, Table, Token
+from wtpf_cli.model import Block, FormatChange, KindChange, Paragraph, ParaProps, Revision, Table, Token
 
 
 class TokenItem:
-    """A token, with the revisions that inserted and deleted it (None: in FROM / still standing)."""
+    """A token, with the revisions that inserted and deleted it (None: in FROM / still standing) and any change of
+    its formatting since FROM."""
 
-    __slots__ = ("dele", "ins", "key", "token")
+    __slots__ = ("dele", "fmt", "ins", "key", "token")
 
     def __init__(self, token: Token, key: Hashable, ins: Revision | None = None) -> None:
         self.token = token
         self.key = key
         self.ins = ins
         self.dele: Revision | None = None
+        self.fmt: FormatChange | None = None
 
 
 class MarkItem:
-    """A paragraph mark: the properties of the paragraph it ends, and its revisions."""
+    """A paragraph mark: the properties of the paragraph it ends, its revisions, and any change of its kind since
+    FROM."""
 
-    __slots__ = ("dele", "ins", "key", "props")
+    __slots__ = ("dele", "ins", "key", "kind", "props")
 
     def __init__(self, props: ParaProps, ins: Revision | None = None) -> None:
         self.props = props
         self.key: Hashable = ("\u00b6", props.container)
         self.ins = ins
         self.dele: Revision | None = None
+        self.kind: KindChange | None = None
 
 
 class RowItem:

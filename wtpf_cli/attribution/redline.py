@@ -18,11 +18,14 @@ from wtpf_cli.store.workspace import Workspace
 
 @dataclass(frozen=True, slots=True)
 class RedlineRequest:
-    """Options of a redline, resolved at the edge."""
+    """Options of a redline, resolved at the edge: `moves` marks paragraphs moved as moves (else as deleted and
+    inserted); `summary` gives a Word redline its first page."""
 
     from_ref: str
     to_ref: str | None = None
     single_author: str | None = None
+    moves: bool = True
+    summary: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ def _attributed(
     commits = 0
     last_date = ""
     merged: list[str] = []  # contributions merged by the commits walked: their comments go in the redline
-    att = Attributor(first)
+    att = Attributor(first, moves=request.moves)
     if ancestor:
         assert old.sha is not None and to_sha is not None
         merged = list(dict.fromkeys(ws.history.trailer_values(old.sha, to_sha, "Wtpf-Merged")))
@@ -106,10 +109,9 @@ def _attributed(
     redline = att.redline(request.single_author, single_date)
     if merged:
         # Imported here: a redline that covers no merged contribution never loads the contribution records.
-        from wtpf_cli.attribution.comments import attach_comments, contribution_comments
-        from wtpf_cli.store.contributions import find_contribution
+        from wtpf_cli.attribution.comments import attach_comments, comments_of
 
-        found = [sc for ident in merged for sc in contribution_comments(ws, find_contribution(ws, ident))]
+        found = [sc for ident in merged for sc in comments_of(ws, ident, new.sha)]
         if request.single_author is not None:
             found = [replace(sc, author=request.single_author) for sc in found]
         redline, warnings = attach_comments(redline, found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
+from wtpf_cli.attribution.formatting import restyle, restyled
 from wtpf_cli.attribution.items import Item, RowItem, TableItem, TokenItem, row_cells, token_key
 from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.model import Block, Revision, Table, Token
@@ -55,7 +56,9 @@ def _merge_tokens(items: list[TokenItem], new: Sequence[Token], rev: Revision) -
     """Token diff of one table cell."""
     visible_idx = [i for i, t in enumerate(items) if t.dele is None]
     old_keys = [items[i].token for i in visible_idx]
-    edits = diff_sequences(old_keys, list(new), rank=_token_rank)
+    edits = restyled(
+        diff_sequences(old_keys, list(new), rank=_token_rank), lambda i, j: old_keys[i:j], lambda i, j: list(new[i:j])
+    )
     out: list[TokenItem] = []
     pos = 0
     for e in edits:
@@ -71,6 +74,10 @@ def _merge_tokens(items: list[TokenItem], new: Sequence[Token], rev: Revision) -
             pos = idx + 1
             item = items[idx]
             if e.op == "equal":
+                out.append(item)
+            elif e.op == "restyle":  # the same words formatted anew
+                token = new[e.b0 + k - e.a0]
+                restyle(item, token, token_key("cell", token), rev)
                 out.append(item)
             elif item.ins is None:
                 item.dele = rev

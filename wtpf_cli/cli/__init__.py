@@ -15,6 +15,7 @@ from typer._click import exceptions as click_exc
 from wtpf_cli import __version__
 from wtpf_cli.cli._typer import Group
 from wtpf_cli.cli.blame import blame
+from wtpf_cli.cli.comments import comments_app
 from wtpf_cli.cli.common import STATE
 from wtpf_cli.cli.contrib import commit, contribution_app, inspect, merge, resolve
 from wtpf_cli.cli.draft import build, demo, init, redline, stamp, versions
@@ -87,6 +88,7 @@ _COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
 for name, command in _COMMANDS:
     app.command(name)(command)
 app.add_typer(contribution_app, name="contribution")
+app.add_typer(comments_app, name="comments")
 
 
 def main() -> None:

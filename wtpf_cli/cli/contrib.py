@@ -18,6 +18,7 @@ from wtpf_cli.cli.common import (
     table,
     workspace,
 )
+from wtpf_cli.messages import Kind
 from wtpf_cli.render.formats import AnnexFormat
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
@@ -195,19 +196,19 @@ def merge(
     if json_out:
         print_json([o.as_json() for o in outcomes])
         return
-    show_messages(made.messages, about=True)
-    drawn = table("Contribution", "Source", "Changes", "Applied", "In brackets", "Not placed", "Status")
+    out = out_console(highlight=False, soft_wrap=True)  # the accounts are the result: stdout
     for o in outcomes:
-        drawn.add_row(
-            o.contribution.id,
-            o.contribution.source,
-            str(o.changes),
-            str(o.applied),
-            str(len(o.conflicts)),
-            str(len(o.unplaced)),
-            o.status,
+        kept = f"; {o.comments} comment(s) kept" if o.comments else ""
+        out.print(
+            f"{o.contribution.id} ({o.contribution.source}): {o.contribution.disposition()} - {o.applied} applied, "
+            f"{len(o.conflicts)} in brackets, {len(o.left_out)} left out{kept}",
+            markup=False,
         )
-    show_table(drawn, empty="Nothing pending to merge.")
+        for x in o.left_out:
+            out.print(f"  left out: {x.text}: {x.reason}", markup=False)
+    if not outcomes:
+        out.print("Nothing pending to merge.")
+    show_messages([m for m in made.messages if m.kind is Kind.WARNING], about=True)
 
 
 def resolve(

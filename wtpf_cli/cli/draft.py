@@ -121,6 +121,12 @@ def redline(
     changed_only: Annotated[
         bool, typer.Option("--changed-only", help="With --format text: show only changed paragraphs.")
     ] = False,
+    no_moves: Annotated[
+        bool, typer.Option("--no-moves", help="Mark a moved paragraph as deleted and inserted (for older readers).")
+    ] = False,
+    no_summary: Annotated[
+        bool, typer.Option("--no-summary", help="Leave out the first page that says what changed (docx).")
+    ] = False,
 ) -> None:
     """Revision marks between two versions, each change attributed to the source whose commit made it.
 
@@ -131,7 +137,15 @@ def redline(
     """
     ws = workspace()
     made = api.redline(
-        ws, from_version, to_version, output=output, fmt=fmt, single_author=single_author, changed_only=changed_only
+        ws,
+        from_version,
+        to_version,
+        output=output,
+        fmt=fmt,
+        single_author=single_author,
+        changed_only=changed_only,
+        moves=not no_moves,
+        summary=not no_summary,
     )
     show_messages(made.messages)
     written = made.value.written

@@ -24,7 +24,9 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON on 
     out.print(f"Current version   {s.version} {s.symbol} {s.date}".rstrip(), markup=False)
     since = f"{s.changes_since} change(s) by {', '.join(s.sources_since)}" if s.changes_since else "none"
     out.print(f"Since then        {since}", markup=False)
-    out.print(f"Contributions     {s.pending} pending, {s.late} late", markup=False)
+    noted = f", {s.noted} noted" if s.noted else ""
+    comments = f"; {s.open_comments} open comment(s) (see `wtpf comments list`)" if s.open_comments else ""
+    out.print(f"Contributions     {s.pending} pending, {s.late} late{noted}{comments}", markup=False)
     out.print(
         f"Open brackets     {s.brackets}" + ("  (settle with `wtpf resolve`)" if s.brackets else ""), markup=False
     )

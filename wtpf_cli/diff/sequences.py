@@ -16,12 +16,13 @@ from typing import Literal
 
 from wtpf_cli.diff._diff_main import Diffs, diff_main
 
-Op = Literal["equal", "delete", "insert"]
+Op = Literal["equal", "delete", "insert", "restyle"]
 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """One run of a diff: items a[a0:a1] are equal to, deleted from, or b[b0:b1] inserted into the sequence."""
+    """One run of a diff: items a[a0:a1] are equal to, deleted from, or b[b0:b1] inserted into the sequence
+    ("restyle": equal but for their formatting, which the attributor finds in a diff's replacements)."""
 
     op: Op
     a0: int

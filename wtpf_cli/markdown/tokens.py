@@ -12,15 +12,27 @@ from wtpf_cli.model import Token
 if TYPE_CHECKING:
     from markdown_it.token import Token as MdToken
 
-# A word (letters/digits joined by inner hyphens or apostrophes), a run of spaces, or one other character.
-_TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|\s+|[^\w\s]")
+# Tokens that change as a whole (PRODUCT.md invariant 4), tried first where a digit or a capital starts: a date
+# ("13 April 2012", "April 13, 2012", "July 2012"; "2012-04-13" is one word anyway), a document symbol ("WTPF-IEG/1/2",
+# "A/RES/66/184": capitals, then parts after slashes) and a number ("1,234.5", "2.4.1", "12%").
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WHOLE_TOKENS = (
+    rf"(?:\d{{1,2}}[ \u00a0])?(?:{_MONTHS})[ \u00a0]\d{{4}}(?!\w)"
+    rf"|(?:{_MONTHS})[ \u00a0]\d{{1,2}},[ \u00a0]\d{{4}}(?!\w)"
+    r"|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:/[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)+"
+    r"|\d+(?:[.,]\d+)*%|(?>\d+(?:[.,]\d+)+)(?!\w)"
+)
+# A whole token, a word (letters/digits joined by inner hyphens or apostrophes), a run of spaces, or one other
+# character.
+_TOKEN_RE = re.compile(rf"(?=[\dA-Z])(?:{_WHOLE_TOKENS})|\w+(?:['’\-]\w+)*|\s+|[^\w\s]")
 
 TokenMemo = dict[tuple[frozenset[str], str | None], dict[str, Token]]  # (marks, href) -> text -> token
 
 
 def split_words(text: str) -> list[str]:
-    """Split text into Word-granularity tokens: whole words, spaces, single punctuation marks; in scripts written
-    without spaces (Chinese, Japanese, Thai...) the words ICU's segmenter finds (segment.py)."""
+    """Split text into Word-granularity tokens: whole words (a date, a document symbol or a number as one), spaces,
+    single punctuation marks; in scripts written without spaces (Chinese, Japanese, Thai...) the words ICU's
+    segmenter finds (segment.py)."""
     if text.isascii() or SPECIAL.search(text) is None:
         return _TOKEN_RE.findall(text)
     return special_words(text, _TOKEN_RE.findall)

@@ -18,11 +18,13 @@ from wtpf_cli.store.workspace import Workspace
 @dataclass(frozen=True, slots=True)
 class Proposal:
     """The whole draft a contribution proposes (Markdown body), what the reading noticed, and the names of the
-    individual reviewers found in the file (kept as detail: the source is the contribution's)."""
+    individual reviewers found in the file (kept as detail: the source is the contribution's); `left_out`: each
+    edit of the file that the body cannot hold, one line naming it and why (counted as left out by the merge)."""
 
     body: str
     warnings: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
 
 
 def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> Proposal:
@@ -34,7 +36,7 @@ def proposal_of(ws: Workspace, c: Contribution, base_text: str) -> Proposal:
     if c.kind == "criticmarkup":
         accepted, _rejected, _comments = critic_views(decode_text(data, str(path)))
         return Proposal(split_front_matter(accepted, path=str(path)).body)
-    if c.kind == "word-revisions":
+    if c.kind in ("word-revisions", "word-comments"):  # a file of comments may hold edits made untracked
         return word_proposal_of(path, base_text)
     raise InputRejected(f"a {c.kind} contribution has no edits to merge", path=str(path))
 

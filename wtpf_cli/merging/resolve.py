@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from wtpf_cli.errors import UsageError, WorkspaceStateError
-from wtpf_cli.merging.threeway import ALTERNATIVE_RE
 from wtpf_cli.store.contributions import list_contributions, render_contribution, source_identity
 from wtpf_cli.store.files import decode_text, encode_like
 from wtpf_cli.store.sources import check_source_name
@@ -13,6 +14,7 @@ from wtpf_cli.store.transaction import Transaction
 from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 _EMPTY = ("(nothing)", "(delete)")
+_OPENING = re.compile(r"\[\[([^\[\]:\n]+): ")  # "[[Brazil: ", as threeway.py writes an alternative
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +41,57 @@ def find_passages(text: str) -> list[Passage]:
             passages.append(Passage(len(passages) + 1, start, end, line, alts))
             group.clear()
 
-    for m in ALTERNATIVE_RE.finditer(text):
-        if group and text[group[-1][1] : m.start()] != " ":
+    for start, end, src, body in alternatives(text):
+        if group and text[group[-1][1] : start] != " ":
             close()
-        group.append((m.start(), m.end(), m.group(1), m.group(2)))
+        group.append((start, end, src, body))
     close()
     return passages
+
+
+def alternatives(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """The outermost alternatives `[[source: text]]` of a draft: (start, end, source, text). An alternative may hold
+    whole brackets of its own: a note reference or a link's text, and the alternatives of an earlier conflict (a
+    change to words already in brackets is bracketed around the whole earlier bracket)."""
+    pos = 0
+    while (m := _OPENING.search(text, pos)) is not None:
+        end = _closing(text, m.end())
+        if end is None:
+            pos = m.start() + 2
+            continue
+        yield m.start(), end + 2, m.group(1), text[m.end() : end]
+        pos = end + 2
+
+
+def _closing(text: str, pos: int) -> int | None:
+    """Where the "]]" that closes an alternative whose text starts at pos stands, or None."""
+    depth = 0  # single brackets open inside the alternative
+    nested = 0  # alternatives open inside it
+    while pos < len(text):
+        opened = _OPENING.match(text, pos)
+        if opened is not None:
+            nested += 1
+            pos = opened.end()
+            continue
+        ch = text[pos]
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            if depth:
+                depth -= 1
+            elif text.startswith("]]", pos):
+                if not nested:
+                    return pos
+                nested -= 1
+                pos += 2
+                continue
+            else:
+                return None
+        pos += 1
+    return None
 
 
 @dataclass(frozen=True, slots=True)

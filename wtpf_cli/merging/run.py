@@ -13,13 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, repeat
 
+from wtpf_cli.attribution.comments import contribution_comments
 from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.errors import UsageError
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.merging._read_ahead import ReadAhead
+from wtpf_cli.merging.anchors import anchor_comments
 from wtpf_cli.merging.layout import TextLayout, text_layout
 from wtpf_cli.merging.proposals import proposal_of
 from wtpf_cli.merging.threeway import BaseMap, Hunk, three_way_merge
+from wtpf_cli.store.comments import comments_path, render_comments
 from wtpf_cli.store.contributions import Contribution, list_contributions, render_contribution, source_identity
 from wtpf_cli.store.files import decode_text, encode_like, uses_crlf
 from wtpf_cli.store.git import Identity
@@ -28,8 +31,22 @@ from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Something a contribution proposed that the merge did not place, and why."""
+
+    kind: str  # "edit": not placed in the draft; "mapping": left out by the reading of the file; "comment"
+    text: str
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {"kind": self.kind, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one contribution in a merge."""
+    """What became of one contribution in a merge: its edits applied, bracketed (conflicts) and left out (with
+    their reasons), and the comments it keeps."""
 
     contribution: Contribution
     changes: int
@@ -39,6 +56,8 @@ class Outcome:
     commit: str | None
     status: str
     warnings: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    comments: int = 0  # comments kept (anchored or not)
 
     def as_json(self) -> dict[str, object]:
         """Plain data for --json."""
@@ -46,13 +65,42 @@ class Outcome:
             "id": self.contribution.id,
             "source": self.contribution.source,
             "status": self.status,
+            "disposition": self.contribution.disposition(),
             "changes": self.changes,
             "applied": self.applied,
+            "bracketed": len(self.conflicts),
+            "left_out": len(self.left_out),
+            "left_out_edits": [x.as_json() for x in self.left_out],
+            "comments": self.comments,
             "conflicts": [h.new for h in self.conflicts],
             "unplaced": [h.new for h in self.unplaced],
             "commit": self.commit,
             "warnings": list(self.warnings),
         }
+
+
+def left_out_of(
+    c: Contribution, base: list[str], unplaced: list[Hunk], mapping: tuple[str, ...], gone: list[str]
+) -> tuple[LeftOut, ...]:
+    """What a merge of `c` left out: edits whose words were deleted from the draft (shown with a word of the base on
+    each side), edits the reading of its file could not hold, comments on words no longer in the draft."""
+    since = f"since {c.on_version}" if c.on_version else "since its base"
+    return (
+        *(LeftOut("edit", _shown(h, base), f"its words were deleted from the draft {since}") for h in unplaced),
+        *(LeftOut("mapping", line, "the Markdown draft cannot hold it") for line in mapping),
+        *(LeftOut("comment", text, "the words it is on are no longer in the draft") for text in gone),
+    )
+
+
+def _shown(h: Hunk, base: list[str]) -> str:
+    """A change as 'old words' -> 'new words', with the word of the base before it and the one after it."""
+    lo, hi = h.start, h.end
+    while lo > 0 and (lo == h.start or base[lo].isspace()):
+        lo -= 1
+    while hi < len(base) and (hi == h.end or base[hi - 1].isspace()):
+        hi += 1
+    before, after = "".join(base[lo : h.start]), "".join(base[h.end : hi])
+    return f"{(before + h.old + after).strip()!r} -> {(before + h.new + after).strip()!r}"
 
 
 def merge_contributions(
@@ -104,8 +152,8 @@ def _merge_pending(
         for c in pending:
             if progress:
                 progress(c)
-            if c.kind not in ("revised-draft", "criticmarkup", "word-revisions"):
-                outcomes.append(Outcome(c, 0, 0, (), (), None, c.status))
+            if c.kind == "letter":
+                outcomes.append(_note_letter(ws, c, change))
                 continue
             outcome, draft = _merge_one(ws, c, stop_on_conflict, change, draft, raw, run)
             outcomes.append(outcome)
@@ -285,10 +333,13 @@ def _merge_one(
     done = three_way_merge(base, parts.body, proposal, c.source, label, run.tracked)
     merged, applied, conflicts, unplaced = done.text, done.applied, done.conflicts, done.unplaced
     changes = applied + len(conflicts) + len(unplaced)
+    if conflicts and stop_on_conflict:
+        left = left_out_of(c, text_layout(base).tokens, unplaced, offer.left_out, [])
+        outcome = Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings, left)
+        return outcome, current_full
+    kept = anchor_comments(merged, contribution_comments(ws, c), c.id)
     if changes == 0:
-        status = "merged"
-    elif conflicts and stop_on_conflict:
-        return Outcome(c, changes, 0, tuple(conflicts), tuple(unplaced), None, "pending", offer.warnings), current_full
+        status = "noted" if kept else "merged"
     elif unplaced:
         status = "partly-merged"
     elif conflicts:
@@ -299,22 +350,51 @@ def _merge_one(
     new_full = front + merged
     trailer = f"\n\nWtpf-Contribution: {c.id}\nWtpf-Merged: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
     what = f"{c.symbol} " if c.symbol else ""
-    sha = change.commit(
-        {
-            path: encode_like(new_full, raw),
-            ws.repo_path(f"contributions/{c.id}/contribution.toml"): render_contribution(updated).encode(),
-        },
-        f"Merge {what}from {c.source}: {applied} of {changes} changes applied"
+    files = {
+        path: encode_like(new_full, raw),
+        ws.repo_path(f"contributions/{c.id}/contribution.toml"): render_contribution(updated).encode(),
+    }
+    if kept:
+        files[comments_path(ws, c.id)] = render_comments(kept).encode()
+    noted = f", {len(kept)} comment(s) kept" if kept else ""
+    subject = (
+        f"Note {len(kept)} comment(s) {what}from {c.source}"
+        if status == "noted"
+        else f"Merge {what}from {c.source}: {applied} of {changes} changes applied"
         + (f", {len(conflicts)} in brackets" if conflicts else "")
-        + trailer,
-        source_identity(ws, c.source),
-        ws.tool_identity(),
-        f"{c.received}T12:00:00Z",
+        + noted
+    )
+    sha = change.commit(
+        files, subject + trailer, source_identity(ws, c.source), ws.tool_identity(), f"{c.received}T12:00:00Z"
     )
     if head and run.blames.sha == head:  # the blame at this commit follows from the edits just made
         at = at or _Positions(laid_out_body())
         edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
         run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
     run.tracked = done.to_merged
-    outcome = Outcome(updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings)
+    left = left_out_of(
+        c,
+        text_layout(base).tokens,
+        unplaced,
+        offer.left_out,
+        [f"{k.text!r} on {k.sent_on!r}" for k in kept if not k.anchor],
+    )
+    outcome = Outcome(
+        updated, changes, applied, tuple(conflicts), tuple(unplaced), sha, status, offer.warnings, left, len(kept)
+    )
     return outcome, new_full
+
+
+def _note_letter(ws: Workspace, c: Contribution, change: Transaction) -> Outcome:
+    """Take a letter (no edits, no comments on words): noted, as a commit by its source, until marked done."""
+    updated = replace(c, status="noted")
+    trailer = f"\n\nWtpf-Contribution: {c.id}" + (f"\nWtpf-Symbol: {c.symbol}" if c.symbol else "")
+    what = f"{c.symbol} " if c.symbol else ""
+    sha = change.commit(
+        {ws.repo_path(f"contributions/{c.id}/contribution.toml"): render_contribution(updated).encode()},
+        f"Note the letter {what}from {c.source}" + trailer,
+        source_identity(ws, c.source),
+        ws.tool_identity(),
+        f"{c.received}T12:00:00Z",
+    )
+    return Outcome(updated, 0, 0, (), (), sha, "noted")

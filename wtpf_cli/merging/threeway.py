@@ -1,18 +1,21 @@
 """The three-way word merge: a contribution's changes (base -> proposal) applied onto the current draft
 (base -> current), which may have moved on since the version the contribution comments on.
 
-A change whose words another source has changed since that version is kept beside the current text as a bracketed
-alternative, in the form
+A change to a sentence (a table cell, a list item, a heading, a paragraph's number: segments.py) in which another
+source has changed words since that version is never blended with theirs: both are kept as bracketed
+alternatives, in the form
 
     [[United States: the current words]] [[Brazil: the proposed words]]
 
-(double square brackets, the source's name, a colon), which `wtpf resolve` settles. A change whose context is
+(double square brackets, the source's name, a colon; the current words under who last changed them), over the
+words from the first to the last that either changed there (the whole sentence when that would cut an emphasis, a
+link or a note), which `wtpf resolve` settles. Changes to other sentences apply; whole lines (rows, items,
+paragraphs) that two sources insert at one place are both kept, in order of receipt. A change whose context is
 gone altogether is returned as unplaced (the merge run lists it in its report), never dropped.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,9 +33,7 @@ from wtpf_cli.merging.layout import (
     two_level_diff,
     word_diff,
 )
-
-# One alternative of a bracketed passage: [[source: text]], the text holding no double bracket.
-ALTERNATIVE_RE = re.compile(r"\[\[([^\[\]:]+): ((?:[^\[\]]|\[(?!\[)|\](?!\]))*)\]\]")
+from wtpf_cli.merging.segments import Segments, passage_is_whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,33 +125,66 @@ def three_way_merge(
         return any(to_c.covers(*span) or held.covers(*span) for span in spans)
 
     edits: list[tuple[int, int, str, bool]] = []  # (start, end) in current tokens, replacement text, a bracket?
+    made_of: list[tuple[list[Hunk], int, int]] = []  # for each edit: its hunks, the base tokens standing around them
     applied = 0
     conflicts: list[Hunk] = []
     unplaced: list[Hunk] = []
+    segments = Segments(tb)
     n = 0
     while n < len(hunks):
         h = hunks[n]
         n += 1
-        placed = _place(h, to_c, len(b), len(c))
+        context = segments.context(h.start, h.end)
+        placed = _place(h, to_c, len(b), len(c)) or _after_insertion(h, to_c, b, c)
+        if placed is not None and context is not None and not to_c.stands(*segments.words(*context)):
+            # Another source changed this sentence (cell, item) since the base, from its first word to its last
+            # (words added after its full stop start another): blending both changes would make a sentence
+            # neither wrote, unless it was this contribution's own source.
+            first = to_c.at_or_after(context[0], len(b))
+            if first >= context[1] or current_label(to_c[first]) != source:
+                placed = None
         if placed is not None:
             edits.append((placed[0], placed[1], h.new, False))
+            made_of.append(([h], *_bounds(to_c, h.start, h.end, len(b))))
             applied += 1
             continue
-        # Another source changed these words since the base: both versions stay, bracketed, between the
-        # nearest words of the base that still stand (kl, kr); later changes of this contribution inside that
-        # stretch go into the same bracket.
-        kl = to_c.at_or_before(h.start - 1)
-        kr = to_c.at_or_after(h.end, len(b))
+        # Both versions stay, bracketed, between the nearest words of the base that still stand (kl, kr): over
+        # the words from the first to the last that either source changed in the sentence (whole sentence when
+        # that would cut emphasis, a link or a note); later changes of this contribution there join the bracket.
         group = [h]
-        while n < len(hunks) and hunks[n].start < kr:
-            group.append(hunks[n])
-            kr = max(kr, to_c.at_or_after(hunks[n].end, len(b)))
-            n += 1
-        left = to_c[kl] + 1 if kl >= 0 else 0
-        right = to_c[kr] if kr < len(b) else len(c)
+        if context is not None:
+            while n < len(hunks) and hunks[n].start < context[1]:
+                more = segments.context(hunks[n].start, hunks[n].end)
+                context = (context[0], max(context[1], more[1] if more else hunks[n].end))
+                group.append(hunks[n])
+                n += 1
+        span = (group[0].start, max(g.end for g in group))
+        theirs = to_c.changed_within(*segments.words(*context)) if context is not None else None
+        if theirs is not None:
+            span = (min(span[0], theirs[0]), max(span[1], theirs[1]))
+        kl, kr = _bounds(to_c, *span, len(b))
+        n, kr = _join_later(hunks, n, group, to_c, kr, len(b))
+        if context is not None and not _whole(b, c, to_c, group, kl, kr):
+            w0, w1 = segments.words(*context)
+            kl, kr = _bounds(to_c, min(span[0], w0), max(span[1], w1, kr), len(b))
+            n, kr = _join_later(hunks, n, group, to_c, kr, len(b))
+        while True:  # an edit of this contribution already made among these words joins the bracket
+            left = to_c[kl] + 1 if kl >= 0 else 0
+            right = to_c[kr] if kr < len(b) else len(c)
+            clash = [k for k, (lo, hi, _, _) in enumerate(edits) if lo < right and left < hi]
+            if not clash or left > right:
+                break
+            for k in reversed(clash):
+                (_lo, _hi, _text, bracketed), (hunks_made, ekl, ekr) = edits.pop(k), made_of.pop(k)
+                group += hunks_made
+                kl, kr = min(kl, ekl), max(kr, ekr)
+                if bracketed:
+                    conflicts = [x for x in conflicts if all(x is not y for y in hunks_made)]
+                else:
+                    applied -= 1
+            group.sort(key=lambda g: (g.start, g.end))
         touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
-        overlaps = any(lo < right and left < hi for lo, hi, _, _ in edits)
-        if left > right or overlaps or not touched:
+        if left > right or not touched:
             unplaced.extend(group)  # the context is gone: reported, never dropped
             continue
         current_text = "".join(c[left:right])
@@ -161,6 +195,7 @@ def three_way_merge(
         label = current_label(left)
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
         edits.append((left, right, bracket, True))
+        made_of.append((group, kl, kr))
         conflicts.extend(group)
     made: list[tuple[int, int, str, bool]] = []
     pos = 0
@@ -297,6 +332,33 @@ class _RunMap:
         i = bisect_left(self.starts, hi) - 1  # the last run starting before hi: runs are ordered and disjoint
         return lo < hi and i >= 0 and self.ends[i] > lo
 
+    def stands(self, lo: int, hi: int) -> bool:
+        """Whether base tokens [lo, hi) all stand in the current text, in one stretch with nothing among them."""
+        i = bisect_right(self.starts, lo) - 1
+        if i < 0 or lo >= self.ends[i]:
+            return False
+        while self.ends[i] < hi:
+            end = self.targets[i] + self.ends[i] - self.starts[i]
+            if i + 1 >= len(self.starts) or self.starts[i + 1] != self.ends[i] or self.targets[i + 1] != end:
+                return False
+            i += 1
+        return True
+
+    def changed_within(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The smallest [a, z) of base tokens in [lo, hi) that covers every token of it no longer standing and
+        every place between two of its tokens where something was inserted (z = k for an insertion before k);
+        None when nothing in it changed."""
+        a, z = hi, lo
+        previous: int | None = None
+        for k in range(lo, hi):
+            at = self.get(k)
+            if at is None:
+                a, z = min(a, k), max(z, k + 1)
+            elif previous is not None and at != previous + 1:
+                a, z = min(a, k), max(z, k)
+            previous = at
+        return (a, z) if a < hi else None
+
     def after_edits(self, edits: list[tuple[int, int, int, bool]]) -> tuple[_RunMap, list[tuple[int, int]]]:
         """The map once current tokens [lo, hi) are replaced by n tokens each (`edits` (lo, hi, n, kept) in order,
         not overlapping): replaced tokens leave the map, the others move by what was inserted and removed before
@@ -343,6 +405,75 @@ def _place(h: Hunk, to_c: _RunMap, len_b: int, len_c: int) -> tuple[int, int] | 
     if hi - lo != h.end - h.start:  # something was inserted among or beside these words
         return None
     return lo, hi
+
+
+def _after_insertion(h: Hunk, to_c: _RunMap, b: list[str], c: list[str]) -> tuple[int, int] | None:
+    """Where whole lines (a row, an item, a paragraph) that this change inserts go when another source inserted
+    whole lines at the same place since the base: after them (in order of receipt), not in brackets. None
+    otherwise."""
+    p = h.start
+    if h.end != p:
+        return None
+    before = to_c.get(p - 1) if p > 0 else -1
+    after = to_c.get(p) if p < len(b) else len(c)
+    if before is None or after is None or after - before <= 1:
+        return None
+    ours = _whole_lines(split_words(h.new), b, p, p)
+    theirs = _whole_lines(c[before + 1 : after], c, before + 1, after)
+    return (after, after) if ours and theirs else None
+
+
+def _whole_lines(inserted: list[str], seq: list[str], lo: int, hi: int) -> bool:
+    """Whether tokens inserted between seq[:lo] and seq[hi:] are whole lines (they start a line and end with a
+    line feed), once slid along the equal tokens around them: a diff may align an inserted row "| a | b |" and its
+    line feed after the next row's first bar."""
+    if not inserted or not any("\n" in t for t in inserted) or not "".join(inserted).strip():
+        return False
+    x, k = list(inserted), lo
+    while True:  # slid back, one token at a time
+        if (k == 0 or "\n" in seq[k - 1]) and "\n" in x[-1]:
+            return True
+        if k == 0 or x[-1] != seq[k - 1] or lo - k > _SLIDE:
+            break
+        x, k = [seq[k - 1], *x[:-1]], k - 1
+    x, k = list(inserted), hi
+    while k < len(seq) and x[0] == seq[k] and k - hi <= _SLIDE:  # slid on
+        starts_line = "\n" in x[0]
+        x, k = [*x[1:], seq[k]], k + 1
+        if starts_line and "\n" in x[-1]:
+            return True
+    return False
+
+
+_SLIDE = 64  # how far an insertion is slid to find the line it starts
+
+
+def _join_later(hunks: list[Hunk], n: int, group: list[Hunk], to_c: _RunMap, kr: int, len_b: int) -> tuple[int, int]:
+    """Add to a bracket's group the hunks from n on that start before base token kr (the bracket's right end,
+    moved past each); returns the next hunk and the new right end."""
+    while n < len(hunks) and hunks[n].start < kr:
+        group.append(hunks[n])
+        kr = max(kr, to_c.at_or_after(hunks[n].end, len_b))
+        n += 1
+    return n, kr
+
+
+def _bounds(to_c: _RunMap, lo: int, hi: int, len_b: int) -> tuple[int, int]:
+    """The nearest base tokens that still stand before base tokens [lo, hi) and after them."""
+    return to_c.at_or_before(lo - 1), to_c.at_or_after(hi, len_b)
+
+
+def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int, kr: int) -> bool:
+    """Whether both alternatives of a bracket between base tokens kl and kr read as Markdown on their own, and no
+    link's text is parted from its target."""
+    left = to_c[kl] + 1 if kl >= 0 else 0
+    right = to_c[kr] if kr < len(b) else len(c)
+    current = "".join(c[left:right])
+    proposed = _proposed_span(b, group, kl + 1, kr)
+    parted = (right < len(c) and c[right] == "(" and current.endswith("]")) or (
+        left > 0 and c[left - 1] == "]" and current.startswith("(")
+    )
+    return not parted and passage_is_whole(current) and passage_is_whole(proposed)
 
 
 def _hunks_against(tb: TextLayout, proposal: str) -> list[Hunk]:

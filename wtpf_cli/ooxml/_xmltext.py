@@ -51,9 +51,10 @@ def run_properties(
     strike: bool = False,
     mono: bool = False,
     rtl: bool = False,
+    change: str = "",
 ) -> str:
-    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl), or '' when empty; a right-to-left
-    run (rtl) is bold and italic by bCs and iCs too."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl, rPrChange), or '' when empty; a
+    right-to-left run (rtl) is bold and italic by bCs and iCs too."""
     parts = []
     if style:
         parts.append(f'<w:rStyle w:val="{escape_attr(style)}"/>')
@@ -67,7 +68,31 @@ def run_properties(
         parts.append("<w:strike/>")
     if rtl:
         parts.append("<w:rtl/>")
+    if change:
+        parts.append(change)
     return "<w:rPr>" + "".join(parts) + "</w:rPr>" if parts else ""
+
+
+def format_change(rev_id: int, author: str, date: str, previous: str) -> str:
+    """<w:rPrChange> holding the run's properties before (ECMA-376 17.13.5.31; an empty <w:rPr/> for none)."""
+    return revision("rPrChange", rev_id, author, date, previous or "<w:rPr/>")
+
+
+def kind_change(rev_id: int, author: str, date: str, previous: str) -> str:
+    """<w:pPrChange> holding the paragraph's properties before (ECMA-376 17.13.5.29), a <w:pPr> without rPr."""
+    return revision("pPrChange", rev_id, author, date, previous)
+
+
+def move_range_start(tag: str, range_id: int, author: str, date: str, name: str) -> str:
+    """<w:moveFromRangeStart> or <w:moveToRangeStart> (ECMA-376 17.13.5.24, 17.13.5.28): where a named move's
+    source or destination begins; its name pairs the two."""
+    dated = f' w:date="{escape_attr(date)}"' if date else ""
+    return f'<w:{tag} w:id="{range_id}" w:author="{escape_attr(author)}"{dated} w:name="{escape_attr(name)}"/>'
+
+
+def move_range_end(tag: str, range_id: int) -> str:
+    """<w:moveFromRangeEnd> or <w:moveToRangeEnd> (ECMA-376 17.13.5.23, 17.13.5.27): where it ends."""
+    return f'<w:{tag} w:id="{range_id}"/>'
 
 
 def run(content: str, rpr: str = "", *, deleted: bool = False) -> str:
@@ -77,6 +102,11 @@ def run(content: str, rpr: str = "", *, deleted: bool = False) -> str:
     else:
         inner = _t(content, deleted) if content else ""
     return f"<w:r>{rpr}{inner}</w:r>" if rpr or inner else "<w:r/>"
+
+
+def page_break_run() -> str:
+    """<w:r> with <w:br w:type="page"/>: what follows starts a new page."""
+    return '<w:r><w:br w:type="page"/></w:r>'
 
 
 def footnote_reference_run(note_id: int) -> str:
@@ -117,9 +147,10 @@ def paragraph_properties(
     mark: str = "",
     bidi: bool = False,
     keep_next: bool = False,
+    change: str = "",
 ) -> str:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, and rPr holding the paragraph mark's revision, in
-    schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and
+    pPrChange, in schema order."""
     out = f'<w:pPr><w:pStyle w:val="{escape_attr(style)}"/>'
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         out += "<w:keepNext/>"
@@ -130,9 +161,10 @@ def paragraph_properties(
     if jc:
         out += f'<w:jc w:val="{escape_attr(jc)}"/>'
     if mark:
-        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr.
+        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
+        # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
         out += f"<w:rPr>{mark}</w:rPr>"
-    return out + "</w:pPr>"
+    return out + change + "</w:pPr>"
 
 
 def paragraph(ppr: str, content: str = "") -> str:

@@ -50,9 +50,11 @@ def run_properties(
     strike: bool = False,
     mono: bool = False,
     rtl: bool = False,
+    change: Element | None = None,
 ) -> Element | None:
-    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl), or None when empty; a right-to-left
-    run (rtl) is bold and italic by bCs and iCs too, which Word applies to complex scripts (ECMA-376 17.3.2.2)."""
+    """<w:rPr> in schema order (rStyle, rFonts, b, bCs, i, iCs, strike, rtl, rPrChange), or None when empty; a
+    right-to-left run (rtl) is bold and italic by bCs and iCs too, which Word applies to complex scripts (ECMA-376
+    17.3.2.2)."""
     children: list[Element] = []
     if style:
         children.append(val("rStyle", style))
@@ -70,7 +72,34 @@ def run_properties(
         children.append(el("strike"))
     if rtl:
         children.append(el("rtl"))  # ECMA-376 17.3.2.30: the run's text is laid out right to left
+    if change is not None:
+        children.append(change)
     return el("rPr", None, *children) if children else None
+
+
+def format_change(rev_id: int, author: str, date: str, previous: Element | None) -> Element:
+    """<w:rPrChange> holding the run's properties before (ECMA-376 17.13.5.31; an empty <w:rPr/> for none)."""
+    return revision("rPrChange", rev_id, author, date, previous if previous is not None else el("rPr"))
+
+
+def kind_change(rev_id: int, author: str, date: str, previous: Element) -> Element:
+    """<w:pPrChange> holding the paragraph's properties before (ECMA-376 17.13.5.29), a <w:pPr> without rPr."""
+    return revision("pPrChange", rev_id, author, date, previous)
+
+
+def move_range_start(tag: str, range_id: int, author: str, date: str, name: str) -> Element:
+    """<w:moveFromRangeStart> or <w:moveToRangeStart> (ECMA-376 17.13.5.24, 17.13.5.28): where a named move's
+    source or destination begins; its name pairs the two."""
+    attrs = {"id": str(range_id), "author": author}
+    if date:
+        attrs["date"] = date
+    attrs["name"] = name
+    return el(tag, attrs)
+
+
+def move_range_end(tag: str, range_id: int) -> Element:
+    """<w:moveFromRangeEnd> or <w:moveToRangeEnd> (ECMA-376 17.13.5.23, 17.13.5.27): where it ends."""
+    return el(tag, {"id": str(range_id)})
 
 
 def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> Element:
@@ -84,6 +113,11 @@ def run(content: str, rpr: Element | None = None, *, deleted: bool = False) -> E
         if line:
             r.append(text(line, deleted=deleted))
     return r
+
+
+def page_break_run() -> Element:
+    """<w:r> with <w:br w:type="page"/>: what follows starts a new page."""
+    return el("r", None, el("br", {"type": "page"}))
 
 
 def footnote_reference_run(note_id: int) -> Element:
@@ -124,12 +158,13 @@ def paragraph_properties(
     *,
     num: tuple[int, int] | None = None,
     jc: str | None = None,
-    mark: Element | None = None,
+    mark: Element | list[Element] | None = None,
     bidi: bool = False,
     keep_next: bool = False,
+    change: Element | None = None,
 ) -> Element:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, and rPr holding the paragraph mark's revision, in
-    schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and
+    pPrChange, in schema order."""
     ppr = el("pPr", None, val("pStyle", style))
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         ppr.append(el("keepNext"))
@@ -141,8 +176,11 @@ def paragraph_properties(
     if jc:
         ppr.append(val("jc", jc))
     if mark is not None:
-        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr.
-        ppr.append(el("rPr", None, mark))
+        # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
+        # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
+        ppr.append(el("rPr", None, *(mark if isinstance(mark, list) else [mark])))
+    if change is not None:
+        ppr.append(change)
     return ppr
 
 

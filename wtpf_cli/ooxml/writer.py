@@ -14,7 +14,21 @@ from pathlib import Path
 from lxml import etree
 
 from wtpf_cli.languages import RTL_BMP, RTL_CHAR, TEMPLATE_LANG, first_strong_rtl, is_rtl, run_directions, word_lang
-from wtpf_cli.model import BODY, RBlock, RComment, Redline, Revision, RParagraph, RRun, RTable, Token
+from wtpf_cli.model import (
+    BODY,
+    FormatChange,
+    KindChange,
+    ParaProps,
+    RBlock,
+    RComment,
+    Redline,
+    Revision,
+    RParagraph,
+    RRun,
+    RTable,
+    Summary,
+    Token,
+)
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
 from wtpf_cli.ooxml.columns import column_widths
@@ -30,7 +44,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1
 TEXT_WIDTH = 9638  # twips between the template's margins on A4
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
-_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")  # runs alike share one w:r
+_RUN_FORMAT = attrgetter("token.marks", "token.href", "ins", "dele", "token.note", "formatted")  # alike: one w:r
 _Group = tuple[list[RRun], int, bool]  # runs written as one w:r, the index of the first, right to left
 
 
@@ -73,7 +87,9 @@ class DocxRenderer:
         self.ids = _Ids()
         self.list_starts: dict[int, tuple[int, int]] = {}  # numId -> (ilvl, start)
         self.comments: list[E.Element] = []
+        self.first_comment = 0  # the first comment's id: above every footnote's (see render)
         self._rprs: dict[tuple[frozenset[str], bool, bool], str] = {}
+        self._moves: dict[tuple[str, str], Revision] = {}  # (tag, name) of the moves in the paragraph being written
         self.rtl = False  # the document's language is written right to left: every paragraph is
         self.para_rtl = False  # the paragraph _inline wrote last is laid out right to left
 
@@ -83,19 +99,21 @@ class DocxRenderer:
         key = (token.marks, bool(token.href), rtl)
         found = self._rprs.get(key)
         if found is None:
-            marks = token.marks
-            style = "Hyperlink" if token.href else ("VerbatimChar" if "code" in marks else None)
-            found = self._rprs[key] = X.run_properties(
-                style,
-                bold="strong" in marks,
-                italic="em" in marks,
-                strike="strike" in marks,
-                mono="code" in marks and token.href is not None,
-                rtl=rtl,
-            )
+            found = self._rprs[key] = _run_properties(token.marks, token.href is not None, rtl=rtl)
         return found
 
+    def _formatted_rpr(self, token: Token, change: FormatChange, rtl: bool = False) -> str:
+        """The run's properties with its properties before in w:rPrChange (ECMA-376 17.13.5.31)."""
+        before = _run_properties(change.marks, token.href is not None, rtl=rtl)
+        rev = change.rev
+        made = X.format_change(self.ids.next_revision(), rev.author, rev.date, before)
+        return _run_properties(token.marks, token.href is not None, made, rtl=rtl)
+
     def _wrap(self, kind: str, rev: Revision, content: str) -> str:
+        if rev.move:  # ECMA-376 17.13.5.22/17.13.5.25: moved run content, in a named move's range
+            tag = "moveTo" if kind == "ins" else "moveFrom"
+            self._moves.setdefault((tag, rev.move), rev)
+            return X.revision(tag, self.ids.next_revision(), rev.author, rev.date, content)
         maker = X.ins if kind == "ins" else X.delete
         return maker(self.ids.next_revision(), rev.author, rev.date, content)
 
@@ -106,7 +124,7 @@ class DocxRenderer:
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
         for c in comments:
-            cid = len(self.comments)
+            cid = self.first_comment + len(self.comments)
             self.comments.append(E.comment(cid, c.author, c.date, c.initials, c.text))
             starts.setdefault(c.start, []).append(cid)
             ends.setdefault(max(c.end, c.start + 1), []).append(cid)
@@ -139,16 +157,21 @@ class DocxRenderer:
             if href != link_href:
                 close_link()
                 link_href = href
-            deleted = first.dele is not None
+            deleted = first.dele is not None and not first.dele.move  # moved-away text is w:t, as Word writes it
             if first.token.note is not None:
                 note_id = self.ids.notes.setdefault(first.token.note, len(self.ids.notes) + 1)
                 element = X.footnote_reference_run(note_id)
             else:
-                element = X.run(text, self._rpr(first.token, rtl), deleted=deleted)
+                fmt = first.formatted
+                rpr = self._rpr(first.token, rtl) if fmt is None else self._formatted_rpr(first.token, fmt, rtl)
+                element = X.run(text, rpr, deleted=deleted)
             # A token inserted and later deleted within the range never reaches here (attribute.py drops it);
             # one inserted by X and deleted by Y after FROM cannot exist either. So one wrapper at most,
-            # except for text that was in FROM (ins None) and is deleted.
-            if first.ins is not None and first.dele is not None:
+            # except for text that was in FROM (ins None) and is deleted, or moved and then deleted (Word writes
+            # that deletion inside the move).
+            if first.ins is not None and first.dele is not None and first.ins.move:
+                wrapped = self._wrap("ins", first.ins, self._wrap("del", first.dele, element))
+            elif first.ins is not None and first.dele is not None:
                 wrapped = self._wrap("del", first.dele, self._wrap("ins", first.ins, element))
             elif first.ins is not None:
                 wrapped = self._wrap("ins", first.ins, element)
@@ -173,8 +196,7 @@ class DocxRenderer:
 
     # -- paragraphs and tables -------------------------------------------------------------------------------
 
-    def _num(self, para: RParagraph) -> tuple[int, int] | None:
-        p = para.props
+    def _num(self, p: ParaProps) -> tuple[int, int] | None:
         if p.list_kind == "bullet":
             return (min(p.list_level, 8), 1)
         if p.list_kind == "ordered":
@@ -187,17 +209,34 @@ class DocxRenderer:
         return None
 
     def _mark(self, ins: Revision | None, dele: Revision | None) -> str:
+        if ins is not None and ins.move:  # a paragraph moved here (and perhaps deleted since): del, then moveTo
+            moved = self._wrap("ins", ins, "")
+            return (X.delete(self.ids.next_revision(), dele.author, dele.date) if dele else "") + moved
         if dele is not None:
-            return X.delete(self.ids.next_revision(), dele.author, dele.date)
+            return (
+                self._wrap("del", dele, "") if dele.move else X.delete(self.ids.next_revision(), dele.author, dele.date)
+            )
         if ins is not None:
             return X.ins(self.ids.next_revision(), ins.author, ins.date)
         return ""
 
+    def _kind_change(self, change: KindChange, bidi: bool) -> str:
+        """w:pPrChange with the paragraph's properties before (ECMA-376 17.13.5.29)."""
+        old = change.props
+        before = X.paragraph_properties(
+            old.style, num=self._num(old) if old.list_kind else None, jc=_ALIGN.get(old.align or ""), bidi=bidi
+        )
+        return X.kind_change(self.ids.next_revision(), change.rev.author, change.rev.date, before)
+
     def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "", keep_next: bool = False) -> str:
         props = para.props
-        num = self._num(para) if props.list_kind else None
+        self._moves = {}
+        num = self._num(props) if props.list_kind else None
         mark = self._mark(para.ins, para.dele) if para.ins or para.dele else ""  # (its revision id comes first)
-        content = lead + "".join(self._inline(para.runs, part, para.comments))
+        content = "".join(self._inline(para.runs, part, para.comments))  # (sets para_rtl)
+        if self._moves:
+            content = self._move_ranges(content)
+        change = self._kind_change(para.kind_change, self.para_rtl) if para.kind_change is not None else ""
         ppr = X.paragraph_properties(
             props.style,
             num=num,
@@ -205,8 +244,19 @@ class DocxRenderer:
             mark=mark,
             bidi=self.para_rtl,
             keep_next=keep_next,
+            change=change,
         )
-        return X.paragraph(ppr, content)
+        return X.paragraph(ppr, lead + content)
+
+    def _move_ranges(self, content: str) -> str:
+        """The paragraph's content within the range of each move it holds (ECMA-376 17.13.5.23-17.13.5.28: the
+        source's range and the destination's share the move's name)."""
+        starts, ends = [], []
+        for (tag, name), rev in self._moves.items():
+            range_id = self.ids.next_revision()
+            starts.append(X.move_range_start(f"{tag}RangeStart", range_id, rev.author, rev.date, name))
+            ends.append(X.move_range_end(f"{tag}RangeEnd", range_id))
+        return "".join(starts) + content + "".join(reversed(ends))
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
@@ -222,20 +272,58 @@ class DocxRenderer:
                 width = widths[c]
                 align = table.align[c] if c < len(table.align) else None
                 mark = self._mark(row.ins, row.dele)  # (its revision id comes first)
-                content = "".join(self._inline(cell, part))
+                notes = row.comments[c] if c < len(row.comments) else ()  # contributors' comments on the cell
+                content = "".join(self._inline(cell, part, notes))
                 style = "TableHeading" if row.header else "TableText"
                 ppr = X.paragraph_properties(style, jc=_ALIGN.get(align or ""), mark=mark, bidi=self.para_rtl)
                 cells.append(X.table_cell(width, X.paragraph(ppr, content)))
             parts.append(X.table_row(cells, header=row.header, mark=self._mark(row.ins, row.dele)))
         return X.table("".join(parts))
 
+    def summary(self, summary: Summary) -> list[str]:
+        """The first page: the summary's title, lines and table, then a page break; plain paragraphs in the
+        RevisionSummary styles, outside the tracked changes (Accept All and Reject All leave them as they are), laid
+        out in the document's direction."""
+        rtl = self.rtl
+
+        def para(style: str, content: str, jc: str | None = None) -> str:
+            return X.paragraph(X.paragraph_properties(style, jc=jc, bidi=rtl), content)
+
+        out = [para("RevisionSummaryTitle", X.run(summary.title, X.run_properties(rtl=rtl)))]
+        out.extend(para("RevisionSummary", X.run(line, X.run_properties(rtl=rtl))) for line in summary.lines)
+        if len(summary.table) > 1:
+            ncols = len(summary.table[0])
+            first, last = 1900, 2900  # the source and the dates; the counts share the rest
+            widths = [first, *[(TEXT_WIDTH - first - last) // max(ncols - 2, 1)] * (ncols - 2), last]
+            rows = [X.table_properties("WtpfTable", bidi_visual=rtl), X.table_grid(widths)]
+            for k, row in enumerate(summary.table):
+                rpr = X.run_properties(bold=k == 0, rtl=rtl)
+                cells = [
+                    X.table_cell(
+                        widths[c],
+                        para("RevisionSummaryTable", X.run(text, rpr), "right" if 0 < c < ncols - 1 else None),
+                    )
+                    for c, text in enumerate(row)
+                ]
+                rows.append(X.table_row(cells, header=k == 0))
+            out.append(X.table("".join(rows)))
+        out.append(para("RevisionSummary", X.page_break_run()))
+        return out
+
     # -- the package -----------------------------------------------------------------------------------------
 
-    def render(self, redline: Redline, *, header_text: str, core: dict[str, str]) -> bytes:
+    def render(
+        self, redline: Redline, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+    ) -> bytes:
         self.rtl = is_rtl(redline.meta.language)
         doc_part = _Part("document")
         note_part = _Part("footnotes")
-        body: list[str] = []
+        # Comment ids above every footnote id (footnotes take 1..N, one per note): LibreOffice 7.4 mixes a comment
+        # up with the footnote of the same id (or the one after), emptying, repeating or shifting the notes after
+        # it, wherever the comment's range stands (tests/test_revision_marks.py).
+        containers = {b.props.container for b in redline.blocks if isinstance(b, RParagraph)}
+        self.first_comment = len(containers - {BODY}) + 1
+        body: list[str] = self.summary(summary) if summary is not None else []
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
         captions = _before_tables(redline.blocks)
@@ -327,6 +415,20 @@ def _before_tables(blocks: Iterable[RBlock]) -> set[int]:
         elif block.props.container == BODY:
             last = block
     return found
+
+
+def _run_properties(marks: frozenset[str], linked: bool, change: str = "", *, rtl: bool = False) -> str:
+    """w:rPr of a run of these marks, in a link or not, right to left or not (with a w:rPrChange)."""
+    style = "Hyperlink" if linked else ("VerbatimChar" if "code" in marks else None)
+    return X.run_properties(
+        style,
+        bold="strong" in marks,
+        italic="em" in marks,
+        strike="strike" in marks,
+        mono="code" in marks and linked,
+        rtl=rtl,
+        change=change,
+    )
 
 
 def _xml(root: E.Element) -> bytes:
@@ -473,9 +575,11 @@ def core_date(iso_date: str) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def render_docx(redline: Redline, template: Path, *, header_text: str, core: dict[str, str]) -> bytes:
-    """The .docx bytes of a redline in the house template."""
-    return DocxRenderer(template).render(redline, header_text=header_text, core=core)
+def render_docx(
+    redline: Redline, template: Path, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+) -> bytes:
+    """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed)."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary)
 
 
 def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | None) -> list[_Group]:

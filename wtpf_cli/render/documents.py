@@ -14,9 +14,10 @@ from wtpf_cli.labels import label, version_name
 from wtpf_cli.languages import word_tag
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.messages import Kind, Message, Result, warnings
-from wtpf_cli.model import Meta, Redline
+from wtpf_cli.model import Meta, Redline, Summary
 from wtpf_cli.ooxml.writer import core_date, render_docx
 from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, is_folder
+from wtpf_cli.render.summary import first_page
 from wtpf_cli.render.text import TextBlock, marked_text, redline_lines
 from wtpf_cli.resources import template_path
 from wtpf_cli.store.config import slugify
@@ -89,14 +90,16 @@ def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str
     }
 
 
-def docx_bytes(ws: Workspace, redline: Redline, description: str = "") -> bytes:
-    """Render a redline (or clean document) in the house template."""
+def docx_bytes(ws: Workspace, redline: Redline, description: str = "", summary: Summary | None = None) -> bytes:
+    """Render a redline (or clean document) in the house template (with `summary`, a first page saying what it
+    changed)."""
     meta = redline.meta
     return render_docx(
         redline,
         template_path("reference.docx"),
         header_text=header_text(meta),
         core=core_properties(meta, ws.config.secretariat, description),
+        summary=summary,
     )
 
 
@@ -133,14 +136,19 @@ def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFor
         from wtpf_cli.render.html import render_html  # the page's renderer: only `--format html` needs it
 
         path = _out_path(ws, out, stem, "html")
-        write_atomic(path, render_html(unchanged(doc), description=doc.meta.title, is_redline=False))
-        messages += _image_warnings(ws, resolved)
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, render_html(clean, description=doc.meta.title, is_redline=False))
+        messages += notes + _image_warnings(ws, resolved)
     elif fmt == "pdf":
         path = _out_path(ws, out, stem, "pdf")
-        write_atomic(path, pdf_bytes(docx_bytes(ws, unchanged(doc)), path.name))
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, pdf_bytes(docx_bytes(ws, clean), path.name))
+        messages += notes
     else:
         path = _out_path(ws, out, stem, "docx")
-        write_atomic(path, docx_bytes(ws, unchanged(doc)))
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, docx_bytes(ws, clean))
+        messages += notes
     return Result(Written(path, resolved.label), messages)
 
 
@@ -149,6 +157,20 @@ def pdf_bytes(docx: bytes, name: str) -> bytes:
     from wtpf_cli.render.pdf import pdf_from_docx  # LibreOffice: only PDF output needs it
 
     return pdf_from_docx({name: docx})[name]
+
+
+def _with_open_comments(ws: Workspace, resolved: Resolved, clean: Redline) -> tuple[Redline, tuple[Message, ...]]:
+    """The working draft with the contributors' comments not yet marked done, as Word comments under each source;
+    a stamped version is built as posted, without them."""
+    if resolved.sha is not None:
+        return clean, ()
+    from wtpf_cli.attribution.comments import attach_comments, open_comments  # contribution records: drafts only
+
+    found = open_comments(ws)
+    if not found:
+        return clean, ()
+    placed, notes = attach_comments(clean, found)
+    return placed, warnings(notes)
 
 
 def _image_warnings(ws: Workspace, resolved: Resolved) -> tuple[Message, ...]:
@@ -229,7 +251,9 @@ def redline_docx(
         result = make_redline(ws, request)
         path = _out_path(ws, out, redline_stem(result), "pdf" if pdf else "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
-        data = docx_bytes(ws, result.redline, revision_marks(result))
+        title = revision_marks(result)
+        summary = first_page(result.redline, result.old.label, result.new.label, title) if request.summary else None
+        data = docx_bytes(ws, result.redline, title, summary)
     write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result
 

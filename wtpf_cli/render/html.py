@@ -1,7 +1,8 @@
 """Render a Redline (or a clean document: a redline without revisions) as one self-contained HTML page.
 
 The page is for posting online: inline CSS, no scripts, no external fetches (links in the text stay links).
-Insertions and deletions are <ins>/<del> in their source's colour, with the author and date in `title`.
+Insertions and deletions are <ins>/<del> in their source's colour, with the author and date in `title`; moved text
+is an <ins>/<del> of class "moved", words formatted anew a <span> of class "fmt".
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from itertools import groupby
 from operator import attrgetter
@@ -20,12 +21,24 @@ from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import BODY, Meta, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable
 from wtpf_cli.render.colours import source_colours
+from wtpf_cli.render.summary import tally
 
 _HEADING_LEVELS = {"Heading1": 2, "Heading2": 3, "Heading3": 4, "Heading4": 5}  # h1 is the title
 _COVER_TAGS = {"CoverSymbol": "symbol", "CoverMeta": "cover-meta", "Title": "title", "Subtitle": "subtitle"}
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|ftp:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
-_RUN_KEY = attrgetter("token.marks", "token.href", "ins", "dele", "token.note")
+_RUN_KEY = attrgetter("token.marks", "token.href", "ins", "dele", "token.note", "formatted")
 _MARK_TAGS = (("code", "code"), ("strike", "s"), ("em", "em"), ("strong", "strong"))  # innermost first
+_MARK_NAMES = {"strong": "bold", "em": "italic", "strike": "struck through", "code": "code"}
+_STYLE_NAMES = {
+    "BodyText": "body text",
+    "Heading1": "a heading",
+    "Heading2": "a heading of level 2",
+    "Heading3": "a heading of level 3",
+    "Heading4": "a heading of level 4",
+    "ListParagraph": "a list paragraph",
+    "BlockQuote": "a quotation",
+    "SourceCode": "code",
+}
 
 
 def format_stamp(stamp: str) -> str:
@@ -39,16 +52,6 @@ def format_stamp(stamp: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-")[:60]
-
-
-@dataclass
-class _Tally:
-    """Insertions and deletions rendered for one source, and the span of their dates."""
-
-    ins: int = 0
-    dele: int = 0
-    comments: int = 0
-    dates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,7 +71,6 @@ class HtmlRenderer:
         self.sources: dict[str, int] = {}
         for name in (*redline.sources, *_authors(redline)):
             self.sources.setdefault(name, len(self.sources) + 1)
-        self.tally: dict[str, _Tally] = {}
         self.notes: dict[str, int] = {}  # footnote label -> number, in order of first reference
         self.note_refs: dict[str, int] = {}  # footnote label -> references rendered so far
         self.comments = 0
@@ -81,14 +83,12 @@ class HtmlRenderer:
         return f"s{self.sources.setdefault(author, len(self.sources) + 1)}"
 
     def _rev_attrs(self, kind: str, rev: Revision, extra_class: str = "") -> str:
-        """class, datetime, title and data-n of an <ins> or <del>; counted for the legend."""
-        tally = self.tally.setdefault(rev.author, _Tally())
-        if kind == "ins":
-            tally.ins += 1
+        """class, datetime, title and data-n of an <ins> or <del> (a moved text's too)."""
+        if rev.move:
+            verb = "Moved here" if kind == "ins" else "Moved from here"
+            extra_class = " ".join(x for x in (extra_class, "moved") if x)
         else:
-            tally.dele += 1
-        tally.dates.append(rev.date)
-        verb = "Inserted" if kind == "ins" else "Deleted"
+            verb = "Inserted" if kind == "ins" else "Deleted"
         cls = " ".join(x for x in (extra_class, self._source_class(rev.author)) if x)
         title = f"{verb} by {rev.author}, {format_stamp(rev.date)}"
         n = self.sources[rev.author]
@@ -174,6 +174,8 @@ class HtmlRenderer:
                 for mark, tag in _MARK_TAGS:
                     if mark in first.token.marks:
                         frag = f"<{tag}>{frag}</{tag}>"
+            if first.formatted is not None:
+                frag = self._formatted(frag, first.formatted.rev, first.formatted.marks)
             covering = [(n, c) for n, c in numbered if c.start <= first_index < max(c.end, c.start + 1)]
             if covering:
                 who = "; ".join(f"comment C{n} by {c.author}" for n, c in covering)
@@ -189,6 +191,13 @@ class HtmlRenderer:
         notes = [self._comment_note(n, c) for n, c in numbered]
         return "".join(out), notes
 
+    def _formatted(self, frag: str, rev: Revision, before: frozenset[str]) -> str:
+        """Words formatted anew: a span in the source's colour saying what they were."""
+        was = ", ".join(_MARK_NAMES[m] for m in sorted(before) if m in _MARK_NAMES) or "plain"
+        title = f"Formatted by {rev.author}, {format_stamp(rev.date)} (was {was})"
+        cls = f"fmt {self._source_class(rev.author)}"
+        return f'<span class="{cls}" title="{escape(title)}" data-n="{self.sources[rev.author]}">{frag}</span>'
+
     def _next_comment(self) -> int:
         self.comments += 1
         return self.comments
@@ -198,9 +207,6 @@ class HtmlRenderer:
         return f'<sup class="cref"><a id="cref-{n}" href="#comment-{n}" title="{title}">C{n}</a></sup>'
 
     def _comment_note(self, n: int, c: RComment) -> str:
-        tally = self.tally.setdefault(c.author, _Tally())
-        tally.comments += 1
-        tally.dates.append(c.date)
         return (
             f'<div class="comment" id="comment-{n}" role="note">'
             f'<p class="comment-head"><a class="backref" href="#cref-{n}">C{n}</a> '
@@ -214,7 +220,9 @@ class HtmlRenderer:
     def _para_attrs(self, para: RParagraph, base: str = "", ident: str = "") -> str:
         classes = [base] if base else []
         changed_by = {r.ins.author for r in para.runs if r.ins} | {r.dele.author for r in para.runs if r.dele}
-        for rev in (para.ins, para.dele):
+        changed_by |= {r.formatted.rev.author for r in para.runs if r.formatted}
+        kind = para.kind_change
+        for rev in (para.ins, para.dele, kind.rev if kind is not None else None):
             if rev is not None:
                 changed_by.add(rev.author)
         if changed_by:
@@ -228,6 +236,12 @@ class HtmlRenderer:
         attrs = f' id="{ident}"' if ident else ""
         if classes:
             attrs += f' class="{" ".join(classes)}"'
+        if kind is not None:
+            was = _STYLE_NAMES.get(kind.props.style, kind.props.style)
+            if kind.props.list_kind:
+                was = "numbered list item" if kind.props.list_kind == "ordered" else "bulleted list item"
+            title = f"Formatted by {kind.rev.author}, {format_stamp(kind.rev.date)} (was {was})"
+            attrs += f' title="{escape(title)}"'
         return attrs
 
     def _content(self, para: RParagraph, *, pre: bool = False) -> tuple[str, list[str]]:
@@ -274,13 +288,15 @@ class HtmlRenderer:
     def table(self, table: RTable) -> str:
         head: list[str] = []
         body: list[str] = []
+        notes: list[str] = []
         for row in table.rows:
             cells = []
             tag = "th" if row.header else "td"
             for c, cell in enumerate(row.cells):
                 align = table.align[c] if c < len(table.align) else None
                 cls = f' class="align-{align}"' if align in ("left", "center", "right") else ""
-                text, _ = self.inline(cell, row=row)
+                text, cell_notes = self.inline(cell, row.comments[c] if c < len(row.comments) else (), row=row)
+                notes += cell_notes
                 cells.append(f"<{tag}{cls}>{text}</{tag}>")
             attrs = ""
             rev = row.dele or row.ins
@@ -291,7 +307,8 @@ class HtmlRenderer:
                 attrs = f' class="{kind} {self._source_class(rev.author)}" title="{escape(title)}"'
             (head if row.header else body).append(f"<tr{attrs}>{''.join(cells)}</tr>")
         thead = f"<thead>{''.join(head)}</thead>" if head else ""
-        return f'<div class="table-wrap"><table>{thead}<tbody>{"".join(body)}</tbody></table></div>'
+        drawn = f'<div class="table-wrap"><table>{thead}<tbody>{"".join(body)}</tbody></table></div>'
+        return self._with_notes(drawn, notes)
 
     def body(self) -> tuple[str, str, str]:
         """The cover, the body and the endnotes."""
@@ -409,21 +426,15 @@ class HtmlRenderer:
     def legend(self, ends: tuple[str, str] | None) -> str:
         between = _ends(*ends) if ends is not None else _redline_ends(self.redline)
         rows = []
+        tallies = {t.source: t for t in tally(self.redline)}
         for name, n in self.sources.items():
-            tally = self.tally.get(name)
-            if tally is None:
+            found = tallies.get(name)
+            if found is None:
                 continue
-            counts = [
-                f"{count} {noun}{'s' * (count != 1)}"
-                for count, noun in ((tally.ins, "insertion"), (tally.dele, "deletion"), (tally.comments, "comment"))
-                if count
-            ]
-            first, last = min(tally.dates)[:10], max(tally.dates)[:10]
-            span = format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
             rows.append(
                 f'<li class="s{n}"><span class="swatch" aria-hidden="true"></span>'
                 f'<span class="n">{n}</span> <span class="name">{escape(name)}</span> '
-                f'<span class="count">{", ".join(counts)}; {span}</span></li>'
+                f'<span class="count">{found.counts()}; {found.span()}</span></li>'
             )
         if not rows:
             return (
@@ -434,8 +445,11 @@ class HtmlRenderer:
             '<section class="legend" aria-labelledby="legend-h"><h2 id="legend-h">Revision marks</h2>'
             f"{between}"
             '<p class="key">Inserted text is <span class="ins-sample">underlined</span>, deleted text is '
-            '<span class="del-sample">struck through</span>, both in the colour of their source; a changed '
-            "paragraph has a bar in the margin and a changed paragraph mark shows as ¶. "
+            '<span class="del-sample">struck through</span>, both in the colour of their source; moved text is '
+            '<span class="ins-sample moved">double-underlined</span> where it moved to and '
+            '<span class="del-sample moved">double-struck</span> where it moved from; words formatted anew are '
+            '<span class="fmt-sample">dotted</span> underneath. A changed paragraph has a bar in the margin and a '
+            "changed paragraph mark shows as ¶. "
             '<span class="screen-only">Point at a change to see who made it and when.</span>'
             '<span class="print-only">The small number after each change names its source below.</span></p>'
             f'<ul class="sources">{"".join(rows)}</ul></section>'
@@ -500,6 +514,9 @@ def _authors(redline: Redline) -> list[str]:
                     for r in cell:
                         note(r.ins)
                         note(r.dele)
+                for held in row.comments:
+                    for c in held:
+                        seen.setdefault(c.author)
             continue
         note(block.ins)
         note(block.dele)
@@ -567,6 +584,9 @@ vertical-align:-.1em;margin-right:.35em}
 .legend .count{color:var(--muted);display:block;padding-left:2.3em;font-size:.92em}
 .ins-sample{text-decoration:underline;color:#1f5fb4}
 .del-sample{text-decoration:line-through;color:#b3261e}
+.moved{text-decoration-style:double}
+.fmt{border-bottom:2px dotted var(--c)}
+.fmt-sample{border-bottom:2px dotted #1f5fb4}
 .print-only{display:none}
 .toc{margin:1.5rem 0 2rem}
 .toc h2{font-size:1.2rem}

@@ -47,7 +47,12 @@ def redline_lines(redline: Redline, *, changed_only: bool = False) -> Iterator[T
             if not changed_only or changed:
                 yield _table(block)
             continue
-        changed = block.ins is not None or block.dele is not None or any(r.ins or r.dele for r in block.runs)
+        changed = (
+            block.ins is not None
+            or block.dele is not None
+            or block.kind_change is not None
+            or any(r.ins or r.dele or r.formatted for r in block.runs)
+        )
         if not changed_only or changed:
             yield _paragraph(block)
 

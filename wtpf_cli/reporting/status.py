@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from wtpf_cli.merging.resolve import find_passages
 from wtpf_cli.reporting.schedule import Entry, make_schedule
+from wtpf_cli.store.comments import all_comments
 from wtpf_cli.store.contributions import list_contributions
 from wtpf_cli.store.versions import version_rows
 from wtpf_cli.store.workspace import Workspace
@@ -34,6 +35,8 @@ class Status:
     next_version: str = ""
     at_risk: str = ""  # why the next milestone is at risk; empty when it is not
     overdue: tuple[Entry, ...] = ()  # each overdue milestone, as `wtpf schedule` gives it
+    noted: int = 0  # contributions of comments only (or letters) taken, not yet marked done
+    open_comments: int = 0  # contributors' comments kept and not marked done
 
     def as_json(self) -> dict[str, object]:
         """Plain data for --json."""
@@ -44,6 +47,8 @@ class Status:
             "changes_since": self.changes_since,
             "sources_since": list(self.sources_since),
             "pending_contributions": self.pending,
+            "noted_contributions": self.noted,
+            "open_comments": self.open_comments,
             "late_contributions": self.late,
             "open_brackets": self.brackets,
             "today": self.today,
@@ -98,4 +103,6 @@ def status(ws: Workspace) -> Status:
         next_version=nxt.version if nxt else "",
         at_risk=risk_of(nxt, pending, brackets),
         overdue=tuple(e for e in plan.entries if e.state == "overdue"),
+        noted=sum(1 for c in contributions if c.status == "noted"),
+        open_comments=sum(1 for k in all_comments(ws) if k.status == "open"),
     )

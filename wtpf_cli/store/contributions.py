@@ -17,7 +17,9 @@ from wtpf_cli.store.workspace import Workspace, require_clean, workspace_lock
 FOLDER = "contributions"
 META = "contribution.toml"
 KINDS = ("word-revisions", "word-comments", "revised-draft", "criticmarkup", "letter")
-STATUSES = ("pending", "merged", "partly-merged", "in-brackets", "not-retained")
+# noted: a contribution of comments only (or a letter) taken by `wtpf merge`, its comments open; done: all of them
+# marked done (`wtpf comments done`).
+STATUSES = ("pending", "merged", "partly-merged", "in-brackets", "not-retained", "noted", "done")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class Contribution:
             return f"partly merged ({self.applied} of {self.changes} changes)"
         if self.status == "not-retained":
             return f"not retained: {self.reason}" if self.reason else "not retained"
+        if self.status in ("noted", "done"):
+            said = "comments noted" if self.status == "noted" else "comments noted, done"
+            return f"{said}: {self.reason}" if self.reason else said
         return self.status.replace("-", " ")
 
     def as_json(self) -> dict[str, object]:

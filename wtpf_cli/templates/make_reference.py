@@ -478,6 +478,40 @@ def styles() -> bytes:
             rpr=rfonts(MONO) + _sz(20),
         )
     )
+    # the first page of a redline: what it compares and each source's changes (outside the tracked changes)
+    s.append(
+        _style(
+            p,
+            "RevisionSummaryTitle",
+            "Revision Summary Title",
+            based="Normal",
+            nxt="RevisionSummary",
+            qformat=True,
+            ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>',
+            rpr=BOLD + _sz(28),
+        )
+    )
+    s.append(
+        _style(
+            p,
+            "RevisionSummary",
+            "Revision Summary",
+            based="Normal",
+            qformat=True,
+            ppr='<w:spacing w:after="120"/>',
+            rpr=_sz(20),
+        )
+    )
+    s.append(
+        _style(
+            p,
+            "RevisionSummaryTable",
+            "Revision Summary Table",
+            based="RevisionSummary",
+            qformat=True,
+            ppr='<w:spacing w:before="20" w:after="20"/>',
+        )
+    )
     s.append(_style(p, "Header", "header", based="Normal", ui=99, semi_hidden=True, ppr=HF_TABS, rpr=_sz(20)))
     s.append(_style(p, "Footer", "footer", based="Normal", ui=99, semi_hidden=True, ppr=HF_TABS, rpr=_sz(20)))
     s.append(_style(p, "CommentText", "annotation text", based="Normal", ui=99, semi_hidden=True, rpr=_sz(20)))
@@ -639,6 +673,9 @@ def check(data: bytes) -> None:
         "Header",
         "Footer",
         "CommentText",
+        "RevisionSummaryTitle",
+        "RevisionSummary",
+        "RevisionSummaryTable",
         "FootnoteReference",
         "Hyperlink",
         "VerbatimChar",
