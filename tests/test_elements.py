@@ -133,6 +133,13 @@ def _twins() -> list[tuple[str, etree._Element, str]]:
                 X.paragraph_properties("BodyText", num=num, jc=jc, keep_next=True),
             )
         )
+        cases.append(
+            (
+                "pPr ending a section",
+                E.paragraph_properties("BodyText", num=num, jc=jc, section=E.el("sectPr", None, E.el("titlePg"))),
+                X.paragraph_properties("BodyText", num=num, jc=jc, section="<w:sectPr><w:titlePg/></w:sectPr>"),
+            )
+        )
     cases.append(
         (
             "p",

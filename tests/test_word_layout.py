@@ -86,6 +86,18 @@ def test_the_cover_page_has_no_running_header_and_the_next_pages_have_it(
     assert all(page.startswith(header) for page in text[1:]), [page[:40] for page in text]
 
 
+def test_a_redline_s_first_page_and_the_cover_after_it_have_no_running_header(
+    demo: Path, libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    wtpf("redline", "First Draft", "Third Draft", "-o", str(tmp_path / "redline.docx"), cwd=demo)
+    text = pages(libreoffice.to_pdf(tmp_path / "redline.docx", tmp_path / "redline.pdf"))
+    header = "WTPF-IEG/2/2 — Third Draft"
+    assert text[0].startswith("Revision marks from First Draft") and header not in text[0]
+    assert text[1].startswith("WTPF-IEG/1/2WTPF-IEG/2/2") and header not in text[1]  # the cover, its symbol changed
+    assert all(page.startswith(header) for page in text[2:]), [page[:40] for page in text]
+    assert text[2].endswith(" 2")  # the report's pages are numbered from its cover, the first page left out
+
+
 def built_pages(tmp_path: Path, body: str, libreoffice: LibreOffice) -> list[str]:
     """The pages of a report with `body`, built as .docx and printed by LibreOffice."""
     root = init_report(tmp_path)

@@ -148,9 +148,10 @@ def paragraph_properties(
     bidi: bool = False,
     keep_next: bool = False,
     change: str = "",
+    section: str = "",
 ) -> str:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and
-    pPrChange, in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, the
+    sectPr of a section ending here, and pPrChange, in schema order."""
     out = f'<w:pPr><w:pStyle w:val="{escape_attr(style)}"/>'
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         out += "<w:keepNext/>"
@@ -164,7 +165,7 @@ def paragraph_properties(
         # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
         # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
         out += f"<w:rPr>{mark}</w:rPr>"
-    return out + change + "</w:pPr>"
+    return out + section + change + "</w:pPr>"
 
 
 def paragraph(ppr: str, content: str = "") -> str:

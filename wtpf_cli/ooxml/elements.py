@@ -162,9 +162,10 @@ def paragraph_properties(
     bidi: bool = False,
     keep_next: bool = False,
     change: Element | None = None,
+    section: Element | None = None,
 ) -> Element:
-    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and
-    pPrChange, in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, the
+    sectPr of a section ending here, and pPrChange, in schema order."""
     ppr = el("pPr", None, val("pStyle", style))
     if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
         ppr.append(el("keepNext"))
@@ -179,6 +180,8 @@ def paragraph_properties(
         # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
         # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
         ppr.append(el("rPr", None, *(mark if isinstance(mark, list) else [mark])))
+    if section is not None:
+        ppr.append(section)
     if change is not None:
         ppr.append(change)
     return ppr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -307,7 +308,11 @@ class DocxRenderer:
                 ]
                 rows.append(X.table_row(cells, header=k == 0))
             out.append(X.table("".join(rows)))
-        out.append(para("RevisionSummary", X.page_break_run()))
+        # The page ends a section of its own, with no header or footer (ECMA-376 17.6.18, 17.10.5): the report's
+        # cover that follows stays without the running header (titlePg) and its pages are numbered from 1.
+        out.append(
+            X.paragraph(X.paragraph_properties("RevisionSummary", bidi=rtl, section=_unmarked_section(self.template)))
+        )
         return out
 
     # -- the package -----------------------------------------------------------------------------------------
@@ -324,6 +329,7 @@ class DocxRenderer:
         containers = {b.props.container for b in redline.blocks if isinstance(b, RParagraph)}
         self.first_comment = len(containers - {BODY}) + 1
         body: list[str] = self.summary(summary) if summary is not None else []
+        self.summary_first = summary is not None
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
         captions = _before_tables(redline.blocks)
@@ -363,7 +369,7 @@ class DocxRenderer:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
             parts = {n: src.read(n) for n in names}
-        parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body)
+        parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body, first_section=self.summary_first)
         parts["word/footnotes.xml"] = _footnotes_xml(parts["word/footnotes.xml"], footnotes)
         parts["word/numbering.xml"] = _numbering_xml(parts["word/numbering.xml"], self.list_starts)
         parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text, self.rtl)
@@ -396,6 +402,28 @@ class DocxRenderer:
                 info.external_attr = 0o644 << 16
                 dst.writestr(info, parts[n], compresslevel=ZIP_LEVEL)
         return out.getvalue()
+
+
+_NS_DECLARATION = re.compile(r' xmlns:\w+="[^"]*"')
+
+
+def _unmarked_section(template: Path) -> str:
+    """<w:sectPr> of the template's page without its header and footer references or titlePg: a first section
+    with neither header nor footer (ECMA-376 17.10.5)."""
+    with zipfile.ZipFile(template) as src:
+        sect = _parse(src.read("word/document.xml")).find(f"{E.w('body')}/{E.w('sectPr')}")
+    if sect is None:
+        return ""
+    for child in list(sect):
+        if etree.QName(child).localname in ("headerReference", "footerReference", "titlePg"):
+            sect.remove(child)
+    return _NS_DECLARATION.sub("", etree.tostring(sect, encoding="unicode"))  # (declared on the part's root)
+
+
+def _before_cols(sect: E.Element) -> int:
+    """Where pgNumType goes in w:sectPr (ECMA-376 17.6.17: after pgSz, pgMar, paperSrc, pgBorders, lnNumType)."""
+    names = [etree.QName(child).localname for child in sect]
+    return names.index("cols") if "cols" in names else len(names)
 
 
 # A footnote's number, then a space before its text, as Word writes a new footnote.
@@ -457,7 +485,9 @@ def _with_content(root: E.Element, parent: E.Element, index: int, content: list[
     return head + "".join(content).encode() + tail
 
 
-def _document_xml(template: bytes, body_children: list[str]) -> bytes:
+def _document_xml(template: bytes, body_children: list[str], *, first_section: bool = False) -> bytes:
+    """The document part: the template's with `body_children` (after a `first_section` of their own, the last
+    section's pages numbered from 1)."""
     root = _parse(template)
     body = root.find(E.w("body"))
     assert body is not None
@@ -465,6 +495,8 @@ def _document_xml(template: bytes, body_children: list[str]) -> bytes:
     for child in list(body):
         body.remove(child)
     if sect is not None:
+        if first_section:
+            sect.insert(_before_cols(sect), E.el("pgNumType", {"start": "1"}))
         body.append(sect)
     return _with_content(root, body, 0, body_children)
 
