@@ -36,12 +36,25 @@ def publish(root: Path, *args: str, today: str = TODAY) -> Run:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[str]]:
+    """The demo's workspace (its outputs removed), what `wtpf demo` printed and the files of the site it wrote."""
     require_soffice()
     root = tmp_path_factory.mktemp("publish") / "demo"
-    wtpf("demo", str(root), cwd=root.parent)
+    run = wtpf("demo", str(root), cwd=root.parent)
+    posted = sorted(p.name for p in (root / "out" / "site").iterdir()) if (root / "out" / "site").is_dir() else []
     shutil.rmtree(root / "out")
-    return root
+    return root, run.out, posted
+
+
+@pytest.fixture(scope="module")
+def demo(demo_made: tuple[Path, str, list[str]]) -> Path:
+    return demo_made[0]
+
+
+def test_the_demo_ends_by_publishing_its_ladder_into_out_site(demo_made: tuple[Path, str, list[str]]) -> None:
+    _root, out, posted = demo_made
+    assert "Site to post:    " in out and out.split("Site to post:", 1)[1].split()[0].endswith("out/site/index.html")
+    assert {"index.html", *(f"{slug}.{ext}" for slug in SLUGS for ext in ("docx", "pdf", "html"))} <= set(posted)
 
 
 @pytest.fixture(scope="module")
