@@ -128,16 +128,13 @@ def _twins() -> list[tuple[str, etree._Element, str]]:
         )
         cases.append(
             (
-                "pPr keep with next",
-                E.paragraph_properties("BodyText", num=num, jc=jc, keep_next=True),
-                X.paragraph_properties("BodyText", num=num, jc=jc, keep_next=True),
-            )
-        )
-        cases.append(
-            (
-                "pPr ending a section",
-                E.paragraph_properties("BodyText", num=num, jc=jc, section=E.el("sectPr", None, E.el("titlePg"))),
-                X.paragraph_properties("BodyText", num=num, jc=jc, section="<w:sectPr><w:titlePg/></w:sectPr>"),
+                "pPr keep with next, ending a section",
+                E.paragraph_properties(
+                    "BodyText", num=num, jc=jc, keep_next=True, section=E.el("sectPr", None, E.el("titlePg"))
+                ),
+                X.paragraph_properties(
+                    "BodyText", num=num, jc=jc, keep_next=True, section="<w:sectPr><w:titlePg/></w:sectPr>"
+                ),
             )
         )
     cases.append(
