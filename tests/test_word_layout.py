@@ -135,6 +135,17 @@ def test_a_footnote_s_text_starts_after_a_space_behind_its_number(demo: Path, tm
         assert "".join(runs[1].itertext()) == " ", etree.tostring(note)[:300]
 
 
+def test_a_word_file_sent_back_unchanged_leaves_the_footnotes_as_they_were(tmp_path: Path) -> None:
+    from support.delegates import build_base
+
+    root, docx = build_base(tmp_path)  # its footnotes: a space after each number, as Word writes them too
+    before = (root / "report.md").read_text(encoding="utf-8")
+    assert "[^1]: Source: regional registries, 2012." in before
+    wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-10", cwd=root)
+    wtpf("merge", cwd=root)
+    assert (root / "report.md").read_text(encoding="utf-8") == before  # the space is no edit of the note
+
+
 def test_the_annexes_carry_the_symbol_and_date_of_their_version_on_the_cover(
     demo: Path, libreoffice: LibreOffice, tmp_path: Path
 ) -> None:

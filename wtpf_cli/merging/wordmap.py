@@ -113,7 +113,9 @@ def word_proposal(path: Path, base_source: str) -> WordProposal:
     found = inspect_docx(path)
     accept = text_view(found, "accept", parts=("document",), render=_markdown_of_insertions)
     reject = text_view(found, "reject", parts=("document",))
-    accept_notes = text_view(found, "accept", parts=("footnotes",), render=_markdown_of_insertions)
+    notes = text_view(found, "accept", parts=("footnotes",), render=_markdown_of_insertions)
+    # Word, and our writer, put a space between a note's number and its text: the space is not the note's text.
+    accept_notes = [p[1:] if p.startswith(" ") else p for p in notes]
     body, warnings = proposed_body(base_source, accept, reject, accept_notes)
     return WordProposal(body, (*found.warnings, *warnings), found.authors())
 
