@@ -11,8 +11,9 @@ Scenarios: a = redline of First Draft -> Preliminary Second Draft; b = clean bui
 of --contributions contributions of --changes edits each (half revised Markdown, half .docx with tracked changes),
 registered on the Preliminary Second Draft, the workspace reset before each run; d = start-up (`wtpf --help`,
 `wtpf versions`); e = scenario a at a quarter, half, one and two times --words, with a least-squares line through
-the four points. With scenario a, Python-Redlines (if installed) is timed comparing the two clean builds, as a
-reference. The table ends with every target and whether this run meets it.
+the four points; f = redline and blame across 20, 200, 1,000 and 5,000 commits of 2 edits each, and blame on
+scenario a's workspace (bench/history.py). With scenario a, Python-Redlines (if installed) is timed comparing the two
+clean builds, as a reference. The table ends with every target and whether this run meets it.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import history
 import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DOCX = ROOT / "wtpf_cli" / "templates" / "reference.docx"
 FROM_VERSION = "First Draft"
 TO_VERSION = "Preliminary Second Draft"
-ALL_SCENARIOS = ("a", "b", "c", "d", "e")
+ALL_SCENARIOS = ("a", "b", "c", "d", "e", "f")
 
 TARGETS = {
     "a": "<= 1.0 x pandoc",
@@ -50,14 +52,16 @@ TARGETS = {
     "c": "<= 3.0 x pandoc",
     "d": "< 0.3 s",
     "e": "within 10% of linear",
+    "f": "<= 1.0 x pandoc",
+    "f slope": f"one more commit (of {history.EDITS} edits) <= {history.SLOPE_TARGET_MS:g} ms",
     "memory": "<= 300 MB at 100,000 words",
 }
-RATIO_TARGETS = {"a": 1.0, "b": 0.7, "c": 3.0}
+RATIO_TARGETS = {"a": 1.0, "b": 0.7, "c": 3.0, "f": 1.0}
 LINEAR_TOLERANCE = 0.10
 MEMORY_TARGET_MB = 300.0
 MEMORY_TARGET_WORDS = 100_000
 
-# Runs one command in a fresh interpreter and writes its wall time and peak RSS (KiB): the fallback where
+# Runs one command in a fresh interpreter and writes its wall time, peak RSS (KiB) and CPU time: the fallback where
 # /usr/bin/time is missing. RUSAGE_CHILDREN of a process whose only child is the command is that command's.
 _RUSAGE_WRAPPER = """
 import resource, subprocess, sys, time
@@ -65,8 +69,9 @@ out, cmd = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
 rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 wall = time.perf_counter() - t0
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(out, "w") as fh:
-    fh.write(f"{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
+    fh.write(f"{wall} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}\\n")
 sys.exit(rc)
 """
 
@@ -89,6 +94,7 @@ class Measure:
     command: str
     times_s: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)  # user + system time, its child processes included
 
     @property
     def median_s(self) -> float:
@@ -103,6 +109,7 @@ class Measure:
             "command": self.command,
             "median_s": round(self.median_s, 4),
             "times_s": [round(t, 4) for t in self.times_s],
+            "cpu_s": [round(t, 4) for t in self.cpu_s],
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         }
 
@@ -118,6 +125,7 @@ class Row:
     baseline_name: str
     baseline: Measure
     cwd: str = ""
+    targeted: bool = True  # whether a target applies to this row's ratio (scenario f: some rows only show the trend)
 
     @property
     def ratio(self) -> float:
@@ -145,27 +153,28 @@ class Runner:
         self.gnu_time = _gnu_time()
         self.budget_s = float("inf")
 
-    def once(self, cmd: Sequence[str], cwd: Path) -> tuple[float, int]:
+    def once(self, cmd: Sequence[str], cwd: Path) -> tuple[float, int, float]:
         fd, out_name = tempfile.mkstemp(prefix="rss-", dir=self.scratch)
         os.close(fd)
         out = Path(out_name)
         try:
             if self.gnu_time:
-                full = [self.gnu_time, "-o", str(out), "-f", "%M", *cmd]
+                full = [self.gnu_time, "-o", str(out), "-f", "%M %U %S", *cmd]
                 t0 = time.perf_counter()
                 proc = subprocess.run(full, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 wall = time.perf_counter() - t0
                 _check(proc, cmd)
-                rss = int(out.read_text().split()[-1])
+                rss_text, user, system = out.read_text().split()[-3:]
+                rss, cpu = int(rss_text), float(user) + float(system)
             else:
                 full = [sys.executable, "-c", _RUSAGE_WRAPPER, str(out), *cmd]
                 proc = subprocess.run(full, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 _check(proc, cmd)
-                wall_text, rss_text = out.read_text().split()
-                wall, rss = float(wall_text), int(rss_text)
+                wall_text, rss_text, cpu_text = out.read_text().split()
+                wall, rss, cpu = float(wall_text), int(rss_text), float(cpu_text)
         finally:
             out.unlink(missing_ok=True)
-        return wall, rss
+        return wall, rss, cpu
 
     def pair(
         self,
@@ -185,9 +194,10 @@ class Runner:
             for cmd, m in ((ours, m_ours), (base, m_base)):
                 if before is not None and cmd is ours:
                     before()
-                wall, rss = self.once(cmd, cwd)
+                wall, rss, cpu = self.once(cmd, cwd)
                 m.times_s.append(wall)
                 m.rss_kib.append(rss)
+                m.cpu_s.append(cpu)
         return m_ours, m_base
 
     def quiet(self, cmd: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -356,6 +366,8 @@ class Config:
     contributions: int = 50
     changes: int = 20
     budget_s: float = 300.0
+    f_commits: tuple[int, ...] = history.COMMITS
+    packed: bool = False
 
 
 class Bench:
@@ -379,6 +391,7 @@ class Bench:
         self.scaling: list[dict[str, Any]] = []
         self.fit: dict[str, float] = {}
         self.merge_outcome: dict[str, Any] = {}
+        self.history_fit: dict[str, dict[str, float]] = {}
 
     def workspace(self, words: int) -> tuple[Path, int]:
         """The synthetic workspace for `words` and the word count of its First Draft."""
@@ -464,7 +477,7 @@ class Bench:
             rows.append(row)
         base = rows[0]
         per_word0 = base.ours.median_s / base.words
-        fit_a, fit_b = _linear_fit([(r.words, r.ours.median_s) for r in rows])
+        fit_a, fit_b = history.linear_fit([(r.words, r.ours.median_s) for r in rows])
         prev: Row | None = None
         for row in rows:
             dev = (row.ours.median_s / row.words) / per_word0 - 1
@@ -488,6 +501,55 @@ class Bench:
             prev = row
         self.fit = {"intercept_s": round(fit_a, 4), "us_per_word": round(fit_b * 1e6, 3)}
         self.rows.extend(rows)
+
+    def history_workspace(self, commits: int) -> tuple[Path, int]:
+        c = self.cfg
+        return history.workspace(
+            self.cache,
+            words=c.words,
+            commits=commits,
+            seed=c.seed,
+            wtpf=self.wtpf,
+            packed=c.packed,
+            env=self.runner.env,
+        )
+
+    def history_row(self, ws: Path, words: int, kind: str, what: str, targeted: bool, packed: bool = False) -> Row:
+        """`wtpf redline` (FROM -> TO) or `wtpf blame TO --json` in `ws`, against pandoc."""
+        if kind == "redline":
+            ours = [*self.wtpf, "redline", FROM_VERSION, TO_VERSION, "-o", str(self.out / "redline.docx")]
+        else:
+            ours = [*self.wtpf, "blame", TO_VERSION, "--json"]
+        m_ours, m_base = self.runner.pair(ours, pandoc_cmd(self.pandoc, self.out / "pandoc.docx"), ws, self.cfg.repeat)
+        label = f"{kind}, {what}" + (", packed" if packed else "")
+        row = Row("f", label, words, m_ours, "pandoc report.md -> docx", m_base, str(ws), targeted)
+        self.rows.append(row)
+        return row
+
+    def scenario_f(self) -> None:
+        c = self.cfg
+        points: dict[str, list[tuple[int, float]]] = {"redline": [], "blame": []}
+        cpu: dict[str, list[tuple[int, float]]] = {"redline": [], "blame": []}
+        target = history.TARGET_COMMITS if not c.smoke else max(c.f_commits)
+        for n in c.f_commits:
+            ws, words = self.history_workspace(n)
+            for kind in points:
+                what = f"{n} commits x {history.EDITS} edits"
+                row = self.history_row(ws, words, kind, what, n == target, c.packed)
+                points[kind].append((n, row.ours.median_s))
+                cpu[kind].append((n, statistics.median(row.ours.cpu_s)))
+        ws, words = self.workspace(c.words)
+        self.history_row(ws, words, "blame", f"{c.commits} commits x {c.edits} edits", True)
+        for kind, pts in points.items():
+            if len(pts) >= 2:
+                a, b = history.linear_fit(pts)
+                cpu_a, cpu_b = history.linear_fit(cpu[kind])
+                self.history_fit[kind] = {
+                    "intercept_s": round(a, 4),
+                    "ms_per_commit": round(b * 1000, 4),
+                    "cpu_intercept_s": round(cpu_a, 4),
+                    "cpu_ms_per_commit": round(cpu_b * 1000, 4),
+                }
 
     def python_redlines(self, ws: Path, row: Row) -> None:
         """Python-Redlines (Docxodus) comparing the clean builds of the two versions, where it is installed."""
@@ -536,16 +598,20 @@ class Bench:
 
         w = self.cfg.words
         sizes: set[int] = set()
-        if {"a", "b", "c", "d"} & set(self.cfg.scenarios):
+        if {"a", "b", "c", "d", "f"} & set(self.cfg.scenarios):
             sizes.add(w)
         if "e" in self.cfg.scenarios:
             sizes |= {w // 4, w // 2, w, w * 2}
-        if not sizes:
-            return
-        print(f"building {len(sizes)} synthetic workspace(s) ...", flush=True)
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for _ in pool.map(self.workspace, sorted(sizes, reverse=True)):
-                pass
+        if sizes:
+            print(f"building {len(sizes)} synthetic workspace(s) ...", flush=True)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for _ in pool.map(self.workspace, sorted(sizes, reverse=True)):
+                    pass
+        if "f" in self.cfg.scenarios:
+            print(f"building {len(self.cfg.f_commits)} workspace(s) of long histories for scenario f ...", flush=True)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for _ in pool.map(self.history_workspace, sorted(self.cfg.f_commits, reverse=True)):
+                    pass
         if "c" in self.cfg.scenarios:
             print(f"registering {self.cfg.contributions} contributions for scenario c ...", flush=True)
             self.merge_workspace()
@@ -557,19 +623,11 @@ class Bench:
             getattr(self, f"scenario_{s}")()
 
 
-def _linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares t = a + b * words."""
-    n = len(points)
-    mx = sum(w for w, _ in points) / n
-    my = sum(t for _, t in points) / n
-    sxx = sum((w - mx) ** 2 for w, _ in points)
-    b = sum((w - mx) * (t - my) for w, t in points) / sxx if sxx else 0.0
-    return my - b * mx, b
-
-
 def verdict(row: Row, scaling: list[dict[str, Any]], smoke: bool) -> tuple[str, str]:
     """(target, met) for one row."""
     if row.scenario in RATIO_TARGETS:
+        if not row.targeted:
+            return "(the trend of f)", "n/a"
         return TARGETS[row.scenario], "yes" if row.ratio <= RATIO_TARGETS[row.scenario] else "no"
     if row.scenario == "d":
         return TARGETS["d"], "yes" if row.ours.median_s < 0.3 else "no"
@@ -581,7 +639,7 @@ def verdict(row: Row, scaling: list[dict[str, Any]], smoke: bool) -> tuple[str, 
 
 def memory_verdict(row: Row, smoke: bool) -> str:
     if (
-        row.scenario not in ("a", "b", "c")
+        row.scenario not in ("a", "b", "c", "f")
         or smoke
         or abs(row.words - MEMORY_TARGET_WORDS) > MEMORY_TARGET_WORDS * 0.05
     ):
@@ -631,12 +689,31 @@ def summary(bench: Bench) -> list[dict[str, str]]:
                 "met": "yes" if dev <= LINEAR_TOLERANCE else "no",
             }
         )
+    for row in (r for r in rows if r.scenario == "f" and r.targeted):
+        out.append(
+            {
+                "target": f"f: {row.what}, {TARGETS['f']}",
+                "measured": f"{row.ours.median_s:.3f} s / {row.baseline.median_s:.3f} s = {row.ratio:.2f} x",
+                "met": verdict(row, bench.scaling, bench.cfg.smoke)[1],
+            }
+        )
+    for kind, fit in bench.history_fit.items():
+        ms = fit["ms_per_commit"]
+        out.append(
+            {
+                "target": f"f: {kind}, {TARGETS['f slope']} (slope over {', '.join(map(str, bench.cfg.f_commits))} "
+                "commits)",
+                "measured": f"t = {fit['intercept_s']:.3f} s + {ms:.3f} ms x commits (CPU time, all processes: "
+                f"{fit['cpu_intercept_s']:.3f} s + {fit['cpu_ms_per_commit']:.3f} ms x commits)",
+                "met": "yes" if ms <= history.SLOPE_TARGET_MS else "no",
+            }
+        )
     mem = [r for r in rows if memory_verdict(r, bench.cfg.smoke) != "n/a"]
     if mem:
         peak = max(mem, key=lambda r: r.ours.peak_rss_mb)
         out.append(
             {
-                "target": f"memory: {TARGETS['memory']} (scenarios a, b, c)",
+                "target": f"memory: {TARGETS['memory']} (scenarios a, b, c, f)",
                 "measured": f"largest peak RSS {peak.ours.peak_rss_mb:.0f} MB ({peak.scenario})",
                 "met": "yes" if all(memory_verdict(r, bench.cfg.smoke) == "yes" for r in mem) else "no",
             }
@@ -683,6 +760,17 @@ def table(bench: Bench) -> str:
             f"\nLeast-squares fit: t = {bench.fit['intercept_s']:.3f} s + {bench.fit['us_per_word']:.2f} µs x words "
             f"(largest residual {worst * 100:.1f}%)\n"
         )
+    history_rows = [r for r in bench.rows if r.scenario == "f"]
+    if history_rows:
+        out += "\n\nLong histories (f): wall and CPU time (user + system, git and the second process included)\n\n"
+        out += "| what | wtpf median s | wtpf CPU s | pandoc median s | pandoc CPU s | ratio | CPU ratio |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|\n"
+        for r in history_rows:
+            ours_cpu, base_cpu = statistics.median(r.ours.cpu_s), statistics.median(r.baseline.cpu_s)
+            out += (
+                f"| {r.what} | {r.ours.median_s:.3f} | {ours_cpu:.3f} | {r.baseline.median_s:.3f} | {base_cpu:.3f} "
+                f"| {r.ratio:.2f} | {ours_cpu / base_cpu:.2f} |\n"
+            )
     if bench.merge_outcome:
         o = bench.merge_outcome
         out += (
@@ -718,7 +806,11 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Config, argparse.Namespace]:
         help="stop repeating a command once its runs have taken this many seconds in all (at least one run; "
         "default 300)",
     )
-    p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS), help="comma-separated, of a,b,c,d,e")
+    p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS), help="comma-separated, of a,b,c,d,e,f")
+    p.add_argument(
+        "--f-commits", help="scenario f's lengths of history, comma-separated (default 20,200,1000,5000; smoke 2,4,8)"
+    )
+    p.add_argument("--packed", action="store_true", help="scenario f: pack the workspaces' objects first (git gc)")
     p.add_argument("--json", type=Path, help="write machine-readable results here")
     p.add_argument("--smoke", action="store_true", help="tiny sizes and one repeat: checks that the scripts run")
     p.add_argument("--workdir", type=Path, help="keep (and reuse) the synthetic workspaces here")
@@ -744,6 +836,10 @@ def parse_args(argv: Sequence[str] | None) -> tuple[Config, argparse.Namespace]:
         contributions=args.contributions or preset[4],
         changes=args.changes or preset[5],
         budget_s=args.budget,
+        f_commits=tuple(int(n) for n in args.f_commits.split(","))
+        if args.f_commits
+        else (history.SMOKE_COMMITS if args.smoke else history.COMMITS),
+        packed=args.packed,
     )
     if cfg.words < 100 or cfg.repeat < 1 or cfg.commits < 1 or cfg.edits < 1:
         p.error("--words must be at least 100, --repeat, --commits and --edits at least 1")
@@ -802,6 +898,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "scenarios": by_scenario,
                 "scaling": bench.scaling,
                 "scaling_fit": bench.fit,
+                "history_fit": bench.history_fit,
                 "references": bench.references,
                 "merge_outcome": bench.merge_outcome,
                 "summary": summary(bench),

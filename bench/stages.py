@@ -57,11 +57,11 @@ def redline_stages(ws: Any) -> dict[str, float]:
     att = Attributor(first)
     for c in chain:
         t0 = CLOCK()
-        doc = reader.at(c.sha)
+        doc, changed = reader.changes_at(c.sha)
         t_read += CLOCK() - t0
         rev = Revision(ws.source_of(c.author), c.date)
         t0 = CLOCK()
-        att.apply(doc, rev)
+        att.apply(doc, rev, changed)
         t_att += CLOCK() - t0
     st["read other versions"] = t_read
     st["attribute"] = t_att
@@ -110,8 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         cProfile.runctx("redline_stages(ws)", globals(), {"ws": ws, "redline_stages": redline_stages}, args.profile)
         print(f"wrote {args.profile}")
         return 0
+    from wtpf_cli._collector import collector_paused
+
     for name, fn in (("redline", redline_stages), ("build", build_stages)):
-        runs = [fn(ws) for _ in range(args.repeat)]
+        with collector_paused():  # as the commands run them
+            runs = [fn(ws) for _ in range(args.repeat)]
         pick = min if args.min else statistics.median
         print(f"\n{name} ({'minimum' if args.min else 'median'} of {args.repeat}):")
         for key in runs[0]:

@@ -144,6 +144,50 @@ def test_each_version_diffed_with_the_one_before_by_codes_kept_across_versions_g
         assert differ.diff_next(after) == diff_sequences(before, after)
 
 
+@st.composite
+def _spliced_chains(draw: st.DrawFn) -> tuple[list[_Block], list[tuple[list[_Block], list[tuple[int, int, int, int]]]]]:
+    """A first version and later ones, each made by replacing a few ranges of the one before (with new objects,
+    objects found elsewhere in it, or nothing); outside the ranges, the objects of the version before."""
+    pool = [_Block(v) for v in "abcdefgh"]
+    first = [_Block(f"u{k}") for k in range(draw(st.sampled_from([0, 5, 40, 300])))]
+    current = list(first)
+    steps = []
+    for _ in range(draw(st.integers(1, 5))):
+        cuts = sorted(draw(st.lists(st.integers(0, len(current)), min_size=2, max_size=6)))
+        splices: list[tuple[int, int, int, int]] = []
+        new: list[_Block] = []
+        at = 0
+        for a0, a1 in zip(cuts[::2], cuts[1::2], strict=False):
+            new += current[at:a0]
+            b0 = len(new)
+            for kind in draw(st.lists(st.sampled_from(["fresh", "pool", "moved"]), max_size=4)):
+                if kind == "fresh":
+                    new.append(_Block(f"n{draw(st.integers(0, 10**6))}"))
+                elif kind == "pool" or not current:
+                    new.append(draw(st.sampled_from(pool)))
+                else:
+                    new.append(current[draw(st.integers(0, len(current) - 1))])
+            splices.append((a0, a1, b0, len(new)))
+            at = a1
+        new += current[at:]
+        steps.append((new, splices))
+        current = new
+    return first, steps
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_spliced_chains())
+def test_each_version_diffed_from_the_ranges_that_changed_gives_diff_sequences(
+    chain: tuple[list[_Block], list[tuple[list[_Block], list[tuple[int, int, int, int]]]]],
+) -> None:
+    first, steps = chain
+    differ = ChainDiffer(first)
+    before = first
+    for after, changed in steps:
+        assert differ.diff_next(after, changed) == diff_sequences(before, after)
+        before = after
+
+
 def _paragraphs(texts: list[list[str]]) -> list[Paragraph]:
     """Paragraphs of words, each word followed by a space (a line break or two spaces where the word says so)."""
     out = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASURED = ("a", "b", "c", "d", "e")
+MEASURED = ("a", "b", "c", "d", "e", "f")
 
 
 def test_bench_smoke(tmp_path: Path) -> None:

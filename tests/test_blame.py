@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
+import wtpf_cli as api
 from support.cli import init_report, wtpf
 from support.pandoc import pandoc_read
+from wtpf_cli.cli.blame import blame_text
+from wtpf_cli.store.workspace import open_workspace
 
 BODY = """# 1 Introduction
 
@@ -138,6 +143,14 @@ def test_blame_on_the_terminal_shows_paragraph_sentences_and_sources(history: Pa
     assert "  Delegates from all regions exchange views on public policy.\n" in out
     assert "    ITU Secretariat 6 words (First Draft); Brazil 3 words (WTPF-IEG/1/4, Preliminary Second Draft)\n" in out
     assert "    ITU Secretariat 4 words (First Draft); United States 1 word (Preliminary Second Draft)\n" in out
+
+
+def test_blame_in_a_pipe_prints_what_rich_prints_for_its_lines(history: Path) -> None:
+    out = wtpf("blame", "WTPF-IEG/1/9", cwd=history).out
+    drawn = Console(file=StringIO(), highlight=False, soft_wrap=True, width=80)
+    for line in blame_text(api.blame(open_workspace(history), "WTPF-IEG/1/9")):
+        drawn.print(line)
+    assert out == drawn.file.getvalue()
 
 
 def test_the_provenance_annex_in_markdown_has_one_row_per_paragraph_with_its_sentences(history: Path) -> None:

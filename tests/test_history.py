@@ -136,6 +136,24 @@ def test_files_are_read_by_path_and_absent_paths_and_folders_give_none(repo: Pat
     h.close()
 
 
+def test_versions_read_one_ahead_of_the_other_are_those_read_one_by_one(repo: Path) -> None:
+    h = History.find(repo)
+    assert h is not None
+    shas = [git("rev-parse", "HEAD", cwd=repo).strip()]
+    for n in range(3):
+        (repo / "sub" / "a.txt").write_bytes(b"line\n" * (n + 1) * 50_000)  # more than a pipe holds at once
+        git("commit", "-qam", f"Edit {n}", cwd=repo)
+        shas.append(git("rev-parse", "HEAD", cwd=repo).strip())
+    wanted = [*shas, "no-such-commit", shas[0]]
+    expected = [h.read_file(sha, "sub/a.txt") for sha in wanted]
+    ahead = h.read_files_ahead(wanted, "sub/a.txt")
+    assert [None if got is None else got[1] for got in ahead] == expected
+    assert [None if got is None else got[1] for got in h.read_files_ahead(shas, "line\nfeed.txt")] == [
+        h.read_file(sha, "line\nfeed.txt") for sha in shas
+    ]
+    h.close()
+
+
 def test_a_revision_that_looks_like_an_option_is_not_one(repo: Path) -> None:
     h = History.find(repo)
     assert h is not None

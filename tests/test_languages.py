@@ -24,7 +24,7 @@ from wtpf_cli.attribution.blame import blame
 from wtpf_cli.attribution.freeze import unchanged
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.labels import LABELS, format_date, use_overrides
+from wtpf_cli.labels import LABELS, count, format_date, use_overrides
 from wtpf_cli.languages import SIX
 from wtpf_cli.markdown.frontmatter import read_meta
 from wtpf_cli.markdown.parse import read_draft
@@ -304,6 +304,45 @@ def test_the_cover_is_written_in_the_language_of_the_draft(outputs: dict[str, di
     for p in paragraphs:
         cover[p.style].append("".join(s.text for s in p.segments))
     assert [*cover["CoverMeta"], *cover["Subtitle"]] == COVERS[lang]
+
+
+# The redline's first page: its heads, then Brazil's row (one insertion, one deletion, the day of its commit).
+FIRST_PAGES = {
+    "ar": ["المصدر", "الإضافات", "الحذف", "النقل", "التنسيق", "التواريخ", "Brazil", "1", "1", "0", "0", "2 مايو 2012"],
+    "zh": ["来源", "插入", "删除", "移动", "格式", "日期", "Brazil", "1", "1", "0", "0", "2012年5月2日"],
+    "fr": ["Source", "Insertions", "Suppressions", "Déplacements", "Mise en forme", "Dates", "Brazil", "1", "1", "0",
+           "0", "2 mai 2012"],
+    "ru": ["Источник", "Вставки", "Удаления", "Перемещения", "Форматирование", "Даты", "Brazil", "1", "1", "0", "0",
+           "2 мая 2012 года"],
+}  # fmt: skip
+KEYS = {  # the key's last sentence
+    "ar": "هذه الصفحة ليست جزءاً من التقرير.",
+    "zh": "本页不属于报告内容。",
+    "fr": "Cette page ne fait pas partie du rapport.",
+    "ru": "Эта страница не является частью отчёта.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FIRST_PAGES))
+def test_the_first_page_of_a_redline_is_written_in_the_language_of_the_draft(
+    outputs: dict[str, dict[str, Path]], lang: str
+) -> None:
+    paragraphs = read_paragraphs(outputs[lang]["redline"], summary=True)
+    texts = ["".join(s.text for s in p.segments) for p in paragraphs if p.style.startswith("RevisionSummary")]
+    head = FIRST_PAGES[lang][0]
+    assert texts[texts.index(head) : texts.index(head) + 12] == FIRST_PAGES[lang]
+    assert any(t.endswith(KEYS[lang]) for t in texts), texts
+    assert not any("Accept All" in t or t == "Source" for t in texts if lang != "fr")
+
+
+def test_counts_take_the_plural_form_each_language_asks_for() -> None:
+    ru = [count("count_insertion", n, "ru") for n in (1, 2, 5, 21)]
+    assert ru == ["1 вставка", "2 вставки", "5 вставок", "21 вставка"]
+    ar = [count("count_comment", n, "ar") for n in (1, 2, 3, 11, 100)]
+    assert ar == ["تعليق واحد", "تعليقان", "3 تعليقات", "11 تعليقًا", "100 تعليق"]
+    assert [count("count_move", n, "zh") for n in (1, 3)] == ["1处移动", "3处移动"]
+    assert [count("count_formatting", n, "en") for n in (1, 2)] == ["1 formatting change", "2 formatting changes"]
+    assert count("count_deletion", 0, "fr") == "0 suppression"  # French: zero takes the singular
 
 
 def test_the_html_page_names_the_language_and_direction_of_the_draft() -> None:

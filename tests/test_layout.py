@@ -158,3 +158,16 @@ def test_the_package_has_no_import_cycle() -> None:
     assert "wtpf_cli.render.documents" in graph["wtpf_cli"]  # imports inside functions count
     cycles = import_cycles(graph)
     assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_every_speed_only_module_says_so_and_names_an_existing_test_that_compares_it_with_its_plain_twin() -> None:
+    root = Path(__file__).parent.parent
+    unfenced = []
+    for module in sorted((root / "wtpf_cli").rglob("_*.py")):
+        if module.name.startswith("__"):
+            continue
+        doc = ast.get_docstring(ast.parse(module.read_text(encoding="utf-8"))) or ""
+        tests = [t for t in re.findall(r"tests/[\w/]+\.py", doc) if (root / t).is_file()]
+        if not doc.startswith("Speed only") or not tests:
+            unfenced.append(str(module.relative_to(root)))
+    assert not unfenced, "a `_` module must start 'Speed only' and name the test comparing it with its plain twin"

@@ -121,6 +121,7 @@ def blocks(draw: st.DrawFn) -> str:
         st.sampled_from(
             [
                 *["p", "start", "fn"] * 3,
+                "table",
                 "h",
                 "ul",
                 "ol",
@@ -148,7 +149,18 @@ def blocks(draw: st.DrawFn) -> str:
         items = sep.join(m + draw(TEXT) for m in marks)
         return items + ("\n  - " + draw(TEXT) + "\n    1. " + draw(TEXT) if kind == "nested" else "")
     if kind == "table":
-        return f"| {text} | b |\n|:--|--:|\n| c | {draw(TEXT)} |"
+        n = draw(st.integers(1, 3))
+        cells = st.sampled_from(["a", "b c", "1 234", "", "`x|y`", "a \\| b", "**b**", "é"])
+        head = (
+            "|"
+            + "|".join([f" {text} ", *[f" {draw(cells)} " for _ in range(n - 1)]])
+            + draw(st.sampled_from(["|", ""]))
+        )
+        marks = st.sampled_from([":--", "--:", ":-:", "---", " - ", "-", "x-", ""])
+        rule = "|" + "|".join(draw(marks) for _ in range(draw(st.sampled_from([n, n, n, n + 1, n - 1])))) + "|"
+        rows = ["|" + "|".join(draw(cells) for _ in range(draw(st.integers(0, n + 1)))) + "|" for _ in range(3)]
+        tail = draw(st.sampled_from(["", "", "", "\nlazy line", "\n  | indented |"]))
+        return "\n".join([head, rule, *rows[: draw(st.integers(0, 3))]]) + tail
     if kind == "fn":
         label = draw(st.sampled_from(["[^1]:", "[^n2]:", "[^3]:", "[^a^b]:", "[^a\tb]:", "[^x y]:"]))
         space = draw(st.sampled_from([" ", " ", " ", "", "  ", "\t", "        "]))
@@ -239,3 +251,30 @@ def test_chunks_parsed_in_one_batch_or_without_the_block_parser_are_the_chunks_p
         assert _read(text, fast) == expected
         assert alone == expected_alone
         assert _state(fast) == _state(slow)
+
+
+TABLE_CELLS = st.sampled_from(["a", "b c", "1 234", "", " ", "`x|y`", "a \\| b", "**b**", "é", "x\\", "&amp;", "~~s~~"])
+
+
+@st.composite
+def table_chunks(draw: st.DrawFn) -> str:
+    """Chunks of lines that start with '|': mostly tables, some that markdown-it does not read as one."""
+    n = draw(st.integers(1, 4))
+    end = st.sampled_from(["|", "|", "", " | ", "|  "])
+    head = "|" + "|".join(draw(TABLE_CELLS) for _ in range(n)) + draw(end)
+    marks = st.sampled_from([":--", "--:", ":-:", "---", " - ", " :---: ", "-", "x-", "", "- -", "\t-\t"])
+    width = draw(st.sampled_from([n, n, n, n + 1, n - 1]))
+    rule = draw(st.sampled_from(["|", "|", "", "  "])) + "|".join(draw(marks) for _ in range(width)) + draw(end)
+    rows = ["|" + "|".join(draw(TABLE_CELLS) for _ in range(draw(st.integers(0, n + 1)))) + draw(end)]
+    rows *= draw(st.integers(0, 3))
+    return "\n".join(["|" + head if draw(st.integers(0, 9)) == 0 else head, "|" + rule, *rows]) + draw(
+        st.sampled_from(["\n", "\n\n", "\n  \n", "\n\n\n"])
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(table_chunks())
+def test_a_table_made_without_the_block_parser_is_the_table_markdown_it_makes(text: str) -> None:
+    batched = _chunks._parse_batch([text], ParseCache())
+    alone = _chunks._parse_alone(text, {"references": {}, "footnotes": {"refs": {}}}, ParseCache())
+    assert batched.get(text, alone) == alone

@@ -5,23 +5,29 @@ raised in the parent, and no process left behind."""
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
 from wtpf_cli._forked import Forked
 from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES, BlockNumbers
+from wtpf_cli.attribution.attributor import Attributor
+from wtpf_cli.attribution.blame import blame
 from wtpf_cli.attribution.redline import RedlineRequest, make_redline
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
+from wtpf_cli.markdown._series import DraftSeries
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.model import Paragraph, Redline
 from wtpf_cli.store.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
+T = TypeVar("T")
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -73,15 +79,27 @@ def chain_ws(tmp_path: Path) -> tuple[Workspace, str]:
 
 
 def record_parsers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-    """Note the pid of the process that runs each read_draft of the redline's reader (the fork inherits it)."""
-    real = read_draft
+    """Note the pid of the process that reads each version of the redline's reader (the fork inherits it)."""
+    real = DraftSeries.read
 
-    def recording(*args: object, **kwargs: object) -> object:
+    def recording(*args: Any, **kwargs: Any) -> Any:
         with log.open("a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr("wtpf_cli.attribution.draft_reader.read_draft", recording)
+    monkeypatch.setattr(DraftSeries, "read", recording)
+
+
+def in_two_processes_then_one(monkeypatch: pytest.MonkeyPatch, log: Path, made: Callable[[], T]) -> tuple[T, T]:
+    """What `made()` gives with its versions read partly in a second process (checked: two processes read), then
+    in one (WTPF_JOBS=1)."""
+    record_parsers(monkeypatch, log)
+    two = made()
+    parsers = log.read_text(encoding="utf-8").split()
+    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
+    with monkeypatch.context() as m:
+        m.setenv("WTPF_JOBS", "1")
+        return two, made()
 
 
 def redline_in_one_process(ws: Workspace, request: RedlineRequest, monkeypatch: pytest.MonkeyPatch) -> Redline:
@@ -97,12 +115,7 @@ def test_a_redline_parsed_partly_in_a_second_process_equals_the_one_parsed_in_on
 ) -> None:
     ws, first = chain_ws
     request = RedlineRequest(first, to_ref)
-    log = tmp_path / "pids"
-    record_parsers(monkeypatch, log)
-    two = make_redline(ws, request).redline
-    parsers = log.read_text(encoding="utf-8").split()
-    assert str(os.getpid()) in parsers and len(set(parsers)) == 2, parsers
-    one = redline_in_one_process(ws, request, monkeypatch)
+    two, one = in_two_processes_then_one(monkeypatch, tmp_path / "pids", lambda: make_redline(ws, request).redline)
     assert two == one
     assert two.sources == ("Brazil", "Kenya", "Russian Federation", *([SECRETARIAT] if to_ref is None else []))
 
@@ -284,3 +297,33 @@ def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_proc
     assert proc.returncode == 130 and "interrupted" in err.decode(), err.decode()
     assert not out.exists() and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     assert not Path(f"/proc/{child}").exists()  # killed and reaped by the interrupted redline
+
+
+@pytest.mark.skipif(CORES < 2, reason="the second process needs a second core")
+@pytest.mark.parametrize("version", [None, "HEAD"], ids=["of the working draft", "of the last commit"])
+def test_a_blame_read_partly_in_a_second_process_equals_the_one_read_in_one(
+    chain_ws: tuple[Workspace, str], version: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ws, _first = chain_ws
+    two, one = in_two_processes_then_one(monkeypatch, tmp_path / "pids", lambda: blame(ws, version))
+    assert two == one
+    assert {p.source for para in two.paragraphs for p in para.sources} >= {"Brazil", "Kenya", "Russian Federation"}
+
+
+def test_the_collector_stays_paused_from_the_first_commit_of_a_redline_or_a_blame_to_the_last(
+    chain_ws: tuple[Workspace, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, first = chain_ws
+    seen: list[bool] = []
+    real = Attributor.apply
+
+    def recording(self: Attributor, *args: Any) -> None:
+        seen.append(gc.isenabled())
+        real(self, *args)
+
+    monkeypatch.setattr(Attributor, "apply", recording)
+    assert gc.isenabled()
+    make_redline(ws, RedlineRequest(first, None))  # (what `wtpf redline --format text` calls)
+    blame(ws, None)
+    assert len(seen) >= 8 and not any(seen)  # resumed after each commit, it would walk every item again
+    assert gc.isenabled()

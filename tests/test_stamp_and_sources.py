@@ -105,6 +105,19 @@ def test_the_tools_own_commits_are_the_secretariats_with_the_git_user_as_committ
     assert r.out.startswith("Sources: ■ ITU Secretariat\n")
 
 
+def test_init_by_a_git_user_commits_the_first_draft_as_the_secretariat_with_the_git_user_as_committer(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "no-gitconfig").write_text("[user]\n\tname = Jane Staff\n\temail = jane@staff.example\n")  # her git
+    args = ("--title", "Report", "--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat")
+    wtpf("init", "report", *args, cwd=tmp_path, home=home)
+    assert git("log", "-1", "--format=%an|%cn|%ce", cwd=tmp_path / "report").strip() == (
+        "ITU Secretariat|Jane Staff|jane@staff.example"
+    )
+
+
 def test_declining_a_merged_contribution_is_refused_because_its_words_are_in_the_draft(ws: Path) -> None:
     copy = ws.parent / "brazil.md"
     copy.write_text((ws / "report.md").read_text(encoding="utf-8").replace("may discuss", "shall discuss"), "utf-8")

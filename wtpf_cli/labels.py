@@ -157,6 +157,137 @@ LABELS: dict[str, dict[str, str]] = {
         "ru": "Исправления от {old} к {new}",
         "es": "Marcas de revisión de {old} a {new}",
     },
+    # The redline's first page (render/summary.py): its table's heads, its key, and the counts of the HTML legend.
+    "summary_source": {"ar": "المصدر", "zh": "来源", "en": "Source", "fr": "Source", "ru": "Источник", "es": "Fuente"},
+    "summary_insertions": {
+        "ar": "الإضافات",
+        "zh": "插入",
+        "en": "Insertions",
+        "fr": "Insertions",
+        "ru": "Вставки",
+        "es": "Inserciones",
+    },
+    "summary_deletions": {
+        "ar": "الحذف",
+        "zh": "删除",
+        "en": "Deletions",
+        "fr": "Suppressions",
+        "ru": "Удаления",
+        "es": "Supresiones",
+    },
+    "summary_moves": {
+        "ar": "النقل",
+        "zh": "移动",
+        "en": "Moves",
+        "fr": "Déplacements",
+        "ru": "Перемещения",
+        "es": "Desplazamientos",
+    },
+    "summary_formatting": {
+        "ar": "التنسيق",
+        "zh": "格式",
+        "en": "Formatting",
+        "fr": "Mise en forme",
+        "ru": "Форматирование",
+        "es": "Formato",
+    },
+    "summary_comments": {
+        "ar": "التعليقات",
+        "zh": "评论",
+        "en": "Comments",
+        "fr": "Commentaires",
+        "ru": "Комментарии",
+        "es": "Comentarios",
+    },
+    "summary_dates": {"ar": "التواريخ", "zh": "日期", "en": "Dates", "fr": "Dates", "ru": "Даты", "es": "Fechas"},
+    "no_changes": {
+        "ar": "لا توجد تغييرات.",
+        "zh": "无修改。",
+        "en": "No changes.",
+        "fr": "Aucune modification.",
+        "ru": "Изменений нет.",
+        "es": "Sin cambios.",
+    },
+    "summary_key": {
+        "ar": (
+            "كل تغيير موسوم باسم المصدر الذي أحدثه الإيداع الخاص به، مع تاريخه. الفقرة المنقولة موسومة في موضعها "
+            "السابق وفي موضعها الجديد؛ والكلمات التي أعيد تنسيقها والفقرات التي حُوّلت إلى نوع آخر (عنوان، بند في "
+            "قائمة) موسومة كتغييرات في التنسيق. يعطي «قبول الكل» نص {new}، ويعطي «رفض الكل» نص {old}. هذه الصفحة "
+            "ليست جزءاً من التقرير."
+        ),
+        "zh": (
+            "每处修改均标注作出该修改的提交所属来源的名称及日期。移动的段落在原位置和新位置均有标注；重新设置格式的"
+            "文字以及改为其他类型（标题、列表项）的段落标注为格式修改。“全部接受”得到{new}的文本，“全部拒绝”得到"
+            "{old}的文本。本页不属于报告内容。"
+        ),
+        "en": (
+            "Each change is marked under the name of the source whose commit made it, with its date. A paragraph "
+            "moved is marked where it moved from and where it moved to; words formatted anew and paragraphs made "
+            "another kind (a heading, a list item) are marked as formatting. Accept All gives the text of {new}, "
+            "Reject All that of {old}. This page is not part of the report."
+        ),
+        "fr": (
+            "Chaque modification est marquée au nom de la source dont le commit l'a faite, avec sa date. Un "
+            "paragraphe déplacé est marqué là d'où il vient et là où il va ; les mots remis en forme et les "
+            "paragraphes changés de nature (un titre, un élément de liste) sont marqués comme mise en forme. "
+            "« Tout accepter » donne le texte : {new} ; « Tout refuser » : {old}. Cette page ne fait pas partie "
+            "du rapport."
+        ),
+        "ru": (
+            "Каждое изменение помечено именем источника, чей коммит его внёс, и датой. Перемещённый абзац помечен "
+            "там, откуда он перемещён, и там, куда он перемещён; слова с новым форматированием и абзацы, ставшие "
+            "элементом другого вида (заголовком, пунктом списка), помечены как изменения форматирования. "
+            "«Принять все» даёт текст: {new}; «Отклонить все»: {old}. Эта страница не является частью отчёта."
+        ),
+        "es": (
+            "Cada cambio está marcado con el nombre de la fuente cuyo commit lo hizo, y con su fecha. Un párrafo "
+            "desplazado se marca donde estaba y donde quedó; las palabras con nuevo formato y los párrafos "
+            "convertidos en otro tipo (un título, un elemento de lista) se marcan como formato. «Aceptar todo» da "
+            "el texto: {new}; «Rechazar todo»: {old}. Esta página no forma parte del informe."
+        ),
+    },
+    # Counts, as ICU plural messages (CLDR's categories: Arabic has six, Russian four, Chinese one).
+    "count_insertion": {
+        "ar": "{n, plural, one {إضافة واحدة} two {إضافتان} few {# إضافات} other {# إضافة}}",
+        "zh": "{n, plural, other {#处插入}}",
+        "en": "{n, plural, one {# insertion} other {# insertions}}",
+        "fr": "{n, plural, one {# insertion} other {# insertions}}",
+        "ru": "{n, plural, one {# вставка} few {# вставки} other {# вставок}}",
+        "es": "{n, plural, one {# inserción} other {# inserciones}}",
+    },
+    "count_deletion": {
+        "ar": "{n, plural, one {حذف واحد} two {حذفان} few {# حالات حذف} other {# حالة حذف}}",
+        "zh": "{n, plural, other {#处删除}}",
+        "en": "{n, plural, one {# deletion} other {# deletions}}",
+        "fr": "{n, plural, one {# suppression} other {# suppressions}}",
+        "ru": "{n, plural, one {# удаление} few {# удаления} other {# удалений}}",
+        "es": "{n, plural, one {# supresión} other {# supresiones}}",
+    },
+    "count_move": {
+        "ar": "{n, plural, one {نقل واحد} two {نقلان} few {# عمليات نقل} other {# عملية نقل}}",
+        "zh": "{n, plural, other {#处移动}}",
+        "en": "{n, plural, one {# move} other {# moves}}",
+        "fr": "{n, plural, one {# déplacement} other {# déplacements}}",
+        "ru": "{n, plural, one {# перемещение} few {# перемещения} other {# перемещений}}",
+        "es": "{n, plural, one {# desplazamiento} other {# desplazamientos}}",
+    },
+    "count_formatting": {
+        "ar": "{n, plural, one {تغيير تنسيق واحد} two {تغييرا تنسيق} few {# تغييرات تنسيق} other {# تغيير تنسيق}}",
+        "zh": "{n, plural, other {#处格式修改}}",
+        "en": "{n, plural, one {# formatting change} other {# formatting changes}}",
+        "fr": "{n, plural, one {# modification de mise en forme} other {# modifications de mise en forme}}",
+        "ru": "{n, plural, one {# изменение форматирования} few {# изменения форматирования} other {# изменений "
+        "форматирования}}",
+        "es": "{n, plural, one {# cambio de formato} other {# cambios de formato}}",
+    },
+    "count_comment": {
+        "ar": "{n, plural, one {تعليق واحد} two {تعليقان} few {# تعليقات} many {# تعليقًا} other {# تعليق}}",
+        "zh": "{n, plural, other {#条评论}}",
+        "en": "{n, plural, one {# comment} other {# comments}}",
+        "fr": "{n, plural, one {# commentaire} other {# commentaires}}",
+        "ru": "{n, plural, one {# комментарий} few {# комментария} other {# комментариев}}",
+        "es": "{n, plural, one {# comentario} other {# comentarios}}",
+    },
     # The annexes.
     "disposition_title": {
         "ar": "{title}: التصرف في المساهمات",
@@ -240,6 +371,14 @@ def version_name(name: str, language: str) -> str:
     base, rev = (m.group("base"), m.group("rev") or "") if m else (name, "")
     known = base in LABELS or base in _overrides.get(base_language(language), {})
     return label(base, language) + rev if known else name
+
+
+def count(key: str, n: int, lang: str) -> str:
+    """'3 insertions' in `lang`: the plural form its grammar asks for (ICU's plural rules), digits as in a table."""
+    import icu  # ICU's plural rules (pyicu-wheels, as the word segmenter); imported where a count is written
+
+    locale = icu.Locale(f"{base_language(lang)}@numbers=latn")  # the same digits as the first page's table
+    return str(icu.MessageFormat(label(key, lang), locale).format(["n"], [icu.Formattable(n)]))
 
 
 def format_date(iso: str, language: str = "en") -> str:

@@ -1,6 +1,6 @@
 """Speed only: the versions after FROM parsed in a second process while this one attributes their changes.
 
-A redline made with it must equal the one DraftReader alone gives (`WTPF_JOBS=1`), errors included:
+A redline or a blame made with it must equal the one DraftReader alone gives (`WTPF_JOBS=1`), errors included:
 tests/test_redline_ahead.py compares them, and the block numbers both processes agree on. `_forked.spare_core`
 decides whether a second process runs at all.
 """
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any, TypeVar
 
 from wtpf_cli._forked import Forked, Receive, Send, spare_core
-from wtpf_cli.attribution.draft_reader import DraftReader, PartsParsed
+from wtpf_cli.attribution.draft_reader import Changed, DraftReader, PartsParsed
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
 from wtpf_cli.model import Block, Document, Paragraph, ParaProps, Table, Token
 from wtpf_cli.store.workspace import Workspace
@@ -100,59 +101,89 @@ def _halves(reader: DraftReader, part: int, send: Send, receive: Receive) -> Par
 
 
 class ParsedAhead:
-    """DraftReader's `at` and `working` for a redline, the versions after FROM parsed by a forked child while this
-    process attributes their changes (parsing needs nothing from the attribution). FROM is parsed half here and half
-    there, each half then sent to the other (both then hold the same blocks, so block numbers agree); the child
-    sends each later version as its new blocks and numbers (BlockNumbers). If the child stops early, the reader
-    parses the rest here, where errors are raised as always."""
+    """DraftReader's `changes_at` and `working_changes` for a redline, the versions after FROM parsed by a forked
+    child while this process attributes their changes (parsing needs nothing from the attribution). FROM is parsed
+    half here and half there, each half then sent to the other (both then hold the same blocks, so block numbers
+    agree); the child sends each later version as the blocks that changed since the version before, by number
+    (BlockNumbers: new ones in full). If the child stops early, the reader parses the rest here, where errors are
+    raised as always."""
 
     def __init__(self, reader: DraftReader, forked: Forked) -> None:
         self.reader = reader
         self.forked = forked
         self.live = True  # whether the next version may still come from the child
         self.numbers: BlockNumbers | None = None  # FROM's block numbers, once FROM is parsed here
+        self.last: tuple[Block, ...] = ()  # the blocks of the version taken last
 
     def first(self, sha: str, blob: str, data: bytes) -> Document:
         """FROM (commit, blob, bytes), parsed half here and half in the child."""
         doc = self.reader.parse(sha, blob, data, _halves(self.reader, 0, self.forked.send, self.forked.receive))
         self.numbers = BlockNumbers(doc.blocks)
+        self.last = doc.blocks
         return doc
 
-    def at(self, sha: str) -> Document:
-        """The document of the draft at commit `sha`: the child's, or parsed here."""
-        doc = self._take(("at", sha))
-        return doc if doc is not None else self.reader.at(sha)
+    def changes_at(self, sha: str) -> tuple[Document, Changed]:
+        """The document of the draft at commit `sha` and its changed blocks: the child's, or parsed here."""
+        found = self._take(("at", sha))
+        return found if found is not None else self.reader.changes_at(sha)
 
-    def working(self) -> Document:
-        """The document of the draft in the work tree: the child's, or parsed here."""
-        doc = self._take(("working", ""))
+    def working_changes(self) -> tuple[Document, Changed]:
+        """The document of the draft in the work tree and its changed blocks: the child's, or parsed here."""
+        found = self._take(("working", ""))
         self.live = False
-        return doc if doc is not None else self.reader.working()
+        return found if found is not None else self.reader.working_changes()
 
-    def _take(self, what: tuple[str, str]) -> Document | None:
-        """The next version parsed ahead if it is `what`, else None (the child is then stopped)."""
+    def _take(self, what: tuple[str, str]) -> tuple[Document, Changed] | None:
+        """The next version parsed ahead if it is `what`, else None (the child is then stopped, and the reader
+        here reads the next version whole: it has not read the ones before)."""
         if not self.live:
             return None
         msg = self.forked.receive()
         if msg is None or msg[0] != what or self.numbers is None:
             self.forked.close()
             self.live = False
+            self.reader.series.forget()
             return None
-        _what, meta, warnings, new_tokens, new, numbers = msg
-        return Document(meta, self.numbers.decode(new_tokens, new, numbers, self.reader.chunks), warnings)
+        _what, meta, warnings, ranges, new_tokens, new, numbers = msg
+        blocks = self.numbers.decode(new_tokens, new, numbers, self.reader.chunks)
+        if ranges is None:
+            self.last = blocks
+            return Document(meta, blocks, warnings), None
+        pieces: list[tuple[Block, ...]] = []
+        changed: list[tuple[int, int, int, int]] = []
+        at = taken = gained = 0
+        for a0, a1, n in ranges:
+            pieces += [self.last[at:a0], blocks[taken : taken + n]]
+            changed.append((a0, a1, a0 + gained, a0 + gained + n))
+            at, taken, gained = a1, taken + n, gained + n - (a1 - a0)
+        pieces.append(self.last[at:])
+        self.last = tuple(chain.from_iterable(pieces))
+        return Document(meta, self.last, warnings), changed
 
     def close(self) -> None:
         """Stop the child if it is still at work."""
         self.forked.close()
 
 
+def _sent(what: tuple[str, str], found: tuple[Document, Changed], numbers: BlockNumbers) -> tuple[Any, ...]:
+    """What the child sends of one version: its front matter and warnings, and its changed blocks (all of them where
+    the changes are not known) as BlockNumbers encodes them, with the ranges they replace (None: all)."""
+    doc, changed = found
+    if changed is None:
+        return (what, doc.meta, doc.warnings, None, *numbers.encode(doc.blocks))
+    ranges = [(a0, a1, b1 - b0) for a0, a1, b0, b1 in changed]
+    blocks = tuple(b for _a0, _a1, b0, b1 in changed for b in doc.blocks[b0:b1])
+    return (what, doc.meta, doc.warnings, ranges, *numbers.encode(blocks))
+
+
 def parse_ahead(
-    ws: Workspace, reader: DraftReader, first: tuple[str, str, bytes], shas: list[str], working: bool
+    ws: Workspace, reader: DraftReader, first: tuple[str, str, bytes], shas: list[str], working: bool, size: int = 0
 ) -> ParsedAhead | None:
     """A forked parser of FROM's other half, then of `shas` (then of the working draft if `working`), FROM being
     `first` (commit, blob, bytes) and the versions `reader` has read so far handed over; None where one process does
-    all the work: a small draft, fewer than two versions after FROM, no spare core, or no child could start."""
-    if len(first[2]) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
+    all the work: a small draft (FROM, and `size`, the bytes of another version), fewer than two versions after
+    FROM, no spare core, or no child could start."""
+    if max(len(first[2]), size) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
         return None
     fetched, reader.fetched = reader.fetched, {}
 
@@ -163,11 +194,9 @@ def parse_ahead(
         child.prefetch(shas)
         numbers = BlockNumbers(child.parse(*first, _halves(child, 1, send, receive)).blocks)
         for sha in shas:
-            doc = child.at(sha)
-            send((("at", sha), doc.meta, doc.warnings, *numbers.encode(doc.blocks)))
+            send(_sent(("at", sha), child.changes_at(sha), numbers))
         if working:
-            doc = child.working()
-            send((("working", ""), doc.meta, doc.warnings, *numbers.encode(doc.blocks)))
+            send(_sent(("working", ""), child.working_changes(), numbers))
 
     forked = Forked.start(produce)
     return None if forked is None else ParsedAhead(reader, forked)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from wtpf_cli.diff._windowed import diff_inner, widen
-from wtpf_cli.diff.sequences import Edit
+from wtpf_cli.diff.sequences import Edit, text_rank
 
 # Fewer common items than this around a change: the whole region is diffed (a window would save little).
 _WINDOW_MIN = 24
@@ -26,8 +26,7 @@ def _key_rank(key: Hashable) -> int:
         return 1
     if head == "\u229e":
         return 0
-    text: str = key[1]  # type: ignore[index]
-    return 1 if text == "\n" else 2 if text.isspace() else 0
+    return text_rank(key[1])  # type: ignore[index]
 
 
 def _common_prefix(a: list[Hashable], b: list[Hashable]) -> int:

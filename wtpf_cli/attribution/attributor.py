@@ -63,19 +63,20 @@ class Attributor:
         self.moves = moves
         self.moved = 0  # moves named so far: move1, move2...
 
-    def apply(self, doc: Document, rev: Revision) -> None:
-        """Move to the next version `doc`, attributing its changes to `rev`."""
+    def apply(self, doc: Document, rev: Revision, changed: list[tuple[int, int, int, int]] | None = None) -> None:
+        """Move to the next version `doc`, attributing its changes to `rev`; `changed` says which of its blocks
+        changed since the version before (draft_reader.Changed; None: any may have)."""
         with collector_paused():
-            self._apply(doc, rev)
+            self._apply(doc, rev, changed)
 
-    def _apply(self, doc: Document, rev: Revision) -> None:
+    def _apply(self, doc: Document, rev: Revision, changed: list[tuple[int, int, int, int]] | None) -> None:
         new_blocks = list(doc.blocks)
         self.meta = doc.meta
         if new_blocks == self.blocks:
             return
         if rev.author not in self.sources:
             self.sources.append(rev.author)
-        edits = self.differ.diff_next(new_blocks)
+        edits = self.differ.diff_next(new_blocks, changed)
         regions = list(_regions(edits))
         moved_in = self._move(regions, new_blocks, rev) if self.moves else {}
         groups: list[Group] = []
@@ -228,6 +229,8 @@ def _whole_edits(
     visible: list[Item], old_keys: list[Hashable], new_keys: list[Hashable], payload: list[Token | ParaProps | Table]
 ) -> list[Edit]:
     """The edits of a region: the visible items diffed against the new ones, stranded words unaligned."""
+    # Tokens ranked by diff.sequences.text_rank, written out inline (once per token of every changed region),
+    # paragraph marks 1, tables 0.
     old_ranks = [
         ((1 if (x := it.token.text) == "\n" else 2 if x.isspace() else 0) if type(it) is TokenItem else 1)
         if type(it) is not TableItem

@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
+from wtpf_cli.attribution.redline import versions_after
 from wtpf_cli.errors import UsageError
 from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.sentences import sentence_spans
@@ -154,6 +156,11 @@ class Blame:
 
 def blame(ws: Workspace, ref: str | None = None) -> Blame:
     """Who put each word of version `ref` (None: the working draft) in, through which contribution, and when."""
+    with collector_paused():  # the whole replay: resumed after each commit, it would walk every item again
+        return _blame(ws, ref)
+
+
+def _blame(ws: Workspace, ref: str | None) -> Blame:
     versions = list_versions(ws)
     resolved = resolve_version(ws, ref, versions)
     redline, origin_commit = _replay(ws, resolved)
@@ -198,20 +205,27 @@ def select(result: Blame, *, number: str | None = None, source: str | None = Non
 def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     """Attribute every word of the version to the commit that put it in; return the redline from the first commit
     and that first commit (None when the draft was never committed)."""
-    reader = DraftReader(ws)
     to_sha = resolved.sha if resolved.sha is not None else ws.history.head()
     chain = ws.history.commits_touching(None, to_sha, ws.draft_repo_path) if to_sha is not None else []
     if resolved.sha is not None and not chain:
-        reader.at(resolved.sha)  # the draft does not exist there: refused with the reader's message
-    if chain:
-        att = Attributor(reader.at(chain[0].sha))
+        DraftReader(ws).at(resolved.sha)  # the draft does not exist there: refused with the reader's message
+    if not chain:
+        return Attributor(DraftReader(ws).working()).redline(), None
+    working = resolved.sha is None
+    # The first commit holds little (the template of `wtpf init`): the version's size says whether to parse ahead.
+    last = (
+        ws.draft_path.stat().st_size if working else len(ws.history.read_file(chain[-1].sha, ws.draft_repo_path) or b"")
+    )
+    with versions_after(ws, chain[0].sha, [c.sha for c in chain[1:]], working, last) as (first, drafts):
+        att = Attributor(first)
         for c in chain[1:]:
-            att.apply(reader.at(c.sha), _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha))
-        if resolved.sha is None:
+            doc, changed = drafts.changes_at(c.sha)
+            att.apply(doc, _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha), changed)
+        if working:
             rev = working_revision(ws)
-            att.apply(reader.working(), _CommitRevision(rev.author, rev.date, commit=None))
+            doc, changed = drafts.working_changes()
+            att.apply(doc, _CommitRevision(rev.author, rev.date, commit=None), changed)
         return att.redline(), chain[0].sha
-    return Attributor(reader.working()).redline(), None
 
 
 class _Origins:

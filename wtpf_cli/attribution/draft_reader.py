@@ -1,48 +1,57 @@
-"""The draft at the commits of the history and in the work tree, each distinct version parsed once."""
+"""The draft at the commits of the history and in the work tree, read in turn: each version as read_draft reads it,
+with the blocks that changed since the version read before."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from wtpf_cli.errors import WorkspaceStateError
 from wtpf_cli.markdown._chunks import ParseCache
-from wtpf_cli.markdown.parse import read_draft
+from wtpf_cli.markdown._series import BlockSplice, DraftSeries
 from wtpf_cli.model import Document, Revision
-from wtpf_cli.store.files import decode_text
 from wtpf_cli.store.git import utc_stamp
 from wtpf_cli.store.versions import Resolved, resolve_version
 from wtpf_cli.store.workspace import Workspace
 
-# Versions of the draft read by one git process: few processes, and the bytes of only a few versions held at once.
-_READ_AHEAD = 8
-
 # Chunks of a draft's text parsed elsewhere (markdown._chunks.parse_draft_part), from its text and its name in messages.
 PartsParsed = Callable[[str, str], Mapping[str, Any] | None]
+# The blocks of a version that changed since the version read before: (a0, a1, b0, b1), the old blocks a0:a1
+# replaced by the new blocks b0:b1, every other block the same object; None where that is not known.
+Changed = list[BlockSplice] | None
 
 
 class DraftReader:
-    """Parses each distinct version of the draft once."""
+    """Reads the versions of the draft in turn, each from its changes since the one read before where it can
+    (markdown/_series.py: speed only)."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.cache: dict[str, Document] = {}
         self.chunks = ParseCache()
+        self.series = DraftSeries(self.chunks)
         self.planned: list[str] = []  # commits whose draft is read ahead, in the order `at` will ask for them
+        self.place: dict[str, int] = {}  # their places in `planned`
+        self.taken = 0  # how many of them have been read
         self.fetched: dict[str, tuple[str, bytes] | None] = {}  # commit -> (blob id, bytes), read ahead
+        self.stream: Iterator[tuple[str, bytes] | None] | None = None  # the drafts of `planned`, in order
 
     def prefetch(self, shas: list[str]) -> None:
-        """Read the draft at these commits ahead, _READ_AHEAD at a time in one git process (`at` parses each)."""
+        """Read the draft at these commits ahead, in one git process, each while the one before is parsed."""
         self.planned = list(shas)
+        self.place = {sha: k for k, sha in enumerate(shas)}
+        self.taken = 0
+        self.stream = None
 
     def raw(self, sha: str) -> tuple[str, bytes]:
         """(blob id, bytes) of the draft at `sha`."""
         path = self.ws.draft_repo_path
-        if sha not in self.fetched and sha in self.planned:
-            k = self.planned.index(sha)
-            batch = self.planned[k : k + _READ_AHEAD]
-            del self.planned[k : k + _READ_AHEAD]
-            self.fetched.update(zip(batch, self.ws.history.read_files(batch, path), strict=True))
+        k = self.place.get(sha, -1)
+        if sha not in self.fetched and k >= self.taken:
+            if self.stream is None:
+                self.stream = self.ws.history.read_files_ahead(self.planned, path)
+            for s in self.planned[self.taken : k + 1]:
+                self.fetched[s] = next(self.stream)
+            self.taken = k + 1
         got = self.fetched.pop(sha) if sha in self.fetched else None
         if got is None:
             blob = self.ws.history.blob_id(sha, path)
@@ -53,25 +62,25 @@ class DraftReader:
 
     def at(self, sha: str) -> Document:
         """The document of the draft at commit `sha`."""
-        blob, data = self.raw(sha)
-        return self.parse(sha, blob, data)
+        return self.changes_at(sha)[0]
+
+    def changes_at(self, sha: str) -> tuple[Document, Changed]:
+        """The document of the draft at commit `sha`, and the blocks that changed since the version read before."""
+        _blob, data = self.raw(sha)
+        return self.series.read(data, f"{self.ws.draft_repo_path}@{sha[:12]}")
 
     def parse(self, sha: str, blob: str, data: bytes, parsed: PartsParsed | None = None) -> Document:
-        """The document of the draft at `sha` (its blob and bytes), parsed once per blob; `parsed` gives the chunks
-        of the text that another process parsed (the redline's second process, attribution/_parse_ahead.py)."""
-        doc = self.cache.get(blob)
-        if doc is None:
-            where = f"{self.ws.draft_repo_path}@{sha[:12]}"
-            text = decode_text(data, where)
-            elsewhere = None if parsed is None else parsed(text, where)
-            doc = read_draft(text, path=where, cache=self.chunks, parsed=elsewhere)
-            self.cache[blob] = doc
-        return doc
+        """The document of the draft at `sha` (its blob and bytes); `parsed` gives the chunks of the text that
+        another process parsed (the redline's second process, attribution/_parse_ahead.py)."""
+        return self.series.read(data, f"{self.ws.draft_repo_path}@{sha[:12]}", parsed)[0]
 
     def working(self) -> Document:
         """The document of the draft in the work tree."""
-        text = decode_text(self.ws.draft_path.read_bytes(), str(self.ws.draft_path))
-        return read_draft(text, path=str(self.ws.draft_path), cache=self.chunks)
+        return self.working_changes()[0]
+
+    def working_changes(self) -> tuple[Document, Changed]:
+        """The document of the draft in the work tree, and the blocks that changed since the version read before."""
+        return self.series.read(self.ws.draft_path.read_bytes(), str(self.ws.draft_path))
 
 
 def working_revision(ws: Workspace) -> Revision:

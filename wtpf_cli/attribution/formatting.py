@@ -7,13 +7,8 @@ from collections.abc import Callable, Hashable
 from operator import attrgetter
 
 from wtpf_cli.attribution.items import MarkItem, TokenItem
-from wtpf_cli.diff.sequences import Edit, diff_sequences
+from wtpf_cli.diff.sequences import Edit, diff_sequences, text_rank
 from wtpf_cli.model import FormatChange, KindChange, ParaProps, Revision, Token
-
-
-def _rank(text: str) -> int:
-    """Words first (0), then line breaks (1), then spaces (2), as the attributor ranks them."""
-    return 1 if text == "\n" else 2 if text.isspace() else 0
 
 
 def restyled(
@@ -46,9 +41,9 @@ _TEXT_KEY = attrgetter("text", "href", "note")
 def _restyled_pair(olds: list[Token], news: list[Token], a0: int, b0: int) -> list[Edit] | None:
     """The text diff of a deletion (at a0) and an insertion (at b0), or None when they share no word."""
     ka, kb = list(map(_TEXT_KEY, olds)), list(map(_TEXT_KEY, news))
-    if not any(text and _rank(text) == 0 for text, _, _ in set(ka).intersection(kb)):
+    if not any(text and text_rank(text) == 0 for text, _, _ in set(ka).intersection(kb)):
         return None
-    sub = diff_sequences(ka, kb, ranks=([_rank(t.text) for t in olds], [_rank(t.text) for t in news]))
+    sub = diff_sequences(ka, kb, ranks=([text_rank(t.text) for t in olds], [text_rank(t.text) for t in news]))
     return [Edit("restyle" if s.op == "equal" else s.op, s.a0 + a0, s.a1 + a0, s.b0 + b0, s.b1 + b0) for s in sub]
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution._parse_ahead import ParsedAhead, parse_ahead
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
@@ -40,10 +43,14 @@ class RedlineResult:
 
 def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
     """Attributed changes from FROM to TO, walking the first-parent commits in between."""
+    with collector_paused():  # the whole walk: resumed after each commit, it would walk every item again
+        return _make_redline(ws, request)
+
+
+def _make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
     versions = list_versions(ws)
     old = resolve_version(ws, request.from_ref, versions)
     new = resolve_version(ws, request.to_ref, versions)
-    reader = DraftReader(ws)
     if old.sha is None:
         raise WorkspaceStateError("FROM must be a stamped version or a commit, not the working draft")
     head = ws.history.head()
@@ -58,18 +65,26 @@ def make_redline(ws: Workspace, request: RedlineRequest) -> RedlineResult:
         else:
             # Not on one line of history: compare the two ends directly, as TO's author's change.
             chain = [ws.history.commit_info(to_sha)]
-    shas = [c.sha for c in chain]
-    # FROM and the next version first: a second process (if any) starts on that version once it has parsed FROM.
-    reader.prefetch([old.sha, *shas[:1]])
-    first_raw = reader.raw(old.sha)
-    ahead = parse_ahead(ws, reader, (old.sha, *first_raw), shas, new.sha is None)  # None: all parsed here
+    with versions_after(ws, old.sha, [c.sha for c in chain], new.sha is None) as (first, drafts):
+        return _attributed(ws, request, drafts, first, old, new, chain, walk and ancestor, to_sha)
+
+
+@contextmanager
+def versions_after(
+    ws: Workspace, first_sha: str, shas: list[str], working: bool, size: int = 0
+) -> Iterator[tuple[Document, DraftReader | ParsedAhead]]:
+    """The document of the draft at `first_sha`, and a reader of the versions after it (`shas` in turn, then the
+    working draft if `working`), parsed ahead in a second process where one pays (a draft of `size` bytes or more,
+    or as large as the first)."""
+    reader = DraftReader(ws)
+    first_raw = reader.raw(first_sha)
+    ahead = parse_ahead(ws, reader, (first_sha, *first_raw), shas, working, size)  # None: all parsed here
     reader.prefetch(shas)
     try:
         if ahead is not None:
             checkpoint("ahead")
-        drafts: DraftReader | ParsedAhead = reader if ahead is None else ahead
-        first = reader.parse(old.sha, *first_raw) if ahead is None else ahead.first(old.sha, *first_raw)
-        return _attributed(ws, request, drafts, first, old, new, chain, walk and ancestor, to_sha)
+        first = reader.parse(first_sha, *first_raw) if ahead is None else ahead.first(first_sha, *first_raw)
+        yield first, (reader if ahead is None else ahead)
     finally:
         if ahead is not None:
             ahead.close()
@@ -96,14 +111,15 @@ def _attributed(
         merged = list(dict.fromkeys(ws.history.trailer_values(old.sha, to_sha, "Wtpf-Merged")))
     for c in chain:
         rev = Revision(ws.source_of(c.author), c.date)
-        att.apply(drafts.at(c.sha), rev)
+        doc, changed = drafts.changes_at(c.sha)
+        att.apply(doc, rev, changed)
         commits += 1
         last_date = c.date
     if new.sha is None:
-        doc = drafts.working()
+        doc, changed = drafts.working_changes()  # after the last commit's version: changed since it
         if list(doc.blocks) != att.blocks:
             rev = working_revision(ws)
-            att.apply(doc, rev)
+            att.apply(doc, rev, changed)
             last_date = max(last_date, rev.date)
     single_date = last_date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     redline = att.redline(request.single_author, single_date)

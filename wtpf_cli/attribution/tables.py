@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from wtpf_cli.attribution.formatting import restyle, restyled
 from wtpf_cli.attribution.items import Item, RowItem, TableItem, TokenItem, row_cells, token_key
-from wtpf_cli.diff.sequences import diff_sequences
+from wtpf_cli.diff.sequences import diff_sequences, text_rank
 from wtpf_cli.model import Block, Revision, Table, Token
 
 
@@ -47,9 +47,7 @@ def delete_row(row: RowItem, rev: Revision) -> RowItem | None:
 
 def _token_rank(t: Hashable) -> int:
     """Words and tables align first (0), then line breaks (1), then spaces (2)."""
-    if isinstance(t, Token) and t.text.isspace():
-        return 1 if t.text == "\n" else 2
-    return 0
+    return text_rank(t.text) if isinstance(t, Token) else 0
 
 
 def _merge_tokens(items: list[TokenItem], new: Sequence[Token], rev: Revision) -> list[TokenItem]:

@@ -85,7 +85,7 @@ def print_table(drawn: Table, console: Console) -> None:
 
 def plain_table(drawn: Table) -> str:
     """A table as lines of columns two spaces apart, header first, each value whole (for pipes and CI logs)."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # only where a table goes to a pipe
 
     columns = [[_plain(cell) for cell in column.cells] for column in drawn.columns]
     rows = [list(row) for row in zip(*columns, strict=True)]

@@ -31,6 +31,11 @@ class Edit:
     b1: int
 
 
+def text_rank(text: str) -> int:
+    """The rank a token's text aligns at: words (and anything not blank) 0, a line break 1, other spaces 2."""
+    return 1 if text == "\n" else 2 if text.isspace() else 0
+
+
 def encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str]:
     """Map each distinct item to one character, so that the character diff is an item diff."""
     # Codes in order of first appearance (a, then b), skipping the surrogate range.

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, inline_rule
-from wtpf_cli.markdown.blocks import Walker, markdown_parser, paragraph, paragraph_key
+from wtpf_cli.markdown.blocks import Walker, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
@@ -159,6 +160,21 @@ def read_chunked(
     """The blocks and warnings of parse_body(body), read chunk by chunk through `cache`, or None where the body
     cannot be cut into chunks safely (HTML blocks). Chunks in `parsed` (from parse_draft_part in another process)
     are taken as they are."""
+    read = read_chunks(body, cache, parsed)
+    if read is None:
+        return None
+    found = read[1]
+    blocks = list(chain.from_iterable(chunk_blocks(found, cache)))
+    notes, warnings = footnotes(found, cache)
+    blocks.extend(notes)
+    return blocks, warnings
+
+
+def read_chunks(
+    body: str, cache: ParseCache, parsed: Mapping[str, Chunk] | None = None
+) -> tuple[list[str], list[Chunk]] | None:
+    """The chunks of a body and each one parsed (read_chunked before the chunks are put together), or None where
+    the body cannot be cut into chunks safely."""
     chunks = split_chunks(body)
     if chunks is None:
         return None
@@ -167,24 +183,70 @@ def read_chunked(
     scoped = cache.scoped
     for i in misses:
         found[i] = scoped[chunks[i]]
-    blocks: list[Block] = []
+    return chunks, cast(list[Chunk], found)
+
+
+def chunk_blocks(found: Iterable[Chunk], cache: ParseCache, list_offset: int = 0) -> list[tuple[Block, ...]]:
+    """The blocks of each chunk, its ordered lists numbered after those of the chunks before it (and `list_offset`
+    lists before them)."""
+    out: list[tuple[Block, ...]] = []
+    for chunk in found:
+        if chunk.ordered_lists:
+            out.append(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
+            list_offset += chunk.ordered_lists
+        else:
+            out.append(chunk.blocks)
+    return out
+
+
+def footnotes(found: Iterable[Chunk], cache: ParseCache) -> tuple[list[Block], list[str]]:
+    """The footnote paragraphs that follow the body's blocks (in order of first reference), and the warnings of
+    reading the chunks."""
     warnings: list[str] = []
     note_blocks: dict[str, tuple[Block, ...]] = {}
     refs: list[str] = []
-    list_offset = 0
-    for chunk in cast(list[Chunk], found):
-        if chunk.ordered_lists:
-            blocks.extend(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
-            list_offset += chunk.ordered_lists
-        else:
-            blocks.extend(chunk.blocks)
+    for chunk in found:
         if chunk.notes or chunk.refs or chunk.warnings:
             for label, paras in chunk.notes:
                 note_blocks.setdefault(label, paras)
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
-    blocks.extend(_notes_in_order(refs, note_blocks, cache.note_refs))
-    return blocks, warnings
+    return _notes_in_order(refs, note_blocks, cache.note_refs), warnings
+
+
+def chunks_in_scope(
+    texts: list[str], cache: ParseCache, scope: tuple[set[str], dict[str, tuple[str, str]]]
+) -> list[Chunk]:
+    """Each chunk of `texts` parsed with the footnote and link definitions of `scope` (those of the body they are
+    part of: read_chunks finds them), as read_chunks parses the chunks of that body."""
+    found = list(map(cache.plain.get, texts))
+    misses = [i for i, chunk in enumerate(found) if chunk is None]
+    if misses:
+        if cache.scope != scope:
+            cache.scope = scope
+            cache.scoped = {}
+        _parse_misses(list(dict.fromkeys(texts[i] for i in misses)), *scope, cache, None)
+        for i in misses:
+            found[i] = cache.scoped[texts[i]]
+    return cast(list[Chunk], found)
+
+
+def definitions(texts: Iterable[str], cache: ParseCache) -> list[_Definitions]:
+    """The footnote labels and link definitions of each chunk of `texts` that may define any, in order."""
+    return [_definitions(t, cache) for t in texts if _DEF_RE.match(t)]
+
+
+def body_scope(texts: Iterable[str], cache: ParseCache) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """The footnote labels and link definitions that chunks of a body define (as _misses finds them)."""
+    notes: set[str] = set()
+    references: dict[str, tuple[str, str]] = {}
+    for text in texts:
+        if _DEF_RE.match(text):
+            d = _definitions(text, cache)
+            notes |= d.notes
+            for label, href, title in d.references:
+                references.setdefault(label, (href, title))
+    return notes, references
 
 
 def parse_draft_part(source: str, *, path: str, cache: ParseCache, part: int, parts: int) -> dict[str, Chunk]:
@@ -211,16 +273,9 @@ def _misses(
 ) -> tuple[list[Chunk | None], list[int], set[str], dict[str, tuple[str, str]]]:
     """(each chunk if known by its text alone, the positions of the others, then the footnote labels and link
     definitions of the body), with the cache's scope set to those definitions."""
-    notes: set[str] = set()
-    references: dict[str, tuple[str, str]] = {}
     found: list[Chunk | None] = list(map(cache.plain.get, chunks))
     misses = [i for i, chunk in enumerate(found) if chunk is None]
-    for i in misses:
-        if _DEF_RE.match(chunks[i]):
-            d = _definitions(chunks[i], cache)
-            notes |= d.notes
-            for label, href, title in d.references:
-                references.setdefault(label, (href, title))
+    notes, references = body_scope([chunks[i] for i in misses], cache)  # a chunk in `plain` defines nothing
     if cache.scope != (notes, references):
         cache.scope = (notes, references)
         cache.scoped = {}
@@ -442,8 +497,11 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
     out: dict[str, Chunk] = {}
     rest: list[str] = []
     inline: list[tuple[str, MdToken]] = []  # one-paragraph chunks with text an inline rule may start at
+    tables: list[tuple[str, list[str | None], list[list[str]]]] = []  # one-table chunks: alignments, cells' texts
     for text in dict.fromkeys(texts):
-        if _ONE_PARAGRAPH_RE.match(text):
+        if _ONE_TABLE_RE.match(text) and (found := _one_table(text)) is not None:
+            tables.append((text, *found))
+        elif _ONE_PARAGRAPH_RE.match(text):
             # What markdown-it's paragraph rule and our inline rule make of it (tests/test_parse_chunks.py)
             from markdown_it.common.utils import mdTrim
             from markdown_it.token import Token as MdTok
@@ -458,6 +516,7 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
                 out[text] = _one_paragraph(memo_words(cache.tokens, content, _NO_LABELS, None))
         elif text.endswith(("\n", "\r")):
             rest.append(text)
+    cells = [[[_cell(content, cache, inline) for content in row] for row in rows] for _, _, rows in tables]
     if inline:
         from markdown_it.rules_core import StateCore, text_join
 
@@ -465,10 +524,77 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
         inline_rule(state)
         text_join(state)
         for text, tok in inline:
-            out[text] = _one_paragraph(inline_tokens(tok.children or [], cache.tokens))
+            if text:  # (a table cell's text is "")
+                out[text] = _one_paragraph(inline_tokens(tok.children or [], cache.tokens))
+    for (text, align, _rows), made in zip(tables, cells, strict=True):
+        tokens = [
+            [c if isinstance(c, list) else inline_tokens(c.children or [], cache.tokens) for c in r] for r in made
+        ]
+        out[text] = Chunk((table(tokens, align, 1),), (), 0, (), ())
     if len(rest) >= 2:
         _parse_joined(rest, cache, out)
     return out
+
+
+def _cell(content: str, cache: ParseCache, inline: list[tuple[str, MdToken]]) -> list[Token] | MdToken:
+    """A table cell's tokens (plain text: what the inline parser makes of it), or the inline token whose children
+    the inline parser will give it (added to `inline`)."""
+    if not INLINE_SPECIAL_RE.search(content):
+        return memo_words(cache.tokens, content, _NO_LABELS, None)
+    from markdown_it.token import Token as MdTok
+
+    tok = MdTok("inline", "", 0)
+    tok.content = content
+    tok.children = []
+    inline.append(("", tok))
+    return tok
+
+
+# A chunk of lines that all start with '|' (then blank lines): one table if its second line is a delimiter row.
+_ONE_TABLE_RE = re.compile(r"(?:\|[^\n\r]*\n){2,}[ \t\n]*\Z")
+
+
+def _one_table(text: str) -> tuple[list[str | None], list[list[str]]] | None:
+    """The column alignments and the cells' texts (the header row first) of a chunk of _ONE_TABLE_RE, as
+    markdown-it's table rule (markdown_it.rules_block.table) finds them in lines that all start with '|' (no
+    other block rule ends the table there); None where that rule makes no table of it, or ends it early."""
+    from markdown_it.common.utils import isStrSpace, mdTrim
+    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, escapedSplit, headerLineRe
+
+    lines = [line for line in text.split("\n") if line.startswith("|")]
+    delimiter = lines[1]
+    if len(delimiter) < 2 or any(c not in "|-:" and not isStrSpace(c) for c in delimiter[1:]):
+        return None
+    aligns: list[str | None] = []
+    columns = delimiter.split("|")
+    for i, column in enumerate(columns):
+        t = mdTrim(column)
+        if not t:
+            if i == 0 or i == len(columns) - 1:
+                continue  # empty columns are allowed before and after the table only
+            return None
+        if not headerLineRe.search(t):
+            return None
+        aligns.append(("center" if t[0] == ":" else "right") if t[-1] == ":" else "left" if t[0] == ":" else None)
+    rows: list[list[str]] = []
+    autocompleted = 0
+    for k, line in enumerate([lines[0], *lines[2:]]):
+        line = mdTrim(line)
+        columns = line.split("|") if "\\" not in line else escapedSplit(line)  # (the same without a backslash)
+        if columns and columns[0] == "":
+            columns.pop(0)
+        if columns and columns[-1] == "":
+            columns.pop()
+        if k == 0:
+            if not columns or len(columns) != len(aligns):
+                return None
+            rows.append([mdTrim(c) for c in columns])
+            continue
+        autocompleted += len(aligns) - len(columns)
+        if autocompleted > MAX_AUTOCOMPLETED_CELLS:
+            return None  # the table ends there
+        rows.append([mdTrim(columns[i]) if i < len(columns) and columns[i] else "" for i in range(len(aligns))])
+    return aligns, rows
 
 
 # A chunk that markdown-it makes one paragraph of: one line that starts with a character at which no other block

@@ -8,7 +8,7 @@ from wtpf_cli.markdown._chunks import Chunk, ParseCache, read_chunked
 from wtpf_cli.markdown.blocks import Walker, markdown_parser
 from wtpf_cli.markdown.cover import cover_blocks
 from wtpf_cli.markdown.frontmatter import split_draft
-from wtpf_cli.model import Block, Document
+from wtpf_cli.model import Block, Document, Meta
 
 
 def read_draft(
@@ -27,12 +27,18 @@ def read_draft(
     """
     draft = split_draft(source, path=path)
     cache = cache if cache is not None else ParseCache()
-    cover = cache.covers.get(draft.meta)
-    if cover is None:
-        cover = cache.covers[draft.meta] = tuple(cover_blocks(draft.meta))
+    cover = shared_cover(draft.meta, cache)
     found = read_chunked(draft.body, cache, parsed) if chunked else None
     blocks, warnings = found if found is not None else parse_body(draft.body)
     return Document(draft.meta, (*cover, *blocks), tuple(warnings))
+
+
+def shared_cover(meta: Meta, cache: ParseCache) -> tuple[Block, ...]:
+    """The cover blocks of a front matter, made once per cache."""
+    cover = cache.covers.get(meta)
+    if cover is None:
+        cover = cache.covers[meta] = tuple(cover_blocks(meta))
+    return cover
 
 
 def parse_body(body: str) -> tuple[list[Block], list[str]]:

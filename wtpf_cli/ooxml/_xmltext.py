@@ -1,4 +1,5 @@
-"""The element builders of elements.py as XML text, for the writer's hot path; each docstring starts with the tag.
+"""Speed only: the element builders of elements.py as XML text, for the writer's hot path; each docstring starts
+with the tag.
 
 Each function returns exactly what lxml serializes for its twin in elements.py placed under a root that declares
 the w: and r: prefixes (tests/test_elements.py checks every pair), so that a document is byte-identical whichever

@@ -62,8 +62,8 @@ def header_text(meta: Meta) -> str:
     return " — ".join(x for x in (meta.symbol, version_name(meta.version or "Working draft", meta.language)) if x)
 
 
-def revision_marks(result: RedlineResult) -> str:
-    """'Revision marks from First Draft (WTPF-IEG/1/2) to working draft' in the redline's language."""
+def redline_ends(result: RedlineResult) -> tuple[str, str]:
+    """What a redline compares, in its language: ('First Draft (WTPF-IEG/1/2)', 'working draft')."""
     language = result.redline.meta.language
 
     def end(resolved: Resolved) -> str:
@@ -74,7 +74,13 @@ def revision_marks(result: RedlineResult) -> str:
         name = version_name(resolved.version.name, language)
         return f"{name} ({resolved.version.symbol})" if resolved.version.symbol else name
 
-    return label("revision_marks", language, old=end(result.old), new=end(result.new))
+    return end(result.old), end(result.new)
+
+
+def revision_marks(result: RedlineResult) -> str:
+    """'Revision marks from First Draft (WTPF-IEG/1/2) to working draft' in the redline's language."""
+    old, new = redline_ends(result)
+    return label("revision_marks", result.redline.meta.language, old=old, new=new)
 
 
 def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str, str]:
@@ -252,7 +258,7 @@ def redline_docx(
         path = _out_path(ws, out, redline_stem(result), "pdf" if pdf else "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
         title = revision_marks(result)
-        summary = first_page(result.redline, result.old.label, result.new.label, title) if request.summary else None
+        summary = first_page(result.redline, *redline_ends(result), title) if request.summary else None
         data = docx_bytes(ws, result.redline, title, summary)
     write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result

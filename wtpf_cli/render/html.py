@@ -427,6 +427,7 @@ class HtmlRenderer:
         between = _ends(*ends) if ends is not None else _redline_ends(self.redline)
         rows = []
         tallies = {t.source: t for t in tally(self.redline)}
+        language = self.redline.meta.language
         for name, n in self.sources.items():
             found = tallies.get(name)
             if found is None:
@@ -434,7 +435,7 @@ class HtmlRenderer:
             rows.append(
                 f'<li class="s{n}"><span class="swatch" aria-hidden="true"></span>'
                 f'<span class="n">{n}</span> <span class="name">{escape(name)}</span> '
-                f'<span class="count">{found.counts()}; {found.span()}</span></li>'
+                f'<span class="count">{found.counts(language)}; {found.span(language)}</span></li>'
             )
         if not rows:
             return (

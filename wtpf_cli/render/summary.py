@@ -13,34 +13,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
 
-from wtpf_cli.labels import format_date
+from wtpf_cli.labels import count, format_date, label
 from wtpf_cli.model import Redline, Revision, RParagraph, RRun, RTable, Summary
-
-# The fixed words of the summary, in English (to join the table of fixed words in six languages).
-WORDS = {
-    "title": "Revision marks from {old} to {new}",
-    "source": "Source",
-    "insertions": "Insertions",
-    "deletions": "Deletions",
-    "moves": "Moves",
-    "formatting": "Formatting",
-    "comments": "Comments",
-    "dates": "Dates",
-    "no changes": "No changes.",
-    "key": (
-        "Each change is marked under the name of the source whose commit made it, with its date. A paragraph moved "
-        "is marked where it moved from and where it moved to; words formatted anew and paragraphs made another kind "
-        "(a heading, a list item) are marked as formatting. Accept All gives the text of {new}, Reject All that of "
-        "{old}. This page is not part of the report."
-    ),
-}
-COUNTED = {  # one, several
-    "insertion": ("insertion", "insertions"),
-    "deletion": ("deletion", "deletions"),
-    "move": ("move", "moves"),
-    "formatting": ("formatting change", "formatting changes"),
-    "comment": ("comment", "comments"),
-}
 
 
 @dataclass
@@ -55,8 +29,8 @@ class SourceTally:
     comments: int = 0
     dates: list[str] = field(default_factory=list)
 
-    def counts(self) -> str:
-        """'12 insertions, 3 deletions, 1 move' (the kinds it has)."""
+    def counts(self, language: str = "en") -> str:
+        """'12 insertions, 3 deletions, 1 move' (the kinds it has) in `language`."""
         pairs = (
             (self.insertions, "insertion"),
             (self.deletions, "deletion"),
@@ -64,14 +38,15 @@ class SourceTally:
             (self.formatting, "formatting"),
             (self.comments, "comment"),
         )
-        return ", ".join(f"{n} {COUNTED[kind][n != 1]}" for n, kind in pairs if n)
+        comma = "、" if language.startswith("zh") else "، " if language.startswith("ar") else ", "
+        return comma.join(count(f"count_{kind}", n, language) for n, kind in pairs if n)
 
-    def span(self) -> str:
-        """'11 May 2012 – 27 July 2012', or one day."""
+    def span(self, language: str = "en") -> str:
+        """'11 May 2012 – 27 July 2012', or one day, in `language`."""
         if not self.dates:
             return ""
-        first, last = min(self.dates)[:10], max(self.dates)[:10]
-        return format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
+        first, last = (format_date(day[:10], language) for day in (min(self.dates), max(self.dates)))
+        return first if first == last else f"{first} – {last}"
 
 
 _INS, _DELE, _FORMATTED = attrgetter("ins"), attrgetter("dele"), attrgetter("formatted")
@@ -160,19 +135,19 @@ def tally(redline: Redline) -> list[SourceTally]:
     return [t for t in counter.tallies.values() if t.dates]
 
 
-def first_page(redline: Redline, old_label: str, new_label: str, title: str | None = None) -> Summary:
-    """The first page of a Word redline: what it compares (`title`, in the document's language where given), how
-    to read it, and a row for each source."""
+def first_page(redline: Redline, old_label: str, new_label: str, title: str) -> Summary:
+    """The first page of a Word redline in the document's language: what it compares (`title`), how to read it,
+    and a row for each source."""
+    language = redline.meta.language
     tallies = tally(redline)
     comments = any(t.comments for t in tallies)  # a column of comments where there are some
     rows = tuple(
         (t.source, str(t.insertions), str(t.deletions), str(t.moves), str(t.formatting))
         + ((str(t.comments),) if comments else ())
-        + (t.span(),)
+        + (t.span(language),)
         for t in tallies
     )
     heads = ("source", "insertions", "deletions", "moves", "formatting", *(("comments",) if comments else ()), "dates")
-    key = WORDS["key"].format(old=old_label, new=new_label)
-    lines = (key,) if rows else (key, WORDS["no changes"])
-    title = title or WORDS["title"].format(old=old_label, new=new_label)
-    return Summary(title, lines, (tuple(WORDS[h] for h in heads), *rows))
+    key = label("summary_key", language, old=old_label, new=new_label)
+    lines = (key,) if rows else (key, label("no_changes", language))
+    return Summary(title, lines, (tuple(label(f"summary_{h}", language) for h in heads), *rows))

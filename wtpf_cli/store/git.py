@@ -10,6 +10,7 @@ import re
 import subprocess
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ _C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}  # git's messages in English: _git_
 # setting): the order of transaction.py then also holds across a power cut.
 _FSYNC = ["-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync"]
 _TREE_MODE = b"40000"
+_PIPE_SIZE = 1 << 20  # bytes a git process may write ahead of its reader (Linux's default limit for a pipe)
 _ENTRY_TYPES = {_TREE_MODE: b"tree", b"160000": b"commit"}  # any other mode: a blob (file, executable, symlink)
 
 
@@ -141,10 +143,22 @@ class _GitPipe:
 
     def ask(self, request: bytes) -> bytes:
         """Send `request`; the first line of the answer (without its line feed)."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.send(request)
+        return self.line()
+
+    def send(self, request: bytes) -> None:
+        """Send `request` (its answer is read later, in order)."""
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(request)
             self.proc.stdin.flush()
+        except OSError:
+            pass  # the process has ended: reading its answer says why
+
+    def line(self) -> bytes:
+        """The first line of the next answer (without its line feed)."""
+        assert self.proc.stdout is not None
+        try:
             line = self.proc.stdout.readline()
         except OSError:
             line = b""
@@ -155,10 +169,10 @@ class _GitPipe:
     def read(self, size: int) -> bytes:
         """The next `size` bytes of the answer and the line feed after them."""
         assert self.proc.stdout is not None
-        data = self.proc.stdout.read(size + 1)
-        if len(data) != size + 1:
+        data = self.proc.stdout.read(size)
+        if len(data) != size or self.proc.stdout.read(1) != b"\n":  # (read apart: no copy of the whole)
             raise self._failed()
-        return data[:size]
+        return data
 
     def _failed(self) -> Exception:
         stderr = self.close()
@@ -190,6 +204,17 @@ def _parse_tree(data: bytes, id_size: int) -> dict[bytes, tuple[bytes, str]]:
         entries[data[space + 1 : nul]] = (data[pos:space], data[nul + 1 : nul + 1 + id_size].hex())
         pos = nul + 1 + id_size
     return entries
+
+
+def _widen(pipe: _GitPipe) -> None:
+    """Room for a whole version of the draft in the pipe from git (Linux; elsewhere, or over a limit, as it was)."""
+    try:
+        import fcntl  # POSIX only
+    except ImportError:
+        return
+    if hasattr(fcntl, "F_SETPIPE_SZ") and pipe.proc.stdout is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 
 def _one_line(name: str) -> bool:
@@ -713,6 +738,33 @@ class History:
             else:
                 found.append(None)
         return found
+
+    def read_files_ahead(self, shas: list[str], path: str) -> Iterator[tuple[str, bytes] | None]:
+        """read_files(shas, path) one version at a time, each asked for before the one before it is taken: git
+        reads it from its store while the caller works on that one (a git process of its own, ended with the
+        iteration)."""
+        if not all(_one_line(f"{sha}:{path}") for sha in shas):
+            yield from (self._read_one(sha, path) for sha in shas)
+            return
+        name = "cat-file ahead"
+        pipe = self._pipe(name, ["cat-file", "--batch"])
+        _widen(pipe)
+        try:
+            for k, sha in enumerate(shas):
+                if k == 0:
+                    pipe.send(f"{sha}:{path}\n".encode())  # on stdin: never read as an option
+                if k + 1 < len(shas):
+                    pipe.send(f"{shas[k + 1]}:{path}\n".encode())
+                head = pipe.line().split(b" ")
+                if len(head) == 3 and head[2].isdigit():  # "<id> <type> <size>"; "<name> missing" has no size
+                    data = pipe.read(int(head[2]))
+                    yield (head[0].decode(), data) if head[1] == b"blob" else None
+                else:
+                    yield None
+        finally:
+            if self._pipes.get(name) is pipe:
+                del self._pipes[name]
+            pipe.close()
 
     def _read_one(self, sha: str, path: str) -> tuple[str, bytes] | None:
         """read_files for one path git's batch input cannot carry (a line feed in it)."""
