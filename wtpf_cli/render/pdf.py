@@ -81,6 +81,7 @@ def pdf_from_docx(documents: Mapping[str, bytes], progress: Callable[[str], None
                 str(root / "out"),
                 *map(str, files.values()),
             ],
+            root,
         )
         made: dict[str, bytes] = {}
         for name, source in files.items():
@@ -91,10 +92,11 @@ def pdf_from_docx(documents: Mapping[str, bytes], progress: Callable[[str], None
     return made
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], home: Path) -> None:
     """Run LibreOffice in a process group of its own (soffice starts soffice.bin), stopped as a whole on a timeout
-    or an interruption."""
-    env = {**os.environ, "TZ": "UTC"}
+    or an interruption; with `home` as its home, where it leaves its caches and settings (fontconfig, dconf)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(TZ="UTC", HOME=str(home))
     with subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
