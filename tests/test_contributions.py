@@ -285,12 +285,18 @@ def test_inspect_lists_tracked_changes_and_gives_accept_and_reject_views(tmp_pat
 
 
 def test_a_word_file_with_tracked_changes_is_registered_as_word_revisions(ws: Path) -> None:
+    docx = delegate_docx(ws, "A Delegate", "will discuss the issues", "shall discuss the issues", "tracked")
+    wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
+    row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
+    assert row["kind"] == "word-revisions" and row["file"] == "tracked.docx"
+
+
+def test_a_word_file_of_another_document_with_tracked_changes_is_refused(ws: Path) -> None:
     docx = CORPUS / "pandoc" / "track_changes_insertion.docx"
     if not docx.exists():
         pytest.skip(f"the shared corpus is absent: no {docx}")
-    wtpf("contribution", "add", str(docx), "--source", "Brazil", "--received", "2012-05-11", cwd=ws)
-    row = json.loads(wtpf("contribution", "list", "--json", cwd=ws).out)[0]
-    assert row["kind"] == "word-revisions" and row["file"] == "track_changes_insertion.docx"
+    refused = wtpf("contribution", "add", str(docx), "--source", "Brazil", cwd=ws, check=3)
+    assert "matches no version of this report well enough" in refused.err
 
 
 def delegate_docx(ws: Path, who: str, old: str, new: str, name: str) -> Path:

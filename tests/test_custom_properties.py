@@ -63,9 +63,13 @@ def stamped(source: Path, out: Path) -> Path:
         etree.SubElement(prop, f"{{{VT}}}lpwstr").text = value
     parts["docProps/custom.xml"] = etree.tostring(custom, xml_declaration=True, encoding="UTF-8", standalone=True)
     rels = _parse(parts["_rels/.rels"])
+    for rel in [rel for rel in rels if rel.get("Type") == CUSTOM_REL]:  # a wtpf build carries its own: replaced
+        rels.remove(rel)
     etree.SubElement(rels, PACKAGE_RELS + "Relationship", Id="rIdWtpf", Type=CUSTOM_REL, Target="docProps/custom.xml")
     parts["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
     types = _parse(parts["[Content_Types].xml"])
+    for override in [o for o in types if o.get("PartName") == "/docProps/custom.xml"]:
+        types.remove(override)
     etree.SubElement(types, CONTENT_TYPES + "Override", PartName="/docProps/custom.xml", ContentType=CUSTOM_TYPE)
     parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
     settings = _parse(parts["word/settings.xml"])

@@ -1,4 +1,5 @@
-"""The redline's faster twins give what the plain versions give: the bisection, the front matter, the chunks."""
+"""The faster twins give what the plain versions give: the bisection, the front matter, the chunks, the reader's
+paragraphs and segments."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from wtpf_cli.diff._diff_main import SlicingBisection
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
+from wtpf_cli.ooxml._records import para, segment
+from wtpf_cli.ooxml.revisions import Para, Segment
 
 TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 
@@ -96,3 +99,30 @@ BODY_LINES = st.sampled_from(
 def test_chunks_cut_at_offsets_are_the_chunks_gathered_line_by_line(lines: list[str], end: str) -> None:
     body = end.join(lines)
     assert split_chunks(body) == _chunks_by_lines(body)
+
+
+FIELDS = st.one_of(st.none(), st.text(max_size=5))
+MARKS = st.frozensets(st.sampled_from(["strong", "em", "code", "colour"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=8), st.booleans(), st.booleans(), st.one_of(st.none(), st.integers()), FIELDS, MARKS, FIELDS)
+def test_a_segment_made_fast_is_the_segment_its_dataclass_makes(
+    text: str,
+    inserted: bool,
+    deleted: bool,
+    change: int | None,
+    note: str | None,
+    marks: frozenset[str],
+    href: str | None,
+) -> None:
+    fast, plain = (
+        segment(text, inserted, deleted, change, note, marks, href),
+        Segment(text, inserted, deleted, change, note, marks, href),
+    )
+    assert (fast == plain, repr(fast), hash(fast)) == (True, repr(plain), hash(plain))
+    made, made_plain = (
+        para(3, "document", "body", (fast,), *[False] * 4, 2, "Heading1", ("4", 1), None),
+        Para(3, "document", "body", (plain,), False, False, False, False, 2, "Heading1", ("4", 1), None),
+    )
+    assert (made == made_plain, repr(made), hash(made)) == (True, repr(made_plain), hash(made_plain))

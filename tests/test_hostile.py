@@ -160,11 +160,15 @@ def baseline(home: Path) -> float:
 
 @pytest.fixture(scope="module")
 def template_workspace(tmp_path_factory: pytest.TempPathFactory, home: Path) -> Path:
-    """A workspace made by `wtpf init` and `wtpf stamp next` (First Draft), copied for each test."""
+    """A workspace made by `wtpf init` and `wtpf stamp next` (First Draft), copied for each test. Its draft is the
+    text the catalogue's files hold, so that a file accepted is taken as a copy of it (a Word file of another
+    document is refused)."""
     root = tmp_path_factory.mktemp("template") / "ws"
     env = clean_env(home)
+    start = root.parent / "start.md"
+    start.write_text("# The Forum\n\nThe Forum welcomes the report.\n", encoding="utf-8")
     init = [sys.executable, "-m", "wtpf_cli", "init", str(root), "--title", "Report of the Secretary-General"]
-    init += ["--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat"]
+    init += ["--symbol-prefix", "WTPF-IEG/1", "--secretariat", "ITU Secretariat", "--from", str(start)]
     subprocess.run(init, env=env, check=True, capture_output=True)
     stamp = [sys.executable, "-m", "wtpf_cli", "stamp", "next", "--date", "2012-04-13"]
     subprocess.run(stamp, cwd=root, env=env, check=True, capture_output=True)

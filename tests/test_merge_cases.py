@@ -142,6 +142,7 @@ def test_edits_the_reading_of_a_file_left_out_are_counted_with_their_reason(
 ) -> None:
     from support.cli import clean_env
     from wtpf_cli.merging import run
+    from wtpf_cli.merging.blockmd import LeftOut
     from wtpf_cli.merging.proposals import Proposal, proposal_of
     from wtpf_cli.store.workspace import open_workspace
 
@@ -153,11 +154,13 @@ def test_edits_the_reading_of_a_file_left_out_are_counted_with_their_reason(
 
     def with_a_colour(*args: Any) -> Proposal:  # what the reading of a Word file says of a colour it cannot keep
         found = proposal_of(*args)
-        return Proposal(found.body, found.warnings, found.reviewers, ("a colour on 'RIPE' (red)",))
+        return Proposal(
+            found.body, found.warnings, found.reviewers, (LeftOut("colour", "RIPE", "Markdown has no colour"),)
+        )
 
     monkeypatch.setattr(run, "proposal_of", with_a_colour)
     [outcome] = run.merge_contributions(open_workspace(root))
     assert (outcome.applied, len(outcome.conflicts), len(outcome.left_out)) == (1, 0, 1)
     assert outcome.as_json()["left_out_edits"] == [
-        {"kind": "mapping", "text": "a colour on 'RIPE' (red)", "reason": "the Markdown draft cannot hold it"}
+        {"kind": "mapping", "text": "colour of 'RIPE'", "reason": "Markdown has no colour"}
     ]

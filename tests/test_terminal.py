@@ -98,7 +98,7 @@ def test_results_go_to_stdout_and_only_diagnostics_to_stderr(ws: Path) -> None:
     assert "shows the changes reversed" in r.err
 
 
-def test_merge_prints_its_table_on_stdout_and_a_refusal_as_one_line(ws: Path) -> None:
+def test_merge_prints_its_accounts_on_stdout_and_a_refusal_as_one_line(ws: Path) -> None:
     copy = ws.parent / "arin.md"
     copy.write_text((ws / "report.md").read_text(encoding="utf-8").replace("Resolution 101", "Res. 101"), "utf-8")
     wtpf("contribution", "add", str(copy), "--source", "ARIN", "--received", "2012-05-15", cwd=ws)
@@ -107,7 +107,7 @@ def test_merge_prints_its_table_on_stdout_and_a_refusal_as_one_line(ws: Path) ->
     assert r.err.startswith("wtpf: uncommitted changes") and r.err.count("\n") == 1 and r.out == ""
     git("checkout", "report.md", cwd=ws)
     r = wtpf("merge", cwd=ws)
-    assert r.out.splitlines()[1].startswith("2012-05-15-arin  ARIN") and r.err == ""
+    assert r.out.startswith("2012-05-15-arin (ARIN): merged - 1 applied, 0 in brackets, 0 left out") and r.err == ""
 
 
 def test_a_git_lock_is_named_as_the_file_to_remove(ws: Path) -> None:

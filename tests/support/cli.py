@@ -29,12 +29,15 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def wtpf(*args: str, cwd: Path, home: Path | None = None, check: int | None = 0) -> Run:
-    """`wtpf ARGS` in `cwd`; asserts the exit code unless check is None."""
+def wtpf(
+    *args: str, cwd: Path, home: Path | None = None, check: int | None = 0, env: dict[str, str] | None = None
+) -> Run:
+    """`wtpf ARGS` in `cwd` (with `env` added to the clean environment); asserts the exit code unless check is
+    None."""
     proc = subprocess.run(
         [sys.executable, "-m", "wtpf_cli", *args],
         cwd=cwd,
-        env=clean_env(home or cwd),
+        env={**clean_env(home or cwd), **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
@@ -45,14 +48,14 @@ def wtpf(*args: str, cwd: Path, home: Path | None = None, check: int | None = 0)
     return result
 
 
-def git(*args: str, cwd: Path, home: Path | None = None) -> str:
-    """Plain git, for setting up and checking states."""
-    env = clean_env(home or cwd)
+def git(*args: str, cwd: Path, home: Path | None = None, env: dict[str, str] | None = None) -> str:
+    """Plain git, for setting up and checking states (with `env` added to the clean environment)."""
+    env = {**clean_env(home or cwd), **(env or {})}
     base = ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org"]
     return subprocess.run([*base, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 
-def init_report(tmp_path: Path, title: str = "Report") -> Path:
+def init_report(tmp_path: Path, title: str = "Report", env: dict[str, str] | None = None) -> Path:
     """`wtpf init` of a report workspace (WTPF-IEG/1, ITU Secretariat) in tmp_path/report."""
     root = tmp_path / "report"
     wtpf(
@@ -65,6 +68,7 @@ def init_report(tmp_path: Path, title: str = "Report") -> Path:
         "--secretariat",
         "ITU Secretariat",
         cwd=tmp_path,
+        env=env,
     )
     return root
 

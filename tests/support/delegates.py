@@ -28,19 +28,25 @@ VERSION = "First Draft"  # stamped WTPF-IEG/1/1 on STAMPED
 STAMPED = "2012-04-13"
 
 
+# The commits of the base dated so: the same commits (and ids) every time, so that the commit a build carries
+# (its custom document properties) is the same in the corpus files and in the workspaces the tests make again.
+DATED = {"GIT_AUTHOR_DATE": "1334307600 +0000", "GIT_COMMITTER_DATE": "1334307600 +0000"}  # 2012-04-13 09:00 UTC
+
+
 def build_base(folder: Path, body: str | None = None) -> tuple[Path, Path]:
     """The workspace delegates edit: ``body`` (default ``base.md``) as the draft, stamped First Draft, built.
 
     ``wtpf init`` in ``folder/report``, the draft's body replaced and committed, ``wtpf stamp next``, and
-    ``wtpf build "First Draft"`` to ``folder/base.docx``; returns the workspace and the .docx.
+    ``wtpf build "First Draft"`` to ``folder/base.docx``; returns the workspace and the .docx. Its commits are
+    dated (DATED): made again, they are the same commits.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    root = init_report(folder, TITLE)
+    root = init_report(folder, TITLE, env=DATED)
     draft = root / "report.md"
     text = draft.read_text(encoding="utf-8")
     front_matter = text[: text.index("---\n", 4) + 4]
     draft.write_text(front_matter + (BASE_MD.read_text(encoding="utf-8") if body is None else body), "utf-8")
-    git("commit", "-qam", "First draft", cwd=root)
+    git("commit", "-qam", "First draft", cwd=root, env=DATED)
     wtpf("stamp", "next", "--date", STAMPED, cwd=root)
     docx = folder / "base.docx"
     wtpf("build", VERSION, "-o", str(docx), cwd=root)

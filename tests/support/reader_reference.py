@@ -16,6 +16,7 @@ from typing import ClassVar, Literal, TypeAlias
 from lxml import etree
 
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.ooxml.definitions import link_targets, read_lists, read_styles
 from wtpf_cli.ooxml.package import DocxPackage
 from wtpf_cli.ooxml.reader import _NOTE_SEPARATORS
 from wtpf_cli.ooxml.revisions import (
@@ -96,15 +97,46 @@ def _para_text(
     return "".join(pieces)
 
 
+_OFF = ("0", "false", "off")
+# Each run property that makes a mark, and the values of its w:val that mean none.
+_PROPERTY_MARKS = {
+    "strike": ("strike", _OFF),
+    "color": ("colour", ("auto",)),
+    "sz": ("font size", ()),
+    "highlight": ("highlighting", ("none",)),
+    "u": ("underline", ("none",)),
+    "vertAlign": ("raised or lowered text", ("baseline",)),
+}
+_CHARACTER_STYLES = {
+    "VerbatimChar": "code",
+    "SourceText": "code",
+    "Strong": "strong",
+    "StrongEmphasis": "strong",
+    "Emphasis": "em",
+}
+
+
 def _run_marks(rpr: etree._Element | None) -> frozenset[str]:
-    """Direct bold and italic of a run (w:b, w:i unless w:val turns them off)."""
+    """The marks of a run: bold and italic (the first w:b, w:i unless w:val turns them off), its character style,
+    strikethrough and what Markdown cannot hold (any such property set)."""
     if rpr is None:
         return frozenset()
     marks = set()
     for tag, mark in (("b", "strong"), ("i", "em")):
         el = rpr.find(f"{W}{tag}")
-        if el is not None and el.get(f"{W}val", "true").lower() not in ("0", "false", "off"):
+        if el is not None and el.get(f"{W}val", "true").lower() not in _OFF:
             marks.add(mark)
+    for child in rpr:
+        local = _local(child)
+        value = (child.get(f"{W}val") or "").lower()
+        if local == "rStyle" and child.get(f"{W}val", "") in _CHARACTER_STYLES:
+            marks.add(_CHARACTER_STYLES[child.get(f"{W}val", "")])
+        elif local == "shd":
+            fill = (child.get(f"{W}fill") or "auto").lower()
+            if (value or "clear") not in ("clear", "nil") or fill not in ("auto", ""):
+                marks.add("shading")
+        elif local in _PROPERTY_MARKS and value not in _PROPERTY_MARKS[local][1]:
+            marks.add(_PROPERTY_MARKS[local][0])
     return frozenset(marks)
 
 
@@ -122,6 +154,7 @@ class _Ctx:
     held_deleted: bool = False
     held_changes: tuple[int, ...] = ()
     marks: frozenset[str] = frozenset()
+    href: str | None = None
 
 
 @dataclass
@@ -149,6 +182,8 @@ class _ParaDraft:
     mark_inserted: bool = False
     mark_deleted: bool = False
     style: str | None = None
+    numbering: tuple[str, int] | None = None
+    style_change: str | None = None
     own_changes: list[int] = field(default_factory=list)
     marks: list[tuple[ChangeKind, etree._Element]] = field(default_factory=list)
     last_change: int | None = None
@@ -189,6 +224,7 @@ class _Reader:
         self.anchors: dict[str, tuple[str, int | None]] = {}
         self.comment_paragraph: dict[str, int | None] = {}
         self.tables = 0
+        self.links: dict[str, str] = {}
         self.ordinals: dict[etree._Element, int] = {}  # rows and cells numbered once per parent, not per element
 
     def read(self) -> Inspection:
@@ -202,6 +238,7 @@ class _Reader:
             )
         body = root.find(f"{W}body") if root is not None else None
         if body is not None:
+            self.links = link_targets(self.package, main)
             self.walk(body, _Ctx(part="document", where="body"))
         for kind in ("footnotes", "endnotes"):
             self.read_notes(main, kind)
@@ -222,7 +259,9 @@ class _Reader:
             )
             for d in self.changes
         )
-        return Inspection(tuple(self.paragraphs), changes, comments, tuple(dict.fromkeys(self.warnings)))
+        lists, styles = read_lists(self.package, main), read_styles(self.package, main)
+        warnings = tuple(dict.fromkeys(self.warnings))
+        return Inspection(tuple(self.paragraphs), changes, comments, warnings, lists, styles)
 
     # -- the walk ---------------------------------------------------------------------------------------------------
 
@@ -265,7 +304,10 @@ class _Reader:
             self.skip(el, ctx)
 
     def skip(self, el: etree._Element, ctx: _Ctx) -> None:
-        """Leave out drawings and text boxes, warning when they hold revisions."""
+        """Leave out drawings and text boxes, warning when they hold revisions; an image piece in their place."""
+        if self.para is not None and self.visible():
+            image = Segment("", ctx.inserted, ctx.deleted, ctx.change, marks=frozenset({"image"}), href=ctx.href)
+            self.para.segments.append(image)
         if any(e.tag in _REVISION_TAGS for e in el.iter()):
             self.warnings.append(f"tracked changes inside a drawing or text box in the {ctx.part} part are not read")
 
@@ -294,6 +336,13 @@ class _Reader:
         style = ppr.find(f"{W}pStyle")
         if style is not None:
             draft.style = style.get(f"{W}val")
+        numbered_by = ppr.find(f"{W}numPr")
+        if numbered_by is not None:
+            num_id, level = numbered_by.find(f"{W}numId"), numbered_by.find(f"{W}ilvl")
+            if num_id is not None and num_id.get(f"{W}val") is not None:
+                ilvl = level.get(f"{W}val", "") if level is not None else ""
+                number = int(ilvl) if ilvl.isdigit() and len(ilvl) < 3 else 0
+                draft.numbering = (num_id.get(f"{W}val", ""), number)
         rpr = ppr.find(f"{W}rPr")
         if rpr is not None:
             for child in rpr:
@@ -312,6 +361,8 @@ class _Reader:
         change = ppr.find(f"{W}pPrChange")
         if change is not None:
             draft.own_changes.append(self.new_change("format", change, ctx, draft.index, detail="pPrChange"))
+            before = change.find(f"{W}pPr/{W}pStyle")
+            draft.style_change = (before.get(f"{W}val") or "") if before is not None else ""
         numbering = ppr.find(f"{W}numPr/{W}numberingChange")
         if numbering is not None:
             draft.own_changes.append(self.new_change("format", numbering, ctx, draft.index, detail="numberingChange"))
@@ -339,6 +390,8 @@ class _Reader:
             held_deleted=ctx.held_deleted,
             flow=self.flow,
             style=draft.style,
+            numbering=draft.numbering,
+            style_change=draft.style_change,
         )
         self.paragraphs.append(para)
         text = para.text()
@@ -512,6 +565,29 @@ class _Reader:
         comment_id = el.get(f"{W}id", "")
         self.comment_paragraph.setdefault(comment_id, self.current_index())
 
+    def on_hyperlink(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A hyperlink: its content, linked to its target or anchor."""
+        rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        anchor = el.get(f"{W}anchor")
+        href = (self.links.get(rid) if rid else None) or (f"#{anchor}" if anchor else None)
+        here = ctx if href is None else dataclasses.replace(ctx, href=href)
+        self.push(stack, [c for c in el if not _local(c).endswith("Pr")], here)
+
+    def on_simple_field(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """A simple field: its result, linked for a HYPERLINK field."""
+        words = el.get(f"{W}instr", "").split()
+        here = ctx
+        if len(words) >= 2 and words[0] == "HYPERLINK":
+            local = words[1] == "\\l"
+            target = " ".join(words[2 if local else 1 :])
+            if target.startswith('"'):
+                target = target[1:].split('"', 1)[0]
+            else:
+                target = target.split()[0] if target and not target.startswith("\\") else ""
+            if target:
+                here = dataclasses.replace(ctx, href=f"#{target}" if local else target)
+        self.push(stack, [c for c in el if not _local(c).endswith("Pr")], here)
+
     def on_ruby(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """Phonetic guide text: the base text only."""
         base = el.find(f"{W}rubyBase")
@@ -557,6 +633,8 @@ class _Reader:
         "commentRangeEnd": on_comment_end,
         "commentReference": on_comment_reference,
         "ruby": on_ruby,
+        "hyperlink": on_hyperlink,
+        "fldSimple": on_simple_field,
         "sym": on_sym,
         "tab": on_tab,
         "ptab": _constant("\t"),
@@ -606,7 +684,7 @@ class _Reader:
         """Add text to the current paragraph, the changes around it and the open comment anchors."""
         if not text or self.para is None or not self.visible():
             return
-        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change, marks=ctx.marks))
+        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change, marks=ctx.marks, href=ctx.href))
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)
@@ -676,6 +754,7 @@ class _Reader:
                 continue  # a note nothing refers to is not shown by Word
             inserted, deleted = self.note_refs[key]
             self.flow += 1
+            self.links = link_targets(self.package, name)
             ctx = _Ctx(part=kind, where=f"{kind[:-1]} {note_id}", held_inserted=inserted, held_deleted=deleted)
             self.walk(note, ctx)
         self.flow += 1
@@ -787,7 +866,7 @@ def _plain_text(p: etree._Element) -> str:
 
 
 def _merge_segments(segments: list[Segment]) -> list[Segment]:
-    """Join neighbouring pieces of the same state and change (each run joined once: linear in the text)."""
+    """Join neighbouring pieces of the same state, change, marks and link (each run joined once: linear)."""
     out: list[Segment] = []
     run: list[Segment] = []
 
@@ -799,7 +878,8 @@ def _merge_segments(segments: list[Segment]) -> list[Segment]:
     for segment in segments:
         if run and segment.note is None and run[0].note is None:
             first = run[0]
-            if (first.inserted, first.deleted, first.change) == (segment.inserted, segment.deleted, segment.change):
+            state = (first.inserted, first.deleted, first.change, first.marks, first.href)
+            if state == (segment.inserted, segment.deleted, segment.change, segment.marks, segment.href):
                 run.append(segment)
                 continue
         close()

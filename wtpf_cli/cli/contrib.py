@@ -49,9 +49,12 @@ def contribution_add(
 
     Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
     """
-    c = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on).contribution
+    added = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
+    c = added.contribution
     late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
     say(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")
+    if added.note:
+        out_console(highlight=False, soft_wrap=True).print(f"  {added.note}", markup=False)
 
 
 @contribution_app.command("list")

@@ -8,6 +8,9 @@ from wtpf_cli.markdown.tokens import plain_tokens
 from wtpf_cli.model import Block, Meta, ParaProps
 
 COVER_STYLES = frozenset({"CoverSymbol", "CoverMeta", "Title", "Subtitle"})
+# A Word redline's first page (render/summary.py): ours, not the draft's; a delegate's file made from a redline
+# holds it, and a merge or a base detection reads past it.
+SUMMARY_STYLES = frozenset({"RevisionSummaryTitle", "RevisionSummary", "RevisionSummaryTable"})
 
 ORIGINAL_KEY = "original"  # the front matter's language of the original, when the draft is a translation
 

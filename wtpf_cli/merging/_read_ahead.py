@@ -68,7 +68,7 @@ class ReadAhead:
             if c.kind == "word-revisions":
                 base_full = base_of(c)
                 path = ws.root / "contributions" / c.id / c.file
-                self.jobs[c.id] = self.pool.submit(word_proposal_of, path, base_full)
+                self.jobs[c.id] = self.pool.submit(word_proposal_of, path, base_full, c.id)
 
     def take(self, c: Contribution) -> Proposal | None:
         """The proposal read ahead for `c`, or None (not read ahead, or failed there)."""

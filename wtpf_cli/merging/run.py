@@ -9,7 +9,7 @@ words; a change whose context is gone altogether is listed in the report, never 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, repeat
 
@@ -19,6 +19,7 @@ from wtpf_cli.errors import UsageError
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.merging._read_ahead import ReadAhead
 from wtpf_cli.merging.anchors import anchor_comments
+from wtpf_cli.merging.blockmd import LeftOut as Unholdable
 from wtpf_cli.merging.layout import TextLayout, text_layout
 from wtpf_cli.merging.proposals import proposal_of
 from wtpf_cli.merging.threeway import BaseMap, Hunk, three_way_merge
@@ -80,14 +81,14 @@ class Outcome:
 
 
 def left_out_of(
-    c: Contribution, base: list[str], unplaced: list[Hunk], mapping: tuple[str, ...], gone: list[str]
+    c: Contribution, base: list[str], unplaced: list[Hunk], mapping: Sequence[Unholdable], gone: list[str]
 ) -> tuple[LeftOut, ...]:
     """What a merge of `c` left out: edits whose words were deleted from the draft (shown with a word of the base on
     each side), edits the reading of its file could not hold, comments on words no longer in the draft."""
     since = f"since {c.on_version}" if c.on_version else "since its base"
     return (
         *(LeftOut("edit", _shown(h, base), f"its words were deleted from the draft {since}") for h in unplaced),
-        *(LeftOut("mapping", line, "the Markdown draft cannot hold it") for line in mapping),
+        *(LeftOut("mapping", f"{x.what} of {x.words!r}", x.reason) for x in mapping),
         *(LeftOut("comment", text, "the words it is on are no longer in the draft") for text in gone),
     )
 

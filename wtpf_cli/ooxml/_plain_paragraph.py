@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from wtpf_cli.ooxml.revisions import Para, Segment
-from wtpf_cli.ooxml.walk import NO_MARKS, Context, Walk, local_name, run_properties
+from wtpf_cli.ooxml._records import para, segment
+from wtpf_cli.ooxml.revisions import Segment
+from wtpf_cli.ooxml.walk import NO_MARKS, Context, Walk, local_name, numbering_of, run_properties
 from wtpf_cli.ooxml.wordml import NUMPR, PPR, PPR_CHANGE, PSTYLE, RPR, SECTPR, VAL, W
 
 _PLAIN_CONSTANTS = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
@@ -20,6 +21,7 @@ _PARAGRAPH_MARK_CHANGES = {"ins", "del", "moveFrom", "moveTo", "rPrChange"}
 _NOTE_REFERENCES = {f"{W}footnoteReference": "footnotes", f"{W}endnoteReference": "endnotes"}
 _ID = f"{W}id"
 _T, _DEL_TEXT, _R = f"{W}t", f"{W}delText", f"{W}r"
+_NONE = ("", 0)  # a w:numPr read, without a numId (the first w:numPr counts, as in walk_blocks)
 
 
 def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
@@ -34,11 +36,10 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
     inserted, deleted, change = ctx.inserted, ctx.deleted, ctx.change
     ignored = walk.ignored
     segments: list[Segment] = []
-    texts: list[
-        str
-    ] = []  # the text pieces since the last note reference: one segment (see walk_blocks._merged_segments)
-    first_marks = NO_MARKS
+    texts: list[str] = []  # the text pieces since the last note reference or change of marks: one segment
+    texts_marks = NO_MARKS  # their marks (see walk_blocks._merged_segments)
     style: str | None = None
+    numbering: tuple[str, int] | None = None
     properties = False
     notes: list[tuple[str, tuple[bool, bool]]] | None = None
     for child in paragraph:
@@ -51,12 +52,18 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
                 if tag in (_T, _DEL_TEXT):
                     text = part.text
                     if text:
-                        if not texts:
-                            first_marks = marks
+                        if marks is not texts_marks:  # (marks are one object per set: run_properties)
+                            if texts:
+                                segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
+                                texts = []
+                            texts_marks = marks
                         texts.append(text)
                 elif tag in _PLAIN_CONSTANTS:
-                    if not texts:
-                        first_marks = marks
+                    if marks is not texts_marks:
+                        if texts:
+                            segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
+                            texts = []
+                        texts_marks = marks
                     texts.append(_PLAIN_CONSTANTS[tag])
                 elif tag == RPR:
                     if not first:
@@ -69,9 +76,9 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
                     notes = notes or []
                     notes.append((key, (inserted or ctx.held_inserted, deleted or ctx.held_deleted)))
                     if texts:
-                        segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
+                        segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
                         texts = []
-                    segments.append(Segment("", inserted, deleted, change, key, NO_MARKS))
+                    segments.append(segment("", inserted, deleted, change, key, NO_MARKS))
                 elif not (ignored.get(tag) or walk.ignores(tag)):
                     return False
                 first = False
@@ -85,9 +92,11 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
                         if style is None:
                             return False  # a w:pStyle without w:val: the next one does not count
                 elif tag == NUMPR:
-                    for numbering in part:  # (a loop: a generator costs more on two children)
-                        if numbering.tag in _NUMBERING_CHANGES:
+                    for numbered in part:  # (a loop: a generator costs more on two children)
+                        if numbered.tag in _NUMBERING_CHANGES:
                             return False
+                    if numbering is None:
+                        numbering = numbering_of(part) or _NONE
                 elif tag == RPR:
                     for mark in part:
                         if local_name(mark) in _PARAGRAPH_MARK_CHANGES:
@@ -97,13 +106,13 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
         elif not (ignored.get(tag) or walk.ignores(tag)):
             return False
     if texts:
-        segments.append(Segment("".join(texts), inserted, deleted, change, None, first_marks))
+        segments.append(segment("".join(texts), inserted, deleted, change, None, texts_marks))
     if notes:
         walk.note_refs.update(notes)
     index = walk.next_index
     walk.next_index += 1
     walk.paragraphs.append(
-        Para(
+        para(
             index,
             ctx.part,
             ctx.where,
@@ -114,6 +123,8 @@ def read_plain(walk: Walk, paragraph: etree._Element, ctx: Context) -> bool:
             ctx.held_deleted,
             walk.flow,
             style,
+            None if numbering is _NONE else numbering,
+            None,
         )
     )
     return True

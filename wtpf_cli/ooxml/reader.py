@@ -11,6 +11,7 @@ from typing import Literal
 
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.ooxml.comments import read_comments
+from wtpf_cli.ooxml.definitions import link_targets, read_lists, read_styles
 from wtpf_cli.ooxml.package import DocxPackage
 from wtpf_cli.ooxml.revisions import Change, Inspection
 from wtpf_cli.ooxml.walk import ChangeDraft, Context, Handler, Walk, local_name
@@ -34,6 +35,7 @@ def read_inspection(package: DocxPackage) -> Inspection:
     walk = Walk(_HANDLERS)
     body = root.find(f"{W}body") if root is not None else None
     if body is not None:
+        walk.links = link_targets(package, main)
         walk.walk(body, Context(part="document", where="body"))
     for kind in ("footnotes", "endnotes"):
         _read_notes(package, main, kind, walk)
@@ -54,16 +56,18 @@ def read_inspection(package: DocxPackage) -> Inspection:
         )
         for d in walk.changes
     )
-    return Inspection(tuple(walk.paragraphs), changes, comments, tuple(dict.fromkeys(walk.warnings)))
+    lists, styles = read_lists(package, main), read_styles(package, main)
+    return Inspection(tuple(walk.paragraphs), changes, comments, tuple(dict.fromkeys(walk.warnings)), lists, styles)
 
 
 def _read_notes(package: DocxPackage, main: str, kind: Literal["footnotes", "endnotes"], walk: Walk) -> None:
     """Footnote or endnote paragraphs, each note held by its reference's revision state."""
     name = package.related_part(main, kind)
     root = package.part(name) if name else None
-    if root is None:
+    if root is None or name is None:
         return
     tag = f"{W}{kind[:-1]}"
+    links = link_targets(package, name)
     for note in root.iter(tag):
         if note.get(f"{W}type") in _NOTE_SEPARATORS:
             continue
@@ -73,6 +77,7 @@ def _read_notes(package: DocxPackage, main: str, kind: Literal["footnotes", "end
             continue  # a note nothing refers to is not shown by Word
         inserted, deleted = walk.note_refs[key]
         walk.flow += 1
+        walk.links = links
         ctx = Context(part=kind, where=f"{kind[:-1]} {note_id}", held_inserted=inserted, held_deleted=deleted)
         walk.walk(note, ctx)
     walk.flow += 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 ChangeKind: TypeAlias = Literal[
@@ -21,6 +22,10 @@ ChangeKind: TypeAlias = Literal[
 View: TypeAlias = Literal["accept", "reject"]
 PartKind: TypeAlias = Literal["document", "footnotes", "endnotes"]
 PARTS: tuple[PartKind, ...] = ("document", "footnotes", "endnotes")
+# A segment's marks: the formatting Markdown holds (bold, italic, code, strikethrough), and what it cannot, named
+# as a merge names what it leaves out (an image is a segment without text, marked "image").
+MARKS = ("strong", "em", "code", "strike")
+LEFT_OUT = ("colour", "font size", "highlighting", "shading", "underline", "raised or lowered text", "image")
 ChangePart: TypeAlias = Literal["document", "footnotes", "endnotes", "styles", "numbering"]
 
 
@@ -33,7 +38,8 @@ class Segment:
     deleted: bool = False
     change: int | None = None
     note: str | None = None
-    marks: frozenset[str] = frozenset()  # "strong", "em": direct bold and italic of the run
+    marks: frozenset[str] = frozenset()  # the run's formatting: see MARKS and LEFT_OUT
+    href: str | None = None  # the target of the link it is in
 
     def kept(self, view: View) -> bool:
         """Whether this piece stays when all changes are accepted or rejected."""
@@ -54,6 +60,8 @@ class Para:
     held_deleted: bool = False
     flow: int = 0
     style: str | None = None
+    numbering: tuple[str, int] | None = None  # its own w:numPr: numId (possibly "0": none) and level
+    style_change: str | None = None  # a w:pPrChange: the style it names before the change ("" for none)
 
     def text(self, view: View | None = None) -> str:
         """The paragraph's own text in a view (None: everything, inserted and deleted)."""
@@ -99,6 +107,25 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """A numbering instance (w:num): its abstract numbering (one list, even when split over several numIds), and
+    per level 0-8 its number format (w:numFmt: "bullet", "decimal"...) and start."""
+
+    abstract: str
+    formats: tuple[str, ...]
+    starts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Style:
+    """A paragraph style as a merge reads it: its name, its heading level (1-9, 0 for none) and its numbering."""
+
+    name: str
+    heading: int = 0
+    numbering: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class Inspection:
     """What a Word file holds: paragraphs with their revision state, tracked changes, comments and warnings."""
 
@@ -106,6 +133,8 @@ class Inspection:
     changes: tuple[Change, ...]
     comments: tuple[Comment, ...]
     warnings: tuple[str, ...]
+    lists: Mapping[str, Numbering] = field(default_factory=dict)  # numId -> its numbering
+    styles: Mapping[str, Style] = field(default_factory=dict)  # styleId -> what the style makes a paragraph
 
     def authors(self) -> tuple[str, ...]:
         """The named authors of tracked changes, sorted, each once."""

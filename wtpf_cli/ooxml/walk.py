@@ -23,29 +23,82 @@ ANCHOR_LIMIT = 10_000  # characters of a comment's anchor text kept (a longer an
 _SKIPPED = {f"{W}{tag}" for tag in ("drawing", "pict", "object", "txbxContent")} | {f"{MC}AlternateContent"}
 
 NO_MARKS: frozenset[str] = frozenset()
-_MARK_SETS = {
-    (False, False): NO_MARKS,
-    (True, False): frozenset({"strong"}),
-    (False, True): frozenset({"em"}),
-    (True, True): frozenset({"strong", "em"}),
+_B, _I, _RSTYLE, _SHD = f"{W}b", f"{W}i", f"{W}rStyle", f"{W}shd"
+_NUM_ID, _ILVL = f"{W}numId", f"{W}ilvl"
+_OFF = ("0", "false", "off")
+# Run properties that set a mark of revisions.MARKS (besides w:b and w:i), or one of revisions.LEFT_OUT (what
+# Markdown cannot hold), each with the values of w:val that mean none (ECMA-376 Part 1, §17.3.2); a shading is
+# none when it is clear with no fill.
+_OTHER_MARKS: dict[object, tuple[str, tuple[str, ...]]] = {
+    f"{W}strike": ("strike", _OFF),
+    f"{W}color": ("colour", ("auto",)),
+    f"{W}sz": ("font size", ()),
+    f"{W}highlight": ("highlighting", ("none",)),
+    _SHD: ("shading", ()),
+    f"{W}u": ("underline", ("none",)),
+    f"{W}vertAlign": ("raised or lowered text", ("baseline",)),
 }
-_B, _I = f"{W}b", f"{W}i"
+# Character styles that mean a mark: the build's code spans, and Word's and LibreOffice's strong and emphasis.
+_STYLE_MARKS = {
+    "VerbatimChar": "code",
+    "SourceText": "code",
+    "Strong": "strong",
+    "StrongEmphasis": "strong",
+    "Emphasis": "em",
+}
+_MARK_SETS: dict[frozenset[str], frozenset[str]] = {NO_MARKS: NO_MARKS}
+_BOLD_ITALIC = {
+    (strong, em): _MARK_SETS.setdefault(marks, marks)
+    for strong, em, marks in (
+        (False, False, NO_MARKS),
+        (True, False, frozenset({"strong"})),
+        (False, True, frozenset({"em"})),
+        (True, True, frozenset({"strong", "em"})),
+    )
+}
+IMAGE = _MARK_SETS.setdefault(frozenset({"image"}), frozenset({"image"}))
 
 
 def run_properties(rpr: etree._Element) -> tuple[frozenset[str], etree._Element | None]:
-    """A run's direct bold and italic (its first w:b, w:i, unless w:val turns them off) and its first w:rPrChange."""
+    """A run's marks (revisions.MARKS and LEFT_OUT, from its first w:b, w:i... unless w:val turns them off, and
+    from its character style) and its first w:rPrChange."""
     bold = italic = change = None
+    other: list[str] | None = None
     for child in rpr:  # (an lxml tag filter costs more to set up than it saves here)
         tag = child.tag
         if tag == _B:
             bold = child if bold is None else bold
         elif tag == _I:
             italic = child if italic is None else italic
-        elif tag == RPR_CHANGE and change is None:
-            change = child
-    strong = bold is not None and bold.get(VAL, "true").lower() not in ("0", "false", "off")
-    em = italic is not None and italic.get(VAL, "true").lower() not in ("0", "false", "off")
-    return _MARK_SETS[strong, em], change
+        elif tag == RPR_CHANGE:
+            change = child if change is None else change
+        elif tag == _RSTYLE:
+            mark = _STYLE_MARKS.get(child.get(VAL, ""))
+            if mark is not None:
+                other = [mark] if other is None else [*other, mark]
+        else:
+            found = _OTHER_MARKS.get(tag)
+            if found is not None and _set(child, tag, found[1]):
+                other = [found[0]] if other is None else [*other, found[0]]
+    strong = bold is not None and bold.get(VAL, "true").lower() not in _OFF
+    em = italic is not None and italic.get(VAL, "true").lower() not in _OFF
+    if other is None:
+        return _BOLD_ITALIC[strong, em], change
+    if strong:
+        other.append("strong")
+    if em:
+        other.append("em")
+    marks = frozenset(other)
+    return _MARK_SETS.setdefault(marks, marks), change  # one object per mark set: contexts are kept per set
+
+
+def _set(prop: etree._Element, tag: object, none: tuple[str, ...]) -> bool:
+    """Whether a run property other than bold and italic is set (its w:val is not one that means none)."""
+    if tag == _SHD:
+        return (prop.get(VAL) or "clear").lower() not in ("clear", "nil") or (
+            prop.get(f"{W}fill") or "auto"
+        ).lower() not in ("auto", "")
+    return (prop.get(VAL) or "").lower() not in none
 
 
 @dataclass(slots=True, eq=False)
@@ -66,6 +119,7 @@ class Context:
     held_deleted: bool = False
     held_changes: tuple[int, ...] = ()
     marks: frozenset[str] = frozenset()
+    href: str | None = None
     variants: dict[frozenset[str], Context] = field(default_factory=dict, init=False, repr=False)  # made by marked
 
     def copy(
@@ -80,8 +134,9 @@ class Context:
         held_deleted: bool | None = None,
         held_changes: tuple[int, ...] | None = None,
         marks: frozenset[str] | None = None,
+        href: str | None = None,
     ) -> Context:
-        """A new context with the fields given changed (``change`` is set when given, None keeps it)."""
+        """A new context with the fields given changed (``change`` and ``href`` are set when given, None keeps them)."""
         return Context(
             self.part,
             self.where if where is None else where,
@@ -93,6 +148,7 @@ class Context:
             self.held_deleted if held_deleted is None else held_deleted,
             self.held_changes if held_changes is None else held_changes,
             self.marks if marks is None else marks,
+            self.href if href is None else href,
         )
 
     def marked(self, marks: frozenset[str]) -> Context:
@@ -103,7 +159,7 @@ class Context:
         return here
 
 
-Piece: TypeAlias = "tuple[str, bool, bool, int | None, str | None, frozenset[str]]"
+Piece: TypeAlias = "tuple[str, bool, bool, int | None, str | None, frozenset[str], str | None]"
 
 
 @dataclass
@@ -122,7 +178,8 @@ class ChangeDraft:
 
 
 class ParaDraft:
-    """A paragraph being read: its pieces as (text, inserted, deleted, change, note, marks), Segments once merged."""
+    """A paragraph being read: its pieces as (text, inserted, deleted, change, note, marks, href), Segments once
+    merged."""
 
     __slots__ = (
         "ctx",
@@ -131,9 +188,11 @@ class ParaDraft:
         "mark_deleted",
         "mark_inserted",
         "marks",
+        "numbering",
         "own_changes",
         "segments",
         "style",
+        "style_change",
     )
 
     def __init__(self, index: int, ctx: Context) -> None:
@@ -143,6 +202,8 @@ class ParaDraft:
         self.mark_inserted = False
         self.mark_deleted = False
         self.style: str | None = None
+        self.numbering: tuple[str, int] | None = None
+        self.style_change: str | None = None
         self.own_changes: list[int] = []
         self.marks: list[tuple[ChangeKind, etree._Element]] = []
         self.last_change: int | None = None
@@ -152,7 +213,7 @@ Work: TypeAlias = "tuple[etree._Element, Context] | Callable[[], None]"
 Handler: TypeAlias = "Callable[[Walk, etree._Element, Context, list[Work]], None]"
 Bound: TypeAlias = "Callable[[etree._Element, Context, list[Work]], None]"
 # Handlers that queue an element's children (the others only read the element itself).
-QUEUEING = {"p", "tbl", "tr", "tc", "sdt", "ins", "del", "moveFrom", "moveTo", "r", "ruby"}
+QUEUEING = {"p", "tbl", "tr", "tc", "sdt", "ins", "del", "moveFrom", "moveTo", "r", "ruby", "hyperlink", "fldSimple"}
 
 
 class Walk:
@@ -177,6 +238,7 @@ class Walk:
         self.anchors: dict[str, tuple[str, int | None]] = {}
         self.comment_paragraph: dict[str, int | None] = {}
         self.tables = 0
+        self.links: dict[str, str] = {}  # the part's hyperlink relationships: id -> target
         self.ordinals: dict[etree._Element, int] = {}  # rows and cells numbered once per parent, not per element
         # Each tag's handler, looked up once per tag; and, per kind of holder, the handlers of the children it
         # handles in place rather than through the stack (None: the stack takes that child and those after it).
@@ -288,7 +350,11 @@ class Walk:
         self.skip(el, ctx)
 
     def skip(self, el: etree._Element, ctx: Context) -> None:
-        """Leave out drawings and text boxes, warning when they hold revisions."""
+        """Leave out drawings and text boxes, warning when they hold revisions; a paragraph holds a piece without
+        text marked "image" in their place."""
+        para = self.para
+        if para is not None and self.visible():
+            para.segments.append(("", ctx.inserted, ctx.deleted, ctx.change, None, IMAGE, ctx.href))
         if any(e.tag in REVISION_TAGS for e in el.iter()):
             self.warnings.append(f"tracked changes inside a drawing or text box in the {ctx.part} part are not read")
 
@@ -338,7 +404,7 @@ class Walk:
         """Add text to the current paragraph, the changes around it and the open comment anchors."""
         if not text or self.para is None or not self.visible():
             return
-        self.para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks))
+        self.para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href))
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)
@@ -395,6 +461,19 @@ def local_name(el: etree._Element) -> str:
     """An element's tag without its namespace."""
     tag = el.tag
     return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
+
+
+def numbering_of(numbering: etree._Element) -> tuple[str, int] | None:
+    """A w:numPr's numId and level (None without a numId; level 0 when unsaid or unreadable)."""
+    num_id = level = None
+    for child in numbering:
+        if child.tag == _NUM_ID and num_id is None:
+            num_id = child.get(VAL)
+        elif child.tag == _ILVL and level is None:
+            level = child.get(VAL)
+    if num_id is None:
+        return None
+    return num_id, int(level) if level is not None and level.isdigit() and len(level) < 3 else 0
 
 
 def first_grandchild(holders: list[etree._Element], tag: str) -> etree._Element | None:

@@ -6,8 +6,19 @@ from __future__ import annotations
 from lxml import etree
 
 from wtpf_cli.ooxml._plain_paragraph import read_plain
-from wtpf_cli.ooxml.revisions import ChangeKind, Para, Segment
-from wtpf_cli.ooxml.walk import Context, Handler, ParaDraft, Piece, Walk, Work, first_grandchild, local_name
+from wtpf_cli.ooxml._records import para, segment
+from wtpf_cli.ooxml.revisions import ChangeKind, Segment
+from wtpf_cli.ooxml.walk import (
+    Context,
+    Handler,
+    ParaDraft,
+    Piece,
+    Walk,
+    Work,
+    first_grandchild,
+    local_name,
+    numbering_of,
+)
 from wtpf_cli.ooxml.wordml import NUMPR, PPR, PPR_CHANGE, PSTYLE, RPR, SECTPR, VAL, W
 
 _MARK_KINDS: dict[str, ChangeKind] = {
@@ -76,6 +87,8 @@ def _paragraph_properties(walk: Walk, ppr: etree._Element, draft: ParaDraft, ctx
             sections.append(child)
     if style is not None:
         draft.style = style.get(VAL)
+    if numbering_holders:
+        draft.numbering = numbering_of(numbering_holders[0])
     if rpr is not None:
         for child in rpr:
             local = local_name(child)
@@ -92,6 +105,7 @@ def _paragraph_properties(walk: Walk, ppr: etree._Element, draft: ParaDraft, ctx
                 )
     if change is not None:
         draft.own_changes.append(walk.new_change("format", change, ctx, draft.index, detail="pPrChange"))
+        draft.style_change = style_before(change)
     if numbering_holders:
         numbering = first_grandchild(numbering_holders, f"{W}numberingChange")
         if numbering is not None:
@@ -104,6 +118,16 @@ def _paragraph_properties(walk: Walk, ppr: etree._Element, draft: ParaDraft, ctx
         walk.new_change("format", sect, ctx, draft.index, detail="sectPrChange")
 
 
+def style_before(change: etree._Element) -> str:
+    """The paragraph style a w:pPrChange says the paragraph had before ("" when it names none)."""
+    for old in change:
+        if old.tag == PPR:
+            for child in old:
+                if child.tag == PSTYLE:
+                    return child.get(VAL) or ""
+    return ""
+
+
 def _end_paragraph(walk: Walk, draft: ParaDraft) -> None:
     """Close a paragraph: give its text to the changes that hold it and to open comment anchors."""
     ctx = draft.ctx
@@ -112,7 +136,7 @@ def _end_paragraph(walk: Walk, draft: ParaDraft) -> None:
         draft.own_changes.append(walk.new_change(kind, element, ctx, draft.index, detail=detail))
     segments = _merged_segments(draft.segments)
     walk.paragraphs.append(
-        Para(
+        para(
             draft.index,
             ctx.part,
             ctx.where,
@@ -123,6 +147,8 @@ def _end_paragraph(walk: Walk, draft: ParaDraft) -> None:
             ctx.held_deleted,
             walk.flow,
             draft.style,
+            draft.numbering,
+            draft.style_change,
         )
     )
     if draft.own_changes or ctx.held_changes:
@@ -251,27 +277,32 @@ def on_alt_chunk(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]
 
 
 def _merged_segments(pieces: list[Piece]) -> tuple[Segment, ...]:
-    """Segments from a paragraph's pieces, neighbours of the same state and change joined (linear in the text).
-
-    A joined segment keeps its first piece's marks; a note reference is never joined.
-    """
+    """Segments from a paragraph's pieces, neighbours of the same state, change, marks and link joined (linear in
+    the text); a note reference is never joined."""
     count = len(pieces)
     if count == 1:
-        return (Segment(*pieces[0]),)
+        return (segment(*pieces[0]),)
     out: list[Segment] = []
     start = 0
     while start < count:
-        text, inserted, deleted, change, note, marks = pieces[start]
+        text, inserted, deleted, change, note, marks, href = pieces[start]
         stop = start + 1
         if note is None:
             while stop < count:
                 nxt = pieces[stop]
-                if nxt[4] is not None or nxt[1] != inserted or nxt[2] != deleted or nxt[3] != change:
+                if (
+                    nxt[4] is not None
+                    or nxt[1] != inserted
+                    or nxt[2] != deleted
+                    or nxt[3] != change
+                    or nxt[5] != marks
+                    or nxt[6] != href
+                ):
                     break
                 stop += 1
             if stop > start + 1:
                 text = "".join([piece[0] for piece in pieces[start:stop]])
-        out.append(Segment(text, inserted, deleted, change, note, marks))
+        out.append(segment(text, inserted, deleted, change, note, marks, href))
         start = stop
     return tuple(out)
 

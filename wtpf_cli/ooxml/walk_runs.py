@@ -3,12 +3,16 @@ fields, note references, comment ranges, symbols (ECMA-376 Part 1, §17.3.2, §1
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from wtpf_cli.ooxml.revisions import ChangeKind
 from wtpf_cli.ooxml.walk import NO_MARKS, Context, Handler, Walk, Work, first_grandchild, local_name, run_properties
 from wtpf_cli.ooxml.wordml import RPR, RPR_CHANGE, W
 
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_HYPERLINK_FIELD = re.compile(r'\s*HYPERLINK\s+(\\l\s+)?(?:"([^"]+)"|([^\s"\\]\S*))')
 _RUN_KINDS: dict[str, ChangeKind] = {
     "ins": "insertion",
     "del": "deletion",
@@ -65,7 +69,7 @@ def on_text(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> 
     para = walk.para
     if not text or para is None or walk.hidden_fields:
         return
-    para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks))
+    para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href))
     para.last_change = ctx.change
     for index in ctx.collect:
         walk.changes[index].pieces.append(text)
@@ -95,7 +99,7 @@ def on_note_reference(walk: Walk, el: etree._Element, ctx: Context, stack: list[
     key = f"{kind}:{el.get(f'{W}id', '')}"
     walk.note_refs[key] = (ctx.inserted or ctx.held_inserted, ctx.deleted or ctx.held_deleted)
     if walk.para is not None and walk.visible():
-        walk.para.segments.append(("", ctx.inserted, ctx.deleted, ctx.change, key, NO_MARKS))
+        walk.para.segments.append(("", ctx.inserted, ctx.deleted, ctx.change, key, NO_MARKS, None))
 
 
 def on_comment_start(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
@@ -117,6 +121,25 @@ def on_comment_reference(walk: Walk, el: etree._Element, ctx: Context, stack: li
     """A comment's reference mark: where a comment without a range stands."""
     comment_id = el.get(f"{W}id", "")
     walk.comment_paragraph.setdefault(comment_id, walk.current_index())
+
+
+def on_hyperlink(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
+    """A hyperlink: its content, linked to its target (an external relationship's URI, or #anchor) (§17.16.22)."""
+    target = walk.links.get(el.get(_RID, "")) if el.get(_RID) else None
+    anchor = el.get(f"{W}anchor")
+    href = target or (f"#{anchor}" if anchor else None)
+    here = ctx if href is None else ctx.copy(href=href)
+    walk.push(stack, [c for c in el if not local_name(c).endswith("Pr")], here)
+
+
+def on_simple_field(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
+    """A simple field: its result; a HYPERLINK field links it to the field's target (§17.16.5.25)."""
+    found = _HYPERLINK_FIELD.match(el.get(f"{W}instr", ""))
+    here = ctx
+    if found:
+        target = found.group(2) or found.group(3)
+        here = ctx.copy(href=f"#{target}" if found.group(1) else target)
+    walk.push(stack, [c for c in el if not local_name(c).endswith("Pr")], here)
 
 
 def on_ruby(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
@@ -156,6 +179,8 @@ RUN_HANDLERS: dict[str, Handler] = {
     "commentRangeEnd": on_comment_end,
     "commentReference": on_comment_reference,
     "ruby": on_ruby,
+    "hyperlink": on_hyperlink,
+    "fldSimple": on_simple_field,
     "sym": on_sym,
     "tab": on_tab,
     "ptab": _constant("\t"),

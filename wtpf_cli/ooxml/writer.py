@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -33,6 +33,7 @@ from wtpf_cli.model import (
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
 from wtpf_cli.ooxml.columns import column_widths
+from wtpf_cli.ooxml.origin import CUSTOM_PART, CUSTOM_REL, CUSTOM_TYPE, custom_xml
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -318,7 +319,13 @@ class DocxRenderer:
     # -- the package -----------------------------------------------------------------------------------------
 
     def render(
-        self, redline: Redline, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+        self,
+        redline: Redline,
+        *,
+        header_text: str,
+        core: dict[str, str],
+        summary: Summary | None = None,
+        custom: Mapping[str, str] | None = None,
     ) -> bytes:
         self.rtl = is_rtl(redline.meta.language)
         doc_part = _Part("document")
@@ -354,7 +361,7 @@ class DocxRenderer:
                 self.paragraph(p, note_part, lead=_NOTE_NUMBER if k == 0 else "") for k, p in enumerate(paras)
             ] or [X.paragraph(X.paragraph_properties("FootnoteText", bidi=self.rtl), _NOTE_NUMBER)]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
-        return self._pack(body, footnotes, doc_part, note_part, header_text, core, redline.meta.language)
+        return self._pack(body, footnotes, doc_part, note_part, header_text, core, redline.meta.language, custom or {})
 
     def _pack(
         self,
@@ -365,6 +372,7 @@ class DocxRenderer:
         header_text: str,
         core: dict[str, str],
         language: str = "English",
+        custom: Mapping[str, str] | None = None,
     ) -> bytes:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
@@ -388,6 +396,8 @@ class DocxRenderer:
             parts["[Content_Types].xml"] = _add_override(
                 parts["[Content_Types].xml"], "/word/comments.xml", COMMENTS_CT
             )
+        if custom:
+            _add_custom_properties(parts, names, custom)
         if note_part.links:
             name = "word/_rels/footnotes.xml.rels"
             empty = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
@@ -598,6 +608,14 @@ def _core_xml(core: dict[str, str]) -> bytes:
     return _xml(root)
 
 
+def _add_custom_properties(parts: dict[str, bytes], names: list[str], custom: Mapping[str, str]) -> None:
+    """docProps/custom.xml with these properties, and its relationship and content type."""
+    parts[CUSTOM_PART] = custom_xml(custom)
+    names.append(CUSTOM_PART)
+    parts["_rels/.rels"] = _add_relationship(parts["_rels/.rels"], "rIdCustom", CUSTOM_REL, CUSTOM_PART)
+    parts["[Content_Types].xml"] = _add_override(parts["[Content_Types].xml"], f"/{CUSTOM_PART}", CUSTOM_TYPE)
+
+
 def core_date(iso_date: str) -> str:
     """A front-matter date as a W3CDTF timestamp (fixed, never the wall clock: invariant 5)."""
     try:
@@ -608,10 +626,17 @@ def core_date(iso_date: str) -> str:
 
 
 def render_docx(
-    redline: Redline, template: Path, *, header_text: str, core: dict[str, str], summary: Summary | None = None
+    redline: Redline,
+    template: Path,
+    *,
+    header_text: str,
+    core: dict[str, str],
+    summary: Summary | None = None,
+    custom: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed)."""
-    return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary)
+    """The .docx bytes of a redline in the house template (with `summary`, a first page saying what it changed;
+    with `custom`, those custom document properties)."""
+    return DocxRenderer(template).render(redline, header_text=header_text, core=core, summary=summary, custom=custom)
 
 
 def _groups(runs: Sequence[RRun], bounds: set[int], directions: list[bool] | None) -> list[_Group]:

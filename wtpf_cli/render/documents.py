@@ -15,6 +15,7 @@ from wtpf_cli.languages import word_tag
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline, Summary
+from wtpf_cli.ooxml.origin import Origin
 from wtpf_cli.ooxml.writer import core_date, render_docx
 from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat, is_folder
 from wtpf_cli.render.summary import first_page
@@ -96,9 +97,15 @@ def core_properties(meta: Meta, creator: str, description: str = "") -> dict[str
     }
 
 
-def docx_bytes(ws: Workspace, redline: Redline, description: str = "", summary: Summary | None = None) -> bytes:
-    """Render a redline (or clean document) in the house template (with `summary`, a first page saying what it
-    changed)."""
+def docx_bytes(
+    ws: Workspace,
+    redline: Redline,
+    description: str = "",
+    summary: Summary | None = None,
+    origin: Origin | None = None,
+) -> bytes:
+    """Render a redline (or clean document) in the house template, carrying where it comes from (with `summary`,
+    a first page saying what it changed)."""
     meta = redline.meta
     return render_docx(
         redline,
@@ -106,7 +113,21 @@ def docx_bytes(ws: Workspace, redline: Redline, description: str = "", summary: 
         header_text=header_text(meta),
         core=core_properties(meta, ws.config.secretariat, description),
         summary=summary,
+        custom=(origin or Origin(ws.config.report_id)).properties(),
     )
+
+
+def origin_of(ws: Workspace, resolved: Resolved, document: str) -> Origin:
+    """Where a document of a version comes from: the report, the version's name, symbol and commit (the working
+    draft: the last commit, when the draft is as committed there; no version)."""
+    if resolved.sha is not None:
+        version = resolved.version
+        name, symbol = (version.name, version.symbol) if version else ("", "")
+        return Origin(ws.config.report_id, name, symbol, resolved.sha, document)
+    head = ws.history.head()
+    committed = ws.history.read_file(head, ws.draft_repo_path) if head else None
+    clean = committed is not None and committed == ws.draft_path.read_bytes()
+    return Origin(ws.config.report_id, "", "", head if head and clean else "", document)
 
 
 def _out_path(ws: Workspace, out: Path | str | None, stem: str, ext: str) -> Path:
@@ -153,7 +174,7 @@ def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFor
     else:
         path = _out_path(ws, out, stem, "docx")
         clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
-        write_atomic(path, docx_bytes(ws, clean))
+        write_atomic(path, docx_bytes(ws, clean, origin=origin_of(ws, resolved, "build")))
         messages += notes
     return Result(Written(path, resolved.label), messages)
 
@@ -259,7 +280,7 @@ def redline_docx(
         description = f"Revision marks from {result.old.label} to {result.new.label}"
         title = revision_marks(result)
         summary = first_page(result.redline, *redline_ends(result), title) if request.summary else None
-        data = docx_bytes(ws, result.redline, title, summary)
+        data = docx_bytes(ws, result.redline, title, summary, origin_of(ws, result.new, "redline"))
     write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result
 
@@ -286,6 +307,7 @@ def write_annex(ws: Workspace, annex: Annex, out: Path | str | None, fmt: AnnexF
     if fmt == "md":
         write_atomic(path, annex_markdown(annex).encode())
         return path
-    data = docx_bytes(ws, unchanged(annex_document(annex)))
+    origin = Origin(ws.config.report_id, document="annex")
+    data = docx_bytes(ws, unchanged(annex_document(annex)), origin=origin)
     write_atomic(path, pdf_bytes(data, path.name) if fmt == "pdf" else data)
     return path

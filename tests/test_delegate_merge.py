@@ -1,0 +1,53 @@
+"""The delegates' files merged: every case of the corpus (tests/delegates/, made by LibreOffice editing our build
+of base.md) added to a workspace stamped from base.md and merged, and report.md held against the case's
+expected.md by structure (pandoc's syntax tree: block kinds, list items, rows, notes, emphasis, links).
+
+Each file carries its origin (the build's custom properties, kept by LibreOffice), so each is recorded on the
+First Draft without --on; nothing in the corpus is formatting Markdown cannot hold, so nothing is left out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import wtpf_cli
+from support.cli import clean_env
+from support.delegates import build_base
+from support.markdown_ast import assert_same_structure
+from wtpf_cli.markdown.frontmatter import split_front_matter
+from wtpf_cli.messages import Kind
+
+CORPUS = Path(__file__).resolve().parent / "delegates"
+CASES = sorted(path.parent.name for path in CORPUS.glob("*/case.toml"))
+
+
+@pytest.fixture(scope="module")
+def stamped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workspace of base.md, stamped First Draft (the corpus files were made from its build)."""
+    root, _docx = build_base(tmp_path_factory.mktemp("base"))
+    return root
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_delegate_file_merges_into_the_expected_markdown(
+    name: str, stamped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tomllib.loads((CORPUS / name / "case.toml").read_text(encoding="utf-8"))
+    root = tmp_path / "report"
+    shutil.copytree(stamped, root)
+    for key, value in clean_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    ws = wtpf_cli.open_workspace(root)
+    for delegate in case["files"]:
+        added = wtpf_cli.add_contribution(
+            ws, CORPUS / name / delegate["file"], source=delegate["source"], received=delegate["received"]
+        )
+        assert (added.contribution.on_version, added.note) == ("First Draft", "")
+    merged = wtpf_cli.merge(ws)
+    assert not [m.text for m in merged.messages if m.kind is Kind.NOT_PLACED]
+    body = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
+    assert_same_structure(body, (CORPUS / name / "expected.md").read_text(encoding="utf-8"), what=name)
