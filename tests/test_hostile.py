@@ -6,9 +6,9 @@ budget, and `contribution add` must leave the workspace exactly as it was.
 
 Decisions on acceptable input (exit 0):
 
-* a macro-enabled package (docm content type, ``vbaProject.bin``) is *accepted*: wtpf only parses the XML parts it
-  needs and never decompresses, loads or runs ``vbaProject.bin``; `contribution add` keeps the file byte for byte as
-  received. Refusing it would lose real contributions from offices that save .docm by default.
+* a macro-enabled package (docm content type, ``vbaProject.bin``) is *accepted*, with a warning: wtpf only parses the
+  XML parts it needs and never decompresses, loads or runs ``vbaProject.bin``; `contribution add` keeps the file
+  byte for byte as received. Refusing it would lose real contributions from offices that save .docm by default.
 * a 10 KB revision author is valid WordprocessingML and is accepted (no amplification: the output is linear in the
   input).
 * control characters that XML allows (C1 such as U+009B CSI, and U+202E RIGHT-TO-LEFT OVERRIDE) are accepted, but

@@ -9,6 +9,7 @@ workspace (WTPF_TEST_TRACE), which also gives the completed state. WTPF_KILL_RUN
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -114,12 +115,22 @@ def wait_group(pgid: int) -> None:
     raise AssertionError(f"processes of group {pgid} still run")
 
 
+def git_locks(base: Path) -> list[Path]:
+    """git's lock files in the workspace's repository (index, HEAD, packed refs, branches, tags)."""
+    git_dir = base / "report" / ".git"
+    if not git_dir.is_dir():
+        return []
+    found = [git_dir / n for n in ("index.lock", "HEAD.lock", "packed-refs.lock") if (git_dir / n).exists()]
+    return found + list((git_dir / "refs").rglob("*.lock"))
+
+
 def leftovers(base: Path) -> list[str]:
-    """Temp files, lock, journal or private index an interrupted wtpf could leave."""
+    """Temp files, lock, journal, private index or git lock an interrupted wtpf could leave."""
     found = [p for p in base.rglob("*") if p.name.endswith(".tmp") and ".wtpf-" in p.name]
     git_dir = base / "report" / ".git"
     found += [git_dir / n for n in ("wtpf.lock", "wtpf-journal.json") if (git_dir / n).exists()]
     found += list(git_dir.glob("wtpf-index.*")) if git_dir.is_dir() else []
+    found += git_locks(base)
     return [str(p.relative_to(base)) for p in found]
 
 
@@ -353,56 +364,90 @@ def test_a_command_killed_at_each_write_step_leaves_all_old_or_all_new(
     print(f"\n{name}: {len(t.steps)} kill points {' '.join(t.steps)}; left complete at {states.count('after')}")
 
 
+def random_kill(
+    k: int, s: Scenario, t: Twin, tmp_path: Path, fraction: float, from_start: bool, *, group: bool = False
+) -> tuple[str, str, int]:
+    """Run `s` and kill it at a random moment: its process alone (SIGKILL), or with `group` its whole process group
+    (os.killpg: the git processes it runs die too, as when a CI job is cancelled). Returns the state it was left
+    in, the last step it reached, and how many git lock files it left (the next run removes them)."""
+    base = copy_of(s, tmp_path / f"random-{'g' if group else ''}{k}")
+    trace = tmp_path / f"random-{'g' if group else ''}{k}.trace"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wtpf_cli", *s.args],
+        cwd=base / s.run_in,
+        env=clean_env(base / s.run_in) | {"WTPF_TEST_TRACE": str(trace)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    if from_start:
+        delay = fraction * t.seconds * 1.1
+    else:
+        while not trace.exists() and proc.poll() is None:
+            time.sleep(0.001)
+        delay = fraction * (t.seconds - t.first_step) * 0.6
+    time.sleep(delay)
+    if proc.poll() is None:
+        if group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=120)
+    wait_group(proc.pid)
+    reached = trace.read_text().split()[-2] if trace.exists() else "start-up"
+    locks = len(git_locks(base))
+    what = "its process group" if group else "it"
+    how = f"{s.name}: {what} killed {delay:.3f} s after {'start' if from_start else 'its first write step'} (run {k})"
+    state = check_interrupted(s, t, base, how, rerun=False)
+    shutil.rmtree(base)
+    return (state if proc.returncode == -signal.SIGKILL else "finished"), reached.split("#")[0], locks
+
+
+def kill_campaign(
+    names: tuple[str, ...], runs: int, seed: int, scenarios: dict[str, Scenario], tmp_path: Path, *, group: bool
+) -> str:
+    """`runs` random kills of commands among `names`; a summary of where they left the workspace."""
+    rng = random.Random(seed)
+    twins = {name: twin(scenarios[name], tmp_path / f"twin-{n}") for n, name in enumerate(names)}
+    # One run in five is killed at a moment anywhere from its start; the others once they have reached their
+    # first write step (learnt from the trace the run writes), at a moment in what is left of it: start-up and
+    # reading, where nothing is written, are not where an interruption can do harm.
+    plan = [(rng.choice(names), rng.random(), rng.random() < 0.2) for _ in range(runs)]
+    done = in_parallel(
+        [
+            lambda k=k, n=n, f=f, st=st: random_kill(k, scenarios[n], twins[n], tmp_path, f, st, group=group)
+            for k, (n, f, st) in enumerate(plan)
+        ]
+    )
+    states = [state for state, _, _ in done]
+    after_step: dict[str, int] = {}
+    for state, reached, _ in done:
+        if state != "finished":
+            after_step[reached] = after_step.get(reached, 0) + 1
+    locked = sum(1 for _, _, locks in done if locks)
+    return (
+        f"{runs} runs; left as before {states.count('before')}, completed {states.count('after')}, finished before "
+        f"the kill {states.count('finished')}; git locks left by {locked} (removed by the next run); inconsistent 0, "
+        f"stuck 0; killed after step: {after_step}"
+    )
+
+
 def test_commands_killed_at_random_moments_leave_all_old_or_all_new(
     scenarios: dict[str, Scenario], tmp_path: Path
 ) -> None:
     runs = int(os.environ.get("WTPF_KILL_RUNS", "100"))
-    rng = random.Random(int(os.environ.get("WTPF_KILL_SEED", "6")))
-    twins = {name: twin(scenarios[name], tmp_path / f"twin-{n}") for n, name in enumerate(COMMANDS)}
-    # One run in five is killed at a moment anywhere from its start; the others once they have reached their
-    # first write step (learnt from the trace the run writes), at a moment in what is left of it: start-up and
-    # reading, where nothing is written, are not where an interruption can do harm.
-    plan = [(rng.choice(COMMANDS), rng.random(), rng.random() < 0.2) for _ in range(runs)]
+    seed = int(os.environ.get("WTPF_KILL_SEED", "6"))
+    print(f"\nrandom kills: {kill_campaign(COMMANDS, runs, seed, scenarios, tmp_path, group=False)}")
 
-    def one(k: int, name: str, fraction: float, from_start: bool) -> tuple[str, str]:
-        s, t = scenarios[name], twins[name]
-        base = copy_of(s, tmp_path / f"random-{k}")
-        trace = tmp_path / f"random-{k}.trace"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wtpf_cli", *s.args],
-            cwd=base / s.run_in,
-            env=clean_env(base / s.run_in) | {"WTPF_TEST_TRACE": str(trace)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        if from_start:
-            delay = fraction * t.seconds * 1.1
-        else:
-            while not trace.exists() and proc.poll() is None:
-                time.sleep(0.001)
-            delay = fraction * (t.seconds - t.first_step) * 0.6
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=120)
-        wait_group(proc.pid)
-        reached = trace.read_text().split()[-2] if trace.exists() else "start-up"
-        how = f"{name} killed {delay:.3f} s after {'start' if from_start else 'its first write step'} (run {k})"
-        state = check_interrupted(s, t, base, how, rerun=False)
-        shutil.rmtree(base)
-        return (state if proc.returncode == -signal.SIGKILL else "finished"), reached.split("#")[0]
 
-    done = in_parallel([lambda k=k, p=p: one(k, *p) for k, p in enumerate(plan)])
-    states = [state for state, _ in done]
-    after_step: dict[str, int] = {}
-    for state, reached in done:
-        if state != "finished":
-            after_step[reached] = after_step.get(reached, 0) + 1
-    print(
-        f"\nrandom kills: {runs} runs; left as before {states.count('before')}, completed {states.count('after')}, "
-        f"finished before the kill {states.count('finished')}; killed after step: {after_step}"
-    )
+def test_process_groups_killed_at_random_moments_leave_all_old_or_all_new_and_no_git_lock(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    runs = int(os.environ.get("WTPF_GROUP_KILL_RUNS", "30"))
+    seed = int(os.environ.get("WTPF_KILL_SEED", "6"))
+    names = ("merge", "stamp", "contribution add", "resolve")
+    print(f"\nprocess-group kills: {kill_campaign(names, runs, seed, scenarios, tmp_path, group=True)}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -536,8 +581,12 @@ def interrupted_at(s: Scenario, t: Twin, step: str, tmp: Path) -> str:
     _, err = proc.communicate(timeout=60)
     how = f"{s.name}, Ctrl-C at {step}"
     assert proc.returncode == 130, f"{how}: exit {proc.returncode}: {err}"
-    assert err.strip() == "wtpf: interrupted", f"{how}: {err!r}"
     now = snapshot(s, base)
+    if step.split("#")[0] in ("refs", "done"):  # after the commit point: the change is made, and said so
+        head = quiet_git("rev-parse", "HEAD", cwd=base / "report")
+        assert err.strip() == f"wtpf: interrupted after the change was committed ({head})", f"{how}: {err!r}"
+    else:
+        assert err.strip() == "wtpf: interrupted", f"{how}: {err!r}"
     assert leftovers(base) == [], f"{how}: left behind: {leftovers(base)}"
     for state, expected in (("before", t.before), ("after", t.after)):
         if (now.draft, now.head_tree, now.index_tree, now.tags, now.records) == (
@@ -563,6 +612,48 @@ def test_ctrl_c_at_a_write_step_exits_130_leaving_all_old_or_all_new(
     if not s.output:  # until the refs move, Ctrl-C undoes the change
         assert set(before_point) == {"before"}, dict(zip(steps, states, strict=True))
     print(f"\n{name}: Ctrl-C at {len(steps)} steps: {dict(zip(steps, states, strict=True))}")
+
+
+def test_ctrl_c_at_any_moment_after_the_commit_point_says_the_change_was_committed_and_exits_130(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    t = twin(s, tmp_path)
+    rng = random.Random(15)
+
+    def one(k: int) -> str:
+        base = copy_of(s, tmp_path / f"late-{k}")
+        trace = tmp_path / f"late-{k}.trace"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wtpf_cli", *s.args],
+            cwd=base / s.run_in,
+            env=clean_env(base / s.run_in) | {"WTPF_TEST_TRACE": str(trace)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        deadline = time.monotonic() + 60
+        while "refs#" not in (trace.read_text() if trace.exists() else "") and proc.poll() is None:
+            assert time.monotonic() < deadline, "the stamp never reached its commit point"
+            time.sleep(0.0005)
+        time.sleep(rng.random() * 0.05)  # anywhere in what is left: the journal removed, the report, the exit
+        sent = proc.poll() is None
+        if sent:
+            os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        head = quiet_git("rev-parse", "HEAD", cwd=base / "report")
+        assert snapshot(s, base).head_tree == t.after.head_tree
+        if proc.returncode == 0:
+            return "finished first"
+        assert proc.returncode == 130, f"run {k}: exit {proc.returncode} (signal sent: {sent}): {err!r}"
+        assert err.strip().splitlines()[-1] == f"wtpf: interrupted after the change was committed ({head})", err
+        return "interrupted"
+
+    outcomes = in_parallel([lambda k=k: one(k) for k in range(30)])
+    print(f"\nCtrl-C after the commit point: {outcomes.count('interrupted')} of 30 said so, the rest had finished")
+    assert outcomes.count("interrupted") >= 10
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -627,3 +718,67 @@ def test_a_journal_is_dropped_untouched_when_the_branch_moved_elsewhere_since(
     assert r.returncode == 0 and "the branch moved since an interrupted `wtpf stamp`" in r.stderr
     assert git("rev-parse", "HEAD", cwd=ws) == head and git("status", "--porcelain", "-uno", cwd=ws) == ""
     assert leftovers(base) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# git's own locks left by a killed process group.
+
+
+@pytest.mark.parametrize("lock", ["index.lock", "refs/heads/main.lock", "refs/tags/wtpf-ieg-1/second-draft.lock"])
+def test_a_git_lock_the_killed_change_left_is_removed_and_the_change_undone_by_the_next_run(
+    scenarios: dict[str, Scenario], tmp_path: Path, lock: str
+) -> None:
+    s = scenarios["stamp"]
+    t = twin(s, tmp_path)
+    base, journal = killed_stamp(s, tmp_path, "index")
+    ws = base / "report"
+    path = ws / ".git" / lock.replace("second-draft", str(journal["tags"][0][0]).rsplit("/", 1)[1])  # type: ignore[index]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")  # as git leaves it when killed with the command (made after the journal)
+    r = run(("status",), ws)
+    assert r.returncode == 0, r.stderr
+    assert f"removed {path}, left by the interrupted `wtpf stamp`" in r.stderr
+    assert "an interrupted `wtpf stamp` was rolled back" in r.stderr
+    now = snapshot(s, base)
+    assert (now.draft, now.head_tree, now.index_tree, now.tags) == (
+        t.before.draft,
+        t.before.head_tree,
+        t.before.index_tree,
+        t.before.tags,
+    )
+    assert leftovers(base) == []
+
+
+def test_a_git_lock_older_than_the_journal_is_left_and_reporting_commands_refuse_naming_it(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    s = scenarios["stamp"]
+    base, _journal = killed_stamp(s, tmp_path, "index")
+    ws = base / "report"
+    lock = ws / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    os.utime(lock, (time.time() - 3600, time.time() - 3600))  # there before the change began: not its own
+    for command in (("status",), ("check",), ("versions",), ("blame",)):
+        r = run(command, ws)
+        assert r.returncode == 4, f"{command}: exit {r.returncode}: {r.stderr}"
+        line = r.stderr.strip().splitlines()[-1]
+        assert line.startswith("wtpf: an interrupted `wtpf stamp` left its change half made"), line
+        assert f"{lock} exists: another git command is running, or one crashed (then remove the file)" in line, line
+    assert lock.exists()
+    lock.unlink()
+    assert run(("status",), ws).returncode == 0
+    assert leftovers(base) == []
+
+
+def test_a_git_lock_without_a_journal_is_named_by_the_command_it_stops(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    base = copy_of(scenarios["merge"], tmp_path / "ws")
+    lock = base / "report" / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    r = run(("merge",), base / "report")
+    assert r.returncode == 4
+    assert (
+        r.stderr.strip()
+        == f"wtpf: {lock} exists: another git command is running, or one crashed (then remove the file)"
+    )

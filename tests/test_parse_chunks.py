@@ -245,6 +245,7 @@ def test_chunks_parsed_in_one_batch_or_without_the_block_parser_are_the_chunks_p
             patch.object(_chunks, "_parse_batch", lambda texts, cache: {}),
             patch.object(_chunks, "_one_block", lambda text, env, cache: None),
             patch.object(_chunks, "_ONE_NOTE_RE", re.compile("(?!)")),
+            patch.object(_chunks, "_NOTE_LINES_RE", re.compile("(?!)")),
         ):
             expected = _read(text, slow)
             expected_alone = _read(text, ParseCache())

@@ -183,7 +183,8 @@ def test_a_milestone_without_a_day_is_refused(tmp_path: Path) -> None:
     with (root / "wtpf.toml").open("a", encoding="utf-8") as fh:
         fh.write('\n[[milestone]]\ndate = "Feb 2013"\nkind = "meeting"\n')
     r = wtpf("schedule", cwd=root, check=3)
-    assert "milestone 1: date 'Feb 2013' is not a day like 2012-05-15" in r.err
+    line = (root / "wtpf.toml").read_text(encoding="utf-8").splitlines().index('date = "Feb 2013"') + 1
+    assert f"wtpf.toml:{line}: [[milestone]] date 'Feb 2013' is not a day like 2012-05-15" in r.err
 
 
 def test_the_timetable_template_is_annex_1_of_the_seed() -> None:

@@ -55,8 +55,10 @@ __all__ = [
     "decline",
     "demo",
     "disposition_annex",
+    "hold_interrupts_after_commit",
     "init",
     "inspect",
+    "interrupted_change",
     "letter",
     "merge",
     "open_workspace",
@@ -68,6 +70,7 @@ __all__ = [
     "stamp",
     "status",
     "versions",
+    "workspace_warnings",
 ]
 
 # Each function imports its stage when called, marked `lazy (start-up)`: `import wtpf_cli` loads only messages.
@@ -80,6 +83,32 @@ def open_workspace(start: Path | str = ".") -> Workspace:
     from wtpf_cli.store.workspace import open_workspace as _open  # lazy (start-up)
 
     return _open(Path(start))
+
+
+def hold_interrupts_after_commit() -> None:
+    """For a command line: once a command's change is committed, Ctrl-C is only noted until the process ends, so
+    that `interrupted_change` can always say so (a library caller keeps its own Ctrl-C otherwise)."""
+    from wtpf_cli.store.faults import hold_after_commit_until_exit  # lazy (start-up)
+
+    hold_after_commit_until_exit()
+
+
+def interrupted_change(raised: bool = False) -> str | None:
+    """The commit this process made if Ctrl-C came after the change was committed (`raised`: while handling the
+    KeyboardInterrupt it raised), else None."""
+    from wtpf_cli.store.faults import committed_interrupt  # lazy (start-up)
+
+    return committed_interrupt(raised)
+
+
+def workspace_warnings(ws: Workspace) -> tuple[Message, ...]:
+    """What is wrong but ignored in the workspace's settings: each key of wtpf.toml that wtpf does not read."""
+    from wtpf_cli.store.workspace import config_warnings  # lazy (start-up)
+
+    return tuple(
+        Message(Kind.WARNING, f"wtpf.toml{f':{line}' if line else ''}: {text}", f"wtpf.toml:{line}")
+        for text, line in config_warnings(ws)
+    )
 
 
 def init(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected, WorkspaceStateError
-from wtpf_cli.markdown.frontmatter import replace_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.messages import Kind, Message, Result
 from wtpf_cli.render.documents import Written, build, redline
 from wtpf_cli.resources import drafts_path, template_path
@@ -187,5 +187,4 @@ def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Iden
 
 def _with_body(current: str, body: str) -> str:
     """The draft text with its body replaced and its front matter kept."""
-    meta = split_front_matter(current).meta
-    return replace_front_matter("", meta) + body
+    return current[: len(current) - len(split_front_matter(current).body)] + body

@@ -73,6 +73,16 @@ def init_report(tmp_path: Path, title: str = "Report", env: dict[str, str] | Non
     return root
 
 
+def stamped_report(tmp_path: Path, body: str) -> Path:
+    """init_report with `body` as the draft's text, committed and stamped as the First Draft (2012-04-13)."""
+    root = init_report(tmp_path)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    (root / "report.md").write_text(text[: text.index("---\n", 4) + 4] + body, encoding="utf-8")
+    git("commit", "-qam", "First draft text", cwd=root)
+    wtpf("stamp", "next", "--date", "2012-04-13", cwd=root)
+    return root
+
+
 def revise(root: Path, text: str = "2.9. A paragraph the secretariat added.") -> None:
     """A change to the draft, committed by a member of staff: the next stamp has a new text to stamp."""
     with (root / "report.md").open("a", encoding="utf-8") as fh:

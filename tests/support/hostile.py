@@ -362,6 +362,50 @@ def make_macro_enabled(folder: Path) -> Path:
     return _write(folder, "macro-enabled.docx", zip_bytes(parts))
 
 
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def make_outside_links(folder: Path, url: str = "http://127.0.0.1:9/") -> Path:
+    """A .docx that would make Word fetch from outside: an attached template, a linked object, a linked picture and
+    a frame by URL, a hyperlink to a UNC path, INCLUDETEXT and INCLUDEPICTURE fields (split over runs), and an
+    ordinary web hyperlink (the control: not warned of)."""
+    parts = minimal_docx_parts()
+    rels = [
+        ("rId1", "hyperlink", "https://www.itu.int/"),
+        ("rId2", "hyperlink", "\\\\evil-server\\share\\x.docx"),
+        ("rId3", "oleObject", f"{url}object.xlsx"),
+        ("rId4", "image", f"{url}picture.png"),
+        ("rId5", "frame", f"{url}frame.html"),
+    ]
+    parts["word/_rels/document.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="{rid}" Type="{REL}/{kind}" Target="{target}" TargetMode="External"/>'
+            for rid, kind, target in rels
+        )
+        + "</Relationships>"
+    ).encode()
+    parts["word/settings.xml"] = (
+        f'<w:settings xmlns:w="{W_NS}"><w:attachedTemplate r:id="rId1" xmlns:r="{REL}"/></w:settings>'.encode()
+    )
+    parts["word/_rels/settings.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{REL}/attachedTemplate" Target="{url}template.dotm" TargetMode="External"/>'
+        "</Relationships>"
+    ).encode()
+    fields = (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDETEXT '
+        f'</w:instrText></w:r><w:r><w:instrText>"{url}text.docx"</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        f'<w:p><w:fldSimple w:instr=" INCLUDEPICTURE &quot;{url}p.png&quot; \\d">'
+        "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>"
+    )
+    parts[DOCUMENT] = document_xml().replace("</w:body>", fields + "</w:body>").encode()
+    return _write(folder, "outside-links.docx", zip_bytes(parts))
+
+
 def make_directory(folder: Path) -> Path:
     path = folder / "a-folder.docx"
     path.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Annotated
 import typer
 from typer._click import exceptions as click_exc
 
+import wtpf_cli as api
 from wtpf_cli import __version__
 from wtpf_cli.cli._typer import Group
 from wtpf_cli.cli.blame import blame
@@ -97,6 +99,7 @@ def main() -> None:
     notes.setFormatter(logging.Formatter("wtpf: note: %(message)s"))
     logging.getLogger("wtpf").addHandler(notes)
     logging.getLogger("wtpf").propagate = False
+    api.hold_interrupts_after_commit()
     try:
         code = app(standalone_mode=False)
     except WtpfError as exc:
@@ -105,8 +108,7 @@ def main() -> None:
         sys.stderr.write(f"wtpf: {exc.one_line()}\n")
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        sys.stderr.write("wtpf: interrupted\n")
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted(raised=True)
     except click_exc.ClickException as exc:
         hint = " (see `wtpf --help`)" if isinstance(exc, click_exc.UsageError) else ""
         if exc.format_message():
@@ -119,5 +121,18 @@ def main() -> None:
         sys.stderr.write(f"wtpf: {where}{exc.strerror or exc}\n")
         sys.exit(5)
     if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into a silent Exit(130)
-        sys.stderr.write("wtpf: interrupted\n")
+        _interrupted(raised=True)
+    # From here Ctrl-C is ignored (the interpreter's exit would die of it); one that came after the change was
+    # made, and was only noted, is said now.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if api.interrupted_change() is not None:
+        _interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted(*, raised: bool = False) -> None:
+    """Say that Ctrl-C stopped the command (and whether its change was made), and exit 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # leaving: a second Ctrl-C must not cut the message short
+    sha = api.interrupted_change(raised)
+    sys.stderr.write(f"wtpf: interrupted after the change was committed ({sha})\n" if sha else "wtpf: interrupted\n")
+    sys.exit(EXIT_INTERRUPTED)

@@ -28,9 +28,13 @@ class State:
 STATE = State()
 
 
-def workspace() -> Workspace:
-    """The workspace named by -C (or the current folder)."""
-    return api.open_workspace(STATE.directory)
+def workspace(*, warn: bool = True) -> Workspace:
+    """The workspace named by -C (or the current folder); what is wrong in its settings is printed as warnings
+    (not with `warn` False: `check` lists it among its findings)."""
+    ws = api.open_workspace(STATE.directory)
+    if warn:
+        show_messages(api.workspace_warnings(ws))
+    return ws
 
 
 def here(path: Path) -> Path:
@@ -78,11 +82,13 @@ def table(*columns: str, **options: Any) -> Table:
 def show_messages(messages: Iterable[Message], *, about: bool = False) -> None:
     """Each message on stderr, its kind in yellow: 'warning: TEXT', or with `about` 'warning (WHERE): TEXT' (the
     merge says which contribution each is about)."""
-    for m in messages:
+    from rich.markup import escape  # rich: when a command prints
+
+    for m in messages:  # (escaped: a message may quote `[report]` or `[[Brazil: shall]]`, not rich markup)
         if about and m.where is not None:
-            err_console().print(f"[yellow]{m.kind}[/] ({m.where}): {m.text}")
+            err_console().print(f"[yellow]{m.kind}[/] ({escape(m.where)}): {escape(m.text)}")
         else:
-            err_console().print(f"[yellow]{m.kind}:[/] {m.text}")
+            err_console().print(f"[yellow]{m.kind}:[/] {escape(m.text)}")
 
 
 def print_json(data: object) -> None:

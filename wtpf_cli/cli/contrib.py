@@ -18,7 +18,7 @@ from wtpf_cli.cli.common import (
     table,
     workspace,
 )
-from wtpf_cli.messages import Kind
+from wtpf_cli.messages import Kind, warnings
 from wtpf_cli.render.formats import AnnexFormat
 
 InspectView: TypeAlias = Literal["all", "accept", "reject"]  # as ooxml.inspection's (mypy checks they agree)
@@ -50,6 +50,7 @@ def contribution_add(
     Example: `wtpf contribution add brazil.docx --source Brazil --symbol WTPF-IEG/1/4 --received 2012-05-11`
     """
     added = api.add_contribution(workspace(), file, source=source, symbol=symbol, received=received, on=on)
+    show_messages(warnings(added.warnings, str(file)))
     c = added.contribution
     late = f" [yellow]late[/] (deadline {c.deadline})" if c.late else ""
     say(f"Registered [bold]{c.id}[/] from {c.source}: {c.kind}, on {c.on_version}{late}")

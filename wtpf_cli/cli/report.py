@@ -84,7 +84,7 @@ def check(
 
     Example: `wtpf check --strict` (in CI: fail on warnings too)
     """
-    report = api.check(workspace(), strict=strict)
+    report = api.check(workspace(warn=False), strict=strict)
     if json_out:
         print_json(report.as_json())
     else:

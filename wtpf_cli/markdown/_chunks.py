@@ -3,9 +3,9 @@
 `read_chunked(body, cache)` must give what `parse_body(body)` (wtpf_cli/markdown/parse.py: one markdown-it parse of
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
-or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`) those parsed one by one (`_parse_alone`):
-tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share of the chunks in another
-process (the redline's second process, wtpf_cli/_forked.py).
+or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those parsed one by
+one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share
+of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
 Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
 that most chunks are found again by their text alone); footnotes follow the body in order of first use.
@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
-from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, inline_rule
-from wtpf_cli.markdown.blocks import Walker, markdown_parser, paragraph, paragraph_key, table
+from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
+from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
@@ -94,8 +94,10 @@ class _Definitions:
 # CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
-_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_REF_CAND_RE = re.compile(r"\[([^\]]+)\]")
+# A match runs to the end of its run of label characters whether or not a `]` closes it (then it is dropped), so that
+# the search goes on after the run: `\[([^\]]+)\]` tried again at every `[` of a run that no `]` ends (quadratic).
+_NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]*)(\]?)")
+_REF_CAND_RE = re.compile(r"\[([^\]]*)(\]?)")
 
 
 def split_chunks(body: str) -> list[str] | None:
@@ -208,7 +210,7 @@ def footnotes(found: Iterable[Chunk], cache: ParseCache) -> tuple[list[Block], l
     for chunk in found:
         if chunk.notes or chunk.refs or chunk.warnings:
             for label, paras in chunk.notes:
-                note_blocks.setdefault(label, paras)
+                note_blocks[label] = paras  # a label defined twice: the last definition, as markdown-it takes
             refs.extend(chunk.refs)
             warnings.extend(chunk.warnings)
     return _notes_in_order(refs, note_blocks, cache.note_refs), warnings
@@ -362,8 +364,8 @@ def _notes_in_order(
 
 def _definitions(text: str, cache: ParseCache) -> _Definitions:
     found = cache.definitions.get(text)
-    if found is None and (note := _ONE_NOTE_RE.match(text)):
-        found = cache.definitions[text] = _Definitions(frozenset([note.group(1)]), ())
+    if found is None and _NOTE_LINES_RE.match(text):
+        found = cache.definitions[text] = _Definitions(frozenset(_NOTE_LABEL_RE.findall(text)), ())
     if found is None:
         env: dict[str, Any] = {}
         markdown_parser().parse(text, env)
@@ -395,8 +397,8 @@ def _parse_chunk(
         from markdown_it.common.utils import normalizeReference
 
         found_candidates = (
-            tuple(_NOTE_CAND_RE.findall(text)),
-            tuple(normalizeReference(c) for c in _REF_CAND_RE.findall(text)),
+            tuple(label for label, close in _NOTE_CAND_RE.findall(text) if label and close),
+            tuple(normalizeReference(label) for label, close in _REF_CAND_RE.findall(text) if label and close),
         )
         cache.candidates[text] = found_candidates
     note_candidates, ref_candidates = found_candidates
@@ -455,6 +457,12 @@ def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
 # A chunk that is one footnote definition of one paragraph: the label, then (after one space) the paragraph's line,
 # which starts where no other block rule would (as in _ONE_PARAGRAPH_RE).
 _ONE_NOTE_RE = re.compile(r"\[\^([^\]\s\[^]+)\]: ((?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*)\n[ \t\n]*\Z")
+# A chunk of such definitions, one a line (a definition ends the paragraph of the one before it: the footnote rule
+# interrupts paragraphs): its labels are those at the lines' starts, as markdown-it's parse of it defines them.
+_NOTE_LINES_RE = re.compile(
+    r"(?:\[\^[^\]\s\[^]+\]: (?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*\n)+[ \t\n]*\Z"
+)
+_NOTE_LABEL_RE = re.compile(r"^\[\^([^\]\s\[^]+)\]: ", re.MULTILINE)
 
 
 def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:
@@ -475,7 +483,7 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     tok.content = content
     tok.children = []
     state = StateCore("", markdown_parser(), env, [tok])
-    inline_rule(state)
+    core_inline(state)
     text_join(state)
     tokens = inline_tokens(tok.children, cache.tokens)
     if note is None:
@@ -521,7 +529,7 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
         from markdown_it.rules_core import StateCore, text_join
 
         state = StateCore("", markdown_parser(), {"references": {}, "footnotes": {"refs": {}}}, [t for _, t in inline])
-        inline_rule(state)
+        core_inline(state)
         text_join(state)
         for text, tok in inline:
             if text:  # (a table cell's text is "")

@@ -3,9 +3,12 @@ paragraphs and tables, and the builders of those blocks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown._guards import guard_label, guard_note_ref
 from wtpf_cli.markdown._inline import inline_rule
 from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
 from wtpf_cli.model import BODY, Block, Paragraph, ParaProps, Table, Token
@@ -23,12 +26,73 @@ def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # (start-up: commands that only split front matter skip it)
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    md.enable("table").enable("strikethrough").use(footnote_plugin)
+    md.block.tokenize = _refuse_deeper(md.block.tokenize)  # type: ignore[method-assign]
+    rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
+    md.inline.ruler.at("link", guard_label(rules["link"], "["))
+    md.inline.ruler.at("image", guard_label(rules["image"], "!["))
+    md.inline.ruler.at("footnote_ref", guard_note_ref(rules["footnote_ref"]))
     # Inline notes (^[text]) are not GitHub Markdown (pandoc's gfm reads them as text); the plugin's notes have no
     # label, which the draft's footnotes need: they stay text.
     md.disable("footnote_inline", ignoreInvalid=True)
-    md.core.ruler.at("inline", inline_rule)  # markdown-it's own rule with a shortcut for plain text (speed only)
+    md.core.ruler.at("inline", core_inline)  # markdown-it's own rule with a shortcut for plain text (speed only)
     return md
+
+
+# markdown-it skips, without a word, all that is nested deeper than its maxNesting (20 in CommonMark's preset: a
+# list ten deep, and everything after it). Ours reads lists 50 deep and block quotes 100 deep (a level for each
+# quote, two for each list: list and item); deeper text is refused, never dropped.
+MAX_NESTING = 100
+WORD_LIST_LEVELS = 9  # ECMA-376 Part 1, 17.9.3: w:ilvl is 0-8
+
+
+INLINE_NESTING = 20  # CommonMark's preset: inline, the nesting bound costs time at every unmatched `[`
+
+
+def _inline_nesting(rule: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The core 'inline' rule, run with the inline nesting bound of CommonMark's preset (MAX_NESTING is for blocks)."""
+
+    def run(state: Any) -> None:
+        options = state.md.options
+        blocks = options["maxNesting"]
+        options["maxNesting"] = INLINE_NESTING
+        try:
+            rule(state)
+        finally:
+            options["maxNesting"] = blocks
+
+    return run
+
+
+core_inline = _inline_nesting(inline_rule)
+"""The parser's core 'inline' rule (what _chunks.py runs on a state it made itself)."""
+
+
+def _refuse_deeper(tokenize: Callable[..., None]) -> Callable[..., None]:
+    """markdown-it's block tokenizer, raising InputRejected where it would skip text nested beyond MAX_NESTING."""
+
+    def checked(state: Any, start_line: int, end_line: int, silent: bool = False) -> None:
+        if state.level >= MAX_NESTING:
+            for line in range(start_line, end_line):
+                if state.sCount[line] >= state.blkIndent and not state.isEmpty(line):
+                    text = state.src[state.bMarks[line] : state.eMarks[line]].strip()
+                    raise InputRejected(
+                        f"Markdown nested {MAX_NESTING} levels deep or more (block quotes count one level each, "
+                        f"lists two) cannot be read: {text[:60]!r}"
+                    )
+        tokenize(state, start_line, end_line)
+
+    return checked
+
+
+def list_too_deep(depth: int, text: str) -> str:
+    """The warning for a list nested deeper than Word's list levels, at the item whose text is `text`."""
+    words = " ".join(text.split())
+    return (
+        f"a list nested {depth} levels deep ({words[:40]!r}): Word has {WORD_LIST_LEVELS} list levels, so the .docx "
+        f"shows its items at the {WORD_LIST_LEVELS}th"
+    )
 
 
 def paragraph(props: ParaProps, tokens: list[Token]) -> Paragraph:
@@ -88,6 +152,9 @@ class Walker:
                     self.lists.append(("ordered", self.ordered_lists, start))
                 else:
                     self.lists.append(("bullet", 0, 1))
+                if len(self.lists) == WORD_LIST_LEVELS + 1:  # (named by its text: a chunk's lines are its own)
+                    text = next((x.content for x in toks[i : i + 5] if x.type == "inline"), "")
+                    self.warnings.append(list_too_deep(len(self.lists), text))
             elif typ in ("bullet_list_close", "ordered_list_close"):
                 self.lists.pop()
             elif typ == "list_item_open":

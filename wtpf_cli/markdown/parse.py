@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.markdown._chunks import Chunk, ParseCache, read_chunked
 from wtpf_cli.markdown.blocks import Walker, markdown_parser
 from wtpf_cli.markdown.cover import cover_blocks
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.model import Block, Document, Meta
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token as MdToken
 
 
 def read_draft(
@@ -43,7 +47,15 @@ def shared_cover(meta: Meta, cache: ParseCache) -> tuple[Block, ...]:
 
 def parse_body(body: str) -> tuple[list[Block], list[str]]:
     """The blocks of a Markdown body (its footnotes after it) and the warnings of reading it, by one parse."""
+    blocks, warnings, _, _ = parse_body_tokens(body)
+    return blocks, warnings
+
+
+def parse_body_tokens(body: str) -> tuple[list[Block], list[str], list[MdToken], dict[str, Any]]:
+    """parse_body's blocks and warnings with the markdown-it tokens and env they were read from (one parse)."""
     blocks: list[Block] = []
     warnings: list[str] = []
-    Walker(blocks, warnings, {}).walk(markdown_parser().parse(body))
-    return blocks, warnings
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(body, env)
+    Walker(blocks, warnings, {}).walk(tokens)
+    return blocks, warnings, tokens, env

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+from wtpf_cli.ooxml.hazards import package_hazards
 from wtpf_cli.ooxml.package import open_docx
 from wtpf_cli.ooxml.reader import read_inspection
 from wtpf_cli.ooxml.revisions import Change, Comment, Inspection
@@ -16,8 +18,16 @@ INSPECT_VIEWS: tuple[InspectView, ...] = ("all", "accept", "reject")
 
 
 def inspect_docx(path: Path) -> Inspection:
-    """Read a .docx safely and return its tracked changes, comments and paragraphs (InputRejected if unsafe)."""
-    return read_inspection(open_docx(path))
+    """Read a .docx safely and return its tracked changes, comments and paragraphs (InputRejected if unsafe), with
+    warnings for the macros and outside links it holds (never run or fetched)."""
+    package = open_docx(path)
+    found = read_inspection(package)
+    return replace(found, warnings=found.warnings + package_hazards(package))
+
+
+def docx_hazards(path: Path) -> tuple[str, ...]:
+    """The macros and outside links a .docx holds, as warnings (see ooxml/hazards.py)."""
+    return package_hazards(open_docx(path))
 
 
 def render_inspection_json(inspection: Inspection, view: InspectView = "all") -> dict[str, Any]:

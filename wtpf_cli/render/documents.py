@@ -210,6 +210,8 @@ def _image_warnings(ws: Workspace, resolved: Resolved) -> tuple[Message, ...]:
     else:
         data = ws.history.read_file(resolved.sha, ws.draft_repo_path) or b""
     parts = split_front_matter(decode_text(data, ws.draft_repo_path), path=ws.draft_repo_path)
+    if "![" not in parts.body:  # every image, inline or by reference, starts so: no second parse without one
+        return ()
     found = check_markdown(ws.draft_repo_path, parts.body, parts.body_line, ws.draft_path.parent)
     return tuple(
         Message(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
-from itertools import groupby
+from itertools import groupby, islice
 from operator import attrgetter
 
 from wtpf_cli.labels import format_date
@@ -402,8 +402,25 @@ class HtmlRenderer:
         so that no text is lost)."""
         items: list[str] = []
         done: set[str] = set()
-        while todo := [x for x in self.notes if x not in done] or [x for x in notes if x not in done]:
-            label = todo[0]
+        # Each turn takes the first label not done in order of reference (which grows as notes refer to others),
+        # else the first unreferenced one: read through once, not searched again each turn (thousands of notes).
+        referenced: list[str] = []
+        unreferenced = list(notes)
+        at = at_unreferenced = 0
+        while True:
+            grown = len(self.notes) - len(referenced)  # labels only ever join self.notes at its end
+            if grown > 0:
+                referenced.extend(reversed(list(islice(reversed(self.notes), grown))))
+            while at < len(referenced) and referenced[at] in done:
+                at += 1
+            while at_unreferenced < len(unreferenced) and unreferenced[at_unreferenced] in done:
+                at_unreferenced += 1
+            if at < len(referenced):
+                label = referenced[at]
+            elif at_unreferenced < len(unreferenced):
+                label = unreferenced[at_unreferenced]
+            else:
+                break
             done.add(label)
             number = self.notes.setdefault(label, len(self.notes) + 1)
             paras = notes.get(label, [])

@@ -83,7 +83,8 @@ def slugify(text: str) -> str:
 def read_config(path: Path) -> Config:
     """Load and validate wtpf.toml."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise InputRejected(f"not valid TOML: {exc}", path=str(path)) from exc
     except UnicodeDecodeError as exc:
@@ -105,7 +106,7 @@ def read_config(path: Path) -> Config:
     if not isinstance(identities, dict) or not all(isinstance(v, str) for v in identities.values()):
         raise InputRejected("[identities] must map git names or emails to source names", path=str(path))
     prefix = text("symbol_prefix")
-    milestones = read_milestones(data.get("milestone", []), str(path))
+    milestones = read_milestones(data.get("milestone", []), str(path), source)
     time_zone = text("time_zone", "UTC").strip()
     zone_info(time_zone, where=str(path))
     symbol_rule = text("symbol_rule", DEFAULT_SYMBOL_RULE).strip()
@@ -143,23 +144,102 @@ def read_labels(raw: object, where: str) -> tuple[tuple[str, tuple[tuple[str, st
     return tuple(tables)
 
 
-def read_milestones(raw: object, where: str) -> tuple[Milestone, ...]:
-    """The `[[milestone]]` array of a TOML file (wtpf.toml or a timetable), validated."""
+def read_milestones(raw: object, where: str, source: str = "") -> tuple[Milestone, ...]:
+    """The `[[milestone]]` array of a TOML file (wtpf.toml or a timetable, whose text `source` is), validated; an
+    error names the line of the milestone (of its date, when the date is wrong)."""
     if not isinstance(raw, list):
         raise InputRejected("[[milestone]] must be an array of tables", path=where)
     milestones = []
     for n, m in enumerate(raw, 1):
         if not isinstance(m, dict) or "date" not in m or m.get("kind") not in MILESTONE_KINDS:
-            raise InputRejected(f"milestone {n} needs a date and a kind ({', '.join(MILESTONE_KINDS)})", path=where)
+            at = _at(where, _line_of(source, "milestone", n))
+            raise InputRejected(f"[[milestone]] needs a date and a kind ({', '.join(MILESTONE_KINDS)})", path=at)
         day = m["date"]
         if isinstance(day, dt.datetime) or not isinstance(day, dt.date | str):
-            raise InputRejected(f"milestone {n}: date must be a day like 2012-05-15", path=where)
+            at = _at(where, _line_of(source, "milestone", n, "date") or _line_of(source, "milestone", n))
+            raise InputRejected("[[milestone]] date must be a day like 2012-05-15", path=at)
         try:
             day = dt.date.fromisoformat(str(day)).isoformat()
         except ValueError as exc:
-            raise InputRejected(f"milestone {n}: date {day!r} is not a day like 2012-05-15", path=where) from exc
+            at = _at(where, _line_of(source, "milestone", n, "date") or _line_of(source, "milestone", n))
+            raise InputRejected(f"[[milestone]] date {day!r} is not a day like 2012-05-15", path=at) from exc
         milestones.append(Milestone(day, str(m["kind"]), str(m.get("version", "")), str(m.get("description", ""))))
     return tuple(milestones)
+
+
+# The keys wtpf reads; any other is a misspelling or a setting of another version, and is ignored with a warning.
+KNOWN_KEYS: dict[str, frozenset[str] | None] = {
+    "report": frozenset(
+        (
+            "title",
+            "symbol_prefix",
+            "id",
+            "secretariat",
+            "secretariat_email",
+            "draft",
+            "language",
+            "time_zone",
+            "ladder",
+            "symbol_rule",
+        )
+    ),
+    "identities": None,  # any git identity
+    "labels": None,  # one table of fixed words per language (read_labels checks them)
+    "milestone": frozenset(("date", "kind", "version", "description")),
+}
+
+_HEADER_RE = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]")
+_KEY_RE = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*[=.]""")
+
+
+def unknown_keys(source: str) -> tuple[tuple[str, int], ...]:
+    """The keys of a wtpf.toml text that wtpf does not read, each as `[table].key` with its line (1-based)."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError:
+        return ()  # read_config refuses it
+    found: list[tuple[str, int]] = []
+    for name, value in data.items():
+        if name not in KNOWN_KEYS:
+            table = isinstance(value, dict | list)
+            line = (_line_of(source, name, 1) if table else 0) or _line_of(source, None, 1, name)
+            found.append((f"[{name}]" if table else name, line))
+            continue
+        known = KNOWN_KEYS[name]
+        tables = value if isinstance(value, list) else [value]
+        for n, table in enumerate(tables, 1):
+            if known is None or not isinstance(table, dict):
+                continue
+            for key in table:
+                if key not in known:
+                    found.append((f"[{name}].{key}", _line_of(source, name, n, key)))
+    return tuple(sorted(found, key=lambda item: item[1]))
+
+
+def _line_of(source: str, table: str | None, n: int, key: str | None = None) -> int:
+    """The line (1-based) where the `n`th `[table]` or `[[table]]` of a TOML text starts, or of its `key` (a key of
+    the top level for table None), found in the text as tomllib gives no positions; 0 where not found."""
+    current: str | None = None
+    count = 0
+    header = 0
+    for number, line in enumerate(source.splitlines(), 1):
+        match = _HEADER_RE.match(line)
+        if match:
+            current = match.group(2).strip().strip("\"'")
+            if current == table:
+                count += 1
+                header = number if count == n else header
+            continue
+        if key is not None and current == table and (table is None or count == n):
+            found = _KEY_RE.match(line)
+            if found and found.group(1).strip("\"'") == key:
+                return number
+    return header
+
+
+def _at(path: str, line: int) -> str:
+    """`path:line`, or the path alone where the line is unknown."""
+    return f"{path}:{line}" if line else path
 
 
 def read_timetable(path: Path) -> tuple[Milestone, ...]:
@@ -168,7 +248,7 @@ def read_timetable(path: Path) -> tuple[Milestone, ...]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputRejected(f"cannot read the timetable: {exc}", path=str(path)) from exc
-    return read_milestones(data.get("milestone", []), str(path))
+    return read_milestones(data.get("milestone", []), str(path), path.read_text(encoding="utf-8"))
 
 
 def render_config(cfg: Config) -> str:

@@ -1,5 +1,6 @@
 """Write steps: test-only fault hooks at each (tests/test_interrupt.py), and the holding of Ctrl-C over a critical
-section (HeldInterrupt, used by transaction.py; here because the pause hook must see a held Ctrl-C).
+section (HeldInterrupt, used by transaction.py; here because the pause hook must see a held Ctrl-C) and after the
+commit point (mark_committed: the command then says "interrupted after the change was committed (<sha>)").
 
 Never set these variables outside tests. When none is set, `checkpoint` is one test of a module constant.
 
@@ -65,6 +66,41 @@ def checkpoint(step: str, path: Path | str | None = None) -> None:
 
 
 _deferred: list[bool] = []
+_committed: list[str] = []  # the commit this process's change moved the branch to, once it did
+_late: list[bool] = []  # Ctrl-C came after that
+_until_exit: list[bool] = []  # the command line runs: hold Ctrl-C from the commit point until the process ends
+
+
+def hold_after_commit_until_exit() -> None:
+    """Called by the command line at its start: once a change is committed, Ctrl-C is only noted until the process
+    ends (a library caller keeps its own Ctrl-C)."""
+    _until_exit.append(True)
+
+
+def mark_committed(sha: str) -> None:
+    """The change is committed (its refs moved): from now until the process ends, Ctrl-C is only noted, never
+    raised where it lands, so that the command can always say that its change was made (see `committed_interrupt`)."""
+    _committed.append(sha)
+    if not _deferred:
+        _hold_after_commit()
+
+
+def _hold_after_commit() -> None:
+    if not _until_exit:
+        return
+    try:
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, lambda signum, frame: _late.append(True))
+    except ValueError:  # not the main thread
+        pass
+
+
+def committed_interrupt(raised: bool = False) -> str | None:
+    """The commit of this process's change if Ctrl-C came after it was made (`raised`: a KeyboardInterrupt is being
+    handled, which after the commit point can only be a Ctrl-C held over it), else None."""
+    if _committed and (raised or _late):
+        return _committed[-1]
+    return None
 
 
 def interrupt_pending() -> bool:
@@ -95,5 +131,7 @@ class HeldInterrupt:
 
     def __exit__(self, *exc: object) -> None:
         _deferred.pop()
-        if self.previous is not None:
+        if _committed and _until_exit and not _deferred:
+            _hold_after_commit()  # the change is made: a later Ctrl-C is noted until the end (mark_committed)
+        elif self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]

@@ -18,7 +18,10 @@ from wtpf_cli.errors import OutputError, WorkspaceStateError
 
 _SEP = "\x1f"
 _SHA_RE = re.compile(r"[0-9a-f]{40}")
-_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}  # git's messages in English: _git_error reads them
+# git's messages in English (_git_error reads them); no optional locks (`git --no-optional-locks`): a command that
+# only reads, such as `git status`, then never takes the index's lock to refresh it, so that it can neither leave
+# one behind when killed nor collide with one a writing command holds. (Writes still take the locks they need.)
+_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
 # Objects, refs and index reach the disk before the next step relies on them (git >= 2.36; older git ignores the
 # setting): the order of transaction.py then also holds across a power cut.
 _FSYNC = ["-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync"]
@@ -262,9 +265,10 @@ def to_git_date(stamp: str) -> str:
 class History:
     """A git repository holding a workspace."""
 
-    def __init__(self, root: Path, git_dir: Path) -> None:
+    def __init__(self, root: Path, git_dir: Path, common_dir: Path | None = None) -> None:
         self.root = root.resolve()
         self._git_dir = git_dir
+        self.common_dir = common_dir or git_dir  # shared by all worktrees of the repository (refs, objects)
         self._configs: dict[str, str | None] = {}  # git config does not change under a running command
         self._shallow: bool | None = None
         self._files: OrderedDict[tuple[str, str], bytes | None] = OrderedDict()  # (commit id, path): immutable
@@ -301,14 +305,14 @@ class History:
         if not start.exists():
             return None
         here = start if start.is_dir() else start.parent
-        proc = _run_git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], here, env=_C_LOCALE)
+        proc = _run_git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], here, env=_C_LOCALE)
         stderr = _text(proc.stderr)
         if proc.returncode != 0:
             if "not a git repository" in stderr or "must be run in a work tree" in stderr:
                 return None
             raise _git_error("rev-parse", stderr, f"exit {proc.returncode}")  # e.g. 'dubious ownership'
-        top, git_dir = _text(proc.stdout).removesuffix("\n").split("\n")[-2:]
-        return History(Path(top), Path(git_dir))
+        top, git_dir, common = _text(proc.stdout).removesuffix("\n").split("\n")[-3:]
+        return History(Path(top), Path(git_dir), (here / common).resolve())  # (common: relative to `here`)
 
     @staticmethod
     def create(path: Path) -> History:

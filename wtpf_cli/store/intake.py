@@ -116,6 +116,7 @@ class AddResult:
 
     contribution: Contribution
     commit: str
+    warnings: tuple[str, ...] = ()  # what the file holds that is never run or fetched (macros, outside links)
     note: str = ""  # how the version it comments on was found, when the file did not say it
 
 
@@ -191,7 +192,16 @@ def add_contribution(
         message = f"Receive contribution {ident} from {contribution.source}{what}{late}\n\nWtpf-Contribution: {ident}"
         sha = transaction.commit(files, message, author, signer)
         transaction.apply()
-        return AddResult(contribution, sha, base.note)
+        return AddResult(contribution, sha, _hazards(file), base.note)
+
+
+def _hazards(file: Path) -> tuple[str, ...]:
+    """Warnings for the macros and outside links of a Word contribution (kept as received, never run or fetched)."""
+    if file.suffix.lower() != ".docx":
+        return ()
+    from wtpf_cli.ooxml.inspection import docx_hazards, printable  # (lxml loads only for a .docx)
+
+    return tuple(map(printable, docx_hazards(file)))
 
 
 def _require_new_symbol(symbol: str, versions: list[Version], registered: list[Contribution]) -> None:

@@ -14,20 +14,22 @@ from wtpf_cli.store.files import pid_alive
 from wtpf_cli.store.git import History
 from wtpf_cli.store.transaction import recover
 
-LOCK_NAME = "wtpf.lock"  # in the git folder
+LOCK_NAME = "wtpf.lock"  # in git's common folder: one lock for all the worktrees of a repository
 log = logging.getLogger("wtpf")
 
 
 @contextlib.contextmanager
 def git_dir_lock(history: History, root: Path | None = None) -> Iterator[None]:
-    """Hold `.git/wtpf.lock` (flock'ed, holding "pid host"), then finish or undo any interrupted change.
+    """Hold `.git/wtpf.lock` (flock'ed, holding "pid host"), then finish or undo any interrupted change. The lock
+    is in git's common folder, so that commands in two worktrees of one repository (which share branches and tags)
+    exclude each other too.
 
     A lock file whose process is dead on this machine (wtpf was killed) is taken over with a note; a live one
     refuses (exit 4)."""
     import fcntl  # (start-up: only commands that write take the lock)
     import socket
 
-    lock = history.git_dir / LOCK_NAME
+    lock = history.common_dir / LOCK_NAME
     host = socket.gethostname()
     while True:
         fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)

@@ -18,7 +18,8 @@ when the branch still points to the old commit, puts back every file still holdi
 entries (rolled back); when it points to the new commit, creates any tag the ref transaction did not (finished);
 when it points elsewhere (someone committed meanwhile), leaves everything and drops the journal. It then removes
 temp files of dead wtpf processes. Ctrl-C during steps 1-4 is held until the commit point: before it the change is
-rolled back; in either case wtpf exits 130 ("interrupted").
+rolled back, and wtpf exits 130 ("interrupted"); from it on, Ctrl-C is only noted until the process ends, and wtpf
+exits 130 with "interrupted after the change was committed (<sha>)".
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wtpf_cli.errors import WorkspaceStateError
-from wtpf_cli.store.faults import HeldInterrupt, checkpoint
+from wtpf_cli.store.faults import HeldInterrupt, checkpoint, mark_committed
 from wtpf_cli.store.files import pid_alive, sweep_temps, write_atomic
 from wtpf_cli.store.git import History, Identity
 
@@ -136,6 +137,7 @@ class Transaction:
                 updates: list[tuple[str, str | None, str | None]] = [(self.ref, self.tip, self.base)]
                 updates += [(name, obj, None) for name, obj in self.tags]
                 h.update_refs(updates, f"wtpf {self.command}")
+                mark_committed(self.tip or "")
             except BaseException:
                 _roll_back(h, _file_writes(journal), self.base, index=staged)
                 jpath.unlink(missing_ok=True)
@@ -202,6 +204,7 @@ def recover(history: History, workspace_root: Path | None = None) -> None:
             jpath.unlink(missing_ok=True)
             journal = None
         if journal is not None:
+            _clear_stale_git_locks(history, journal, jpath)
             _recover(history, journal)
             jpath.unlink(missing_ok=True)
     folders = [history.git_dir, *([workspace_root] if workspace_root else [])]
@@ -213,6 +216,68 @@ def recover(history: History, workspace_root: Path | None = None) -> None:
         pid = stale.name.split(".")[1]
         if pid.isdigit() and not pid_alive(int(pid)):
             stale.unlink(missing_ok=True)
+
+
+def interrupted_command(history: History) -> str | None:
+    """The command whose journal an interrupted wtpf left (its process is gone), or None."""
+    try:
+        journal = json.loads((history.git_dir / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pid = journal.get("pid") if isinstance(journal, dict) else None
+    if isinstance(pid, int) and pid_alive(pid):
+        return None
+    return str(journal.get("command", "?")) if isinstance(journal, dict) else "?"
+
+
+def _git_locks(h: History, journal: dict[str, object]) -> list[Path]:
+    """The lock files git takes for the steps of a change: the index, HEAD, packed refs, the branch and the tags."""
+    refs = [str(journal.get("ref", ""))]
+    tags = journal.get("tags")
+    refs += [str(name) for name, _ in (tags if isinstance(tags, list) else [])]
+    found = [h.git_dir / "index.lock", h.git_dir / "HEAD.lock", h.common_dir / "packed-refs.lock"]
+    found += [h.common_dir / f"{ref}.lock" for ref in refs if ref.startswith("refs/") and ".." not in ref]
+    return [p for p in found if p.exists()]
+
+
+def _clear_stale_git_locks(h: History, journal: dict[str, object], jpath: Path) -> None:
+    """Remove the git lock files that provably belong to the interrupted change, so that it can be finished or
+    undone: its wtpf is gone (the caller holds wtpf's lock, so no other wtpf runs), the lock was made after the
+    journal (a change's git steps that lock - staging, the ref transaction - all come after its journal is written),
+    and no git runs in this work tree (Linux: /proc; a git the killed wtpf started may still be finishing). Any other
+    lock stays, and the git step that meets it names it."""
+    pid = journal.get("pid")
+    if not isinstance(pid, int) or pid_alive(pid):
+        return
+    try:
+        written = jpath.stat().st_mtime_ns
+    except OSError:
+        return
+    locks = []
+    for lock in _git_locks(h, journal):
+        with contextlib.suppress(OSError):
+            if lock.stat().st_mtime_ns >= written:
+                locks.append(lock)
+    if not locks or _git_runs_in(h.root):
+        return
+    for lock in locks:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+        log.warning("removed %s, left by the interrupted `wtpf %s`", lock, journal.get("command", "?"))
+
+
+def _git_runs_in(root: Path) -> bool:
+    """Whether a git process works in `root` now (by /proc, where there is one; elsewhere: not known, False)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if (entry / "comm").read_text().strip().startswith("git") and Path(os.readlink(entry / "cwd")) == root:
+                return True
+    return False
 
 
 def _recover(h: History, journal: dict[str, object]) -> None:

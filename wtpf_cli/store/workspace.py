@@ -9,15 +9,23 @@ from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
 from wtpf_cli.labels import use_overrides
-from wtpf_cli.markdown.frontmatter import render_front_matter, split_front_matter
+from wtpf_cli.markdown.frontmatter import render_front_matter, replace_front_matter, split_front_matter
 from wtpf_cli.model import Meta
 from wtpf_cli.resources import template_path
-from wtpf_cli.store.config import CONFIG_NAME, Config, Milestone, read_config, render_config, slugify
+from wtpf_cli.store.config import (
+    CONFIG_NAME,
+    Config,
+    Milestone,
+    read_config,
+    render_config,
+    slugify,
+    unknown_keys,
+)
 from wtpf_cli.store.faults import checkpoint
 from wtpf_cli.store.files import read_text
 from wtpf_cli.store.git import History, Identity, lock_held
 from wtpf_cli.store.lock import LOCK_NAME, git_dir_lock
-from wtpf_cli.store.transaction import JOURNAL, Transaction
+from wtpf_cli.store.transaction import JOURNAL, Transaction, interrupted_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +90,19 @@ def open_workspace(start: Path) -> Workspace:
     if history is None:
         raise WorkspaceStateError(f"{here} is not inside a git repository: run `git init` or `wtpf init`")
     git_dir = history.git_dir
-    if (git_dir / JOURNAL).exists() or (git_dir / LOCK_NAME).exists():
-        # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs.
-        with contextlib.suppress(WorkspaceStateError), git_dir_lock(history, here):
-            pass
+    if (git_dir / JOURNAL).exists() or (history.common_dir / LOCK_NAME).exists():
+        # A wtpf was interrupted (or runs): finish or undo its change and clear its lock, unless it runs. A change
+        # that stays half made is refused (no command reports on it), naming why it could not be finished.
+        try:
+            with git_dir_lock(history, here):
+                pass
+        except WorkspaceStateError as exc:
+            left = interrupted_command(history)
+            if left is not None:
+                raise WorkspaceStateError(
+                    f"an interrupted `wtpf {left}` left its change half made ({git_dir / JOURNAL}), and it cannot "
+                    f"be finished or undone yet: {exc.one_line()}"
+                ) from exc
         if not (here / CONFIG_NAME).is_file():
             raise WorkspaceStateError(f"an interrupted `wtpf init` in {here} was undone: run `wtpf init` again")
     config = read_config(here / CONFIG_NAME)
@@ -94,6 +111,15 @@ def open_workspace(start: Path) -> Workspace:
         where = str(here / CONFIG_NAME)
         raise InputRejected(f"[report].draft {config.draft!r} leads outside the repository", path=where)
     return Workspace(here, config, history)
+
+
+def config_warnings(ws: Workspace) -> list[tuple[str, int]]:
+    """Each key of wtpf.toml that wtpf does not read, as a warning and its line (0 where unknown)."""
+    try:
+        source = (ws.root / CONFIG_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [(f"unknown key {key} is ignored", line) for key, line in unknown_keys(source)]
 
 
 @contextlib.contextmanager
@@ -169,7 +195,8 @@ def init_workspace(
         language=parts.meta.language or language,
         extra=parts.meta.extra,
     )
-    draft_text = render_front_matter(meta) + parts.body
+    # The front matter of a --from file is kept as its author wrote it; the template's is written anew.
+    draft_text = replace_front_matter(body, meta) if from_file else render_front_matter(meta) + parts.body
     history = found or History.create(folder)
     checkpoint("repo")
     config = Config(
