@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from support.cli import clean_env, wtpf
+from support.libreoffice import require_soffice
 
 RECIPE = Path(__file__).resolve().parent.parent / "wtpf_cli" / "templates" / "ci" / "wtpf-report.yml"
 
@@ -26,10 +27,9 @@ def load_recipe() -> dict[str, Any]:
     return data
 
 
-def steps(recipe: dict[str, Any]) -> list[dict[str, Any]]:
-    jobs = list(recipe["jobs"].values())
-    assert len(jobs) == 1
-    found: list[dict[str, Any]] = jobs[0]["steps"]
+def steps(recipe: dict[str, Any], job: str = "report") -> list[dict[str, Any]]:
+    assert set(recipe["jobs"]) == {"report", "publish"}
+    found: list[dict[str, Any]] = recipe["jobs"][job]["steps"]
     return found
 
 
@@ -46,19 +46,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run_steps(recipe: dict[str, Any], cwd: Path) -> list[str]:
-    """Run every `run:` step except the install (wtpf is installed here) as Actions would: bash -e, with the
-    workflow's env; returns the commands run."""
+def run_steps(recipe: dict[str, Any], cwd: Path, job: str = "report") -> list[str]:
+    """Run every `run:` step of `job` except the installs (wtpf and LibreOffice are installed here) as Actions
+    would: bash -e, with the workflow's env; returns the commands run."""
     env = clean_env(cwd)
+    env["GITHUB_WORKSPACE"] = str(cwd)  # the checkout: here the workspace is the repository
     # `wtpf` on PATH, as `pip install` leaves it: this interpreter's scripts folder first
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env.update({k: str(v) for k, v in recipe.get("env", {}).items()})
     shell = recipe.get("defaults", {}).get("run", {}).get("shell", "bash")
     assert shell == "bash"
     ran = []
-    for step in steps(recipe):
+    for step in steps(recipe, job):
         command = step.get("run")
-        if command is None or "pip install" in command:
+        if command is None or "pip install" in command or "apt-get install" in command:
             continue
         where = cwd / recipe.get("defaults", {}).get("run", {}).get("working-directory", ".")
         proc = subprocess.run(
@@ -128,3 +129,26 @@ def test_before_anything_is_stamped_the_recipe_still_passes_with_the_clean_docum
     wtpf(*args, cwd=tmp_path)
     run_steps(load_recipe(), root)
     assert [f.suffix for f in (root / "out").iterdir()] == [".docx"]
+
+
+def test_a_version_tag_publishes_the_ladder_as_a_github_pages_site(demo: Path) -> None:
+    require_soffice()
+    recipe = load_recipe()
+    job = recipe["jobs"]["publish"]
+    assert job["if"] == "startsWith(github.ref, 'refs/tags/')" and job["needs"] == "report"
+    assert job["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert job["environment"]["name"] == "github-pages"
+    checkout = [s for s in steps(recipe, "publish") if uses(s, "actions/checkout")]
+    assert len(checkout) == 1 and checkout[0]["with"]["fetch-depth"] == 0
+    ran = run_steps(recipe, demo, "publish")
+    assert any("wtpf publish" in cmd for cmd in ran)
+    (upload,) = [s for s in steps(recipe, "publish") if uses(s, "actions/upload-pages-artifact")]
+    (deploy,) = [s for s in steps(recipe, "publish") if uses(s, "actions/deploy-pages")]
+    assert steps(recipe, "publish").index(upload) < steps(recipe, "publish").index(deploy)
+    site = demo / upload["with"]["path"]
+    names = sorted(p.name for p in site.iterdir())
+    assert "index.html" in names
+    for slug in ("first-draft", "preliminary-second-draft", "second-draft", "third-draft"):
+        assert {f"{slug}.docx", f"{slug}.pdf", f"{slug}.html"} <= set(names), slug
+    assert "third-draft_redline-from-second-draft.docx" in names
+    assert (site / "third-draft.pdf").read_bytes().startswith(b"%PDF-")

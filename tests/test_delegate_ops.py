@@ -77,7 +77,8 @@ BASE = [
     "3 Conclusions",
     "3.1. The Forum adopts this report.",
 ]
-NOTES = ["Source: regional registries, 2012.", "Figures as of April 2012."]
+# each note as the build writes it: a space after its number, then its text (as Word writes a new footnote)
+NOTES = [" Source: regional registries, 2012.", " Figures as of April 2012."]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ZWJ = "\u200d"  # LibreOffice types it, as a tracked insertion, into the first cell of a row it inserts tracked
 
@@ -582,7 +583,7 @@ CASES = [
         [edit_footnote("April 2012", "May 2012")],
         expected(),
         note_edited(2, "April 2012", "May 2012"),
-        notes=[NOTES[0], "Figures as of May 2012."],
+        notes=[NOTES[0], " Figures as of May 2012."],
     ),
     OpCase(
         "a footnote deleted",

@@ -61,7 +61,8 @@ def test_a_deleted_table_row_is_marked_in_the_row_properties() -> None:
         mark=E.delete(9, "ARIN", "2012-05-15T18:45:00Z"),
     )
     assert xml(tr).startswith(
-        '<w:tr><w:trPr><w:tblHeader/><w:del w:id="9" w:author="ARIN" w:date="2012-05-15T18:45:00Z"/></w:trPr><w:tc>'
+        '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/><w:del w:id="9" w:author="ARIN" w:date="2012-05-15T18:45:00Z"/>'
+        "</w:trPr><w:tc>"
     )
 
 
@@ -123,6 +124,17 @@ def _twins() -> list[tuple[str, etree._Element, str]]:
                 "pPr bare",
                 E.paragraph_properties("Heading1", num=num, jc=jc),
                 X.paragraph_properties("Heading1", num=num, jc=jc),
+            )
+        )
+        cases.append(
+            (
+                "pPr keep with next, ending a section",
+                E.paragraph_properties(
+                    "BodyText", num=num, jc=jc, keep_next=True, section=E.el("sectPr", None, E.el("titlePg"))
+                ),
+                X.paragraph_properties(
+                    "BodyText", num=num, jc=jc, keep_next=True, section="<w:sectPr><w:titlePg/></w:sectPr>"
+                ),
             )
         )
     cases.append(

@@ -294,7 +294,7 @@ def test_default_file_names_follow_the_word_ones_with_html(demo: Demo, tmp_path:
     wtpf("-C", str(demo.root), "redline", FROM, TO, "--format", "html", cwd=tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["WTPF-IEG-2-2_Third-Draft.html", "WTPF-IEG-2-2_Third-Draft_redline-from-first-draft.html"]
-    assert wtpf("-C", str(demo.root), "redline", FROM, "--format", "pdf", cwd=tmp_path, check=2).err.count("\n") == 1
+    assert wtpf("-C", str(demo.root), "redline", FROM, "--format", "rtf", cwd=tmp_path, check=2).err.count("\n") == 1
 
 
 def test_contributors_comments_appear_as_numbered_notes_under_their_author(tmp_path: Path) -> None:
@@ -436,3 +436,109 @@ def test_odd_structures_and_hostile_names_give_a_well_formed_page() -> None:
     assert names == [evil.author]
     assert all(evil.author in e.attrs["title"] for e in find(tree, "ins") + find(tree, "del"))
     assert find(tree, "tr", "row-del") and "</aside><script>" in find(tree, "div", "comment")[0].text()
+
+
+# -- colours, print and layout -------------------------------------------------------------------------------
+
+
+def wcag_contrast(a: str, b: str) -> float:
+    """The WCAG 2.x contrast ratio of two '#rrggbb' colours (relative luminance, sRGB)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def declared_colours(source: str) -> dict[str, str]:
+    """Each source class's colour as the page's stylesheet declares it: {'s1': '#1c5fa0', ...}."""
+    return dict(re.findall(r"\.(s\d+)\{--c:(#[0-9a-f]{6})", source))
+
+
+def many_sources_page(count: int) -> str:
+    from wtpf_cli.model import Meta, ParaProps, Redline, Revision, RParagraph, RRun, Token
+    from wtpf_cli.render.html import render_html
+
+    runs = tuple(RRun(Token(f"w{n} "), ins=Revision(f"Source {n}", "2012-05-01T00:00:00Z")) for n in range(count))
+    redline = Redline(Meta(title="T"), Meta(title="T"), (RParagraph(ParaProps("BodyText"), runs),))
+    return render_html(redline).decode()
+
+
+def test_every_source_colour_reads_on_the_page_and_no_two_sources_share_one(demo: Demo) -> None:
+    for source in (demo.redline.read_text(encoding="utf-8"), many_sources_page(24)):
+        background = re.search(r"html\{background:(#[0-9a-f]{3,6})", source)
+        assert background is not None
+        page_colour = background.group(1) if len(background.group(1)) == 7 else "#ffffff"
+        colours = declared_colours(source)
+        assert len(colours) in (len(demo.sources), 24)
+        assert len(set(colours.values())) == len(colours), colours  # no two sources alike
+        for cls, colour in colours.items():
+            assert wcag_contrast(colour, page_colour) >= 4.5, (cls, colour)
+
+
+def test_the_secretariat_s_colour_is_not_the_grey_of_the_cover_text(demo: Demo) -> None:
+    source = demo.redline.read_text(encoding="utf-8")
+    muted = re.search(r"--muted:(#[0-9a-f]{6})", source)
+    assert muted is not None and ".cover .cover-meta{text-align:right;margin:0;color:var(--muted)}" in source
+    legend = find(page(demo.redline), "section", "legend")[0]
+    items = [e for e in legend.walk() if e.tag == "li"]
+    names = {next(n.text() for n in li.walk() if "name" in n.classes): next(iter(li.classes)) for li in items}
+    secretariat = declared_colours(source)[names["ITU Secretariat"]]
+    r, g, b = (int(secretariat[k : k + 2], 16) for k in (1, 3, 5))
+    assert secretariat != muted.group(1) and max(r, g, b) - min(r, g, b) > 60, secretariat  # a colour, not a grey
+
+
+def test_deletions_are_struck_through_with_a_line_thicker_than_a_hairline(demo: Demo) -> None:
+    source = demo.redline.read_text(encoding="utf-8")
+    rule = re.search(r"\ndel\{([^}]*)\}", source)
+    assert rule is not None and "line-through" in rule.group(1)
+    thickness = re.search(r"text-decoration-thickness:([\d.]+)(px|em)", rule.group(1))
+    assert thickness is not None
+    pixels = float(thickness.group(1)) * (16 if thickness.group(2) == "em" else 1)  # the page's 16px text
+    assert pixels >= 2, rule.group(1)
+
+
+def test_the_printed_cover_shows_the_symbol_and_date_as_written(demo: Demo, browser: Rendered, tmp_path: Path) -> None:
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(browser.pdf)
+    text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # the stamp's changes on the cover, whole symbol and whole date replaced, with no source numbers among them
+    assert lines[:2] == ["WTPF-IEG/1/2WTPF-IEG/2/2", "13 April 201231 August 2012"], lines[:3]
+
+
+def test_printing_keeps_each_caption_on_the_page_of_its_table(tmp_path: Path) -> None:
+    from wtpf_cli.attribution.freeze import unchanged
+    from wtpf_cli.markdown.parse import read_draft
+    from wtpf_cli.render.html import render_html
+
+    body = ["---", "title: Tables", "version: First Draft", "---", "# 1 Tables", ""]
+    for i in range(1, 31):
+        body += [f"1.{i}. " + "Filler text for the page. " * (7 * (i % 5) + 3), ""]
+        body += [f"**Table {i} – Caption number {i}**", "", f"| Head{i} | Value |", "|:--|:--|"]
+        body += [f"| Row {j} of table {i} | {j} |" for j in range(1, 4)]
+        body.append("")
+    (tmp_path / "tables.html").write_bytes(render_html(unchanged(read_draft("\n".join(body))), is_redline=False))
+    pdf = tmp_path / "tables.pdf"
+    pdf.write_bytes(render_page(tmp_path / "tables.html", tmp_path / "chromium").pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [" ".join(p.split()) for p in text.split("\f")]
+    assert len(pages) > 5
+    for i in range(1, 31):
+        caption = next(n for n, p in enumerate(pages) if f"Table {i} – Caption number {i}" in p)
+        assert f"Head{i}" in pages[caption].split(f"Caption number {i}", 1)[1], f"table {i}: caption left behind"
+
+
+def test_without_comments_the_text_column_is_centred_in_a_wide_window(demo: Demo, tmp_path: Path) -> None:
+    assert "comments" not in " ".join(e.attrs.get("class", "") for e in find(page(demo.redline), "body"))
+    image = decode_png(render_page(demo.redline, tmp_path, width=1600, height=900).png)
+    columns = [
+        x
+        for x in range(image.width)
+        if any(sum(image.rows[y][x * image.channels : x * image.channels + 3]) < 600 for y in range(0, image.height, 2))
+    ]
+    left, right = columns[0], image.width - 1 - columns[-1]
+    assert abs(left - right) < 24, (left, right)

@@ -313,5 +313,5 @@ def test_libreoffice_reads_every_footnote_right_with_comments_next_to_the_refere
     path = tmp_path / "notes.docx"
     path.write_bytes(render_docx(redline, template_path("reference.docx"), header_text="", core={}))
     seen = libreoffice.read(path, "none")
-    assert seen.footnotes == ["Note 1.", "Note 2.", "Note 3.", "Note 4."]
+    assert seen.footnotes == [" Note 1.", " Note 2.", " Note 3.", " Note 4."]  # (a space after each number)
     assert [c["text"] for c in seen.comments] == ["Which issues?"] * 4

@@ -146,7 +146,7 @@ def test_the_output_extension_picks_the_format_and_a_contradicting_format_is_a_u
     r = wtpf("build", "-o", "page.html", "--format", "docx", cwd=ws, check=2)
     assert r.err == "wtpf: -o page.html names a .html file but --format is docx: give one of the two\n"
     r = wtpf("redline", "First Draft", "-o", "r.md", cwd=ws, check=2)
-    assert "this command writes docx, html, text, not .md" in r.err
+    assert "this command writes docx, html, text, pdf, not .md" in r.err
     wtpf("contribution", "list", "-o", "annex.md", cwd=ws)
     assert (ws / "annex.md").read_text(encoding="utf-8").startswith("---\n")
 
@@ -172,7 +172,7 @@ def helps() -> dict[str, str]:
 
 def test_every_commands_help_has_an_example() -> None:
     missing = [name for name, text in helps().items() if name and "Example" not in text]
-    assert len(helps()) == 19 and missing == []
+    assert len(helps()) == 20 and missing == []  # (publish among them)
 
 
 def test_flags_are_shown_as_flags_without_a_value_type() -> None:

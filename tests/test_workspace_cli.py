@@ -203,8 +203,8 @@ def test_help_and_version_work_and_errors_are_one_line(tmp_path: Path) -> None:
     assert wtpf("--version", cwd=tmp_path).out.startswith("wtpf ")
     r = wtpf("versions", cwd=tmp_path, check=4)
     assert r.err.count("\n") == 1 and "wtpf init" in r.err
-    r = wtpf("build", "--format", "pdf", cwd=tmp_path, check=2)  # a usage error, before the workspace is looked for
-    assert r.err.count("\n") == 1 and "'pdf' is not one of 'docx', 'html', 'md'" in r.err
+    r = wtpf("build", "--format", "rtf", cwd=tmp_path, check=2)  # a usage error, before the workspace is looked for
+    assert r.err.count("\n") == 1 and "'rtf' is not one of 'docx', 'html', 'md', 'pdf'" in r.err
     r = wtpf("stamp", cwd=tmp_path, check=2)
     assert "Missing argument" in r.err
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wtpf_cli.ooxml.revisions import Inspection
     from wtpf_cli.render.documents import RedlineOutput, Written
     from wtpf_cli.render.formats import AnnexFormat, BuildFormat, RedlineFormat
+    from wtpf_cli.render.site import Progress, Published
     from wtpf_cli.reporting.check import CheckReport
     from wtpf_cli.reporting.schedule import Schedule
     from wtpf_cli.reporting.status import Status
@@ -62,6 +63,7 @@ __all__ = [
     "merge",
     "open_workspace",
     "passages",
+    "publish",
     "redline",
     "resolve",
     "schedule",
@@ -188,6 +190,18 @@ def redline(
     return _redline(ws, request, output, chosen, changed_only=changed_only)
 
 
+def publish(
+    ws: Workspace, output: Path | None = None, *, pdf: bool = True, progress: Progress | None = None
+) -> Result[Published]:
+    """Every stamped version posted into the folder `output` (None: ./site): its clean .docx, .pdf and .html and
+    its redline against the one before (.docx, .html) under stable names, and index.html with the ladder, the
+    timetable and the contributions; files whose bytes did not change are left as they are. `progress` is told
+    (what, steps done, steps in all) as the work goes; PDF files need LibreOffice unless `pdf` is False."""
+    from wtpf_cli.render.site import publish as _publish  # lazy (start-up)
+
+    return _publish(ws, output if output is not None else Path.cwd() / "site", pdf=pdf, progress=progress)
+
+
 def inspect(file: Path) -> Result[Inspection]:
     """What a Word file holds: its tracked changes, comments and paragraphs, and what could not be read."""
     from wtpf_cli.ooxml.inspection import inspect_docx, printable  # lazy (start-up)
@@ -249,16 +263,19 @@ def decline(ws: Workspace, ident: str, reason: str) -> Contribution:
     return decline_contribution(ws, ident, reason)
 
 
-def disposition_annex(ws: Workspace, *, output: Path | str | None, fmt: AnnexFormat | None) -> Path:
-    """The "disposition of contributions" annex, written as Markdown or Word (None: as `output`'s extension says,
-    else Word); returns where."""
+def disposition_annex(ws: Workspace, *, output: Path | str | None, fmt: AnnexFormat | None = None) -> Path:
+    """The "disposition of contributions" annex to the last stamped version (its symbol and date on the cover),
+    written as Markdown, Word or PDF (None: as `output`'s extension says, else Word); returns where."""
+    from wtpf_cli.render.annex import annex_meta, version_meta  # lazy (start-up)
+    from wtpf_cli.render.annex import disposition_annex as _annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
-    from wtpf_cli.store.contributions import (
-        disposition_markdown,
-        list_contributions,
-    )  # lazy (start-up)
+    from wtpf_cli.store.contributions import list_contributions  # lazy (start-up)
+    from wtpf_cli.store.versions import list_versions  # lazy (start-up)
 
-    annex = disposition_markdown(ws, list_contributions(ws))
+    stamped = list_versions(ws)
+    last = version_meta(stamped[-1] if stamped else None)
+    meta = annex_meta(ws.config.title, "disposition", ws.config.language, last)
+    annex = _annex(list_contributions(ws), meta)
     return write_annex(ws, annex, output, _annex_format(output, fmt), "disposition-of-contributions")
 
 
@@ -374,13 +391,14 @@ def blame(
     return select(_blame(ws, version), number=paragraph, source=source)
 
 
-def blame_annex(ws: Workspace, result: Blame, *, output: Path | str | None, fmt: AnnexFormat | None) -> Path:
-    """The provenance annex table of a blame, written as Markdown or Word (None: as `output`'s extension says, else
-    Word); returns where."""
-    from wtpf_cli.attribution.blame import blame_markdown  # lazy (start-up)
+def blame_annex(ws: Workspace, result: Blame, *, output: Path | str | None, fmt: AnnexFormat | None = None) -> Path:
+    """The provenance annex table of a blame (the blamed version's symbol and date on its cover), written as
+    Markdown, Word or PDF (None: as `output`'s extension says, else Word); returns where."""
+    from wtpf_cli.render.annex import annex_meta, provenance_annex  # lazy (start-up)
     from wtpf_cli.render.documents import write_annex  # lazy (start-up)
     from wtpf_cli.store.config import slugify  # lazy (start-up)
 
-    annex = blame_markdown(result, ws.config.title, ws.config.language)
+    meta = annex_meta(ws.config.title, "provenance", ws.config.language, result.meta)
+    annex = provenance_annex(result, meta)
     stem = f"provenance_{slugify(result.meta.version or 'working-draft')}"
     return write_annex(ws, annex, output, _annex_format(output, fmt), stem)

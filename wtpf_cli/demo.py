@@ -11,7 +11,7 @@ from pathlib import Path
 from wtpf_cli.attribution.redline import RedlineRequest
 from wtpf_cli.errors import InputRejected, WorkspaceStateError
 from wtpf_cli.markdown.frontmatter import split_front_matter
-from wtpf_cli.messages import Result
+from wtpf_cli.messages import Kind, Message, Result
 from wtpf_cli.render.documents import Written, build, redline
 from wtpf_cli.resources import drafts_path, template_path
 from wtpf_cli.store.config import read_timetable
@@ -42,6 +42,7 @@ class DemoStep:
     stamp: str | None = None
     stamp_date: str | None = None
     symbol: str | None = None
+    contribution_symbol: str = ""  # a source's step: the symbol of the contribution it arrives as
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class DemoResult:
     page: Written  # the redline as one HTML page, for posting online
     sources: tuple[str, ...]
     late: tuple[str, ...] = ()  # "Internet Society (received 2012-05-21, deadline 2012-05-15)"
+    site: Path | None = None  # the ladder posted as a static folder (`wtpf publish`): its index.html
 
 
 def read_demo(folder: Path) -> tuple[dict[str, str], list[DemoStep]]:
@@ -107,6 +109,7 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Res
             ident = _receive(ws, step, body, versions[-1], signer)
             paths.append(ws.repo_path(f"{FOLDER}/{ident}/{META}"))
             message += f"\n\nWtpf-Contribution: {ident}\nWtpf-Merged: {ident}"
+            message += f"\nWtpf-Symbol: {step.contribution_symbol}" if step.contribution_symbol else ""
         write_atomic(ws.draft_path, _with_body(current, body).encode())
         author = Identity(step.source, step.email)
         ws.history.commit(paths, message, author, signer, step.date)
@@ -122,8 +125,26 @@ def run_demo(target: Path, progress: Callable[[str], None] | None = None) -> Res
     assert marked.value.written is not None and page is not None  # docx and html are written to files
     late = tuple(f"{c.source} (received {c.received}, deadline {c.deadline})" for c in list_contributions(ws) if c.late)
     sources = marked.value.made.redline.sources
-    made = DemoResult(target, tuple(versions), clean.value, marked.value.written, page, sources, late)
-    return Result(made, (*clean.messages, *marked.messages))
+    if progress:
+        progress("publishing the ladder into out/site/")
+    site, notes = _publish(ws, out / "site")
+    made = DemoResult(target, tuple(versions), clean.value, marked.value.written, page, sources, late, site)
+    return Result(made, (*clean.messages, *marked.messages, *notes))
+
+
+def _publish(ws: Workspace, folder: Path) -> tuple[Path, tuple[Message, ...]]:
+    """The demo's ladder as a site (`wtpf publish`): with PDF files where LibreOffice is installed."""
+    from wtpf_cli.errors import OutputError
+    from wtpf_cli.render.pdf import soffice
+    from wtpf_cli.render.site import INDEX, publish
+
+    try:
+        soffice()
+    except OutputError as missing:
+        publish(ws, folder, pdf=False)
+        return folder / INDEX, (Message(Kind.WARNING, f"the site has no PDF files: {missing}"),)
+    publish(ws, folder)
+    return folder / INDEX, ()
 
 
 def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Identity) -> str:
@@ -139,7 +160,7 @@ def _receive(ws: Workspace, step: DemoStep, body: str, on: Version, signer: Iden
     c = Contribution(
         id=ident,
         source=step.source,
-        symbol="",
+        symbol=step.contribution_symbol,
         received=received,
         on_version=on.name,
         on_commit=on.sha,

@@ -140,6 +140,14 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "Informe final",
     },
     "Annex": {"ar": "ملحق", "zh": "附件", "en": "Annex", "fr": "Annexe", "ru": "Приложение", "es": "Anexo"},
+    "annex_to": {  # an annex's version line on its cover: the version it belongs to
+        "ar": "ملحق: {version}",
+        "zh": "附件：{version}",
+        "en": "Annex to the {version}",
+        "fr": "Annexe : {version}",
+        "ru": "Приложение: {version}",
+        "es": "Anexo: {version}",
+    },
     # The redline.
     "revision_marks": {
         "ar": "علامات المراجعة من {old} إلى {new}",

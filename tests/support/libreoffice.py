@@ -102,6 +102,18 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def require_soffice() -> None:
+    """For tests of wtpf's own PDF output (it runs soffice): skip without LibreOffice, or fail when CI demands it
+    (WTPF_REQUIRE_LIBREOFFICE=1)."""
+    import pytest
+
+    if find_soffice() is None:
+        reason = "LibreOffice is not installed (no soffice on PATH; apt-get install libreoffice-writer-nogui)"
+        if os.environ.get("WTPF_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(f"{reason} (and WTPF_REQUIRE_LIBREOFFICE=1)", pytrace=False)
+        pytest.skip(reason)
+
+
 @functools.cache
 def libreoffice_unavailable_reason(python: str = SYSTEM_PYTHON) -> str | None:
     """Why LibreOffice cannot be used from the tests, or ``None`` when it can."""

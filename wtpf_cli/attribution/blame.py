@@ -17,9 +17,7 @@ from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.attribution.redline import versions_after
 from wtpf_cli.errors import UsageError
-from wtpf_cli.labels import label
 from wtpf_cli.markdown.cover import COVER_STYLES
-from wtpf_cli.markdown.frontmatter import render_front_matter
 from wtpf_cli.markdown.sentences import sentence_spans
 from wtpf_cli.model import BODY, Meta, ParaProps, Redline, Revision, RParagraph, RRun, RTable
 from wtpf_cli.store.versions import Resolved, Version, list_versions, resolve_version
@@ -424,44 +422,9 @@ def _provenance(tallies: Iterable[_Tally]) -> tuple[Provenance, ...]:
     return tuple(out)
 
 
-def _cell(text: str) -> str:
-    """Text for a Markdown table cell: Markdown punctuation escaped, so the excerpt reads as written."""
-    return re.sub(r"([\\`*_{}\[\]<>|~^#$&!])", r"\\\1", " ".join(text.split()))
-
-
 def excerpt(text: str, limit: int = 90) -> str:
     """The first `limit` characters of a sentence, cut at a word."""
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + " …"
-
-
-def blame_markdown(result: Blame, title: str, language: str) -> str:
-    """The provenance annex as a Markdown draft: one row per sentence and source."""
-    heading = label("provenance_title", language, title=title)
-    meta = Meta(title=heading, version="Annex", date=result.meta.date, language=language)
-    lines = [
-        render_front_matter(meta).rstrip("\n"),
-        f"# {_cell(result.title())}",
-        "",
-        "For each sentence: the sources whose words it holds, the contribution that proposed them and the version "
-        "in which they came in.",
-        "",
-        "| Paragraph | Sentence | Source | Contribution | Version |",
-        "|:--|:--|:--|:--|:--|",
-    ]
-    for para in result.paragraphs:
-        first_of_para = True
-        for sentence in para.sentences:
-            for n, p in enumerate(sentence.sources):
-                where = para.place() if first_of_para else ""
-                said = excerpt(sentence.text) if n == 0 else ""
-                who = f"{p.source} ({p.words} of {sentence.words} words)"
-                version = f"{p.version} ({p.version_symbol})" if p.version_symbol else p.version
-                row = [where, said, who, p.symbol or p.contribution, version]
-                lines.append("| " + " | ".join(_cell(x) for x in row) + " |")
-                first_of_para = False
-    if not result.paragraphs:
-        lines.append("| | The draft has no text yet. | | | |")
-    return "\n".join(lines) + "\n"

@@ -22,6 +22,7 @@ from wtpf_cli.cli.common import STATE
 from wtpf_cli.cli.contrib import commit, contribution_app, inspect, merge, resolve
 from wtpf_cli.cli.draft import build, demo, init, redline, stamp, versions
 from wtpf_cli.cli.params import each_parameter, shown_as_flag
+from wtpf_cli.cli.publish import publish
 from wtpf_cli.cli.report import check, schedule, status
 from wtpf_cli.errors import EXIT_INTERRUPTED, WtpfError
 
@@ -83,6 +84,7 @@ _COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("schedule", schedule),
     ("check", check),
     ("blame", blame),
+    ("publish", publish),
     ("demo", demo),
 )
 for name, command in _COMMANDS:

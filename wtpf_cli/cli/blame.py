@@ -26,7 +26,7 @@ def blame(
     json_out: Annotated[bool, typer.Option("--json", help="Print the provenance as JSON on stdout.")] = False,
     fmt: Annotated[
         AnnexFormat | None,
-        typer.Option("--format", help="md or docx: write the provenance annex table (default with -o: its extension)."),
+        typer.Option("--format", help="md, docx or pdf: write the provenance annex (default with -o: its extension)."),
     ] = None,
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Where to write the annex (file, or folder).", metavar="OUT")
@@ -47,8 +47,7 @@ def blame(
 
     Example: `wtpf blame "Second Draft" --para 3.1.4` (who proposed paragraph 3.1.4?) ·
     `wtpf blame --source Brazil` (what of Brazil's is in the working draft?) · `wtpf blame --json` ·
-    `wtpf blame second-draft --format docx -o provenance.docx` (the annex table: paragraph, sentence, source,
-    contribution, version)
+    `wtpf blame second-draft -o provenance.docx` (the annex: one row per paragraph, its text and sources)
     """
     ws = workspace()
     result = api.blame(ws, version, paragraph=para, source=source)

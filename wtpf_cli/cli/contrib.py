@@ -63,13 +63,14 @@ def contribution_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
     fmt: Annotated[
         AnnexFormat | None,
-        typer.Option("--format", help="md or docx: write the disposition annex (default with -o: its extension)."),
+        typer.Option("--format", help="md, docx or pdf: write the disposition annex (default with -o: its extension)."),
     ] = None,
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Where to write the annex (file, or folder).", metavar="OUT")
     ] = None,
 ) -> None:
-    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex.
+    """Every contribution with its source, symbol, date, kind and disposition; or the disposition annex to the
+    last stamped version (pdf: made by LibreOffice).
 
     Example: `wtpf contribution list` · `wtpf contribution list -o disposition.docx` (the annex)
     """

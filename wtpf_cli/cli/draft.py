@@ -88,10 +88,11 @@ def build(
     output: Annotated[str | None, typer.Option("-o", "--output", help=OUTPUT_HELP, metavar="OUT")] = None,
     fmt: Annotated[
         BuildFormat | None,
-        typer.Option("--format", help="docx, html (one self-contained page) or md (default: -o's extension, or docx)."),
+        typer.Option("--format", help="docx, html (one page), md or pdf (default: -o's extension, or docx)."),
     ] = None,
 ) -> None:
-    """A clean document of a version (default: the working draft) in the house template.
+    """A clean document of a version (default: the working draft) in the house template (pdf: as LibreOffice
+    prints it).
 
     Example: `wtpf build "Second Draft" -o out/` (out/WTPF-IEG-1-10_Second-Draft.docx) · `wtpf build -o draft.html`
     """
@@ -110,7 +111,7 @@ def redline(
         RedlineFormat | None,
         typer.Option(
             "--format",
-            help="docx, html (one self-contained page), or text for the terminal (default: -o's extension, or docx).",
+            help="docx, html (one page), pdf, or text for the terminal (default: -o's extension, or docx).",
         ),
     ] = None,
     single_author: Annotated[
@@ -162,7 +163,8 @@ def redline(
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder for the example workspace.")] = Path("wtpf-demo"),
 ) -> None:
-    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs.
+    """Build an example workspace from drafts/ (a WTPF report through four versions) and write its outputs: the
+    clean document, the redline (.docx and .html) and the site of the whole ladder (`wtpf publish`).
 
     The folder becomes a git repository of its own, even inside another repository, which it never touches.
 
@@ -184,4 +186,6 @@ def demo(
     say(f"Clean document:  [bold]{result.clean.path}[/]")
     say(f"Redline:         [bold]{result.redline.path}[/]")
     say(f"Redline page:    [bold]{result.page.path}[/]")
+    if result.site is not None:
+        say(f"Site to post:    [bold]{result.site}[/]")
     say(f'Try: wtpf -C {result.root} redline "First Draft" "Third Draft" --format text --changed-only')

@@ -147,11 +147,15 @@ def paragraph_properties(
     jc: str | None = None,
     mark: str = "",
     bidi: bool = False,
+    keep_next: bool = False,
     change: str = "",
+    section: str = "",
 ) -> str:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and pPrChange,
-    in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, the
+    sectPr of a section ending here, and pPrChange, in schema order."""
     out = f'<w:pPr><w:pStyle w:val="{escape_attr(style)}"/>'
+    if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
+        out += "<w:keepNext/>"
     if num is not None:
         out += f'<w:numPr><w:ilvl w:val="{num[0]}"/><w:numId w:val="{num[1]}"/></w:numPr>'
     if bidi:
@@ -162,7 +166,7 @@ def paragraph_properties(
         # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
         # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
         out += f"<w:rPr>{mark}</w:rPr>"
-    return out + change + "</w:pPr>"
+    return out + section + change + "</w:pPr>"
 
 
 def paragraph(ppr: str, content: str = "") -> str:
@@ -197,10 +201,10 @@ def table_grid(widths: list[int]) -> str:
 
 
 def table_row(cells: list[str], *, header: bool = False, mark: str = "") -> str:
-    """<w:tr> with trPr: tblHeader for heading rows, w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
-    props = ("<w:tblHeader/>" if header else "") + mark
-    inner = (f"<w:trPr>{props}</w:trPr>" if props else "") + "".join(cells)
-    return f"<w:tr>{inner}</w:tr>" if inner else "<w:tr/>"
+    """<w:tr> with trPr: cantSplit (a row never breaks across pages, ECMA-376 17.4.6), tblHeader for heading rows,
+    w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
+    props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + mark
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
 
 def table_cell(width: int, content: str) -> str:

@@ -160,11 +160,15 @@ def paragraph_properties(
     jc: str | None = None,
     mark: Element | list[Element] | None = None,
     bidi: bool = False,
+    keep_next: bool = False,
     change: Element | None = None,
+    section: Element | None = None,
 ) -> Element:
-    """<w:pPr>: pStyle, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, and pPrChange,
-    in schema order."""
+    """<w:pPr>: pStyle, keepNext, numPr (ilvl, numId), bidi, jc, rPr holding the paragraph mark's revisions, the
+    sectPr of a section ending here, and pPrChange, in schema order."""
     ppr = el("pPr", None, val("pStyle", style))
+    if keep_next:  # ECMA-376 17.3.1.15: on the same page as the next paragraph (a caption with its table)
+        ppr.append(el("keepNext"))
     if num is not None:
         ilvl, num_id = num
         ppr.append(el("numPr", None, val("ilvl", str(ilvl)), val("numId", str(num_id))))
@@ -176,6 +180,8 @@ def paragraph_properties(
         # ECMA-376 17.13.5.15/17.13.5.16: an inserted or deleted paragraph mark is w:ins/w:del in pPr/rPr (a moved
         # one w:moveFrom/w:moveTo, 17.13.5.21/17.13.5.26; in the order ins, del, moveFrom, moveTo).
         ppr.append(el("rPr", None, *(mark if isinstance(mark, list) else [mark])))
+    if section is not None:
+        ppr.append(section)
     if change is not None:
         ppr.append(change)
     return ppr
@@ -225,15 +231,15 @@ def table_grid(widths: list[int]) -> Element:
 
 
 def table_row(cells: list[Element], *, header: bool = False, mark: Element | None = None) -> Element:
-    """<w:tr> with trPr: tblHeader for heading rows, w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
+    """<w:tr> with trPr: cantSplit (a row never breaks across pages, ECMA-376 17.4.6), tblHeader for heading rows,
+    w:ins/w:del for a row inserted or deleted (17.13.5.x)."""
     tr = el("tr")
-    props: list[Element] = []
+    props: list[Element] = [el("cantSplit")]
     if header:
         props.append(el("tblHeader"))
     if mark is not None:
         props.append(mark)
-    if props:
-        tr.append(el("trPr", None, *props))
+    tr.append(el("trPr", None, *props))
     for c in cells:
         tr.append(c)
     return tr

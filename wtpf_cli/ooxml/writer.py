@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from wtpf_cli.model import (
     FormatChange,
     KindChange,
     ParaProps,
+    RBlock,
     RComment,
     Redline,
     Revision,
@@ -30,6 +32,7 @@ from wtpf_cli.model import (
 )
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
+from wtpf_cli.ooxml.columns import column_widths
 from wtpf_cli.ooxml.origin import CUSTOM_PART, CUSTOM_REL, CUSTOM_TYPE, custom_xml
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -230,24 +233,35 @@ class DocxRenderer:
         )
         return X.kind_change(self.ids.next_revision(), change.rev.author, change.rev.date, before)
 
-    def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "") -> str:
+    def paragraph(self, para: RParagraph, part: _Part, *, lead: str = "", keep_next: bool = False) -> str:
         props = para.props
         num = self._num(props) if props.list_kind else None
         mark = self._mark(para.ins, para.dele) if para.ins or para.dele else ""  # (its revision id comes first)
         content = "".join(self._inline(para.runs, part, para.comments))  # (sets para_rtl)
         change = self._kind_change(para.kind_change, self.para_rtl) if para.kind_change is not None else ""
         ppr = X.paragraph_properties(
-            props.style, num=num, jc=_ALIGN.get(props.align or ""), mark=mark, bidi=self.para_rtl, change=change
+            props.style,
+            num=num,
+            jc=_ALIGN.get(props.align or ""),
+            mark=mark,
+            bidi=self.para_rtl,
+            keep_next=keep_next,
+            change=change,
         )
         return X.paragraph(ppr, lead + content)
 
     def table(self, table: RTable, part: _Part) -> str:
         ncols = max((len(r.cells) for r in table.rows), default=1) or 1
-        width = TEXT_WIDTH // ncols
-        parts = [X.table_properties("WtpfTable", bidi_visual=self.rtl), X.table_grid([width] * ncols)]
+        texts = [
+            ["".join(r.token.text for r in row.cells[c]) for row in table.rows if c < len(row.cells)]
+            for c in range(ncols)
+        ]
+        widths = column_widths(texts, TEXT_WIDTH)
+        parts = [X.table_properties("WtpfTable", bidi_visual=self.rtl), X.table_grid(widths)]
         for row in table.rows:
             cells = []
             for c, cell in enumerate(row.cells):
+                width = widths[c]
                 align = table.align[c] if c < len(table.align) else None
                 mark = self._mark(row.ins, row.dele)  # (its revision id comes first)
                 notes = row.comments[c] if c < len(row.comments) else ()  # contributors' comments on the cell
@@ -285,7 +299,11 @@ class DocxRenderer:
                 ]
                 rows.append(X.table_row(cells, header=k == 0))
             out.append(X.table("".join(rows)))
-        out.append(para("RevisionSummary", X.page_break_run()))
+        # The page ends a section of its own, with no header or footer (ECMA-376 17.6.18, 17.10.5): the report's
+        # cover that follows stays without the running header (titlePg) and its pages are numbered from 1.
+        out.append(
+            X.paragraph(X.paragraph_properties("RevisionSummary", bidi=rtl, section=_unmarked_section(self.template)))
+        )
         return out
 
     # -- the package -----------------------------------------------------------------------------------------
@@ -308,8 +326,10 @@ class DocxRenderer:
         containers = {b.props.container for b in redline.blocks if isinstance(b, RParagraph)}
         self.first_comment = len(containers - {BODY}) + 1
         body: list[str] = self.summary(summary) if summary is not None else []
+        self.summary_first = summary is not None
         notes: dict[str, list[RParagraph]] = {}
         previous_was_table = False
+        captions = _before_tables(redline.blocks)
         for block in redline.blocks:
             if isinstance(block, RTable):
                 if previous_was_table:
@@ -320,7 +340,7 @@ class DocxRenderer:
             if block.props.container != BODY:
                 notes.setdefault(block.props.container[3:], []).append(block)
                 continue
-            body.append(self.paragraph(block, doc_part))
+            body.append(self.paragraph(block, doc_part, keep_next=id(block) in captions))
             previous_was_table = False
         if previous_was_table:
             body.append(X.paragraph(X.paragraph_properties("BodyText", bidi=self.rtl)))
@@ -328,9 +348,8 @@ class DocxRenderer:
         for label, note_id in self.ids.notes.items():
             paras = notes.get(label, [])
             rendered = [
-                self.paragraph(p, note_part, lead=X.footnote_ref_mark_run() if k == 0 else "")
-                for k, p in enumerate(paras)
-            ] or [X.paragraph(X.paragraph_properties("FootnoteText", bidi=self.rtl), X.footnote_ref_mark_run())]
+                self.paragraph(p, note_part, lead=_NOTE_NUMBER if k == 0 else "") for k, p in enumerate(paras)
+            ] or [X.paragraph(X.paragraph_properties("FootnoteText", bidi=self.rtl), _NOTE_NUMBER)]
             footnotes.append(X.footnote(note_id, "".join(rendered)))
         return self._pack(body, footnotes, doc_part, note_part, header_text, core, redline.meta.language, custom or {})
 
@@ -348,7 +367,7 @@ class DocxRenderer:
         with zipfile.ZipFile(self.template) as src:
             names = src.namelist()
             parts = {n: src.read(n) for n in names}
-        parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body)
+        parts["word/document.xml"] = _document_xml(parts["word/document.xml"], body, first_section=self.summary_first)
         parts["word/footnotes.xml"] = _footnotes_xml(parts["word/footnotes.xml"], footnotes)
         parts["word/numbering.xml"] = _numbering_xml(parts["word/numbering.xml"], self.list_starts)
         parts["word/header1.xml"] = _header_xml(parts["word/header1.xml"], header_text, self.rtl)
@@ -383,6 +402,47 @@ class DocxRenderer:
                 info.external_attr = 0o644 << 16
                 dst.writestr(info, parts[n], compresslevel=ZIP_LEVEL)
         return out.getvalue()
+
+
+_NS_DECLARATION = re.compile(r' xmlns:\w+="[^"]*"')
+
+
+def _unmarked_section(template: Path) -> str:
+    """<w:sectPr> of the template's page without its header and footer references or titlePg: a first section
+    with neither header nor footer (ECMA-376 17.10.5)."""
+    with zipfile.ZipFile(template) as src:
+        sect = _parse(src.read("word/document.xml")).find(f"{E.w('body')}/{E.w('sectPr')}")
+    if sect is None:
+        return ""
+    for child in list(sect):
+        if etree.QName(child).localname in ("headerReference", "footerReference", "titlePg"):
+            sect.remove(child)
+    return _NS_DECLARATION.sub("", etree.tostring(sect, encoding="unicode"))  # (declared on the part's root)
+
+
+def _before_cols(sect: E.Element) -> int:
+    """Where pgNumType goes in w:sectPr (ECMA-376 17.6.17: after pgSz, pgMar, paperSrc, pgBorders, lnNumType)."""
+    names = [etree.QName(child).localname for child in sect]
+    return names.index("cols") if "cols" in names else len(names)
+
+
+# A footnote's number, then a space before its text, as Word writes a new footnote.
+_NOTE_NUMBER = X.footnote_ref_mark_run() + X.run(" ")
+
+
+def _before_tables(blocks: Iterable[RBlock]) -> set[int]:
+    """The ids of the body paragraphs right before a table: its caption (or the sentence that introduces it),
+    kept on the table's page (keepNext)."""
+    found: set[int] = set()
+    last: RParagraph | None = None
+    for block in blocks:
+        if isinstance(block, RTable):
+            if last is not None:
+                found.add(id(last))
+            last = None
+        elif block.props.container == BODY:
+            last = block
+    return found
 
 
 def _run_properties(marks: frozenset[str], linked: bool, change: str = "", *, rtl: bool = False) -> str:
@@ -425,7 +485,9 @@ def _with_content(root: E.Element, parent: E.Element, index: int, content: list[
     return head + "".join(content).encode() + tail
 
 
-def _document_xml(template: bytes, body_children: list[str]) -> bytes:
+def _document_xml(template: bytes, body_children: list[str], *, first_section: bool = False) -> bytes:
+    """The document part: the template's with `body_children` (after a `first_section` of their own, the last
+    section's pages numbered from 1)."""
     root = _parse(template)
     body = root.find(E.w("body"))
     assert body is not None
@@ -433,6 +495,8 @@ def _document_xml(template: bytes, body_children: list[str]) -> bytes:
     for child in list(body):
         body.remove(child)
     if sect is not None:
+        if first_section:
+            sect.insert(_before_cols(sect), E.el("pgNumType", {"start": "1"}))
         body.append(sect)
     return _with_content(root, body, 0, body_children)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.draft_reader import load_version
@@ -12,7 +13,6 @@ from wtpf_cli.attribution.redline import RedlineRequest, RedlineResult, make_red
 from wtpf_cli.labels import label, version_name
 from wtpf_cli.languages import word_tag
 from wtpf_cli.markdown.frontmatter import split_front_matter
-from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.messages import Kind, Message, Result, warnings
 from wtpf_cli.model import Meta, Redline, Summary
 from wtpf_cli.ooxml.origin import Origin
@@ -25,6 +25,9 @@ from wtpf_cli.store.config import slugify
 from wtpf_cli.store.files import decode_text, write_atomic
 from wtpf_cli.store.versions import Resolved
 from wtpf_cli.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from wtpf_cli.render.annex import Annex
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +166,24 @@ def _build(ws: Workspace, ref: str | None, out: Path | str | None, fmt: BuildFor
         clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
         write_atomic(path, render_html(clean, description=doc.meta.title, is_redline=False))
         messages += notes + _image_warnings(ws, resolved)
+    elif fmt == "pdf":
+        path = _out_path(ws, out, stem, "pdf")
+        clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
+        write_atomic(path, pdf_bytes(docx_bytes(ws, clean), path.name))
+        messages += notes
     else:
         path = _out_path(ws, out, stem, "docx")
         clean, notes = _with_open_comments(ws, resolved, unchanged(doc))
         write_atomic(path, docx_bytes(ws, clean, origin=origin_of(ws, resolved, "build")))
         messages += notes
     return Result(Written(path, resolved.label), messages)
+
+
+def pdf_bytes(docx: bytes, name: str) -> bytes:
+    """The PDF of a .docx, made by LibreOffice (render/pdf.py)."""
+    from wtpf_cli.render.pdf import pdf_from_docx  # LibreOffice: only PDF output needs it
+
+    return pdf_from_docx({name: docx})[name]
 
 
 def _with_open_comments(ws: Workspace, resolved: Resolved, clean: Redline) -> tuple[Redline, tuple[Message, ...]]:
@@ -239,6 +254,9 @@ def redline(
             path = _out_path(ws, out, redline_stem(made), "txt")
             write_atomic(path, marked_text(output.text).encode())
             output = RedlineOutput(made, Written(path, "the text redline"), output.text)
+    elif fmt == "pdf":
+        written, made = redline_docx(ws, request, out, pdf=True)
+        output = RedlineOutput(made, written)
     else:
         written, made = (redline_html if fmt == "html" else redline_docx)(ws, request, out)
         output = RedlineOutput(made, written)
@@ -254,16 +272,18 @@ def _reversed(ws: Workspace, made: RedlineResult) -> tuple[Message, ...]:
     return (Message(Kind.WARNING, text),)
 
 
-def redline_docx(ws: Workspace, request: RedlineRequest, out: Path | str | None) -> tuple[Written, RedlineResult]:
-    """The Word redline between two versions, each change under its source."""
+def redline_docx(
+    ws: Workspace, request: RedlineRequest, out: Path | str | None, *, pdf: bool = False
+) -> tuple[Written, RedlineResult]:
+    """The Word redline between two versions, each change under its source (or, with `pdf`, its PDF)."""
     with collector_paused():
         result = make_redline(ws, request)
-        path = _out_path(ws, out, redline_stem(result), "docx")
+        path = _out_path(ws, out, redline_stem(result), "pdf" if pdf else "docx")
         description = f"Revision marks from {result.old.label} to {result.new.label}"
         title = revision_marks(result)
         summary = first_page(result.redline, *redline_ends(result), title) if request.summary else None
         data = docx_bytes(ws, result.redline, title, summary, origin_of(ws, result.new, "redline"))
-    write_atomic(path, data)
+    write_atomic(path, pdf_bytes(data, path.name) if pdf else data)
     return Written(path, description), result
 
 
@@ -281,12 +301,15 @@ def redline_html(ws: Workspace, request: RedlineRequest, out: Path | str | None)
     return Written(path, description), result
 
 
-def write_annex(ws: Workspace, markdown: str, out: Path | str | None, fmt: AnnexFormat, stem: str) -> Path:
-    """Write an annex (Markdown text with front matter) as .md, or as .docx in the house template."""
+def write_annex(ws: Workspace, annex: Annex, out: Path | str | None, fmt: AnnexFormat, stem: str) -> Path:
+    """Write an annex as .md, as .docx in the house template, or as its PDF."""
+    from wtpf_cli.render.annex import annex_document, annex_markdown  # the annexes' layout: only they need it
+
     path = _out_path(ws, out, stem, fmt)
     if fmt == "md":
-        write_atomic(path, markdown.encode())
-    else:
-        annex = Origin(ws.config.report_id, document="annex")
-        write_atomic(path, docx_bytes(ws, unchanged(read_draft(markdown, path=stem)), origin=annex))
+        write_atomic(path, annex_markdown(annex).encode())
+        return path
+    origin = Origin(ws.config.report_id, document="annex")
+    data = docx_bytes(ws, unchanged(annex_document(annex)), origin=origin)
+    write_atomic(path, pdf_bytes(data, path.name) if fmt == "pdf" else data)
     return path

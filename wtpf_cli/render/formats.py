@@ -9,11 +9,19 @@ from typing import Literal, TypeAlias
 
 from wtpf_cli.errors import UsageError
 
-BuildFormat: TypeAlias = Literal["docx", "html", "md"]  # html: one self-contained page for posting online
-RedlineFormat: TypeAlias = Literal["docx", "html", "text"]  # text: for the terminal, coloured by source
-AnnexFormat: TypeAlias = Literal["md", "docx"]  # the provenance and disposition annexes
+BuildFormat: TypeAlias = Literal["docx", "html", "md", "pdf"]  # html: one self-contained page for posting online
+RedlineFormat: TypeAlias = Literal["docx", "html", "text", "pdf"]  # text: for the terminal, coloured by source
+AnnexFormat: TypeAlias = Literal["md", "docx", "pdf"]  # the provenance and disposition annexes; pdf: LibreOffice
 
-_BY_SUFFIX = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".txt": "text"}
+_BY_SUFFIX = {
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "text",
+    ".pdf": "pdf",
+}
 
 
 def is_folder(output: Path | str) -> bool:

@@ -20,23 +20,9 @@ from wtpf_cli.languages import is_rtl, language_code
 from wtpf_cli.markdown.cover import COVER_STYLES
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import BODY, Meta, RComment, Redline, Revision, RParagraph, RRow, RRun, RTable
+from wtpf_cli.render.colours import source_colours
 from wtpf_cli.render.summary import tally
 
-# The Tableau 10 hues, darkened to read as text on white and on their tint (contrast 4.5:1 or more); the first
-# six (the most sources a redline usually has) are the ones farthest apart, grey among them, then the rest.
-# Sources take them in order of first appearance, like the terminal's redline.
-PALETTE = (
-    "#1c5fa0",  # blue
-    "#a04a00",  # orange
-    "#1e7b1e",  # green
-    "#c01f20",  # red
-    "#7348a0",  # purple
-    "#5f6368",  # grey
-    "#097380",  # cyan
-    "#b8378e",  # pink
-    "#7d4a3f",  # brown
-    "#6b6c00",  # olive
-)
 _HEADING_LEVELS = {"Heading1": 2, "Heading2": 3, "Heading3": 4, "Heading4": 5}  # h1 is the title
 _COVER_TAGS = {"CoverSymbol": "symbol", "CoverMeta": "cover-meta", "Title": "title", "Subtitle": "subtitle"}
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|ftp:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
@@ -518,11 +504,15 @@ class HtmlRenderer:
             f"<title>{escape(title)}</title>\n"
             f'<meta name="description" content="{escape(description or title)}">\n'
             '<meta name="generator" content="wtpf">\n'
-            f"<style>\n{_css(len(self.sources))}</style>\n</head>\n<body>\n"
+            f"<style>\n{_css(len(self.sources))}</style>\n</head>\n"
+            f"{_BODY_WITH_COMMENTS if self.comments else '<body>'}\n"
             f'<header class="cover">{cover}</header>\n'
             f"{legend}\n{self.toc()}\n<main>\n{body}\n</main>\n{endnotes}\n"
             "</body>\n</html>\n"
         )
+
+
+_BODY_WITH_COMMENTS = '<body class="with-comments">'  # wide windows keep a column on the right for the notes
 
 
 def _authors(redline: Redline) -> list[str]:
@@ -576,8 +566,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _css(sources: int) -> str:
     per_source = []
-    for n in range(1, max(sources, 1) + 1):
-        colour = PALETTE[(n - 1) % len(PALETTE)]
+    for n, colour in enumerate(source_colours(max(sources, 1)), 1):
         r, g, b = _rgb(colour)
         per_source.append(
             f".s{n}{{--c:{colour};--tint:rgba({r},{g},{b},.09)}}.bar-s{n}{{border-left-color:{colour}!important}}"
@@ -627,7 +616,7 @@ vertical-align:-.1em;margin-right:.35em}
 .toc .gone a,.toc .new a{color:var(--c)}.toc .new a{text-decoration:underline}
 ins{color:var(--c);background:var(--tint);text-decoration:underline;text-decoration-thickness:1px;
 text-underline-offset:2px}
-del{color:var(--c);text-decoration:line-through;text-decoration-thickness:1px}
+del{color:var(--c);text-decoration:line-through;text-decoration-thickness:.125em;text-decoration-color:var(--c)}
 ins ins,del ins,ins del,del del{background:none}
 .pmark::before{content:"\\00b6";font-weight:normal}
 .pmark{margin-left:.15em}
@@ -665,7 +654,7 @@ code{font-family:"DejaVu Sans Mono",Consolas,"Liberation Mono",monospace;font-si
 .with-notes{display:flex;flex-direction:column}
 .with-notes>aside.comments{order:2}
 @media (min-width:78rem){
-body{max-width:46rem;padding-right:19rem}
+body.with-comments{padding-right:19rem}
 .with-notes{display:block}
 aside.comments{float:right;clear:right;width:16rem;margin:0 -18rem .5rem 0;font-size:.82rem}
 }
@@ -678,12 +667,15 @@ body{max-width:none;margin:0;padding:0;font-size:10.5pt}
 .toc{break-after:page}
 h2,h3,h4,h5{break-after:avoid}
 tr,li,.comment{break-inside:avoid}
+p:has(+.table-wrap){break-after:avoid}
+.table-wrap{overflow:visible}
 aside.comments{float:none;width:auto;margin:.2rem 0 .6rem}
 .with-notes{display:flex}
 .changed,li.changed,h2.changed,h3.changed,h4.changed,h5.changed{margin-left:0;padding-left:.5rem}
 ins::after,del:not(.pmark)::after{content:attr(data-n);font-size:.6em;vertical-align:super;
 text-decoration:none;display:inline-block;margin-left:.05em}
 ins ins::after,del ins::after{content:none}
+.cover ins::after,.cover del::after{content:none}
 a{color:inherit}
 main a[href^="http"]::after{content:" <" attr(href) ">";font-size:.85em;color:var(--muted);word-break:break-all}
 }

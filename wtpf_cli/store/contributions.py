@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wtpf_cli.errors import InputRejected, UsageError, WorkspaceStateError
-from wtpf_cli.labels import label
 from wtpf_cli.store.files import decode_text
 from wtpf_cli.store.git import Identity
 from wtpf_cli.store.sources import check_source_name, source_slug
@@ -223,35 +222,6 @@ def commit_as_source(
         sha = transaction.commit(files, message.strip() + trailer, author, signer, date)
         transaction.apply()
         return sha
-
-
-def disposition_markdown(ws: Workspace, items: list[Contribution]) -> str:
-    """The "disposition of contributions" annex a secretariat posts with a new draft, as a Markdown draft."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    language = ws.config.language
-    lines = [
-        "---",
-        f'title: "{label("disposition_title", language, title=ws.config.title)}"',
-        "version: Annex",
-        'symbol: ""',
-        'date: ""',
-        f"language: {language}",
-        "---",
-        f"# {label('disposition_heading', language)}",
-        "",
-        "| Symbol | Source | Received | On | Kind | Disposition |",
-        "|:--|:--|:--|:--|:--|:--|",
-    ]
-    for c in items:
-        received = f"{c.received} (late)" if c.late else c.received
-        row = [c.symbol or c.id, c.source, received, c.on_version, c.kind.replace("-", " "), c.disposition()]
-        lines.append("| " + " | ".join(cell(x) for x in row) + " |")
-    if not items:
-        lines.append("| | | | | | No contributions received. |")
-    return "\n".join(lines) + "\n"
 
 
 def letter_text(ws: Workspace, c: Contribution, limit: int = 4000) -> str:

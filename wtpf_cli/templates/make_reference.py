@@ -46,6 +46,8 @@ RID_FONTS = "rId4"
 RID_FOOTNOTES = "rId5"
 RID_HEADER = "rId6"
 RID_FOOTER = "rId7"
+RID_FIRST_HEADER = "rId8"  # the cover page's header and footer: empty (titlePg, ECMA-376 17.10.6)
+RID_FIRST_FOOTER = "rId9"
 
 
 def xml(text: str) -> bytes:
@@ -72,6 +74,8 @@ def content_types() -> bytes:
         ("/word/footnotes.xml", f"{WML_CT}.footnotes+xml"),
         ("/word/header1.xml", f"{WML_CT}.header+xml"),
         ("/word/footer1.xml", f"{WML_CT}.footer+xml"),
+        ("/word/header2.xml", f"{WML_CT}.header+xml"),
+        ("/word/footer2.xml", f"{WML_CT}.footer+xml"),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
         ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
     ]
@@ -113,6 +117,8 @@ def document_rels() -> bytes:
             (RID_FOOTNOTES, f"{REL}/footnotes", "footnotes.xml"),
             (RID_HEADER, f"{REL}/header", "header1.xml"),
             (RID_FOOTER, f"{REL}/footer", "footer1.xml"),
+            (RID_FIRST_HEADER, f"{REL}/header", "header2.xml"),
+            (RID_FIRST_FOOTER, f"{REL}/footer", "footer2.xml"),
         ]
     )
 
@@ -145,14 +151,19 @@ def app_props() -> bytes:
 
 
 def sect_pr() -> str:
+    # The cover is a different first page (titlePg, ECMA-376 17.10.6) with an empty header and footer of its own:
+    # the running header and the page number start on page 2, as on the Union's documents.
     return (
         "<w:sectPr>"
         f'<w:headerReference w:type="default" r:id="{RID_HEADER}"/>'
         f'<w:footerReference w:type="default" r:id="{RID_FOOTER}"/>'
+        f'<w:headerReference w:type="first" r:id="{RID_FIRST_HEADER}"/>'
+        f'<w:footerReference w:type="first" r:id="{RID_FIRST_FOOTER}"/>'
         f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
         'w:header="567" w:footer="567" w:gutter="0"/>'
         '<w:cols w:space="708"/>'
+        "<w:titlePg/>"
         '<w:docGrid w:linePitch="360"/>'
         "</w:sectPr>"
     )
@@ -186,6 +197,11 @@ def footer() -> bytes:
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
         "</w:p></w:ftr>"
     )
+
+
+def first_page(tag: str, style: str) -> bytes:
+    """The cover page's header (w:hdr) or footer (w:ftr): one empty paragraph."""
+    return xml(f'<w:{tag} {NS_DECL}><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p></w:{tag}>')
 
 
 def footnotes() -> bytes:
@@ -614,6 +630,8 @@ def parts() -> list[tuple[str, bytes]]:
         ("word/footnotes.xml", footnotes()),
         ("word/header1.xml", header()),
         ("word/footer1.xml", footer()),
+        ("word/header2.xml", first_page("hdr", "Header")),
+        ("word/footer2.xml", first_page("ftr", "Footer")),
     ]
 
 
