@@ -118,12 +118,31 @@ class Timed:
     max_rss_kb: int
 
 
+# `python -m wtpf_cli`, writing its own peak memory (VmHWM: this process's own pages) when it exits. The
+# rusage of a child spawned by vfork counts the parent's memory at exec: a pytest worker's 300 MB, not the child's.
+_PEAK = """import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    with open(os.environ["WTPF_TEST_PEAK"], "w") as out:
+        out.write(kb)
+atexit.register(_peak)
+sys.argv[0] = "wtpf"
+runpy.run_module("wtpf_cli", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_timed(args: list[str], cwd: Path, home: Path) -> Timed:
-    """`python -m wtpf_cli ARGS`, with its own wall time and peak memory (os.wait4 on that one child)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """`python -m wtpf_cli ARGS`, with its own wall time and peak memory."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
+        peak = Path(tmp) / "peak"
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "wtpf_cli", *args], cwd=cwd, env=clean_env(home), stdout=out, stderr=err
+            [sys.executable, "-c", _PEAK, *args],
+            cwd=cwd,
+            env=clean_env(home) | {"WTPF_TEST_PEAK": str(peak)},
+            stdout=out,
+            stderr=err,
         )
         code: int | None = None
         while True:
@@ -140,9 +159,8 @@ def run_timed(args: list[str], cwd: Path, home: Path) -> Timed:
         proc.returncode = code if code is not None else -9  # reaped by wait4: keep Popen from waiting again
         out.seek(0)
         err.seek(0)
-        return Timed(
-            code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, usage.ru_maxrss
-        )
+        rss = int(peak.read_text()) if peak.exists() else usage.ru_maxrss  # killed: what rusage says, at worst
+        return Timed(code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, rss)
 
 
 @pytest.fixture(scope="module")

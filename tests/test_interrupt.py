@@ -651,9 +651,12 @@ def test_ctrl_c_at_any_moment_after_the_commit_point_says_the_change_was_committ
         assert err.strip().splitlines()[-1] == f"wtpf: interrupted after the change was committed ({head})", err
         return "interrupted"
 
-    outcomes = in_parallel([lambda k=k: one(k) for k in range(30)])
-    print(f"\nCtrl-C after the commit point: {outcomes.count('interrupted')} of 30 said so, the rest had finished")
-    assert outcomes.count("interrupted") >= 10
+    outcomes: list[str] = []
+    while outcomes.count("interrupted") < 10 and len(outcomes) < 90:  # a loaded machine finishes more runs first
+        outcomes += in_parallel([lambda k=k: one(k) for k in range(len(outcomes), len(outcomes) + 30)])
+    said = outcomes.count("interrupted")
+    print(f"\nCtrl-C after the commit point: {said} of {len(outcomes)} said so, the rest had finished")
+    assert said >= 10
 
 
 # ---------------------------------------------------------------------------------------------------------------
