@@ -470,6 +470,18 @@ def test_the_redline_warns_of_a_comment_whose_words_are_gone_in_every_format(ws:
         assert run.err.splitlines()[0] == warning, fmt
 
 
+def test_the_disposition_annex_of_a_french_report_has_its_title_heading_and_version_line_in_french(ws: Path) -> None:
+    toml = (ws / "wtpf.toml").read_text(encoding="utf-8")
+    assert 'language = "English"' in toml
+    (ws / "wtpf.toml").write_text(toml.replace('language = "English"', 'language = "French"'), encoding="utf-8")
+    git("commit", "-qam", "The report is written in French", cwd=ws)
+    wtpf("contribution", "list", "--format", "md", "-o", "annexe.md", cwd=ws)
+    annex = (ws / "annexe.md").read_text(encoding="utf-8")
+    assert "title: 'Report : suite donnée aux contributions'" in annex
+    assert "version: 'Annexe : Premier projet'" in annex
+    assert "\n# Suite donnée aux contributions\n" in annex
+
+
 def test_the_disposition_annex_is_written_as_markdown_and_word(ws: Path) -> None:
     letter = ws.parent / "letter.txt"
     letter.write_text("Please add a chapter on satellites.\n", encoding="utf-8")
