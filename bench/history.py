@@ -38,7 +38,8 @@ def workspace(
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(path, target, symlinks=True)
-        subprocess.run(["git", "gc", "--quiet"], cwd=target, check=True, env=env)
+        # --force: a gc.pid copied from the source (an automatic gc after its commits) would stop a plain gc
+        subprocess.run(["git", "gc", "--quiet", "--force"], cwd=target, check=True, env=env)
         (target / ".git" / "wtpf-bench-packed").write_text("ok\n")
     return target, count
 
