@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from wtpf_cli.ooxml.revisions import Inspection, Para, Segment, View
@@ -76,7 +76,9 @@ def word_view(found: Inspection, view: View) -> WordView:
 
     def place(segments: Sequence[Segment], para: Para, restyled: bool) -> None:
         if para.part != "document":
-            notes.setdefault(_note_key(para), []).append(segments)
+            paragraphs = notes.setdefault(_note_key(para), [])
+            # Word, and our writer, put a space between a note's number and its text: not the note's text.
+            paragraphs.append(segments if paragraphs else _after_separator(segments))
             return
         where = para.where
         if where != "body":
@@ -183,6 +185,15 @@ def _heading_of_id(style: str) -> int:
     if style.startswith("Heading") and style[7:].isdigit() and len(style) == 8:
         return int(style[7:])
     return 0
+
+
+def _after_separator(segments: Sequence[Segment]) -> Sequence[Segment]:
+    """A note's first paragraph without the space that separates it from the note's number."""
+    first = next((k for k, s in enumerate(segments) if s.text or s.note is not None), None)
+    if first is None or not segments[first].text.startswith(" "):
+        return segments
+    rest = replace(segments[first], text=segments[first].text[1:])
+    return [*segments[:first], *([rest] if rest.text else []), *segments[first + 1 :]]
 
 
 def _note_key(para: Para) -> str:
