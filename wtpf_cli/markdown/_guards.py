@@ -71,8 +71,9 @@ def guard_open_bracket(rule: Rule) -> Rule:
 
 
 def guard_note_link(rule: Rule) -> Rule:
-    """The link rule, failing at once at a footnote reference `[^label]` that neither `(` nor `[` follows and that no
-    link reference defines: the rule would find the same `]` a token at a time, then fail on the reference lookup."""
+    """The link rule, failing at once at a footnote reference `[^label]` that no `(` follows, where no link
+    reference can match: none is defined, or none by that label and no `[` follows (a full reference's second
+    label). The rule would find the same `]` a token at a time, then fail on the reference lookup."""
 
     def guarded(state: Any, silent: bool) -> bool:
         start = state.pos
@@ -80,9 +81,12 @@ def guard_note_link(rule: Rule) -> Rule:
             found = _PLAIN_NOTE_RE.match(state.src, start, state.posMax)
             if found is not None:
                 end = found.end()
-                if end >= state.posMax or state.src[end] not in "([":
+                follows = state.src[end] if end < state.posMax else ""
+                if follows != "(":
                     refs = state.env.get("references") if isinstance(state.env, dict) else None
-                    if not refs or normalizeReference(state.src[start + 1 : end - 1]) not in refs:
+                    if not refs:
+                        return False
+                    if follows != "[" and normalizeReference(state.src[start + 1 : end - 1]) not in refs:
                         return False
         return rule(state, silent)
 
