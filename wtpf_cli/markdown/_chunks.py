@@ -4,8 +4,8 @@
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
 or without the block parser (`_parse_batch`, `_one_block`, `_note_lines`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those
-parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share
-of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
+parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part`
+parses a share of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
 Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
 that most chunks are found again by their text alone); footnotes follow the body in order of first use.
