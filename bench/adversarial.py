@@ -72,10 +72,17 @@ def notes(units: int) -> str:
 
 
 def nesting(units: int) -> str:
-    """Lists nine deep and block quotes twenty deep, over and over."""
-    block = "\n".join("  " * d + f"- ab {d}" for d in range(9)) + "\n\n"
-    block += "\n".join(">" * d + f" ab {d}" for d in range(1, 20)) + "\n\n"
-    return block * max(1, units * 3 // len(block))
+    """Lists nine deep and block quotes twenty deep, over and over, each time with other words (the chunk memo
+    would parse a repeated block once)."""
+    blocks: list[str] = []
+    size = 0
+    while size < 3 * units:
+        n = len(blocks)
+        block = "\n".join("  " * d + f"- ab{n} {d}" for d in range(9)) + "\n\n"
+        block += "\n".join(">" * d + f" ab{n} {d}" for d in range(1, 20)) + "\n\n"
+        blocks.append(block)
+        size += len(block)
+    return "".join(blocks)
 
 
 KINDS: dict[str, Callable[[int], str]] = {
