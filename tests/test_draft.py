@@ -180,3 +180,23 @@ def test_front_matter_errors_name_the_line_and_nul_bytes_are_refused() -> None:
         read_draft("---\ntitle: a\n")
     with pytest.raises(InputRejected, match="NUL"):
         read_draft("a\x00b")
+
+
+NOTES_FRONT = "---\ntitle: T\n---\n\n"
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_footnotes_follow_the_text_in_order_of_first_reference_from_the_text_then_from_notes(chunked: bool) -> None:
+    # markdown-it alone numbers [^c] before [^a]: note a, defined before "More[^a]", refers to it first.
+    text = NOTES_FRONT + "Text[^b].\n\n[^a]: Note a, see[^c].\n\nMore[^a].\n\n[^b]: Note b.\n\n[^c]: Note c.\n"
+    blocks = read_draft(text, path="r.md", chunked=chunked).blocks
+    notes = [b.props.container for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
+    assert notes == ["fn:b", "fn:a", "fn:c"]
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_a_note_only_itself_refers_to_is_not_shown(chunked: bool) -> None:
+    text = NOTES_FRONT + "Text.\n\n[^self]: A note on [^self] itself.\n\nMore[^kept].\n\n[^kept]: Kept.\n"
+    blocks = read_draft(text, path="r.md", chunked=chunked).blocks
+    notes = [b.props.container for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
+    assert notes == ["fn:kept"]

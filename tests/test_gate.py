@@ -313,3 +313,16 @@ def test_a_quote_seven_deep_and_a_heading_underline_are_not_conflict_markers(tmp
     root = make(tmp_path)
     edit(root, "report.md", "1.1. This report", "Annex\n=======\n\n>>>>>>> quoted seven deep\n\n1.1. This report")
     assert [r for r in rules(root) if r[0] == "BR003"] == []
+
+
+def test_a_note_that_only_itself_refers_to_is_named_as_left_out(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    edit(root, "report.md", "1.1. This report", "1.1. Text.\n\n[^self]: A note on [^self] itself.\n\n1.1. This report")
+    assert ("MD006", "warning") in [r[:2] for r in rules(root)]
+
+
+def test_a_note_referred_to_from_a_kept_note_defined_before_the_text_is_kept(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    body = "1.1. Text[^b].\n\n[^a]: Note a, see[^c].\n\nMore[^a].\n\n[^b]: Note b.\n\n[^c]: Note c.\n\n1.1. This report"
+    edit(root, "report.md", "1.1. This report", body)
+    assert [r for r in rules(root) if r[0] == "MD006"] == []

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
 from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
+from wtpf_cli.markdown.notes import kept_notes, note_refs
 from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
 
@@ -323,43 +324,21 @@ def _shifted(chunk: Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]:
     return found
 
 
-def _note_refs(blocks: Iterable[Block]) -> list[str]:
-    """Footnote labels referenced in blocks, in order of first reference."""
-    order: dict[str, None] = {}
-    for block in blocks:
-        toks = block.tokens if isinstance(block, Paragraph) else [t for r in block.rows for c in r for t in c]
-        for t in toks:
-            if t.note is not None:
-                order.setdefault(t.note)
-    return list(order)
-
-
 def _notes_in_order(
-    refs: list[str], note_blocks: dict[str, tuple[Block, ...]], memo: dict[int, list[str]] | None = None
+    refs: list[str], note_blocks: dict[str, tuple[Block, ...]], memo: dict[int, list[str]]
 ) -> list[Block]:
-    """Footnote paragraphs in order of first reference (body first, then references inside footnotes); `refs`
-    are the labels referenced in the body, in order; `memo` holds the labels referenced in a footnote's paragraphs
-    by the id of their tuple (which lives as long as the memo)."""
-    order: list[str] = []
-    seen: set[str] = set()
+    """Footnote paragraphs as notes.order_notes keeps them; `refs` are the labels referenced in the body, in order;
+    `memo` holds the labels referenced in a footnote's paragraphs by the id of their tuple (which lives as long as
+    the memo)."""
 
-    def visit_labels(labels: Iterable[str]) -> None:
-        for label in labels:
-            if label not in seen and label in note_blocks:
-                seen.add(label)
-                order.append(label)
-
-    memo = {} if memo is None else memo
-    visit_labels(refs)
-    k = 0
-    while k < len(order):
-        paras = note_blocks[order[k]]
+    def refs_in(label: str) -> list[str]:
+        paras = note_blocks[label]
         labels = memo.get(id(paras))
         if labels is None:
-            labels = memo[id(paras)] = _note_refs(paras)
-        visit_labels(labels)
-        k += 1
-    return [b for label in order for b in note_blocks[label]]
+            labels = memo[id(paras)] = note_refs(paras)
+        return labels
+
+    return [b for label in kept_notes(refs, refs_in, note_blocks) for b in note_blocks[label]]
 
 
 def _definitions(text: str, cache: ParseCache) -> _Definitions:
@@ -449,7 +428,7 @@ def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
         tuple((n, tuple(by_label[n])) for n in own_notes if n in by_label),
         walker.ordered_lists,
         tuple(warnings),
-        tuple(_note_refs(body)),
+        tuple(note_refs(body)),
     )
     return chunk
 
@@ -488,7 +467,7 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     tokens = inline_tokens(tok.children, cache.tokens)
     if note is None:
         blocks = (paragraph(ParaProps(style="BodyText"), tokens),)
-        return Chunk(blocks, (), 0, (), tuple(_note_refs(blocks)))
+        return Chunk(blocks, (), 0, (), tuple(note_refs(blocks)))
     label = note.group(1)
     return Chunk(
         (), ((label, (paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()

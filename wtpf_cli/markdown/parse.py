@@ -9,6 +9,7 @@ from wtpf_cli.markdown._chunks import Chunk, ParseCache, read_chunked
 from wtpf_cli.markdown.blocks import Walker, markdown_parser
 from wtpf_cli.markdown.cover import cover_blocks
 from wtpf_cli.markdown.frontmatter import split_draft
+from wtpf_cli.markdown.notes import order_notes
 from wtpf_cli.model import Block, Document, Meta
 
 if TYPE_CHECKING:
@@ -58,4 +59,4 @@ def parse_body_tokens(body: str) -> tuple[list[Block], list[str], list[MdToken],
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(body, env)
     Walker(blocks, warnings, {}).walk(tokens)
-    return blocks, warnings, tokens, env
+    return order_notes(blocks), warnings, tokens, env

@@ -13,12 +13,12 @@ from wtpf_cli.errors import CheckFailed, InputRejected
 from wtpf_cli.markdown.blocks import (  # the build's own parser: the gate sees what the build sees
     WORD_LIST_LEVELS,
     list_too_deep,
-    markdown_parser,
 )
 from wtpf_cli.markdown.frontmatter import split_draft, split_front_matter
+from wtpf_cli.markdown.notes import kept_notes, note_refs, split_notes
 from wtpf_cli.markdown.parse import parse_body_tokens
 from wtpf_cli.merging.resolve import find_passages
-from wtpf_cli.model import Meta
+from wtpf_cli.model import Block, Meta
 from wtpf_cli.reporting.schedule import base_version, plan_schedule
 from wtpf_cli.store.config import CONFIG_NAME
 from wtpf_cli.store.contributions import FOLDER, META, list_contributions
@@ -134,7 +134,7 @@ def run_rules(ws: Workspace) -> list[Finding]:
         text = ws.read_draft_text()
         parts = split_draft(text, path=name)
         # One parse serves every Markdown rule (the build's blocks are read from the same tokens).
-        _, warnings, tokens, env = parse_body_tokens(parts.body)
+        blocks, warnings, tokens, env = parse_body_tokens(parts.body)
     except InputRejected as exc:
         return [_finding(name, 1, "IN001", str(exc))]
     head = ws.history.head()
@@ -150,7 +150,7 @@ def run_rules(ws: Workspace) -> list[Finding]:
         m = re.search(r"line (\d+)", w)
         line = parts.body_line + int(m.group(1)) if m else 1
         findings.append(_finding(name, line, "MD001", w))
-    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent, parsed=(tokens, env))
+    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent, parsed=(blocks, tokens, env))
     stamped = {v.name for v in versions[:-1]}
     for c in list_contributions(ws):
         if c.status == "pending" and c.on_version in stamped:
@@ -330,19 +330,22 @@ _REMOTE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def check_markdown(
-    name: str, body: str, body_line: int, folder: Path, *, parsed: tuple[list[MdToken], dict[str, Any]] | None = None
+    name: str,
+    body: str,
+    body_line: int,
+    folder: Path,
+    *,
+    parsed: tuple[list[Block], list[MdToken], dict[str, Any]] | None = None,
 ) -> list[Finding]:
     """MD001-MD007: what the Word build cannot render faithfully (inline HTML, images, deep headings, notes...).
 
-    `parsed`: markdown-it's tokens of `body` and the env it filled (footnote definitions), if already read.
+    `parsed`: parse_body_tokens' blocks of `body`, markdown-it's tokens and the env it filled, if already read.
     """
     if parsed is None:
-        env: dict[str, Any] = {}
-        tokens = markdown_parser().parse(body, env)
+        blocks, _, tokens, env = parse_body_tokens(body)
     else:
-        tokens, env = parsed
+        blocks, tokens, env = parsed
     findings: list[Finding] = []
-    referenced: set[str] = set()
     lists = 0
     for k, t in enumerate(tokens):
         line = body_line + (t.map[0] if t.map else 0) + 1
@@ -364,14 +367,15 @@ def check_markdown(
                 findings.append(_finding(name, line, "MD001", f"raw HTML {c.content.strip()!r} is kept as plain text"))
             elif c.type == "image":
                 findings += _image(name, line, str(c.attrs.get("src", "")), c.content, folder)
-            elif c.type == "footnote_ref":
-                referenced.add(str(c.meta.get("label", "")))
             elif c.type == "text":
                 for m in _NOTE_REF_RE.finditer(c.content):
                     findings.append(_finding(name, line, "MD005", f"footnote [^{m.group(1)}] has no definition"))
     defined = [str(k)[1:] for k in env.get("footnotes", {}).get("refs", {})]
+    # Kept: referred to by the body, or by a note it keeps (a note only itself refers to is not shown).
+    main, notes = split_notes(blocks)
+    kept = set(kept_notes(note_refs(main), lambda label: note_refs(notes.get(label, ())), set(defined)))
     for label in defined:
-        if label not in referenced:
+        if label not in kept:
             line = _definition_line(body, label, body_line)
             findings.append(
                 _finding(name, line, "MD006", f"footnote [^{label}] is never referenced: the build leaves it out")
