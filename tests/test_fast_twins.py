@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from wtpf_cli.cli._json import dumps_indented
 from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
+from wtpf_cli.diff.sequences import diff_sequences, encode, to_edits
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
@@ -155,6 +156,28 @@ def test_a_segment_made_fast_is_the_segment_its_dataclass_makes(
         Para(3, "document", "body", (plain,), False, False, False, False, 2, "Heading1", ("4", 1), None),
     )
     assert (made == made_plain, repr(made), hash(made)) == (True, repr(made_plain), hash(made_plain))
+
+
+# Sequences of items some of which are equal but not the same object (as two parses' tokens are), and one replaced.
+ITEMS = st.lists(st.sampled_from(["a", "b", "c", ("a",), ("b", 1)]), max_size=70)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ITEMS, st.integers(min_value=0, max_value=69), st.sampled_from(["a", "z", ("a",), ("z", 2)]))
+def test_one_item_replaced_gives_the_diff_of_the_coded_sequences(items: list[object], at: int, new: object) -> None:
+    a = list(items)
+    b = [tuple(list(x)) if isinstance(x, tuple) else x for x in items]  # equal items, other objects
+    if b:
+        b[at % len(b)] = new
+    assert diff_sequences(a, b) == to_edits(diff_match_patch_of(a, b))
+    assert diff_sequences(b, a) == to_edits(diff_match_patch_of(b, a))
+
+
+def diff_match_patch_of(a: list[object], b: list[object]) -> list[tuple[int, str]]:
+    """diff-match-patch's own diff of the two sequences, coded as diff_sequences codes them."""
+    stock = diff_match_patch()
+    stock.Diff_Timeout = 0
+    return stock.diff_main(*encode(a, b), False)  # type: ignore[no-any-return]
 
 
 JSON_VALUES = st.recursive(

@@ -23,7 +23,7 @@ from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import ParseCache, parse_draft_part
 from wtpf_cli.markdown._series import DraftSeries
 from wtpf_cli.markdown.parse import read_draft
-from wtpf_cli.model import Paragraph, Redline
+from wtpf_cli.model import Paragraph, Redline, Table
 from wtpf_cli.store.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second process is forked (POSIX only)")
@@ -197,6 +197,25 @@ def test_blocks_sent_by_number_arrive_equal_with_tokens_shared_as_the_receivers_
     # A second version sends none of what the first sent.
     again_tokens, again, _ = sender.encode(later.blocks)
     assert again_tokens == [] and again == []
+
+
+def test_a_table_sent_again_after_a_cell_change_sends_only_the_cells_new_token() -> None:
+    sender_cache = ParseCache()
+    first = read_draft(long_body(), path="a", cache=sender_cache)
+    table = "| Region | Users 7 |\n|---|---|\n| Africa | {} |\n| Europe | 49 |"  # (paragraph 7 is a table)
+    later = read_draft(long_body({7: table.format(4321)}), path="b", cache=sender_cache)
+    last = read_draft(long_body({7: table.format(5432)}), path="c", cache=sender_cache)
+    sender = BlockNumbers(first.blocks)
+    cache = ParseCache()
+    receiver_first = read_draft(long_body(), path="a", cache=cache)
+    receiver = BlockNumbers(receiver_first.blocks)
+    assert receiver.decode(*sender.encode(later.blocks), cache) == later.blocks  # the table's tokens all cross
+    new_tokens, new, numbers = sender.encode(last.blocks)
+    assert [t.text for t in new_tokens] == ["5432"] and len(new) == 1  # the table again, of its tokens one
+    got = receiver.decode(new_tokens, new, numbers, cache)
+    assert got == last.blocks
+    tables = [b for b in got if isinstance(b, Table)]
+    assert tables[0].rows[1][1][0].text == "5432" and tables[0].key == hash((tables[0].rows, tables[0].align, 1))
 
 
 CASES = Path(__file__).parent / "cases"

@@ -8,7 +8,7 @@ decides whether a second process runs at all.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -22,15 +22,19 @@ from wtpf_cli.store.workspace import Workspace
 PARSE_AHEAD_MIN_BYTES = 64_000
 
 _T = TypeVar("_T")
-# A new paragraph as it travels: its properties, its key and the numbers of its tokens (a table goes as it is).
-_SentBlock = tuple[ParaProps, int, bytes] | Table
+# A new paragraph as it travels: its properties, its key and the numbers of its tokens; a new table: its
+# alignments, heading rows and key, and the numbers of the tokens of each cell of each row.
+_SentParagraph = tuple[ParaProps, int, bytes]
+_SentTable = tuple[tuple[str | None, ...], int, int, tuple[tuple[tuple[int, ...], ...], ...]]
+_SentBlock = _SentParagraph | _SentTable
 
 
 class BlockNumbers:
     """Numbers of blocks and tokens that two processes agree on: FROM's blocks by position (both parsed FROM,
     alike), each later block and each token by order of first sending. A version then travels as the tokens and
     blocks not sent before and a list of block numbers: a block or a token crosses once per run, and pickle builds
-    few objects (unpickling a frozen dataclass is a Python call per object)."""
+    few objects (unpickling a frozen dataclass is a Python call per object). A table's tokens travel by number too:
+    a cell edited sends the table again, but of its tokens only the cell's new ones."""
 
     def __init__(self, first: tuple[Block, ...]) -> None:
         self.blocks: list[Block] = list(first)  # by number (and holding them, so their ids stay theirs)
@@ -45,13 +49,20 @@ class BlockNumbers:
         new_blocks: list[Block] = []
         new_tokens: list[Token] = []
         numbers = _numbered(blocks, self.numbers, self.blocks, new_blocks)
-        new: list[_SentBlock] = [
-            (b.props, b.key, _numbered(b.tokens, self.token_numbers, self.tokens, new_tokens).tobytes())
-            if isinstance(b, Paragraph)
-            else b
-            for b in new_blocks
-        ]
+        new: list[_SentBlock] = []
+        for b in new_blocks:
+            if isinstance(b, Paragraph):
+                tokens = _numbered(b.tokens, self.token_numbers, self.tokens, new_tokens)
+                new.append((b.props, b.key, tokens.tobytes()))
+            else:
+                number = self._token_number(new_tokens)
+                rows = tuple([tuple([tuple(map(number, cell)) for cell in row]) for row in b.rows])
+                new.append((b.align, b.header_rows, b.key, rows))
         return new_tokens, new, numbers.tobytes()
+
+    def _token_number(self, new_tokens: list[Token]) -> Callable[[Token], int]:
+        """The number of a token, one not sent before numbered and added to `new_tokens`."""
+        return _number_of(self.token_numbers, self.tokens, new_tokens)
 
     def decode(
         self, new_tokens: list[Token], new: list[_SentBlock], numbers: bytes, cache: ParseCache
@@ -60,12 +71,28 @@ class BlockNumbers:
         self.tokens.extend(map(cache.shared, new_tokens))
         token = self.tokens.__getitem__
         for b in new:
-            if isinstance(b, Table):
-                self.blocks.append(b)
-            else:
+            if len(b) == 3:
                 props, key, token_numbers = b
                 self.blocks.append(Paragraph(props, tuple(map(token, array("i", token_numbers))), key))
+            else:
+                align, header_rows, key, numbered = b
+                rows = tuple([tuple([tuple(map(token, cell)) for cell in row]) for row in numbered])
+                self.blocks.append(Table(rows, align, header_rows, key))
         return tuple(map(self.blocks.__getitem__, array("i", numbers)))
+
+
+def _number_of(numbers: dict[int, int], held: list[_T], new: list[_T]) -> Callable[[_T], int]:
+    """The number of an item (by id), numbering one not numbered before as _numbered does."""
+
+    def number(x: _T) -> int:
+        n = numbers.get(id(x))
+        if n is None:
+            n = numbers[id(x)] = len(held)
+            held.append(x)
+            new.append(x)
+        return n
+
+    return number
 
 
 def _numbered(items: Iterable[_T], numbers: dict[int, int], held: list[_T], new: list[_T]) -> array[int]:

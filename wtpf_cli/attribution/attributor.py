@@ -349,8 +349,8 @@ def _stranded_words(
     whole, as Word's Compare shows it, instead of lending its number to its neighbour across a deleted mark
     (which readers such as pandoc do not join). Only words of FROM are moved so: an insertion keeps its author."""
     equal = [e for e in edits if e.op == "equal"]
-    starts_a = [e.a0 for e in equal]
-    starts_b = [e.b0 for e in equal]
+    starts_a, ends_a = [e.a0 for e in equal], [e.a1 for e in equal]
+    starts_b, ends_b = [e.b0 for e in equal], [e.b1 for e in equal]
 
     def to_new(k: int) -> int | None:
         x = bisect_right(starts_a, k) - 1
@@ -366,12 +366,16 @@ def _stranded_words(
         # Only the paragraphs whose mark is deleted (old side) or inserted (new side): their marks lie in the
         # diff's changes, and each paragraph starts after the paragraph mark or table before it.
         rank = ranks[0] if to_old else ranks[1]
+        starts, ends = (starts_a, ends_a) if to_old else (starts_b, ends_b)
         for i in marks:
             if rank[i] != 1 or keys[i][0] != "\u00b6":  # type: ignore[index]
                 continue
             start = i
             while start > 0 and keys[start - 1][0] not in ("\u00b6", "\u229e"):  # type: ignore[index]
                 start -= 1
+            x = bisect_right(starts, i - 1) - 1  # the last equality starting in the paragraph or before it
+            if x < 0 or ends[x] <= start:  # none of its items equal on the other side: none kept, none to fold
+                continue
             span = range(start, i)
             mapped = [mapping(k) for k in span]
             kept = [k for k, t in zip(span, mapped, strict=True) if t is not None]

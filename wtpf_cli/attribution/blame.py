@@ -351,11 +351,15 @@ def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], or
     tallies: list[_Tally] = [{} for _ in spans]
     pos = 0
     k = 0
+    ins: Revision | None = None
+    origin: Origin | None = None
     for r, piece in zip(runs, pieces, strict=True):
-        if _is_word(piece):  # a word means some text, hence at least one sentence
-            while pos >= ends[k] and k + 1 < len(ends):
+        if piece and (piece[0].isalnum() or piece[0] == "_"):  # _is_word (inline: once per run of the version)
+            while pos >= ends[k] and k + 1 < len(ends):  # a word means some text, hence at least one sentence
                 k += 1
-            _count(tallies[k], origins.of(r.ins), pos)
+            if origin is None or r.ins is not ins:  # the origin found holds for the runs of one revision after it
+                ins, origin = r.ins, origins.of(r.ins)
+            _count(tallies[k], origin, pos)
         pos += len(piece)
     sentences = [
         _sentence(" ".join(text[start:end].split()), tally) for (start, end), tally in zip(spans, tallies, strict=True)

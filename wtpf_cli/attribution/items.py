@@ -49,7 +49,7 @@ class RowItem:
 
     def key(self) -> Hashable:
         """What the row diff compares: the standing tokens of each cell."""
-        return tuple(tuple(t.token for t in cell if t.dele is None) for cell in self.cells)
+        return tuple([tuple([t.token for t in cell if t.dele is None]) for cell in self.cells])  # (lists: faster)
 
 
 class TableItem:

@@ -114,6 +114,18 @@ def _sentences(items: Sequence[Item], region: int, rev: Revision, before: bool) 
             yield sentence
 
 
+def _took_words(items: Sequence[Item], rev: Revision) -> bool:
+    """Whether the commit `rev` took MIN_WORDS words or more out of a region (a word needs a token it took out):
+    if not, it took out no sentence of it whole, which a pass over its paragraphs would find at more cost."""
+    words = 0
+    for item in items:
+        if type(item) is TokenItem and item.dele is rev:
+            words += len(item.token.text.split())
+            if words >= MIN_WORDS:
+                return True
+    return False
+
+
 def _changed(item: Item, rev: Revision, before: bool) -> bool:
     """Whether the commit `rev` deleted (`before`) or inserted the item."""
     return (item.dele if before else item.ins) is rev  # type: ignore[union-attr]
@@ -160,7 +172,7 @@ def sentence_moves(
     they went) pairs in order, sentences that follow each other in a paragraph and still do as one, with their
     paragraph's mark if they are all of it on both sides: `regions` holds the items of each of its changed
     regions, `vanished` the runs of words inserted since FROM that it took out (gone from the regions' items)."""
-    olds = [s for r, items in enumerate(regions) for s in _sentences(items, r, rev, True)]
+    olds = [s for r, items in enumerate(regions) if _took_words(items, rev) for s in _sentences(items, r, rev, True)]
     olds += _vanished(vanished)
     if not olds:
         return []

@@ -3,7 +3,7 @@ cell."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 
 from wtpf_cli.attribution.formatting import restyle, restyled
 from wtpf_cli.attribution.items import Item, RowItem, TableItem, TokenItem, row_cells, token_key
@@ -18,11 +18,12 @@ def key_tables(old: list[Item], new_blocks: Sequence[Block], new_keys: list[Hash
         return
     new_pos = [k for k, key in enumerate(new_keys) if key == ("\u229e",)]
     new_tables = [b for b in new_blocks if isinstance(b, Table)]
-    old_words = [
-        _table_words([[[t.token for t in c if t.dele is None] for c in r.cells] for r in tb.rows]) for tb in old_tables
-    ]
     new_words = [_table_words(tb.rows) for tb in new_tables]
-    pairs = dict(_lcs_pairs(len(old_tables), len(new_tables), lambda x, y: bool(old_words[x] & new_words[y])))
+    if len(old_tables) == len(new_tables) == 1:  # one table edited: whether it shares a word, found at its first
+        pairs = {} if new_words[0].isdisjoint(_standing_words(old_tables[0])) else {0: 0}
+    else:
+        old_words = [set(_standing_words(tb)) for tb in old_tables]
+        pairs = dict(_lcs_pairs(len(old_tables), len(new_tables), lambda x, y: bool(old_words[x] & new_words[y])))
     paired_new = {y: x for x, y in pairs.items()}
     for x, tb in enumerate(old_tables):
         tb.key = ("\u229e", x) if x in pairs else ("\u229e", "old", x)
@@ -54,6 +55,8 @@ def _merge_tokens(items: list[TokenItem], new: Sequence[Token], rev: Revision) -
     """Token diff of one table cell."""
     visible_idx = [i for i, t in enumerate(items) if t.dele is None]
     old_keys = [items[i].token for i in visible_idx]
+    if len(old_keys) == len(new) and old_keys == list(new):  # a cell the row's edit left alone: nothing to do
+        return list(items)
     edits = restyled(
         diff_sequences(old_keys, list(new), rank=_token_rank), lambda i, j: old_keys[i:j], lambda i, j: list(new[i:j])
     )
@@ -199,6 +202,11 @@ def _align_rows(old: list[RowItem], new: list[tuple[tuple[Token, ...], ...]]) ->
         len(new),
         lambda x, y: len(old[x].cells) == len(new[y]) and bool(old_words[x] & new_words[y]),
     )
+
+
+def _standing_words(table: TableItem) -> Iterator[Token]:
+    """The words of a table as it stands (as _table_words gives them, one by one)."""
+    return (t.token for r in table.rows for c in r.cells for t in c if t.dele is None and not t.token.text.isspace())
 
 
 def _table_words(rows: Iterable[Iterable[Iterable[Token]]]) -> set[Token]:

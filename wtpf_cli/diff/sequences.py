@@ -15,6 +15,7 @@ from itertools import chain
 from typing import Literal
 
 from wtpf_cli.diff._diff_main import Diffs, diff_main
+from wtpf_cli.diff._one_replaced import replaced_at
 
 Op = Literal["equal", "delete", "insert", "restyle"]
 
@@ -74,7 +75,8 @@ def diff_sequences(
         ranks_a = [rank(x) for x in a]
         ranks_b = [rank(y) for y in b]
     else:
-        return to_edits(_raw_diff(a, b))
+        at = replaced_at(a, b)  # to_edits(_raw_diff(a, b)) where one item is replaced, faster
+        return to_edits(_raw_diff(a, b)) if at is None else one_replaced(at, len(a))
     if top is None:
         top = max([*ranks_a, *ranks_b, 0])
     ops = _tiered(a, b, ranks_a, ranks_b, 0, top)
@@ -192,6 +194,15 @@ def to_edits(diffs: Diffs) -> list[Edit]:
         else:
             edits.append(Edit("insert", i, i, j, j + n))
             j += n
+    return edits
+
+
+def one_replaced(at: int, n: int) -> list[Edit]:
+    """The diff of two sequences of length `n` that differ only at index `at` (diff_main's, as to_edits gives it)."""
+    edits = [Edit("equal", 0, at, 0, at)] if at else []
+    edits += [Edit("delete", at, at + 1, at, at), Edit("insert", at + 1, at + 1, at, at + 1)]
+    if at + 1 < n:
+        edits.append(Edit("equal", at + 1, n, at + 1, n))
     return edits
 
 
