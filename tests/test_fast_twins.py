@@ -7,7 +7,7 @@ from diff_match_patch import diff_match_patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wtpf_cli.diff._diff_main import SlicingBisection
+from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
@@ -25,6 +25,32 @@ def test_the_bisection_comparing_slices_gives_the_diffs_of_diff_match_patch(a: s
     long_a, long_b = a * repeat + b, b + a * repeat  # long snakes, as between two versions of a report
     assert fast.diff_main(a, b, False) == stock.diff_main(a, b, False)
     assert fast.diff_main(long_a, long_b, False) == stock.diff_main(long_a, long_b, False)
+
+
+# Word codes as the diffs see them: private-use characters, characters beyond the BMP, letters, CJK.
+CODES = st.text(alphabet="ab\ue000\ue001\ue002\U00010000\U00010001\u4e00\u00e9", max_size=80)
+
+
+@settings(max_examples=600, deadline=None)
+@given(CODES, CODES, st.integers(min_value=0, max_value=40))
+def test_the_cpp_port_gives_the_diffs_of_diff_match_patch(a: str, b: str, repeat: int) -> None:
+    stock = diff_match_patch()
+    stock.Diff_Timeout = 0
+    long_a, long_b = a * repeat + b, b + a * repeat
+    assert native_diff(a, b) == stock.diff_main(a, b, False)
+    assert native_diff(long_a, long_b) == stock.diff_main(long_a, long_b, False)
+
+
+def test_the_cpp_port_is_used_where_it_counts_in_code_points() -> None:
+    assert NATIVE, "fast-diff-match-patch is a dependency; on Linux its wchar_t holds a whole code point"
+
+
+def test_a_short_text_against_a_long_one_gives_the_diff_of_diff_match_patch() -> None:
+    short = "\ue000\ue001\ue002\ue010" * 9  # the template of `wtpf init` against a first draft
+    long = "".join(chr(0xE000 + (i * 7919) % 400) for i in range(20_000))
+    stock = diff_match_patch()
+    stock.Diff_Timeout = 0
+    assert native_diff(short, long) == stock.diff_main(short, long, False)
 
 
 def _front_matter_by_all_lines(text: str) -> tuple[object, str, int]:

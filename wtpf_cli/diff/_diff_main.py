@@ -1,16 +1,22 @@
 """Speed only: diff_match_patch().diff_main(text_a, text_b, False) with no time limit, faster.
 
-`diff_main` and `diff_codes` must give what diff-match-patch's own diff_main gives (Diff_Timeout 0): the bisection
-comparing slices is checked against it by tests/test_fast_twins.py, the cases built without the bisection by
-tests/test_attribute_window.py. The only module that imports diff-match-patch.
+`diff_main` and `diff_codes` must give what diff-match-patch's own diff_main gives (Diff_Timeout 0): the C++ port
+and the bisection comparing slices are checked against it by tests/test_fast_twins.py, the cases built without the
+bisection by tests/test_attribute_window.py. The only module that imports diff-match-patch.
 """
 
 from __future__ import annotations
 
+import ctypes
 import re
 from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
+
+try:  # Google's C++ port (the STL one), wrapped: the same algorithm, the same diffs
+    from fast_diff_match_patch import diff as _cpp_diff
+except ImportError:  # pragma: no cover - a platform without its wheel falls back on the Python bisection
+    _cpp_diff = None
 
 Diffs = list[tuple[int, str]]  # diff-match-patch's form: (-1 deleted / 0 equal / 1 inserted, the characters)
 
@@ -114,6 +120,29 @@ def _engine() -> diff_match_patch:
     # No time limit: a timeout would make the output depend on the machine's speed (invariant 5).
     dmp.Diff_Timeout = 0
     return dmp
+
+
+def native_diff(text_a: str, text_b: str) -> Diffs:
+    """diff_main(text_a, text_b, False) by the C++ port: its (operation, length) pairs cut back into strings."""
+    diffs: Diffs = []
+    at_a = at_b = 0
+    for op, length in _cpp_diff(text_a, text_b, timelimit=0, checklines=False, cleanup="No"):
+        if op == "=":
+            diffs.append((0, text_a[at_a : at_a + length]))
+            at_a += length
+            at_b += length
+        elif op == "-":
+            diffs.append((-1, text_a[at_a : at_a + length]))
+            at_a += length
+        else:
+            diffs.append((1, text_b[at_b : at_b + length]))
+            at_b += length
+    return diffs
+
+
+# The port counts in wchar_t: 4 bytes (one code point) on Linux and macOS, 2 on Windows, where a character beyond
+# the BMP would count twice and the lengths would cut the strings wrongly.
+NATIVE = _cpp_diff is not None and ctypes.sizeof(ctypes.c_wchar) == 4
 
 
 def common_ends(text_a: str, text_b: str) -> tuple[int, int]:
@@ -237,7 +266,7 @@ def diff_codes(text_a: str, text_b: str) -> Diffs:
         if found is not None:
             return found
         if not set(mid_a).isdisjoint(mid_b):
-            diffs: Diffs = dmp.diff_main(text_a, text_b, False)
+            diffs: Diffs = native_diff(text_a, text_b) if NATIVE else dmp.diff_main(text_a, text_b, False)
             return diffs
     diffs = [(0, text_a[:pre])] if pre else []
     if mid_a:
