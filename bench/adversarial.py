@@ -1,7 +1,9 @@
 """Adversarial drafts against a plain one of the same size: every command stays linear in the draft's size.
 
 For each kind of hostile draft (unmatched brackets, one long line, many footnotes, deep nesting) and a plain draft
-of the same number of characters, a workspace is made through the real CLI (init, the draft committed, stamped,
+of about the same number of characters (an ordinary report, as bench/synth.py makes for scenarios a-e: not one
+paragraph repeated, which the chunk memo would parse once, nor text without markup, which the parser's shortcut
+for plain text reads at no cost), a workspace is made through the real CLI (init, the draft committed, stamped,
 a second commit changing a few words), then `check`, `build` (docx and html), `blame` and `redline` are timed on
 each. The table gives the median wall time and the ratio to the plain draft's; the target is 2x at most.
 
@@ -16,6 +18,8 @@ import argparse
 import datetime as dt
 import os
 import platform
+import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,13 +29,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import synth  # bench/synth.py: the vocabulary of the benchmark reports
+
 HEAD = "# 1 Introduction\n\n1.1. The Forum will discuss the report.\n\n"
 
 
 def plain(units: int) -> str:
-    """Paragraphs of ordinary words: three characters a unit."""
-    words = ["ab"] * units
-    return "\n\n".join(" ".join(words[i : i + 60]) for i in range(0, units, 60)) + "\n"
+    """An ordinary report of about three characters a unit: bench/synth.py's, as in scenarios a-e (headings,
+    numbered paragraphs, lists, tables, emphasis, footnotes)."""
+    target, words = 3 * units, max(1, units // 2)
+    for _ in range(4):  # the words for the size: a few steps of proportion
+        text = synth.render(synth.generate(words, random.Random(units)))
+        words = max(1, round(words * target / len(text)))
+    return text
 
 
 def brackets(units: int) -> str:
@@ -41,21 +51,38 @@ def brackets(units: int) -> str:
 
 def long_line(units: int) -> str:
     """One paragraph on one line, with emphasis and links on the way."""
-    return " ".join("*ab*" if i % 7 == 0 else "ab" for i in range(units)) + "\n"
+    words: list[str] = []
+    size = 0
+    while size < 3 * units:
+        words.append("*ab*" if len(words) % 7 == 0 else "ab")
+        size += len(words[-1]) + 1
+    return " ".join(words) + "\n"
 
 
 def notes(units: int) -> str:
-    """A footnote reference every five words, each defined after the text."""
-    count = units // 6
-    text = " ".join(f"ab[^n{i}]" for i in range(count))
-    return text + "\n\n" + "\n".join(f"[^n{i}]: a" for i in range(count)) + "\n"
+    """A footnote reference every word, each defined after the text."""
+    refs: list[str] = []
+    definitions: list[str] = []
+    size = 0
+    while size < 3 * units:
+        refs.append(f"ab[^n{len(refs)}]")
+        definitions.append(f"[^n{len(definitions)}]: a")
+        size += len(refs[-1]) + len(definitions[-1]) + 2
+    return " ".join(refs) + "\n\n" + "\n".join(definitions) + "\n"
 
 
 def nesting(units: int) -> str:
-    """Lists nine deep and block quotes twenty deep, over and over."""
-    block = "\n".join("  " * d + f"- ab {d}" for d in range(9)) + "\n\n"
-    block += "\n".join(">" * d + f" ab {d}" for d in range(1, 20)) + "\n\n"
-    return block * max(1, units * 3 // len(block))
+    """Lists nine deep and block quotes twenty deep, over and over, each time with other words (the chunk memo
+    would parse a repeated block once)."""
+    blocks: list[str] = []
+    size = 0
+    while size < 3 * units:
+        n = len(blocks)
+        block = "\n".join("  " * d + f"- ab{n} {d}" for d in range(9)) + "\n\n"
+        block += "\n".join(">" * d + f" ab{n} {d}" for d in range(1, 20)) + "\n\n"
+        blocks.append(block)
+        size += len(block)
+    return "".join(blocks)
 
 
 KINDS: dict[str, Callable[[int], str]] = {
@@ -74,12 +101,16 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def run(args: tuple[str, ...], cwd: Path, wtpf: list[str]) -> float:
-    """Seconds one wtpf command takes (its exit code is not asked: `check` exits 1 on findings)."""
+def run(args: tuple[str, ...], cwd: Path, wtpf: list[str], cpu: bool = False) -> float:
+    """Seconds one wtpf command takes, wall or CPU (user + system, its git processes included); its exit code is not
+    asked: `check` exits 1 on findings."""
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([*wtpf, *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime if cpu else wall
 
 
 def workspace(root: Path, body: str, wtpf: list[str]) -> Path:
@@ -107,12 +138,14 @@ def main() -> None:
     parser.add_argument("--commands", default=",".join(COMMANDS))
     parser.add_argument("--big", action="store_true", help="also time blame and the HTML build of a 9.9 MB draft")
     parser.add_argument("--wtpf", default=f"{sys.executable} -m wtpf_cli")
+    parser.add_argument("--cpu", action="store_true", help="CPU time instead of wall time (steadier on a busy machine)")
     args = parser.parse_args()
     wtpf = args.wtpf.split()
     kinds = ["plain", *args.kinds.split(",")]
     commands = args.commands.split(",")
     print(
-        f"# {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores), units {args.units}"
+        f"# {dt.date.today()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores), units {args.units}, "
+        + ("CPU time" if args.cpu else "wall time")
     )
     folder = Path(tempfile.mkdtemp(prefix="wtpf-adversarial-"))
     try:
@@ -125,7 +158,7 @@ def main() -> None:
                 root = workspace(folder / f"{kind}-{units}", body, wtpf)
                 for command in commands:
                     times[kind, command] = statistics.median(
-                        run(COMMANDS[command], root, wtpf) for _ in range(args.repeat)
+                        run(COMMANDS[command], root, wtpf, args.cpu) for _ in range(args.repeat)
                     )
             print(f"\n| draft ({units} units) | chars | " + " | ".join(commands) + " |")
             print("|---|---:|" + "---:|" * len(commands))

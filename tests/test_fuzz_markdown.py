@@ -27,10 +27,11 @@ def test_fuzz_markdown_reader() -> None:
 
 def unguarded_parser() -> Any:
     """The drafts' parser with markdown-it's own link, image and footnote reference rules back in place."""
-    from markdown_it.rules_inline import image, link
+    from markdown_it.rules_inline import image, link, text
     from mdit_py_plugins.footnote.index import footnote_ref
 
     md = markdown_parser.__wrapped__()
+    md.inline.ruler.at("text", text)
     md.inline.ruler.at("link", link)
     md.inline.ruler.at("image", image)
     md.inline.ruler.at("footnote_ref", footnote_ref)
@@ -46,8 +47,9 @@ def tokens(md: Any, text: str) -> list[tuple[object, ...]]:
     return out
 
 
+PIECES_OF_BRACKETS = ["[", "]", "[^", "[^1]", "[^a]", "[^a_b]", "[^a-1]", "![", "](", "(", ")", "a", "_", " ", "\n"]
 BRACKETS = st.lists(
-    st.sampled_from(["[", "]", "[^", "[^1]", "[^a]", "![", "](", "(", ")", "a", " ", "\n", "\\", "`", "*", "<"]),
+    st.sampled_from([*PIECES_OF_BRACKETS, "\\", "`", "*", "<", "[[", "[x [x "]),
     max_size=60,
 )
 
@@ -55,7 +57,9 @@ BRACKETS = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.one_of(BRACKETS.map("".join), st.sampled_from(PIECES)), max_size=30).map("".join),
-    st.sampled_from(["", "\n\n[^1]: a note\n", "\n\n[^a]: a\n[^1]: b\n", "\n\n[a]: /url\n"]),
+    st.sampled_from(
+        ["", "\n\n[^1]: a note\n", "\n\n[^a]: a\n[^1]: b\n", "\n\n[a]: /url\n", "\n\n[ ^a]: /url\n[^1]: b\n"]
+    ),
 )
 def test_the_guarded_parser_gives_the_tokens_of_markdown_its_own(text: str, definitions: str) -> None:
     assert tokens(markdown_parser(), text + definitions) == tokens(unguarded_parser(), text + definitions)

@@ -307,3 +307,9 @@ def test_a_check_report_knows_its_exit_code_with_and_without_strict() -> None:
     failure = CheckReport((warning, error)).failure()
     assert failure is not None and str(failure) == "the check found 1 error(s) and 1 warning(s)"
     assert CheckReport((warning, error)).summary() == "1 error(s), 1 warning(s)"
+
+
+def test_a_quote_seven_deep_and_a_heading_underline_are_not_conflict_markers(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    edit(root, "report.md", "1.1. This report", "Annex\n=======\n\n>>>>>>> quoted seven deep\n\n1.1. This report")
+    assert [r for r in rules(root) if r[0] == "BR003"] == []

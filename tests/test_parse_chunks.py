@@ -279,3 +279,25 @@ def test_a_table_made_without_the_block_parser_is_the_table_markdown_it_makes(te
     batched = _chunks._parse_batch([text], ParseCache())
     alone = _chunks._parse_alone(text, {"references": {}, "footnotes": {"refs": {}}}, ParseCache())
     assert batched.get(text, alone) == alone
+
+
+NOTE_LABELS = st.sampled_from(["1", "2", "n3", "a-b", "x_y", "é", "1.5"])
+NOTE_TEXTS = st.sampled_from(["a", "word and *more*", "see [^1]", "`code`", "x  ", "1. item", "**b**", "a\\"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(NOTE_LABELS, NOTE_TEXTS), min_size=1, max_size=6), st.sampled_from(["", "\n", "\n  \n"]))
+def test_a_chunk_of_one_line_notes_made_a_line_at_a_time_is_the_chunk_markdown_it_makes(
+    notes: list[tuple[str, str]], end: str
+) -> None:
+    text = "".join(f"[^{label}]: {content}\n" for label, content in notes) + end
+    labels = {label for label, _ in notes} | {"1"}
+    env = {"references": {}, "footnotes": {"refs": {f":{n}": -1 for n in labels}}}
+    made = _chunks._note_lines(
+        text, {"references": {}, "footnotes": {"refs": dict(env["footnotes"]["refs"])}}, ParseCache()
+    )
+    if made is not None:  # (None: not such a chunk, or a label defined twice: left to markdown-it)
+        assert made == _chunks._parse_alone(text, env, ParseCache())
+    distinct = len({label for label, _ in notes}) == len(notes)
+    if distinct and not any(content[0] in "`*1" for _, content in notes):
+        assert made is not None, "distinct labels, each line a paragraph: made without the block parser"

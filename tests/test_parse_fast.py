@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.markdown_reference import merge_spaces
+from support.markdown_reference import merge_spaces
 from wtpf_cli.markdown._chunks import ParseCache
 from wtpf_cli.markdown.blocks import markdown_parser
 from wtpf_cli.markdown.parse import read_draft

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
+from support.workspaces import SECRETARIAT, commit_body, new_workspace, set_body
 from wtpf_cli._forked import Forked
 from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES, BlockNumbers
 from wtpf_cli.attribution.attributor import Attributor
@@ -262,7 +262,7 @@ def test_ctrl_c_while_the_second_process_works_writes_nothing_and_leaves_no_proc
     import sys
     import time
 
-    from tests.support.cli import clean_env
+    from support.cli import clean_env
 
     big = "\n".join(long_body({k: f"{k}. Part {n} of a long report." for k in range(0, 300, 7)}) for n in range(8))
     ws = new_workspace(tmp_path / "ws", big)

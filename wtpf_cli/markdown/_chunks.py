@@ -3,9 +3,9 @@
 `read_chunked(body, cache)` must give what `parse_body(body)` (wtpf_cli/markdown/parse.py: one markdown-it parse of
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
-or without the block parser (`_parse_batch`, `_one_block`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those parsed one by
-one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part` parses a share
-of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
+or without the block parser (`_parse_batch`, `_one_block`, `_note_lines`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those
+parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part`
+parses a share of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
 Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
 that most chunks are found again by their text alone); footnotes follow the body in order of first use.
@@ -419,7 +419,7 @@ def _parse_chunk(
         "references": {label: {"href": href, "title": title} for label, href, title in used_refs},
         "footnotes": {"refs": {f":{n}": -1 for n in used_notes}},
     }
-    chunk = _one_block(text, env, cache)
+    chunk = _one_block(text, env, cache) or _note_lines(text, env, cache)
     if chunk is None:
         chunk = _parse_alone(text, env, cache)
     cache.chunks[key] = chunk
@@ -493,6 +493,24 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     return Chunk(
         (), ((label, (paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()
     )
+
+
+def _note_lines(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:
+    """_parse_alone of a chunk of one-line footnote definitions (_NOTE_LINES_RE) with distinct labels, a line at a
+    time as _one_block reads a chunk of one (each definition ends the paragraph before it); else None."""
+    if not _NOTE_LINES_RE.match(text):
+        return None
+    lines = [line + "\n" for line in text.split("\n") if line.startswith("[^")]
+    notes: list[tuple[str, tuple[Block, ...]]] = []
+    for line in lines:
+        one = _one_block(line, env, cache)
+        if one is None:
+            return None
+        notes += one.notes
+    labels = [label for label, _ in notes]
+    if len(set(labels)) != len(labels):
+        return None  # a label defined twice: markdown-it keeps the last definition
+    return Chunk((), tuple(sorted(notes)), 0, (), ())
 
 
 def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:

@@ -1,5 +1,6 @@
 """Speed only: markdown-it's inline rules for links, images and footnote references, guarded so that a paragraph of
-unmatched brackets is read in linear time (each `[` would otherwise scan the rest of its paragraph: quadratic).
+unmatched brackets is read in linear time (each `[` would otherwise scan the rest of its paragraph: quadratic), and
+a footnote reference is not first tried as a link.
 
 Each guarded rule must give what the rule it guards gives (`markdown_it.rules_inline.link`, `image`,
 `mdit_py_plugins.footnote`'s `footnote_ref`): a guard only answers "no match" where the rule would, found without
@@ -13,8 +14,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from markdown_it.common.utils import normalizeReference
+
 Rule = Callable[[Any, bool], bool]
 _NOTE_STOP_RE = re.compile(r"[ \n\]]")
+# Where markdown-it's text rule stops (rules_inline/text.py: a rule may start at these), before it kept a regex.
+_TERMINATORS = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
+# A footnote reference whose label holds no character that parseLinkLabel's skipToken reads as more than itself.
+_PLAIN_NOTE_RE = re.compile(r"\[\^[A-Za-z0-9_-]+\]")
 
 
 def _last_close(state: Any) -> int:
@@ -33,6 +40,54 @@ def guard_label(rule: Rule, opener: str) -> Rule:
     def guarded(state: Any, silent: bool) -> bool:
         if state.src.startswith(opener, state.pos) and _last_close(state) < state.pos + len(opener):
             return False
+        return rule(state, silent)
+
+    return guarded
+
+
+def guard_open_bracket(rule: Rule) -> Rule:
+    """The text rule, reading also as text a `[` that no `]` follows, and the text after it up to a character
+    other than `[` where a rule may start: at such a `[` only a link or a footnote reference could start, and both
+    need the `]`; markdown-it would try each rule there, then add the `[` to the pending text."""
+
+    def guarded(state: Any, silent: bool) -> bool:
+        start = state.pos
+        if not state.src.startswith("[", start) or _last_close(state) > start:
+            return rule(state, silent)
+        terminators = getattr(state.md.inline, "terminator_re", _TERMINATORS)  # (markdown-it-py 4.3 has its own)
+        end = start + 1
+        while end < state.posMax:
+            found = terminators.search(state.src, end, state.posMax)
+            end = found.start() if found else state.posMax
+            if end >= state.posMax or state.src[end] != "[":
+                break
+            end += 1
+        if not silent:
+            state.append_pending(state.src[start:end])
+        state.pos = end
+        return True
+
+    return guarded
+
+
+def guard_note_link(rule: Rule) -> Rule:
+    """The link rule, failing at once at a footnote reference `[^label]` that no `(` follows, where no link
+    reference can match: none is defined, or none by that label and no `[` follows (a full reference's second
+    label). The rule would find the same `]` a token at a time, then fail on the reference lookup."""
+
+    def guarded(state: Any, silent: bool) -> bool:
+        start = state.pos
+        if state.src.startswith("[^", start):
+            found = _PLAIN_NOTE_RE.match(state.src, start, state.posMax)
+            if found is not None:
+                end = found.end()
+                follows = state.src[end] if end < state.posMax else ""
+                if follows != "(":
+                    refs = state.env.get("references") if isinstance(state.env, dict) else None
+                    if not refs:
+                        return False
+                    if follows != "[" and normalizeReference(state.src[start + 1 : end - 1]) not in refs:
+                        return False
         return rule(state, silent)
 
     return guarded

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.errors import InputRejected
-from wtpf_cli.markdown._guards import guard_label, guard_note_ref
+from wtpf_cli.markdown._guards import guard_label, guard_note_link, guard_note_ref, guard_open_bracket
 from wtpf_cli.markdown._inline import inline_rule
 from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
 from wtpf_cli.model import BODY, Block, Paragraph, ParaProps, Table, Token
@@ -30,7 +30,8 @@ def markdown_parser() -> MarkdownIt:
     md.enable("table").enable("strikethrough").use(footnote_plugin)
     md.block.tokenize = _refuse_deeper(md.block.tokenize)  # type: ignore[method-assign]
     rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
-    md.inline.ruler.at("link", guard_label(rules["link"], "["))
+    md.inline.ruler.at("text", guard_open_bracket(rules["text"]))
+    md.inline.ruler.at("link", guard_note_link(guard_label(rules["link"], "[")))
     md.inline.ruler.at("image", guard_label(rules["image"], "!["))
     md.inline.ruler.at("footnote_ref", guard_note_ref(rules["footnote_ref"]))
     # Inline notes (^[text]) are not GitHub Markdown (pandoc's gfm reads them as text); the plugin's notes have no

@@ -299,13 +299,32 @@ def check_brackets(name: str, text: str, body: str, body_line: int) -> list[Find
     opened, closed = plain.count("["), plain.count("]")
     if opened != closed:
         findings.append(_finding(name, body_line + 1, "BR002", f"{opened} '[' but {closed} ']'"))
-    for n, line in enumerate(text.splitlines(), 1):
-        if _CONFLICT_RE.match(line):
-            findings.append(_finding(name, n, "BR003", f"git conflict marker {line[:7]!r}: finish the git merge"))
+    for n, line in conflict_markers(text):
+        findings.append(_finding(name, n, "BR003", f"git conflict marker {line[:7]!r}: finish the git merge"))
     return findings
 
 
-_CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: |$)")
+def conflict_markers(text: str) -> list[tuple[int, str]]:
+    """The lines (number, text) of git's conflict markers: a `<<<<<<<` line and, until its `>>>>>>>`, the `|||||||`,
+    `=======` and `>>>>>>>` lines. Before a `<<<<<<<` those are Markdown (a quote seven deep, a heading's
+    underline), not a conflict."""
+    found: list[tuple[int, str]] = []
+    inside = False
+    for n, line in enumerate(text.splitlines(), 1):
+        marker = _CONFLICT_RE.match(line)
+        if marker is None:
+            continue
+        if marker.group(1) == "<<<<<<<":
+            inside = True
+        elif not inside:
+            continue
+        elif marker.group(1) == ">>>>>>>":
+            inside = False
+        found.append((n, line))
+    return found
+
+
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
 _NOTE_REF_RE = re.compile(r"\[\^([^\[\]\s]+)\]")
 _REMOTE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
