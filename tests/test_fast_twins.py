@@ -3,10 +3,13 @@ paragraphs and segments."""
 
 from __future__ import annotations
 
+import json
+
 from diff_match_patch import diff_match_patch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from wtpf_cli.cli._json import dumps_indented
 from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
@@ -152,3 +155,26 @@ def test_a_segment_made_fast_is_the_segment_its_dataclass_makes(
         Para(3, "document", "body", (plain,), False, False, False, False, 2, "Heading1", ("4", 1), None),
     )
     assert (made == made_plain, repr(made), hash(made)) == (True, repr(made_plain), hash(made_plain))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(alphabet='a\u00e9"\\\n\u2028\U0001f600<'),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(alphabet='ab"\u00e9', max_size=3), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES)
+@example([float("nan"), float("inf"), -float("inf"), 1e300, -0.0, {"b": [], "": {}}, (), True, None])
+def test_the_indented_json_is_the_json_modules_own(data: object) -> None:
+    assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_json_with_keys_that_are_not_strings_is_the_json_modules_own() -> None:
+    data = {"a": [{1: "one", None: 2, 2.5: True}]}
+    assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)

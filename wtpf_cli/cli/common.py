@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import wtpf_cli as api
+from wtpf_cli.cli._json import dumps_indented
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -93,4 +93,4 @@ def show_messages(messages: Iterable[Message], *, about: bool = False) -> None:
 
 def print_json(data: object) -> None:
     """One JSON document on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps_indented(data) + "\n")
