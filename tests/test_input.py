@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import git, init_report, wtpf
+from wtpf_cli.store.files import uses_crlf
 
 BODY = """# 1 Introduction
 
@@ -84,6 +85,11 @@ def crlf(data: bytes) -> bytes:
 
 def assert_all_crlf(data: bytes) -> None:
     assert data.count(b"\n") == data.count(b"\r\n") > 10, data
+
+
+def test_a_file_uses_crlf_only_when_every_line_feed_follows_a_carriage_return() -> None:
+    assert uses_crlf(b"a\r\nb\r\n") and uses_crlf(b"a\r\nb")
+    assert not any(map(uses_crlf, [b"a\r\nb\n", b"a\rb\n", b"a\r", b"a\nb\n", b""]))
 
 
 def test_crlf_line_ends_are_kept_by_stamp_merge_and_resolve(ws: Path, tmp_path: Path) -> None:

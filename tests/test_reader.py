@@ -3,6 +3,7 @@ safety checks of the package reader (each hostile file is refused with a one-lin
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import time
@@ -685,3 +686,20 @@ def test_a_very_long_comment_anchor_is_cut(tmp_path: Path) -> None:
     found = read(tmp_path, body, comments=comment(1, "Brazil", "long", "0A0A0A0A"))
     anchor = found.comments[0].anchor
     assert len(anchor) == 10_001 and anchor.endswith("…") and anchor.startswith(" ".join(words[:100]))
+
+
+def test_a_read_file_is_freed_by_reference_counting_alone(tmp_path: Path) -> None:
+    """The walk's bound handlers made a cycle that held every paragraph and the parsed document until the cyclic
+    collector ran (a merge reads dozens of files with it paused)."""
+    note = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+    body = p(r("Plain") + note) + p(ins(r("new"))) + "<w:tbl><w:tr><w:tc>" + p(r("cell")) + "</w:tc></w:tr></w:tbl>"
+    path = make_docx(tmp_path / "t.docx", body, footnotes=f'<w:footnote w:id="1">{p(r("note"))}</w:footnote>')
+    gc.collect()
+    gc.disable()
+    try:
+        found = inspect_docx(path)
+        assert text_view(found, "accept")[1:] == ["new", "cell", "note"]
+        del found
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

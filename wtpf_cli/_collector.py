@@ -1,8 +1,8 @@
-"""Speed only: the cyclic garbage collector paused while a redline or a build makes its many objects.
+"""Speed only: the cyclic garbage collector paused while a redline, a build or a merge makes its many objects.
 
 `with collector_paused(): f()` must give what `f()` gives: the collector only frees objects in reference cycles, and
 reference counting still frees the rest. No test runs both; the golden cases (tests/test_golden.py) pin the bytes
-made with the collector paused.
+made with the collector paused, and tests/test_reader.py checks that a Word file read leaves no cycle behind.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, repeat
 
+from wtpf_cli._collector import collector_paused
 from wtpf_cli.attribution.comments import contribution_comments
 from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.errors import UsageError
@@ -115,7 +116,8 @@ def merge_contributions(
     outcomes: list[Outcome] = []
     ahead = ReadAhead(ws)
     try:
-        _merge_pending(ws, ids, stop_on_conflict, progress, outcomes, ahead)
+        with collector_paused():  # a merge's layouts and maps hold no cycles; resumed per commit, it walked them all
+            _merge_pending(ws, ids, stop_on_conflict, progress, outcomes, ahead)
     finally:
         ahead.close()
     return outcomes

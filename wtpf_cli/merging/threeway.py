@@ -246,14 +246,13 @@ def _edited_layout(
             groups.append((p0, p1, [e]))
     new_keys: list[str] = []
     lengths: list[int] = []
-    tokens: list[str] = []
+    relaid: list[tuple[int, int, list[str]]] = []  # tokens [ta, tz) of tc laid out again
     sizes: list[tuple[int, int, int]] = []
-    p = t = 0  # the next paragraph and token of tc to copy
+    p = 0  # the next paragraph of tc to copy
     for p0, p1, group in groups:
         new_keys += keys[p:p0]
         lengths += [end - start for start, end in spans[p:p0]]
         ta, tz = spans[p0][0], spans[p1][1]
-        tokens += c[t:ta]
         stitched: list[str] = []
         pieces: list[str] = []
         pos = ta
@@ -271,11 +270,13 @@ def _edited_layout(
             return None
         new_keys += part.keys
         lengths += [end - start for start, end in part.spans]
-        tokens += part.tokens
-        p, t = p1 + 1, tz
+        relaid.append((ta, tz, part.tokens))
+        p = p1 + 1
     new_keys += keys[p:]
     lengths += [end - start for start, end in spans[p:]]
-    tokens += c[t:]
+    tokens = c[:]  # one copy of the report's tokens, the stretches laid out again put in from the last one back
+    for ta, tz, laid in reversed(relaid):
+        tokens[ta:tz] = laid
     return TextLayout(tokens, list(pairwise(accumulate(lengths, initial=0))), new_keys), sizes
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from operator import attrgetter
 
 from wtpf_cli.ooxml.revisions import Inspection, Para, Segment, View
@@ -82,9 +83,9 @@ def word_view(found: Inspection, view: View) -> WordView:
             return
         where = para.where
         if where != "body":
-            found_cell = _IN_TABLE.match(where)
+            found_cell = _cell_place(where)
             if found_cell is not None:
-                table, row, cell = found_cell.group(1), int(found_cell.group(2)), int(found_cell.group(3))
+                table, row, cell = found_cell
                 known = tables.get(table)
                 if known is None:
                     known = tables[table] = (WordBlock(_TABLE, [], [], rows=[]), {})
@@ -147,6 +148,14 @@ def word_view(found: Inspection, view: View) -> WordView:
     for block, rows in tables.values():
         block.rows = [[cells[n] for n in sorted(cells)] for _r, cells in sorted(rows.items())]
     return WordView(blocks, notes)
+
+
+@lru_cache(maxsize=4096)
+def _cell_place(where: str) -> tuple[str, int, int] | None:
+    """The table, row and cell of a paragraph placed as "table 7, row 4, cell 2", or None: read once per place (the
+    files of one merge share their tables' places)."""
+    found = _IN_TABLE.match(where)
+    return None if found is None else (found.group(1), int(found.group(2)), int(found.group(3)))
 
 
 def _holds_something(segments: Sequence[Segment]) -> bool:

@@ -11,7 +11,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -91,6 +91,8 @@ class DocxPackage:
     _cache: dict[str, etree._Element | None] = field(default_factory=dict, repr=False, compare=False)
     # The archive, opened once (its central directory was read again for each of a dozen parts).
     _archive: list[zipfile.ZipFile] = field(default_factory=list, repr=False, compare=False)
+    # The parts' bytes, decompressed once: the reader parses the main document and the hazards scan it again.
+    _bytes: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, name: str) -> bool:
         """Whether the package holds a part of that name."""
@@ -100,10 +102,14 @@ class DocxPackage:
         """The bytes of a part (None when absent), read with a bound on its size."""
         if name not in self.names:
             return None
+        known = self._bytes.get(name)
+        if known is not None:
+            return known
         if not self._archive:
             self._archive.append(zipfile.ZipFile(io.BytesIO(self._blob)))
         archive = self._archive[0]
-        return _bounded_read(archive, archive.getinfo(name), self.path)
+        data = self._bytes[name] = _bounded_read(archive, archive.getinfo(name), self.path)
+        return data
 
     def part(self, name: str) -> etree._Element | None:
         """The parsed root element of an XML part, or None when the package has no such part."""
@@ -165,7 +171,8 @@ def open_docx(path: Path, limits: PackageLimits = LIMITS) -> DocxPackage:
     names = _check_entries(infos, limits, where)
     package = DocxPackage(path=path, names=names, main_document_name="", _blob=blob)
     main = _main_document(package, where)
-    return DocxPackage(path=path, names=names, main_document_name=main, _blob=blob)
+    # The parts read to find the main document are kept (parsed and decompressed once).
+    return replace(package, main_document_name=main)
 
 
 def parse_xml(data: bytes, *, where: str, limits: PackageLimits = LIMITS) -> etree._Element:

@@ -56,6 +56,7 @@ def read_inspection(package: DocxPackage) -> Inspection:
         )
         for d in walk.changes
     )
+    walk.release()
     lists, styles = read_lists(package, main), read_styles(package, main)
     return Inspection(tuple(walk.paragraphs), changes, comments, tuple(dict.fromkeys(walk.warnings)), lists, styles)
 

@@ -254,6 +254,16 @@ class Walk:
         self.in_table: dict[object, Bound | None] = {f"{W}tr": self.bound("tr")}
         self.in_body: dict[object, Bound | None] = {f"{W}p": self.bound("p"), f"{W}tbl": self.bound("tbl")}
 
+    def release(self) -> None:
+        """Drop the handlers bound to this walk and the elements it numbered: the bound handlers make a cycle
+        (walk -> handler -> walk) that only the cyclic collector would free, and the elements hold their whole
+        parsed part; without them reference counting frees the walk and the part as soon as they are dropped."""
+        for table in (self.dispatch, self.in_run, self.in_revision, self.in_paragraph, self.in_cell, self.in_row):
+            table.clear()
+        self.in_table.clear()
+        self.in_body.clear()
+        self.ordinals.clear()
+
     def bound(self, name: str) -> Bound:
         """The handler of the w: tag `name`, bound to this walk."""
         return types.MethodType(self.handlers[name], self)

@@ -52,7 +52,8 @@ def decode_text(data: bytes, where: str) -> str:
 
 def uses_crlf(data: bytes) -> bool:
     """Whether a file ends every line with CRLF (as Windows editors write it)."""
-    return b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+    # (a carriage return looked for first: one byte is found by memchr, a pair is searched at every line feed)
+    return b"\r" in data and b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
 
 
 def encode_like(text: str, original: bytes) -> bytes:
