@@ -785,3 +785,27 @@ def test_a_git_lock_without_a_journal_is_named_by_the_command_it_stops(
         r.stderr.strip()
         == f"wtpf: {lock} exists: another git command is running, or one crashed (then remove the file)"
     )
+
+
+def test_a_ctrl_c_the_moment_a_held_section_begins_is_noted_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wtpf_cli.store.faults import HeldInterrupt
+
+    real = signal.signal
+    outer = real(signal.SIGINT, signal.default_int_handler)  # (a test worker may ignore Ctrl-C)
+    interrupted: list[object] = []
+
+    def set_then_interrupt(signum: int, handler: object) -> object:
+        previous = real(signum, handler)  # type: ignore[arg-type]
+        if handler is not signal.default_int_handler:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands just after the section's handler is set
+        return previous
+
+    monkeypatch.setattr(signal, "signal", set_then_interrupt)
+    with HeldInterrupt() as held:
+        time.sleep(0.01)  # (the handler runs between bytecodes; give it a moment)
+        interrupted.append(held.pending)
+    monkeypatch.setattr(signal, "signal", real)
+    restored = signal.getsignal(signal.SIGINT)
+    real(signal.SIGINT, outer)
+    assert interrupted == [True]
+    assert restored is signal.default_int_handler

@@ -113,12 +113,12 @@ class HeldInterrupt:
 
     def __enter__(self) -> HeldInterrupt:
         self.previous: object = None
+        _deferred.append(False)  # (before the handler: a Ctrl-C right after it is set finds its place)
         try:
             if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a process told to ignore Ctrl-C still does
                 self.previous = signal.signal(signal.SIGINT, self._note)
         except ValueError:  # not the main thread: signals cannot arrive here anyway
             self.previous = None
-        _deferred.append(False)
         return self
 
     def _note(self, signum: int, frame: object) -> None:
@@ -130,8 +130,12 @@ class HeldInterrupt:
         return _deferred[-1]
 
     def __exit__(self, *exc: object) -> None:
-        _deferred.pop()
-        if _committed and _until_exit and not _deferred:
-            _hold_after_commit()  # the change is made: a later Ctrl-C is noted until the end (mark_committed)
-        elif self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+        # The handler is replaced before the section's place goes: a Ctrl-C between the two found no place
+        # (IndexError in _note).
+        try:
+            if _committed and _until_exit and len(_deferred) == 1:
+                _hold_after_commit()  # the change is made: a later Ctrl-C is noted until the end (mark_committed)
+            elif self.previous is not None:
+                signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+        finally:
+            _deferred.pop()
