@@ -200,3 +200,12 @@ def test_a_note_only_itself_refers_to_is_not_shown(chunked: bool) -> None:
     blocks = read_draft(text, path="r.md", chunked=chunked).blocks
     notes = [b.props.container for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
     assert notes == ["fn:kept"]
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+@pytest.mark.parametrize("before", ["Some text[^1].", "# A heading[^1]", "- An item[^1]"])
+def test_a_footnote_defined_on_the_line_after_its_text_is_kept(chunked: bool, before: str) -> None:
+    text = NOTES_FRONT + before + "\n[^1]: The note.\n\nMore text.\n"
+    blocks = read_draft(text, path="r.md", chunked=chunked).blocks
+    notes = [b for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
+    assert [(b.props.container, plain_text(b.tokens)) for b in notes] == [("fn:1", "The note.")]

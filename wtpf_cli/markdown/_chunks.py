@@ -95,6 +95,16 @@ class _Definitions:
 # CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
+# A footnote definition interrupts a paragraph (mdit-py-plugins' footnote rule), so it may start any line of a chunk.
+_NOTE_DEF_RE = re.compile(r"^ {0,3}\[\^[^\] \n]+\]:", re.MULTILINE)
+
+
+def _may_define(text: str) -> bool:
+    """Whether a chunk may define a footnote or a link: it starts as a definition does, or a line of it starts as a
+    footnote definition does (markdown-it's parse of it says which, _definitions)."""
+    return _DEF_RE.match(text) is not None or ("[^" in text and _NOTE_DEF_RE.search(text) is not None)
+
+
 # A match runs to the end of its run of label characters whether or not a `]` closes it (then it is dropped), so that
 # the search goes on after the run: `\[([^\]]+)\]` tried again at every `[` of a run that no `]` ends (quadratic).
 _NOTE_CAND_RE = re.compile(r"\[\^([^\]\s]*)(\]?)")
@@ -236,7 +246,7 @@ def chunks_in_scope(
 
 def definitions(texts: Iterable[str], cache: ParseCache) -> list[_Definitions]:
     """The footnote labels and link definitions of each chunk of `texts` that may define any, in order."""
-    return [_definitions(t, cache) for t in texts if _DEF_RE.match(t)]
+    return [_definitions(t, cache) for t in texts if _may_define(t)]
 
 
 def body_scope(texts: Iterable[str], cache: ParseCache) -> tuple[set[str], dict[str, tuple[str, str]]]:
@@ -244,7 +254,7 @@ def body_scope(texts: Iterable[str], cache: ParseCache) -> tuple[set[str], dict[
     notes: set[str] = set()
     references: dict[str, tuple[str, str]] = {}
     for text in texts:
-        if _DEF_RE.match(text):
+        if _may_define(text):
             d = _definitions(text, cache)
             notes |= d.notes
             for label, href, title in d.references:
@@ -409,7 +419,7 @@ def _parse_chunk(
 
 def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
     """A chunk parsed by markdown-it on its own, with the definitions it may use in `env`."""
-    own_notes = sorted(_definitions(text, cache).notes) if _DEF_RE.match(text) else []
+    own_notes = sorted(_definitions(text, cache).notes) if _may_define(text) else []
     # A footnote is only emitted where it is referenced: refer to this chunk's own definitions once, after it.
     src = text + ("\n\n" + "".join(f"[^{n}]" for n in own_notes) + "\n" if own_notes else "")
     blocks: list[Block] = []
