@@ -209,3 +209,12 @@ def test_a_footnote_defined_on_the_line_after_its_text_is_kept(chunked: bool, be
     blocks = read_draft(text, path="r.md", chunked=chunked).blocks
     notes = [b for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
     assert [(b.props.container, plain_text(b.tokens)) for b in notes] == [("fn:1", "The note.")]
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_code_left_open_after_a_footnote_definition_is_kept_as_code(chunked: bool) -> None:
+    text = NOTES_FRONT + "Text[^1].\n\n[^1]: The note.\n~~~\nsome code\n"
+    blocks = read_draft(text, path="r.md", chunked=chunked).blocks
+    code = [plain_text(b.tokens) for b in blocks if isinstance(b, Paragraph) and b.props.style == "SourceCode"]
+    notes = [b.props.container for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
+    assert (code, notes) == (["some code"], ["fn:1"])

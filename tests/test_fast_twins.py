@@ -114,6 +114,8 @@ def _chunks_by_lines(body: str) -> list[str] | None:
             current = []
         current.append(line)
         blank_before = fence is None and not line.strip()
+    if fence is not None:
+        return None  # code left open: not cut (the whole body is parsed at once)
     if current:
         chunks.append("".join(current))
     return chunks

@@ -112,7 +112,8 @@ _REF_CAND_RE = re.compile(r"\[([^\]]*)(\]?)")
 
 
 def split_chunks(body: str) -> list[str] | None:
-    """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks)."""
+    """Top-level chunks of a Markdown body, or None where splitting is not safe (HTML blocks, fenced code left
+    open)."""
     if any(c in body for c in _LINE_ENDS) or _ODD_START_RE.match(body):
         return split_lines(body)
     # Lines end only at '\n': the boundaries are where a line of whitespace is followed by a line that starts with
@@ -162,6 +163,8 @@ def split_lines(body: str) -> list[str] | None:
             start = pos
         pos += len(line)
         blank_before = fence is None and not line.strip()
+    if fence is not None:
+        return None  # fenced code open to the end: it would take in what a chunk's parse adds after its text
     if pos > start:
         chunks.append(body[start:pos])
     return chunks
