@@ -218,3 +218,12 @@ def test_code_left_open_after_a_footnote_definition_is_kept_as_code(chunked: boo
     code = [plain_text(b.tokens) for b in blocks if isinstance(b, Paragraph) and b.props.style == "SourceCode"]
     notes = [b.props.container for b in blocks if isinstance(b, Paragraph) and b.props.container != "body"]
     assert (code, notes) == (["some code"], ["fn:1"])
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_a_footnote_defined_in_a_list_item_and_a_link_defined_in_a_quote_serve_the_whole_text(chunked: bool) -> None:
+    text = NOTES_FRONT + "- An item.\n- [^1]: The note.\n\n> [site]: https://example.org\n\nText[^1] on the [site].\n"
+    blocks = read_draft(text, path="r.md", chunked=chunked).blocks
+    last = [b for b in blocks if isinstance(b, Paragraph) and plain_text(b.tokens).startswith("Text")][0]
+    assert [t.note for t in last.tokens if t.note] == ["1"]
+    assert [t.href for t in last.tokens if t.href] == ["https://example.org"]

@@ -95,14 +95,13 @@ class _Definitions:
 # CommonMark), outside fenced code. Chunks that may hold an HTML block make the whole body parse at once.
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DEF_RE = re.compile(r"^ {0,3}\[\^?[^\]]+\]:")
-# A footnote definition interrupts a paragraph (mdit-py-plugins' footnote rule), so it may start any line of a chunk.
-_NOTE_DEF_RE = re.compile(r"^ {0,3}\[\^[^\] \n]+\]:", re.MULTILINE)
 
 
 def _may_define(text: str) -> bool:
-    """Whether a chunk may define a footnote or a link: it starts as a definition does, or a line of it starts as a
-    footnote definition does (markdown-it's parse of it says which, _definitions)."""
-    return _DEF_RE.match(text) is not None or ("[^" in text and _NOTE_DEF_RE.search(text) is not None)
+    """Whether a chunk may define a footnote or a link: it starts as a definition does, or holds `]:` anywhere (a
+    footnote definition interrupts a paragraph, and either may sit in a list item or a quote); markdown-it's parse
+    of it says which (_definitions)."""
+    return _DEF_RE.match(text) is not None or "]:" in text
 
 
 # A match runs to the end of its run of label characters whether or not a `]` closes it (then it is dropped), so that
