@@ -224,6 +224,6 @@ def test_code_left_open_after_a_footnote_definition_is_kept_as_code(chunked: boo
 def test_a_footnote_defined_in_a_list_item_and_a_link_defined_in_a_quote_serve_the_whole_text(chunked: bool) -> None:
     text = NOTES_FRONT + "- An item.\n- [^1]: The note.\n\n> [site]: https://example.org\n\nText[^1] on the [site].\n"
     blocks = read_draft(text, path="r.md", chunked=chunked).blocks
-    last = [b for b in blocks if isinstance(b, Paragraph) and plain_text(b.tokens).startswith("Text")][0]
+    last = next(b for b in blocks if isinstance(b, Paragraph) and plain_text(b.tokens).startswith("Text"))
     assert [t.note for t in last.tokens if t.note] == ["1"]
     assert [t.href for t in last.tokens if t.href] == ["https://example.org"]
