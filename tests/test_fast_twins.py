@@ -4,6 +4,7 @@ paragraphs and segments."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from diff_match_patch import diff_match_patch
 from hypothesis import example, given, settings
@@ -14,6 +15,7 @@ from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
 from wtpf_cli.diff.sequences import diff_sequences, encode, to_edits
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
+from wtpf_cli.markdown.blocks import markdown_parser
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
 from wtpf_cli.ooxml._records import para, segment
 from wtpf_cli.ooxml.revisions import Para, Segment
@@ -203,3 +205,78 @@ def test_the_indented_json_is_the_json_modules_own(data: object) -> None:
 def test_json_with_keys_that_are_not_strings_is_the_json_modules_own() -> None:
     data = {"a": [{1: "one", None: 2, 2.5: True}]}
     assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _block_tokens(md: Any, text: str) -> tuple[list[tuple[object, ...]], dict[str, Any]]:
+    """Every field of every token markdown-it makes of `text` (children too), and the env it fills."""
+    env: dict[str, Any] = {}
+    out = []
+    for t in md.parse(text, env):
+        children = [(c.type, c.content, c.level, c.markup, c.meta, c.hidden) for c in t.children or []]
+        fields = (t.type, t.tag, t.nesting, t.level, t.content, t.map, t.markup, t.info, t.meta, t.block, t.hidden)
+        out.append((*fields, sorted(t.attrs.items()), children))
+    return out, env
+
+
+def _parser_without_block_twins() -> Any:
+    md = markdown_parser.__wrapped__()
+    md.block.ruler.disable(["quote_staircase", "list_staircase", "one_line_note"])
+    return md
+
+
+# Lines of the shapes the twins read (quote and list staircases, one-line footnote definitions) and of those they
+# leave to markdown-it (lazy lines, indented continuations, other bullets, tabs, headings, blank lines).
+TWIN_LINES = st.sampled_from(
+    [
+        *("> a", ">> b c", ">>> d", ">>>> e", "> 1. f", ">>  g", ">\th", ">"),
+        *("- a", "  - b", "    - c", "      - d", "* e", "+ f", "   - g", "  - 1) h", "- [x]", "-\ti"),
+        *("[^a]: x", "[^b]: y z", "[^a]: *w*", "[^c]:  v", "[^d]:", "  [^e]: u", "[^f g]: t"),
+        *("", "", " ", "para", "    code", "# h", "1. one", "===", "| t |", "[x]: /u", "text [^a] and [^b]"),
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(TWIN_LINES, max_size=14), st.sampled_from(["", "\n"]))
+def test_the_block_rule_twins_give_the_tokens_of_markdown_its_own_rules(lines: list[str], end: str) -> None:
+    text = "\n".join(lines) + end
+    assert _block_tokens(markdown_parser(), text) == _block_tokens(_parser_without_block_twins(), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=-3, max_value=1), max_size=30),
+    st.lists(st.integers(min_value=0, max_value=2), max_size=25),
+    st.sampled_from(["", "\n", "\n\nx\n", "\n\n  y\n", "\n\n- z\n", "\n\n\n[^a]: n\n"]),
+)
+def test_deep_staircases_give_the_tokens_of_markdown_its_own_rules(
+    steps: list[int], rises: list[int], end: str
+) -> None:
+    depth, items = 0, []
+    for k, step in enumerate(steps):  # each item at most one level deeper than the one before
+        depth = max(0, min(depth + step, depth + 1))
+        items.append("  " * depth + f"- a{k}")
+    quotes = [">" * (1 + sum(rises[: k + 1])) + f" q{k}" for k in range(len(rises))]
+    text = "\n".join(items) + ("\n\n" if items and quotes else "") + "\n".join(quotes) + end
+    assert _block_tokens(markdown_parser(), text) == _block_tokens(_parser_without_block_twins(), text)
+
+
+def test_the_block_rule_twins_read_the_staircases_of_the_adversarial_benchmark() -> None:
+    quotes = "".join(">" * d + f" ab {d}\n" for d in range(1, 20))
+    items = "".join("  " * d + f"- ab {d}\n" for d in range(9))
+    notes = "".join(f"[^n{k}]: a\n" for k in range(30))
+    text = f"Text[^n1].\n\n{items}\n{quotes}\n{notes}"
+    md = markdown_parser.__wrapped__()
+    read: list[str] = []
+    for name in ("quote_staircase", "list_staircase", "one_line_note"):
+        rule = md.block.ruler.__rules__[md.block.ruler.__find__(name)].fn
+
+        def counted(state: Any, start: int, end: int, silent: bool, rule: Any = rule, name: str = name) -> bool:
+            found = bool(rule(state, start, end, silent))
+            read.extend([name] if found else [])
+            return found
+
+        md.block.ruler.at(name, counted)
+    assert _block_tokens(md, text) == _block_tokens(_parser_without_block_twins(), text)
+    assert sorted(set(read)) == ["list_staircase", "one_line_note", "quote_staircase"]
+    assert read.count("one_line_note") == 30

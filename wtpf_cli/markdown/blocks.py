@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from wtpf_cli.errors import InputRejected
+from wtpf_cli.markdown._block_rules import list_staircase, one_line_note, quote_staircase
 from wtpf_cli.markdown._guards import guard_label, guard_note_link, guard_note_ref, guard_open_bracket
 from wtpf_cli.markdown._inline import inline_rule
 from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
@@ -29,6 +30,10 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable("table").enable("strikethrough").use(footnote_plugin)
     md.block.tokenize = _refuse_deeper(md.block.tokenize)  # type: ignore[method-assign]
+    # Speed only: deep quotes and one-line footnote definitions read without a nested parse each.
+    md.block.ruler.before("blockquote", "quote_staircase", quote_staircase)
+    md.block.ruler.before("list", "list_staircase", list_staircase)
+    md.block.ruler.before("footnote_def", "one_line_note", one_line_note)
     rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
     md.inline.ruler.at("text", guard_open_bracket(rules["text"]))
     md.inline.ruler.at("link", guard_note_link(guard_label(rules["link"], "[")))
