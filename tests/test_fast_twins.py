@@ -4,6 +4,7 @@ paragraphs and segments."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from diff_match_patch import diff_match_patch
@@ -15,10 +16,12 @@ from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
 from wtpf_cli.diff.sequences import diff_sequences, encode, to_edits
 from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._chunks import split_chunks
+from wtpf_cli.markdown._gate_read import gate_read
 from wtpf_cli.markdown.blocks import markdown_parser
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
 from wtpf_cli.ooxml._records import para, segment
 from wtpf_cli.ooxml.revisions import Para, Segment
+from wtpf_cli.reporting.check import markdown_findings
 
 TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 
@@ -280,3 +283,48 @@ def test_the_block_rule_twins_read_the_staircases_of_the_adversarial_benchmark()
     assert _block_tokens(md, text) == _block_tokens(_parser_without_block_twins(), text)
     assert sorted(set(read)) == ["list_staircase", "one_line_note", "quote_staircase"]
     assert read.count("one_line_note") == 30
+
+
+def _gate_bodies() -> list[str]:
+    """The bodies of the golden cases' drafts and of the fuzzer's pieces, with footnotes, lists and headings."""
+    root = Path(__file__).parent
+    bodies = [split_front_matter(p.read_text(encoding="utf-8")).body for p in sorted(root.glob("cases/*/*.md"))]
+    return bodies
+
+
+GATE_PIECES = st.sampled_from(
+    [
+        *("a", "word [^1]", "[^2]", "[^zz]", "\\[^1]", "&#91;^1]", "`[^1]`", "![alt](x.png)", "<b>", "##### h"),
+        *("# t", "- i", "  - j", "1. n", "> q", ">> r", "| a | b |\n|---|---|\n| c [^1] | d |", "**b**", "x  "),
+        *("- - - - - - - - - - deep", "[x]: /u", "[^1]: note", "[^2]: a note [^1]", "[^3]: plain", "    code"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GATE_PIECES, min_size=1, max_size=12), st.lists(st.sampled_from(["\n", "\n\n", " "]), max_size=12))
+def test_the_gate_finds_in_the_chunks_what_it_finds_in_the_whole_parse(pieces: list[str], ends: list[str]) -> None:
+    body = "".join(p + (ends[k] if k < len(ends) else "\n\n") for k, p in enumerate(pieces))
+    folder = Path(__file__).parent
+    assert markdown_findings("d.md", body, 5, folder) == markdown_findings("d.md", body, 5, folder, chunked=False)
+
+
+def test_the_gate_finds_in_the_chunks_of_the_golden_drafts_what_it_finds_in_the_whole_parse() -> None:
+    folder = Path(__file__).parent
+    bodies = _gate_bodies()
+    assert any(gate_read(body) is not None for body in bodies)
+    for body in bodies:
+        assert markdown_findings("d.md", body, 5, folder) == markdown_findings("d.md", body, 5, folder, chunked=False)
+
+
+def test_the_gate_reads_the_adversarial_drafts_chunk_by_chunk() -> None:
+    notes = " ".join(f"ab[^n{k}]" for k in range(40)) + "\n\n" + "".join(f"[^n{k}]: a\n" for k in range(42))
+    nesting = (
+        "".join("  " * d + f"- ab {d}\n" for d in range(9)) + "\n" + "".join(">" * d + " q\n" for d in range(1, 20))
+    )
+    folder = Path(__file__).parent
+    for body in (notes, nesting):
+        read = gate_read(body)
+        assert read is not None and len(read.parsed) == 0
+        assert markdown_findings("d.md", body, 5, folder) == markdown_findings("d.md", body, 5, folder, chunked=False)
+    assert [f.rule for f in markdown_findings("d.md", notes, 5, folder)] == ["MD006", "MD006"]

@@ -301,3 +301,27 @@ def test_a_chunk_of_one_line_notes_made_a_line_at_a_time_is_the_chunk_markdown_i
     distinct = len({label for label, _ in notes}) == len(notes)
     if distinct and not any(content[0] in "`*1" for _, content in notes):
         assert made is not None, "distinct labels, each line a paragraph: made without the block parser"
+
+
+REF_PIECES = st.sampled_from(
+    ["ab", " ", "  ", "[^1]", "[^n2]", "[^x]", "[^a-b]", "(", ")", "-", ".", "é", "[", "]", "*", "^"]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(REF_PIECES, min_size=1, max_size=14).map("".join),
+    st.sampled_from([{"1", "n2"}, {"1", "n2", "a-b", "x"}, set()]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_text_with_footnote_references_read_without_the_inline_parser_is_what_markdown_it_makes(
+    text: str, labels: set[str], as_note: bool, with_links: bool
+) -> None:
+    chunk = ("[^d]: " if as_note else "w ") + text + "\n"
+    refs = {f":{n}": -1 for n in labels | {"d"}}
+    references = {"X": {"href": "/u", "title": ""}} if with_links else {}
+    made = _chunks._one_block(chunk, {"references": references, "footnotes": {"refs": dict(refs)}}, ParseCache())
+    if made is not None:
+        alone = _chunks._parse_alone(chunk, {"references": references, "footnotes": {"refs": dict(refs)}}, ParseCache())
+        assert made == alone

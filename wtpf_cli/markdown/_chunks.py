@@ -3,8 +3,9 @@
 `read_chunked(body, cache)` must give what `parse_body(body)` (wtpf_cli/markdown/parse.py: one markdown-it parse of
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
-or without the block parser (`_parse_batch`, `_one_block`, `_note_lines`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) those
-parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and tests/test_fast_twins.py. `parse_draft_part`
+or without the block parser (`_parse_batch`, `_one_block`, `_note_lines`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) or without
+the inline parser (`_words_and_notes`) those parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and
+tests/test_fast_twins.py. `parse_draft_part`
 parses a share of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
 Each chunk is parsed with the footnote and link definitions of the whole body in scope (only those it may use, so
@@ -23,7 +24,7 @@ from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
 from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.notes import kept_notes, note_refs
-from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
+from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, join_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
 
 if TYPE_CHECKING:
@@ -460,8 +461,6 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     """_parse_alone of a chunk that is one plain paragraph or one footnote definition of one, without markdown-it's
     block parser (the paragraph's text parsed by our inline rule in `env`), or None for other chunks."""
     from markdown_it.common.utils import mdTrim
-    from markdown_it.rules_core import StateCore, text_join
-    from markdown_it.token import Token as MdTok
 
     note = None
     if _ONE_PARAGRAPH_RE.match(text):
@@ -470,13 +469,18 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
         content = mdTrim(note.group(2))
     else:
         return None
-    tok = MdTok("inline", "", 0)
-    tok.content = content
-    tok.children = []
-    state = StateCore("", markdown_parser(), env, [tok])
-    core_inline(state)
-    text_join(state)
-    tokens = inline_tokens(tok.children, cache.tokens)
+    tokens = _words_and_notes(content, env, cache)
+    if tokens is None:
+        from markdown_it.rules_core import StateCore, text_join
+        from markdown_it.token import Token as MdTok
+
+        tok = MdTok("inline", "", 0)
+        tok.content = content
+        tok.children = []
+        state = StateCore("", markdown_parser(), env, [tok])
+        core_inline(state)
+        text_join(state)
+        tokens = inline_tokens(tok.children, cache.tokens)
     if note is None:
         blocks = (paragraph(ParaProps(style="BodyText"), tokens),)
         return Chunk(blocks, (), 0, (), tuple(note_refs(blocks)))
@@ -484,6 +488,34 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
     return Chunk(
         (), ((label, (paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()
     )
+
+
+# A footnote reference whose label the footnote_ref rule reads as it is (no space, bracket or caret in it).
+_PLAIN_REF_RE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+
+
+def _words_and_notes(content: str, env: dict[str, Any], cache: ParseCache) -> list[Token] | None:
+    """inline_tokens of what the inline parser makes of one line of text whose only markup is references to
+    footnotes `env` defines (with no link definitions in scope), or None for other text: each reference is one
+    footnote_ref token and the text between them one text token (no rule starts in it)."""
+    if "[" not in content:
+        parts = [content]
+    elif env.get("references"):
+        return None  # `[^label][x]` may be a link
+    else:
+        parts = _PLAIN_REF_RE.split(content)  # text, label, text, ..., text
+    if any(INLINE_SPECIAL_RE.search(part) for part in parts[::2]):
+        return None
+    refs = env.get("footnotes", {}).get("refs", {})
+    if any(f":{label}" not in refs for label in parts[1::2]) or any(p.startswith("(") for p in parts[2::2]):
+        return None  # (a reference followed by '(' may be a link)
+    out: list[Token] = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            out.append(Token("", frozenset(), None, part))
+        elif part:
+            join_tokens(out, memo_words(cache.tokens, part, _NO_LABELS, None))
+    return out
 
 
 def _note_lines(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:

@@ -72,13 +72,13 @@ def inline_tokens(children: list[MdToken], memo: TokenMemo | None = None) -> lis
     for c in children:
         typ = c.type
         if typ == "text":
-            _join(out, words(c.content, frozenset(marks), href))
+            join_tokens(out, words(c.content, frozenset(marks), href))
         elif typ == "softbreak":
-            _join(out, [Token(" ", frozenset(marks), href)])
+            join_tokens(out, [Token(" ", frozenset(marks), href)])
         elif typ == "hardbreak":
             out.append(Token("\n", frozenset(marks), href))
         elif typ == "code_inline":
-            _join(out, words(c.content, frozenset([*marks, "code"]), href))
+            join_tokens(out, words(c.content, frozenset([*marks, "code"]), href))
         elif typ in ("strong_open", "em_open", "s_open"):
             marks.append({"strong_open": "strong", "em_open": "em", "s_open": "strike"}[typ])
         elif typ in ("strong_close", "em_close", "s_close"):
@@ -93,9 +93,9 @@ def inline_tokens(children: list[MdToken], memo: TokenMemo | None = None) -> lis
             out.append(Token("", frozenset(), None, str(c.meta["label"])))
         elif typ == "image":
             alt = c.content or "image"
-            _join(out, [Token(w, frozenset(marks), href) for w in split_words(f"[{alt}]")])
+            join_tokens(out, [Token(w, frozenset(marks), href) for w in split_words(f"[{alt}]")])
         elif typ in ("html_inline",):
-            _join(out, [Token(w, frozenset(marks), href) for w in split_words(c.content)])
+            join_tokens(out, [Token(w, frozenset(marks), href) for w in split_words(c.content)])
     return out
 
 
@@ -123,7 +123,7 @@ class FormatTokens(dict[str, Token]):
         return tok
 
 
-def _join(out: list[Token], tokens: list[Token]) -> None:
+def join_tokens(out: list[Token], tokens: list[Token]) -> None:
     """Append one inline child's tokens, joining its first to the token before it where both are whitespace (not a
     line break) of the same formatting (a softbreak next to a space): what joining adjacent whitespace tokens of the
     whole list would do (tests/support/markdown_reference.py, compared in tests/test_parse_fast.py), since

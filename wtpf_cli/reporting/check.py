@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from wtpf_cli.errors import CheckFailed, InputRejected
+from wtpf_cli.markdown._gate_read import gate_read
 from wtpf_cli.markdown.blocks import (  # the build's own parser: the gate sees what the build sees
     WORD_LIST_LEVELS,
     list_too_deep,
@@ -133,8 +134,7 @@ def run_rules(ws: Workspace) -> list[Finding]:
     try:
         text = ws.read_draft_text()
         parts = split_draft(text, path=name)
-        # One parse serves every Markdown rule (the build's blocks are read from the same tokens).
-        blocks, warnings, tokens, env = parse_body_tokens(parts.body)
+        markdown = markdown_findings(name, parts.body, parts.body_line, ws.draft_path.parent)
     except InputRejected as exc:
         return [_finding(name, 1, "IN001", str(exc))]
     head = ws.history.head()
@@ -144,13 +144,7 @@ def run_rules(ws: Workspace) -> list[Finding]:
     findings += check_timetable(ws, versions)
     findings += [_finding(CONFIG_NAME, line, "CF001", message) for message, line in config_warnings(ws)]
     findings += check_brackets(name, text, parts.body, parts.body_line)
-    for w in warnings:
-        if w.startswith("a list nested"):
-            continue  # MD007, with its line, from check_markdown
-        m = re.search(r"line (\d+)", w)
-        line = parts.body_line + int(m.group(1)) if m else 1
-        findings.append(_finding(name, line, "MD001", w))
-    findings += check_markdown(name, parts.body, parts.body_line, ws.draft_path.parent, parsed=(blocks, tokens, env))
+    findings += markdown
     stamped = {v.name for v in versions[:-1]}
     for c in list_contributions(ws):
         if c.status == "pending" and c.on_version in stamped:
@@ -159,6 +153,28 @@ def run_rules(ws: Workspace) -> list[Finding]:
                 _finding(where, 1, "CT001", f"{c.source}'s contribution on {c.on_version} has no disposition")
             )
     return findings
+
+
+def markdown_findings(name: str, body: str, body_line: int, folder: Path, *, chunked: bool = True) -> list[Finding]:
+    """MD001 for the reader's warnings, then check_markdown's findings: from one parse of the body, or (unless
+    `chunked` is False) chunk by chunk where that finds the same (speed only: wtpf_cli/markdown/_gate_read.py)."""
+    read = gate_read(body) if chunked else None
+    if read is None:
+        # One parse serves every Markdown rule (the build's blocks are read from the same tokens).
+        blocks, warnings, tokens, env = parse_body_tokens(body)
+        found = check_markdown(name, body, body_line, folder, parsed=(blocks, tokens, env))
+    else:
+        blocks, warnings = read.blocks, read.warnings
+        found = [f for first, tokens in read.parsed for f in token_findings(name, tokens, body_line + first, folder)]
+        found += unused_notes(name, body, body_line, blocks, read.defined)
+    findings = []
+    for w in warnings:
+        if w.startswith("a list nested"):
+            continue  # MD007, with its line, from check_markdown
+        m = re.search(r"line (\d+)", w)
+        line = body_line + int(m.group(1)) if m else 1
+        findings.append(_finding(name, line, "MD001", w))
+    return findings + found
 
 
 def check_front_matter(ws: Workspace, meta: Meta, text: str, versions: list[Version]) -> list[Finding]:
@@ -345,10 +361,16 @@ def check_markdown(
         blocks, _, tokens, env = parse_body_tokens(body)
     else:
         blocks, tokens, env = parsed
+    defined = [str(k)[1:] for k in env.get("footnotes", {}).get("refs", {})]
+    return token_findings(name, tokens, body_line, folder) + unused_notes(name, body, body_line, blocks, defined)
+
+
+def token_findings(name: str, tokens: list[MdToken], first_line: int, folder: Path) -> list[Finding]:
+    """MD001-MD005 and MD007 in markdown-it's tokens of a text that starts on line `first_line` + 1."""
     findings: list[Finding] = []
     lists = 0
     for k, t in enumerate(tokens):
-        line = body_line + (t.map[0] if t.map else 0) + 1
+        line = first_line + (t.map[0] if t.map else 0) + 1
         if t.type in ("bullet_list_open", "ordered_list_open"):
             lists += 1
             if lists == WORD_LIST_LEVELS + 1:
@@ -370,7 +392,12 @@ def check_markdown(
             elif c.type == "text":
                 for m in _NOTE_REF_RE.finditer(c.content):
                     findings.append(_finding(name, line, "MD005", f"footnote [^{m.group(1)}] has no definition"))
-    defined = [str(k)[1:] for k in env.get("footnotes", {}).get("refs", {})]
+    return findings
+
+
+def unused_notes(name: str, body: str, body_line: int, blocks: list[Block], defined: list[str]) -> list[Finding]:
+    """MD006: the footnotes `defined` (labels, in order) that the body's blocks (parse_body's) do not keep."""
+    findings: list[Finding] = []
     # Kept: referred to by the body, or by a note it keeps (a note only itself refers to is not shown).
     main, notes = split_notes(blocks)
     kept = set(kept_notes(note_refs(main), lambda label: note_refs(notes.get(label, ())), set(defined)))
