@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from wtpf_cli.markdown import _chunks
 from wtpf_cli.markdown._chunks import Chunk, ParseCache, split_chunks, split_lines
+from wtpf_cli.markdown._staircase import staircase_blocks
 from wtpf_cli.markdown.parse import read_draft
 
 LINE_PIECES = st.sampled_from(
@@ -325,3 +326,42 @@ def test_text_with_footnote_references_read_without_the_inline_parser_is_what_ma
     if made is not None:
         alone = _chunks._parse_alone(chunk, {"references": references, "footnotes": {"refs": dict(refs)}}, ParseCache())
         assert made == alone
+
+
+STAIR_TEXTS = st.sampled_from(["ab", "ab 1", "x y z", "ab  ", "a *b*", "1. x", "é", "a\\", "[a]", "a\u00a0", "b c"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(min_value=-3, max_value=1), STAIR_TEXTS), min_size=1, max_size=14),
+    st.sampled_from(["- ", "* ", "+ ", ">"]),
+    st.booleans(),
+    st.sampled_from(["\n", "\n\n", "\n  \n", ""]),
+)
+def test_a_staircase_made_without_markdown_it_is_what_markdown_it_and_the_walker_make(
+    lines: list[tuple[int, str]], marker: str, mixed: bool, end: str
+) -> None:
+    depth, out = (1, []) if marker == ">" else (0, [])
+    for k, (step, text) in enumerate(lines):
+        if marker == ">":
+            depth = max(1, depth + step + 1) if step > -3 else depth  # mostly deeper, sometimes as deep
+            out.append(">" * depth + " " + text)
+        else:
+            depth = max(0, min(depth + step, depth + 1)) if k else 0
+            bullet = "*" if mixed and k == 3 else marker[0]
+            out.append("  " * depth + bullet + " " + text)
+    chunk = "\n".join(out) + end
+    made = staircase_blocks(chunk, {})
+    if made is not None:
+        alone = _chunks._parse_alone(chunk, {"references": {}, "footnotes": {"refs": {}}}, ParseCache())
+        assert Chunk(made, (), 0, (), ()) == alone
+
+
+def test_the_staircases_of_the_adversarial_benchmark_are_made_without_markdown_it() -> None:
+    quotes = "".join(">" * d + f" ab {d}\n" for d in range(1, 20)) + "\n"
+    items = "".join("  " * d + f"- ab {d}\n" for d in range(9)) + "\n"
+    env = {"references": {}, "footnotes": {"refs": {}}}
+    for chunk in (quotes, items):
+        made = staircase_blocks(chunk, {})
+        assert made is not None
+        assert Chunk(made, (), 0, (), ()) == _chunks._parse_alone(chunk, env, ParseCache())

@@ -21,6 +21,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
+from wtpf_cli.markdown._staircase import staircase_blocks
 from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.notes import kept_notes, note_refs
@@ -563,6 +564,8 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
                 inline.append((text, tok))
             else:
                 out[text] = _one_paragraph(memo_words(cache.tokens, content, _NO_LABELS, None))
+        elif (stairs := staircase_blocks(text, cache.tokens)) is not None:
+            out[text] = Chunk(stairs, (), 0, (), ())
         elif text.endswith(("\n", "\r")):
             rest.append(text)
     cells = [[[_cell(content, cache, inline) for content in row] for row in rows] for _, _, rows in tables]
