@@ -4,7 +4,7 @@
 the whole body) gives; tests/test_draft.py and tests/test_parse_fast.py compare them. Within it, the boundaries found
 by one expression must be those found line by line (`split_chunks`, `split_lines`), and chunks parsed in one batch
 or without the block parser (`_parse_batch`, `_one_block`, `_note_lines`, `_ONE_NOTE_RE`, `_NOTE_LINES_RE`) or without
-the inline parser (`_words_and_notes`) those parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and
+the inline parser (`_inline.words_and_notes`) those parsed one by one (`_parse_alone`): tests/test_parse_chunks.py and
 tests/test_fast_twins.py. `parse_draft_part`
 parses a share of the chunks in another process (the redline's second process, wtpf_cli/_forked.py).
 
@@ -20,12 +20,12 @@ from dataclasses import dataclass, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
-from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE
+from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, words_and_notes
 from wtpf_cli.markdown._staircase import staircase_blocks
 from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
 from wtpf_cli.markdown.notes import kept_notes, note_refs
-from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, join_tokens, memo_words
+from wtpf_cli.markdown.tokens import FormatTokens, TokenMemo, inline_tokens, memo_words
 from wtpf_cli.model import BODY, Block, Meta, Paragraph, ParaProps, Token
 
 if TYPE_CHECKING:
@@ -470,7 +470,21 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
         content = mdTrim(note.group(2))
     else:
         return None
-    tokens = _words_and_notes(content, env, cache)
+    if note is None:
+        blocks = (paragraph(ParaProps(style="BodyText"), _inline_of(content, env, cache)),)
+        return Chunk(blocks, (), 0, (), tuple(note_refs(blocks)))
+    label = note.group(1)
+    return Chunk((), ((label, (_note_paragraph(label, content, env, cache),)),), 0, (), ())
+
+
+def _note_paragraph(label: str, content: str, env: dict[str, Any], cache: ParseCache) -> Paragraph:
+    """The paragraph of a one-line footnote definition of `content` (trimmed)."""
+    return paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), _inline_of(content, env, cache))
+
+
+def _inline_of(content: str, env: dict[str, Any], cache: ParseCache) -> list[Token]:
+    """Our tokens of one paragraph's text, as our inline rule parses it in `env`."""
+    tokens = words_and_notes(content, env, cache.tokens)
     if tokens is None:
         from markdown_it.rules_core import StateCore, text_join
         from markdown_it.token import Token as MdTok
@@ -482,41 +496,7 @@ def _one_block(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | Non
         core_inline(state)
         text_join(state)
         tokens = inline_tokens(tok.children, cache.tokens)
-    if note is None:
-        blocks = (paragraph(ParaProps(style="BodyText"), tokens),)
-        return Chunk(blocks, (), 0, (), tuple(note_refs(blocks)))
-    label = note.group(1)
-    return Chunk(
-        (), ((label, (paragraph(ParaProps(style="FootnoteText", container=f"fn:{label}"), tokens),)),), 0, (), ()
-    )
-
-
-# A footnote reference whose label the footnote_ref rule reads as it is (no space, bracket or caret in it).
-_PLAIN_REF_RE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
-
-
-def _words_and_notes(content: str, env: dict[str, Any], cache: ParseCache) -> list[Token] | None:
-    """inline_tokens of what the inline parser makes of one line of text whose only markup is references to
-    footnotes `env` defines (with no link definitions in scope), or None for other text: each reference is one
-    footnote_ref token and the text between them one text token (no rule starts in it)."""
-    if "[" not in content:
-        parts = [content]
-    elif env.get("references"):
-        return None  # `[^label][x]` may be a link
-    else:
-        parts = _PLAIN_REF_RE.split(content)  # text, label, text, ..., text
-    if any(INLINE_SPECIAL_RE.search(part) for part in parts[::2]):
-        return None
-    refs = env.get("footnotes", {}).get("refs", {})
-    if any(f":{label}" not in refs for label in parts[1::2]) or any(p.startswith("(") for p in parts[2::2]):
-        return None  # (a reference followed by '(' may be a link)
-    out: list[Token] = []
-    for k, part in enumerate(parts):
-        if k % 2:
-            out.append(Token("", frozenset(), None, part))
-        elif part:
-            join_tokens(out, memo_words(cache.tokens, part, _NO_LABELS, None))
-    return out
+    return tokens
 
 
 def _note_lines(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | None:
@@ -524,13 +504,16 @@ def _note_lines(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk | No
     time as _one_block reads a chunk of one (each definition ends the paragraph before it); else None."""
     if not _NOTE_LINES_RE.match(text):
         return None
-    lines = [line + "\n" for line in text.split("\n") if line.startswith("[^")]
+    from markdown_it.common.utils import mdTrim
+
     notes: list[tuple[str, tuple[Block, ...]]] = []
-    for line in lines:
-        one = _one_block(line, env, cache)
-        if one is None:
-            return None
-        notes += one.notes
+    for line in text.split("\n"):
+        if line.startswith("[^"):
+            found = _ONE_NOTE_RE.match(line + "\n")
+            if found is None:
+                return None
+            label = found.group(1)
+            notes.append((label, (_note_paragraph(label, mdTrim(found.group(2)), env, cache),)))
     labels = [label for label, _ in notes]
     if len(set(labels)) != len(labels):
         return None  # a label defined twice: markdown-it keeps the last definition
