@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from diff_match_patch import diff_match_patch
 from hypothesis import example, given, settings
@@ -19,9 +20,13 @@ from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown._gate_read import gate_read
 from wtpf_cli.markdown.blocks import markdown_parser
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
+from wtpf_cli.model import Revision, RRun, Token
+from wtpf_cli.ooxml import writer
 from wtpf_cli.ooxml._records import para, segment
 from wtpf_cli.ooxml.revisions import Para, Segment
+from wtpf_cli.ooxml.writer import DocxRenderer, _Part
 from wtpf_cli.reporting.check import markdown_findings
+from wtpf_cli.resources import template_path
 
 TEXTS = st.text(alphabet="abcab\u00e9\U0001f600", max_size=80)
 
@@ -328,3 +333,25 @@ def test_the_gate_reads_the_adversarial_drafts_chunk_by_chunk() -> None:
         assert read is not None and len(read.parsed) == 0
         assert markdown_findings("d.md", body, 5, folder) == markdown_findings("d.md", body, 5, folder, chunked=False)
     assert [f.rule for f in markdown_findings("d.md", notes, 5, folder)] == ["MD006", "MD006"]
+
+
+RUN_TOKENS = st.builds(
+    Token,
+    st.sampled_from(["a", " ", "word", "\u05d0\u05d1", "x\ny", "&<", "é", ""]),
+    st.sampled_from([frozenset(), frozenset({"strong"}), frozenset({"em", "code"})]),
+    st.sampled_from([None, None, None, "https://a.b"]),
+    st.sampled_from([None, None, None, None, "1"]),
+)
+REVISIONS = st.sampled_from([None, None, None, Revision("A", "2012-04-13T00:00:00Z")])
+RUNS = st.lists(st.builds(RRun, RUN_TOKENS, REVISIONS, REVISIONS), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(RUNS, st.booleans())
+def test_runs_written_as_one_run_are_written_as_the_writer_groups_them(runs: list[RRun], rtl: bool) -> None:
+    fast, plain = DocxRenderer(template_path("reference.docx")), DocxRenderer(template_path("reference.docx"))
+    fast.rtl = plain.rtl = rtl
+    written = fast._inline(runs, _Part("document"))
+    with patch.object(writer, "one_run_text", lambda runs: None):
+        assert written == plain._inline(runs, _Part("document"))
+    assert fast.para_rtl == plain.para_rtl

@@ -381,7 +381,11 @@ def _passage(
     tallies: list[_Tally],
     sentences: list[SentenceBlame | None],
 ) -> ParagraphBlame:
-    sources = _provenance(tallies)
+    sources: tuple[Provenance, ...] = ()  # no words
+    if len(tallies) != 1:
+        sources = _provenance(tallies)
+    elif sentences[0] is not None:  # one sentence (or cell): the passage's provenance is its own, found once
+        sources = sentences[0].sources
     kept = tuple(s for s in sentences if s is not None)
     return ParagraphBlame(index, kind, number, heading, text, sum(p.words for p in sources), sources, kept)
 

@@ -32,6 +32,7 @@ from wtpf_cli.model import (
 )
 from wtpf_cli.ooxml import _xmltext as X
 from wtpf_cli.ooxml import elements as E
+from wtpf_cli.ooxml._plain_runs import one_run_text
 from wtpf_cli.ooxml.columns import column_widths
 from wtpf_cli.ooxml.origin import CUSTOM_PART, CUSTOM_REL, CUSTOM_TYPE, custom_xml
 
@@ -120,6 +121,9 @@ class DocxRenderer:
     def _inline(self, runs: Sequence[RRun], part: _Part, comments: tuple[RComment, ...] = ()) -> list[str]:
         """Runs grouped by formatting, revision, link and direction; insertions and deletions inside hyperlinks;
         comment ranges around the runs they cover. Sets para_rtl."""
+        if not comments and not self.rtl and (text := one_run_text(runs)) is not None:  # (most paragraphs)
+            self.para_rtl = False
+            return [X.run(text, self._rpr(runs[0].token))]
         out: list[str] = []
         starts: dict[int, list[int]] = {}
         ends: dict[int, list[int]] = {}
