@@ -97,6 +97,8 @@ LINE_STARTS = [
     "+ ",
     "-",
     "*",
+    "*ab* ",
+    "*a1",
     "_",
     "=",
     "===\n",
@@ -305,7 +307,10 @@ def test_a_chunk_of_one_line_notes_made_a_line_at_a_time_is_the_chunk_markdown_i
 
 
 REF_PIECES = st.sampled_from(
-    ["ab", " ", "  ", "[^1]", "[^n2]", "[^x]", "[^a-b]", "(", ")", "-", ".", "é", "[", "]", "*", "^"]
+    [
+        *("ab", " ", "  ", "[^1]", "[^n2]", "[^x]", "[^a-b]", "(", ")", "-", ".", "é", "[", "]", "*", "^"),
+        *("*ab*", " *ab cd* ", "*a1*", "**", "*a", "b*", "_x_", "* a*", "*é*", "\\*", "*ab*b"),
+    ]
 )
 
 
@@ -316,7 +321,7 @@ REF_PIECES = st.sampled_from(
     st.booleans(),
     st.booleans(),
 )
-def test_text_with_footnote_references_read_without_the_inline_parser_is_what_markdown_it_makes(
+def test_text_with_notes_and_emphasis_read_without_the_inline_parser_is_what_markdown_it_makes(
     text: str, labels: set[str], as_note: bool, with_links: bool
 ) -> None:
     chunk = ("[^d]: " if as_note else "w ") + text + "\n"

@@ -69,6 +69,7 @@ class ParseCache:
 
 
 _NO_LABELS: frozenset[str] = frozenset()
+_NO_DEFINITIONS: dict[str, Any] = {"references": {}, "footnotes": {"refs": {}}}  # (read, never written)
 _NO_REFS: frozenset[tuple[str, str, str]] = frozenset()
 
 
@@ -540,13 +541,14 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
             from markdown_it.token import Token as MdTok
 
             content = mdTrim(text[: text.index("\n")])
-            if INLINE_SPECIAL_RE.search(content):
+            words = words_and_notes(content, _NO_DEFINITIONS, cache.tokens)
+            if words is None:
                 tok = MdTok("inline", "", 0)
                 tok.content = content
                 tok.children = []
                 inline.append((text, tok))
             else:
-                out[text] = _one_paragraph(memo_words(cache.tokens, content, _NO_LABELS, None))
+                out[text] = _one_paragraph(words)
         elif (stairs := staircase_blocks(text, cache.tokens)) is not None:
             out[text] = Chunk(stairs, (), 0, (), ())
         elif text.endswith(("\n", "\r")):
@@ -634,7 +636,10 @@ def _one_table(text: str) -> tuple[list[str | None], list[list[str]]] | None:
 
 # A chunk that markdown-it makes one paragraph of: one line that starts with a character at which no other block
 # rule starts (code, fence, quote, rule, list item, heading, HTML, table, definition) and only blank lines after it.
-_ONE_PARAGRAPH_RE = re.compile(r"(?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S[^\n\r]*\n[ \t\n]*\Z")
+# A '*' followed by a letter or digit opens emphasis (neither a list item nor a rule can start so).
+_ONE_PARAGRAPH_RE = re.compile(
+    r"(?:\*(?=[A-Za-z0-9])|(?![`~>*\-_+#<|\[]|\d{1,9}[.)](?:[ \t\n]|\Z))\S)[^\n\r]*\n[ \t\n]*\Z"
+)
 
 
 def _one_paragraph(tokens: list[Token]) -> Chunk:

@@ -5,7 +5,7 @@ footnote references made without the inline parser.
 (test_plain_inline_text_gives_the_tokens_of_the_inline_parser) compares the token streams of the parser with and
 without it. `words_and_notes` must give inline_tokens of the inline parser's tokens (as _chunks._one_block makes
 them): tests/test_parse_chunks.py
-(test_text_with_footnote_references_read_without_the_inline_parser_is_what_markdown_it_makes) compares them.
+(test_text_with_notes_and_emphasis_read_without_the_inline_parser_is_what_markdown_it_makes) compares them.
 """
 
 from __future__ import annotations
@@ -46,28 +46,38 @@ def inline_rule(state: Any) -> None:
 
 
 _NO_MARKS: frozenset[str] = frozenset()
-# A footnote reference whose label the footnote_ref rule reads as it is (no space, bracket or caret in it).
-_PLAIN_REF_RE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+_EM = frozenset({"em"})
+# The markup words_and_notes reads: a footnote reference whose label the footnote_ref rule reads as it is (no space,
+# bracket or caret in it), or emphasis by single asterisks around words of ASCII letters and digits between spaces
+# (or the ends): an opener only, a closer only (CommonMark's flanking rules), so each pairs with the next.
+_MARKUP_RE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]|(?<![^ ])\*([A-Za-z0-9]+(?: [A-Za-z0-9]+)*)\*(?![^ ])")
 
 
 def words_and_notes(content: str, env: dict[str, Any], memo: TokenMemo) -> list[Token] | None:
     """inline_tokens of what the inline parser makes of one line of text whose only markup is references to
-    footnotes `env` defines (with no link definitions in scope), or None for other text: each reference is one
-    footnote_ref token and the text between them one text token (no rule starts in it)."""
-    if "[" not in content:
+    footnotes `env` defines (with no link definitions in scope) and emphasis of plain words by asterisks, or None
+    for other text: a reference is one footnote_ref token, emphasis em_open, its text and em_close, and the text
+    between them one text token (no rule starts in it)."""
+    if "[" not in content and "*" not in content:
         return None if INLINE_SPECIAL_RE.search(content) else memo_words(memo, content, _NO_MARKS, None)
-    if env.get("references"):
-        return None  # `[^label][x]` may be a link
-    parts = _PLAIN_REF_RE.split(content)  # text, label, text, ..., text
-    if any(INLINE_SPECIAL_RE.search(part) for part in parts[::2]):
+    parts = _MARKUP_RE.split(content)  # text, label or None, emphasis or None, text, ...
+    texts, labels = parts[::3], [label for label in parts[1::3] if label is not None]
+    if any(INLINE_SPECIAL_RE.search(text) for text in texts):
         return None
-    refs = env.get("footnotes", {}).get("refs", {})
-    if any(f":{label}" not in refs for label in parts[1::2]) or any(p.startswith("(") for p in parts[2::2]):
-        return None  # (a reference followed by '(' may be a link)
+    if labels:
+        refs = env.get("footnotes", {}).get("refs", {})
+        if env.get("references") or any(f":{label}" not in refs for label in labels):
+            return None  # (`[^label][x]` may be a link)
+        if any(parts[k + 2].startswith("(") for k in range(1, len(parts), 3) if parts[k] is not None):
+            return None  # a reference followed by '(' may be a link
     out: list[Token] = []
-    for k, part in enumerate(parts):
-        if k % 2:
-            out.append(Token("", _NO_MARKS, None, part))
-        elif part:
-            join_tokens(out, memo_words(memo, part, _NO_MARKS, None))
+    for k in range(0, len(parts), 3):
+        if k:
+            label, emphasis = parts[k - 2], parts[k - 1]
+            if label is not None:
+                out.append(Token("", _NO_MARKS, None, label))
+            else:
+                join_tokens(out, memo_words(memo, emphasis, _EM, None))
+        if parts[k]:
+            join_tokens(out, memo_words(memo, parts[k], _NO_MARKS, None))
     return out
