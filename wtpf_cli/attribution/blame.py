@@ -80,6 +80,22 @@ class Provenance:
         return ", ".join(x for x in (self.source, f"{self.words} words", via, self.version) if x)
 
 
+_Shared = dict[Provenance, dict[str, object]]
+
+
+def _sources_json(sources: tuple[Provenance, ...], shared: _Shared | None) -> list[dict[str, object]]:
+    """The provenances' plain data, an equal one's dict taken from `shared`."""
+    if shared is None:
+        return [p.as_json() for p in sources]
+    out = []
+    for p in sources:
+        found = shared.get(p)
+        if found is None:
+            found = shared[p] = p.as_json()
+        out.append(found)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceBlame:
     """One sentence and who wrote its words."""
@@ -88,9 +104,9 @@ class SentenceBlame:
     words: int
     sources: tuple[Provenance, ...]
 
-    def as_json(self) -> dict[str, object]:
-        """Plain data for --json."""
-        return {"text": self.text, "words": self.words, "sources": [p.as_json() for p in self.sources]}
+    def as_json(self, shared: _Shared | None = None) -> dict[str, object]:
+        """Plain data for --json (equal provenances as one dict through `shared`)."""
+        return {"text": self.text, "words": self.words, "sources": _sources_json(self.sources, shared)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +122,8 @@ class ParagraphBlame:
     sources: tuple[Provenance, ...]
     sentences: tuple[SentenceBlame, ...]
 
-    def as_json(self) -> dict[str, object]:
-        """Plain data for --json."""
+    def as_json(self, shared: _Shared | None = None) -> dict[str, object]:
+        """Plain data for --json (equal provenances as one dict through `shared`)."""
         return {
             "index": self.index,
             "kind": self.kind,
@@ -115,8 +131,8 @@ class ParagraphBlame:
             "heading": self.heading or None,
             "text": self.text,
             "words": self.words,
-            "sources": [p.as_json() for p in self.sources],
-            "sentences": [s.as_json() for s in self.sentences],
+            "sources": _sources_json(self.sources, shared),
+            "sentences": [s.as_json(shared) for s in self.sentences],
         }
 
     def place(self) -> str:
@@ -139,14 +155,16 @@ class Blame:
     scope: tuple[str, ...] = ()  # what was selected ("paragraph 3.1.4", "sentences with words of Brazil")
 
     def as_json(self) -> dict[str, object]:
-        """Plain data for --json."""
+        """Plain data for --json (the provenances of many passages are equal: one dict each, which the JSON writer
+        encodes once)."""
+        shared: _Shared = {}
         return {
             "version": self.label,
             "name": self.meta.version or None,
             "symbol": self.meta.symbol or None,
             "scope": list(self.scope),
             "sources": list(self.sources),
-            "paragraphs": [p.as_json() for p in self.paragraphs],
+            "paragraphs": [p.as_json(shared) for p in self.paragraphs],
         }
 
     def title(self) -> str:
