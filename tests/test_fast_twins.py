@@ -210,6 +210,14 @@ def test_the_indented_json_is_the_json_modules_own(data: object) -> None:
     assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def test_json_with_one_dict_in_many_places_is_the_json_modules_own() -> None:
+    flat = {"source": "Bench", "words": 1, "share": 1.0, "date": None, "moved": True}
+    other = {"source": "Bench", "words": True, "share": 1, "date": None, "moved": 1}  # equal values, other types
+    deep = {"sources": [flat, other], "inner": {"flat": flat}}
+    data = {"a": [flat, flat, deep], "b": flat, "c": [[flat, other]], "d": [deep, deep]}
+    assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
 def test_json_with_keys_that_are_not_strings_is_the_json_modules_own() -> None:
     data = {"a": [{1: "one", None: 2, 2.5: True}]}
     assert dumps_indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
