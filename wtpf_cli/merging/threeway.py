@@ -474,7 +474,21 @@ def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int
     parted = (right < len(c) and c[right] == "(" and current.endswith("]")) or (
         left > 0 and c[left - 1] == "]" and current.startswith("(")
     )
-    return not parted and passage_is_whole(current) and passage_is_whole(proposed)
+    return not parted and not _in_target(c, left) and passage_is_whole(current) and passage_is_whole(proposed)
+
+
+def _in_target(words: list[str], at: int) -> bool:
+    """Whether the words from `at` on start inside a link's target (after "](" or in an autolink "<scheme:"),
+    where a bracket would break the link: a target holds no space, so the search stops at one."""
+    for k in range(at - 1, -1, -1):
+        word = words[k]
+        if word == ")" or word == ">" or not word.strip():
+            return False
+        if word == "(":
+            return k > 0 and words[k - 1] == "]"
+        if word == "<":
+            return k + 2 < at and words[k + 2] == ":"
+    return False
 
 
 def _hunks_against(tb: TextLayout, proposal: str) -> list[Hunk]:
