@@ -8,8 +8,10 @@ First Draft without --on; nothing in the corpus is formatting Markdown cannot ho
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,25 @@ def test_an_emphasis_made_with_tracking_on_is_not_taken_for_an_untracked_edit(
     merged = wtpf("merge", cwd=root)
     assert "1.1. The Forum sets goals for the *next period*." in (root / "report.md").read_text(encoding="utf-8")
     assert ("tracking off" in merged.err) is not tracking
+
+
+def test_a_link_word_writes_as_a_target_and_an_anchor_keeps_its_fragment(tmp_path: Path) -> None:
+    # Word saves a link to a place in another document as the URI without its fragment (the relationship) and the
+    # fragment as w:anchor; the file here is our build rewritten so.
+    body = "# 1 Sources\n\n1.1. See [a section](https://itu.int/en/page#results) of the page.\n"
+    root, docx = build_base(tmp_path, body)
+    word = tmp_path / "word.docx"
+    with zipfile.ZipFile(docx) as old, zipfile.ZipFile(word, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b'Target="https://itu.int/en/page#results"', b'Target="https://itu.int/en/page"')
+                assert b'Target="https://itu.int/en/page"' in data
+            elif info.filename == "word/document.xml":
+                data, n = re.subn(rb"<w:hyperlink ", b'<w:hyperlink w:anchor="results" ', data)
+                assert n == 1
+            new.writestr(info, data)
+    wtpf("contribution", "add", str(word), "--source", "Brazil", "--received", "2012-05-01", cwd=root)
+    merged = wtpf("merge", cwd=root)
+    assert "tracking off" not in merged.err
+    assert split_front_matter((root / "report.md").read_text(encoding="utf-8")).body == body

@@ -596,7 +596,10 @@ class _Reader:
         """A hyperlink: its content, linked to its target or anchor."""
         rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
         anchor = el.get(f"{W}anchor")
-        href = (self.links.get(rid) if rid else None) or (f"#{anchor}" if anchor else None)
+        target = self.links.get(rid) if rid else None
+        if target and anchor and "#" not in target:
+            target = f"{target}#{anchor}"  # Word's link to a place in another document
+        href = target or (f"#{anchor}" if anchor else None)
         here = ctx if href is None else dataclasses.replace(ctx, href=href)
         self.push(stack, [c for c in el if not _local(c).endswith("Pr")], here)
 

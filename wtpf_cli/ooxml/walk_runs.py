@@ -147,10 +147,17 @@ def on_comment_reference(walk: Walk, el: etree._Element, ctx: Context, stack: li
 
 
 def on_hyperlink(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
-    """A hyperlink: its content, linked to its target (an external relationship's URI, or #anchor) (§17.16.22)."""
+    """A hyperlink: its content, linked to its target (an external relationship's URI, or #anchor) (§17.16.22).
+
+    Word writes a link to a place in another document as both (the URI without its fragment, the fragment as the
+    anchor), although §17.16.22 says the anchor is then ignored: the fragment is put back, as Word shows it."""
     target = walk.links.get(el.get(_RID, "")) if el.get(_RID) else None
     anchor = el.get(f"{W}anchor")
-    href = target or (f"#{anchor}" if anchor else None)
+    href = (
+        (f"{target}#{anchor}" if anchor and "#" not in target else target)
+        if target
+        else (f"#{anchor}" if anchor else None)
+    )
     here = ctx if href is None else ctx.copy(href=href)
     walk.push(stack, [c for c in el if not local_name(c).endswith("Pr")], here)
 
