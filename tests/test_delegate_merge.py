@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import wtpf_cli
 from support.cli import clean_env, wtpf
@@ -155,3 +156,41 @@ def test_a_link_word_writes_as_a_target_and_an_anchor_keeps_its_fragment(tmp_pat
     merged = wtpf("merge", cwd=root)
     assert "tracking off" not in merged.err
     assert split_front_matter((root / "report.md").read_text(encoding="utf-8")).body == body
+
+
+def test_a_link_target_changed_in_a_hyperlink_fields_tracked_instruction_comes_back_as_the_new_target(
+    tmp_path: Path,
+) -> None:
+    # Word records a link's new target as its HYPERLINK field's old instruction deleted (w:delInstrText in w:del)
+    # and the new one inserted (ECMA-376 17.16.8): our build's link rewritten so.
+    body = "# 1 Sources\n\n1.1. See [the site](https://itu.int/old) for more.\n"
+    root, docx = build_base(tmp_path, body)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    word = tmp_path / "word.docx"
+    with zipfile.ZipFile(docx) as old, zipfile.ZipFile(word, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "word/document.xml":
+                tree = etree.fromstring(data)
+                (link,) = tree.iter(f"{{{w}}}hyperlink")
+                change = f'w:author="Delegate of Brazil" w:date="2012-05-01T09:00:00Z" xmlns:w="{w}"'
+                field = [
+                    f'<w:r xmlns:w="{w}"><w:fldChar w:fldCharType="begin"/></w:r>',
+                    f'<w:del w:id="901" {change}><w:r><w:delInstrText xml:space="preserve"> HYPERLINK '
+                    '"https://itu.int/old" </w:delInstrText></w:r></w:del>',
+                    f'<w:ins w:id="902" {change}><w:r><w:instrText xml:space="preserve"> HYPERLINK '
+                    '"https://itu.int/new" </w:instrText></w:r></w:ins>',
+                    f'<w:r xmlns:w="{w}"><w:fldChar w:fldCharType="separate"/></w:r>',
+                    *(etree.tostring(run).decode() for run in link),
+                    f'<w:r xmlns:w="{w}"><w:fldChar w:fldCharType="end"/></w:r>',
+                ]
+                parent, at = link.getparent(), link.getparent().index(link)
+                parent.remove(link)
+                for k, xml in enumerate(field):
+                    parent.insert(at + k, etree.fromstring(xml))
+                data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            new.writestr(info, data)
+    wtpf("contribution", "add", str(word), "--source", "Brazil", "--received", "2012-05-01", cwd=root)
+    wtpf("merge", cwd=root)
+    after = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
+    assert after == body.replace("/old)", "/new)")

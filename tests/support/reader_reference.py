@@ -533,8 +533,8 @@ class _Reader:
         self.emit(el.text or "", ctx)
 
     def on_instruction(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
-        """w:instrText and w:delInstrText: a field's instruction, until its result starts."""
-        if self.fields and not self.fields[-1]:
+        """w:instrText and w:delInstrText: a field's instruction, until its result starts (not deleted)."""
+        if self.fields and not self.fields[-1] and not ctx.deleted:
             self.instructions[-1] += el.text or ""
 
     def field_href(self, ctx: _Ctx) -> str | None:

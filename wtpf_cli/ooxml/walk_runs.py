@@ -82,8 +82,11 @@ def on_text(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> 
 
 
 def on_instruction(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
-    """w:instrText and w:delInstrText: a complex field's instruction, kept until its result starts; never shown."""
-    if el.text and walk.fields and not walk.fields[-1]:
+    """w:instrText and w:delInstrText: a complex field's instruction, kept until its result starts; never shown.
+
+    Only what stands with the changes accepted: Word records a link's new target as the old instruction deleted
+    (w:delInstrText in w:del) and the new one inserted (§17.16.8); the result links to the new target."""
+    if el.text and walk.fields and not walk.fields[-1] and not ctx.deleted:
         walk.instructions[-1].append(el.text)
 
 
