@@ -28,6 +28,7 @@ from wtpf_cli.model import Revision
 
 _NUMBER_RE = re.compile(r"\s*(?:\d+\.)+\d*\s+")  # a paragraph's own number: no part of its first sentence
 _WORD_RE = re.compile(r"\w+")
+_FEW = 16  # sentences taken out, at most, for which the paragraphs put in are first tested (_Partners)
 
 
 class _Sentence:
@@ -80,15 +81,20 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
         yield para, -1
 
 
-def _sentences(items: Sequence[Item], region: int, rev: Revision, before: bool) -> Iterator[_Sentence]:
-    """The sentences of a region that the commit `rev` deleted (`before`) or inserted whole."""
+def _sentences(
+    items: Sequence[Item], region: int, rev: Revision, before: bool, partners: _Partners | None = None
+) -> Iterator[_Sentence]:
+    """The sentences of a region that the commit `rev` deleted (`before`) or inserted whole (with `partners`, only
+    those of the paragraphs that may hold a partner of one of the sentences taken out)."""
     for n, (para, mark) in enumerate(_paragraphs(items, rev, before)):
         tokens: list[TokenItem] = [items[i] for i in para]  # type: ignore[misc]
         texts = [t.token.text for t in tokens]
+        text = "".join(texts)
+        if partners is not None and not partners.may_hold(text):
+            continue
         changed = [(t.dele if before else t.ins) is rev for t in tokens]
         loose = [c or x.isspace() for c, x in zip(changed, texts, strict=True)]  # changed, or a space
         starts = [0, *accumulate(map(len, texts))]
-        text = "".join(texts)
         number = _NUMBER_RE.match(text)
         skip = number.end() if number else 0
         k = 0
@@ -112,6 +118,26 @@ def _sentences(items: Sequence[Item], region: int, rev: Revision, before: bool) 
             if k == len(para) and mark >= 0 and all(loose) and _changed(items[mark], rev, before):
                 sentence.mark = items[mark]  # type: ignore[assignment]  # the whole paragraph: its mark may move
             yield sentence
+
+
+class _Partners:
+    """The few sentences a commit took out, as a test of whether a paragraph put in may hold one's partner: one
+    paired with a sentence has all its distinct words (the same key) or NEAR of them by Dice's coefficient, hence at
+    least 2/3 of them (a partner with n of the sentence's m words has at least 2/3 m of its own: 2n >= 0.8 (m + n)),
+    and a sentence's words are words of its paragraph (it begins and ends beside no letter: markdown/sentences.py).
+    Words are compared lower-cased, final sigma as sigma (the one letter str.lower reads in context)."""
+
+    def __init__(self, olds: Sequence[_Sentence]) -> None:
+        self.words = [[_fold(w) for w in s.distinct] for s in olds]
+
+    def may_hold(self, text: str) -> bool:
+        """Whether the paragraph `text` holds 3/5 or more of the words of a sentence taken out (a margin under 2/3)."""
+        found = set(_WORD_RE.findall(_fold(text.lower())))
+        return any(5 * sum(w in found for w in words) >= 3 * len(words) for words in self.words)
+
+
+def _fold(text: str) -> str:
+    return text.replace("\u03c2", "\u03c3")  # final sigma: str.lower writes one or the other by what follows
 
 
 def _took_words(items: Sequence[Item], rev: Revision) -> bool:
@@ -176,7 +202,9 @@ def sentence_moves(
     olds += _vanished(vanished)
     if not olds:
         return []
-    news = [s for r, items in enumerate(regions) for s in _sentences(items, r, rev, False)]
+    # Few sentences taken out (most commits): only the paragraphs put in that may hold a partner are split.
+    partners = _Partners(olds) if len(olds) <= _FEW and all(s.distinct for s in olds) else None
+    news = [s for r, items in enumerate(regions) for s in _sentences(items, r, rev, False, partners)]
     standing: dict[int, list[int]] = {}
 
     def apart(n: int, k: int) -> bool:
