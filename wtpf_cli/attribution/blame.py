@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from wtpf_cli._collector import collector_paused
@@ -339,7 +339,7 @@ def _count(tally: _Tally, origin: Origin, pos: int) -> None:
 
 
 def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], origins: _Origins) -> ParagraphBlame:
-    pieces = [_run_text(r) for r in runs]
+    pieces = [r.token.text if r.token.note is None else _run_text(r) for r in runs]  # _run_text, inline
     text = "".join(pieces)
     number_match = _NUMBER_RE.match(text)
     number = number_match.group(1) if number_match else ""
@@ -353,13 +353,19 @@ def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], or
     k = 0
     ins: Revision | None = None
     origin: Origin | None = None
+    last = len(ends) - 1
+    key = 0
     for r, piece in zip(runs, pieces, strict=True):
         if piece and (piece[0].isalnum() or piece[0] == "_"):  # _is_word (inline: once per run of the version)
-            while pos >= ends[k] and k + 1 < len(ends):  # a word means some text, hence at least one sentence
+            while pos >= ends[k] and k < last:  # a word means some text, hence at least one sentence
                 k += 1
             if origin is None or r.ins is not ins:  # the origin found holds for the runs of one revision after it
                 ins, origin = r.ins, origins.of(r.ins)
-            _count(tallies[k], origin, pos)
+                key = id(origin)
+            found = tallies[k].get(key)  # _count, inline
+            if found is None:
+                found = tallies[k][key] = _Count(origin, pos)
+            found.words += 1
         pos += len(piece)
     sentences = [
         _sentence(" ".join(text[start:end].split()), tally) for (start, end), tally in zip(spans, tallies, strict=True)
@@ -403,8 +409,12 @@ def _table_row(index: int, heading: str, cells: list[list[RRun]], origins: _Orig
     return _passage(index, "table row", "", heading, " | ".join(texts), tallies, sentences)
 
 
-def _provenance(tallies: Iterable[_Tally]) -> tuple[Provenance, ...]:
+def _provenance(tallies: Sequence[_Tally]) -> tuple[Provenance, ...]:
     """Words grouped by source, contribution and version: most words first, then in order of appearance."""
+    if len(tallies) == 1 and len(tallies[0]) == 1:  # one origin (most sentences): what the loop below gives
+        (c,) = tallies[0].values()
+        o = c.origin
+        return (Provenance(o.source, c.words, 1.0, o.contribution, o.symbol, o.version, o.version_symbol, o.date),)
     groups: dict[tuple[str, str, str], list[_Count]] = {}
     for tally in tallies:
         for c in tally.values():
