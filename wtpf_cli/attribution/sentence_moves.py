@@ -56,22 +56,22 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
     (`before`) or after it, and the place of its mark (-1: none, a table or the region's end closes it)."""
     para: list[int] = []
     changed = False
-    for i, item in enumerate(items):
-        if type(item) is TableItem:
+    for i, item in enumerate(items):  # (a TokenItem or MarkItem unless a TableItem: their fields read untested)
+        kind = type(item)
+        if kind is TableItem:
             if changed:
                 yield para, -1
             para, changed = [], False
             continue
-        assert isinstance(item, TokenItem | MarkItem)
         if before:
-            if item.ins is rev or (item.dele is not None and item.dele is not rev):
+            if item.ins is rev or (item.dele is not None and item.dele is not rev):  # type: ignore[union-attr]
                 continue
-            changed = changed or item.dele is rev
+            changed = changed or item.dele is rev  # type: ignore[union-attr]
         else:
-            if item.dele is not None:
+            if item.dele is not None:  # type: ignore[union-attr]
                 continue
-            changed = changed or item.ins is rev
-        if type(item) is MarkItem:
+            changed = changed or item.ins is rev  # type: ignore[union-attr]
+        if kind is MarkItem:
             if changed:
                 yield para, i
             para, changed = [], False
