@@ -66,9 +66,9 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
         if before:
             if item.ins is rev or (item.dele is not None and item.dele is not rev):  # type: ignore[union-attr]
                 continue
-            changed = changed or item.dele is rev  # type: ignore[union-attr]
+            changed = changed or item.dele is rev
         else:
-            if item.dele is not None:  # type: ignore[union-attr]
+            if item.dele is not None:
                 continue
             changed = changed or item.ins is rev  # type: ignore[union-attr]
         if kind is MarkItem:
