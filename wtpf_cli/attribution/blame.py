@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from wtpf_cli._collector import collector_paused
+from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.attribution.redline import versions_after
@@ -216,9 +217,19 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     last = (
         ws.draft_path.stat().st_size if working else len(ws.history.read_file(chain[-1].sha, ws.draft_repo_path) or b"")
     )
-    with versions_after(ws, chain[0].sha, [c.sha for c in chain[1:]], working, last) as (first, drafts):
-        att = Attributor(first)
-        for c in chain[1:]:
+    origin = ws.history.read_file(chain[0].sha, ws.draft_repo_path) or b""
+    # Where the first commit holds little (the template of `wtpf init`) and a later version is large, the second
+    # commit (the first draft) is read as a redline reads FROM, half here and half in the second process (if any),
+    # rather than whole there and sent here while this process waits; the template is read here alone.
+    skip = 1 if len(chain) > 1 and len(origin) < PARSE_AHEAD_MIN_BYTES <= last else 0
+    shas = [c.sha for c in chain[1 + skip :]]
+    with versions_after(ws, chain[skip].sha, shas, working, last) as (first, drafts):
+        if skip:
+            att = Attributor(DraftReader(ws).parse(chain[0].sha, "", origin))
+            att.apply(first, _CommitRevision(ws.source_of(chain[1].author), chain[1].date, commit=chain[1].sha))
+        else:
+            att = Attributor(first)
+        for c in chain[1 + skip :]:
             doc, changed = drafts.changes_at(c.sha)
             att.apply(doc, _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha), changed)
         if working:
