@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import wtpf_cli
-from support.cli import clean_env
-from support.delegates import build_base
+from support.cli import clean_env, wtpf
+from support.delegates import build_base, insert_list_item
+from support.libreoffice import LibreOffice
 from support.markdown_ast import assert_same_structure
 from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.messages import Kind
@@ -51,3 +52,42 @@ def test_each_delegate_file_merges_into_the_expected_markdown(
     assert not [m.text for m in merged.messages if m.kind is Kind.NOT_PLACED]
     body = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
     assert_same_structure(body, (CORPUS / name / "expected.md").read_text(encoding="utf-8"), what=name)
+
+
+LOOSE = """# 1 Goals
+
+1.1. The Forum sets these goals:
+
+1. Connect the unconnected.
+
+1. Lower costs.
+
+1. Train staff.
+
+1.2. And these steps:
+
+1. Consult.
+2. Draft.
+"""
+
+
+def test_an_item_a_delegate_adds_to_a_list_is_written_as_the_items_around_it(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    # A list written "1." for every item, a blank line between them, keeps that style; a tight list counted up
+    # stays tight and counted.
+    root, docx = build_base(tmp_path, LOOSE)
+    ops = [
+        insert_list_item("Share data.", after="Lower costs."),
+        insert_list_item("Report back.", after="Train staff."),
+        insert_list_item("Adopt.", after="Draft."),
+    ]
+    edited = libreoffice.apply(docx, tmp_path / "d.docx", author="Delegate of Brazil", ops=ops)
+    wtpf("contribution", "add", str(edited), "--source", "Brazil", "--received", "2012-05-01", cwd=root)
+    wtpf("merge", cwd=root)
+    body = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
+    assert (
+        "1. Connect the unconnected.\n\n1. Lower costs.\n\n1. Share data.\n\n1. Train staff.\n\n1. Report back.\n\n"
+        in body
+    )
+    assert "1. Consult.\n2. Draft.\n3. Adopt.\n" in body
