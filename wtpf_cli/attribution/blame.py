@@ -298,7 +298,7 @@ def _paragraphs(redline: Redline, origins: _Origins) -> Iterator[ParagraphBlame]
                     cells = [[r for r in cell if r.dele is None] for cell in row.cells]
                     yield _table_row(index, heading, cells, origins)
             continue
-        pending.extend(r for r in block.runs if r.dele is None)
+        pending += [r for r in block.runs if r.dele is None]  # (a list: faster than extending by a generator)
         if block.dele is not None:
             continue
         runs, pending = pending, []
@@ -422,10 +422,11 @@ def _table_row(index: int, heading: str, cells: list[list[RRun]], origins: _Orig
 
 def _provenance(tallies: Sequence[_Tally]) -> tuple[Provenance, ...]:
     """Words grouped by source, contribution and version: most words first, then in order of appearance."""
-    if len(tallies) == 1 and len(tallies[0]) == 1:  # one origin (most sentences): what the loop below gives
-        (c,) = tallies[0].values()
-        o = c.origin
-        return (Provenance(o.source, c.words, 1.0, o.contribution, o.symbol, o.version, o.version_symbol, o.date),)
+    counts = [c for tally in tallies for c in tally.values()]
+    if counts and all(c.origin is counts[0].origin for c in counts):  # one origin (most passages): as below
+        o = counts[0].origin
+        words = sum(c.words for c in counts)
+        return (Provenance(o.source, words, 1.0, o.contribution, o.symbol, o.version, o.version_symbol, o.date),)
     groups: dict[tuple[str, str, str], list[_Count]] = {}
     for tally in tallies:
         for c in tally.values():
