@@ -56,7 +56,7 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
     (`before`) or after it, and the place of its mark (-1: none, a table or the region's end closes it)."""
     para: list[int] = []
     changed = False
-    for i, item in enumerate(items):  # (a TokenItem or MarkItem unless a TableItem: their fields read untested)
+    for i, item in enumerate(items):  # not a table: a token or a mark (no isinstance per item: it cost a call each)
         kind = type(item)
         if kind is TableItem:
             if changed:
@@ -137,7 +137,8 @@ class _Partners:
 
 
 def _fold(text: str) -> str:
-    return text.replace("\u03c2", "\u03c3")  # final sigma: str.lower writes one or the other by what follows
+    """The text with final sigma read as sigma (str.lower writes one or the other by what follows it)."""
+    return text.replace("\u03c2", "\u03c3")
 
 
 def _took_words(items: Sequence[Item], rev: Revision) -> bool:
