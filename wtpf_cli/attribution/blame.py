@@ -217,14 +217,14 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     last = (
         ws.draft_path.stat().st_size if working else len(ws.history.read_file(chain[-1].sha, ws.draft_repo_path) or b"")
     )
-    origin = ws.history.read_file(chain[0].sha, ws.draft_repo_path) or b""
+    origin = ws.history.read_file(chain[0].sha, ws.draft_repo_path)
     # Where the first commit holds little (the template of `wtpf init`) and a later version is large, the second
     # commit (the first draft) is read as a redline reads FROM, half here and half in the second process (if any),
     # rather than whole there and sent here while this process waits; the template is read here alone.
-    skip = 1 if len(chain) > 1 and len(origin) < PARSE_AHEAD_MIN_BYTES <= last else 0
+    skip = 1 if len(chain) > 1 and origin is not None and len(origin) < PARSE_AHEAD_MIN_BYTES <= last else 0
     shas = [c.sha for c in chain[1 + skip :]]
     with versions_after(ws, chain[skip].sha, shas, working, last) as (first, drafts):
-        if skip:
+        if origin is not None and skip:
             att = Attributor(DraftReader(ws).parse(chain[0].sha, "", origin))
             att.apply(first, _CommitRevision(ws.source_of(chain[1].author), chain[1].date, commit=chain[1].sha))
         else:

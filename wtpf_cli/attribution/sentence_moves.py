@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 
 from wtpf_cli.attribution.items import Item, MarkItem, TableItem, TokenItem
-from wtpf_cli.attribution.moves import CANDIDATES, MIN_WORDS, best_pairs, near_pairs
+from wtpf_cli.attribution.moves import CANDIDATES, MIN_WORDS, NEAR, best_pairs, near_pairs
 from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.markdown.sentences import sentence_spans
 from wtpf_cli.model import Revision
@@ -122,18 +122,20 @@ def _sentences(
 
 class _Partners:
     """The few sentences a commit took out, as a test of whether a paragraph put in may hold one's partner: one
-    paired with a sentence has all its distinct words (the same key) or NEAR of them by Dice's coefficient, hence at
-    least 2/3 of them (a partner with n of the sentence's m words has at least 2/3 m of its own: 2n >= 0.8 (m + n)),
-    and a sentence's words are words of its paragraph (it begins and ends beside no letter: markdown/sentences.py).
-    Words are compared lower-cased, final sigma as sigma (the one letter str.lower reads in context)."""
+    paired with a sentence has all its distinct words (the same key) or NEAR of them by Dice's coefficient, hence
+    NEAR / (2 - NEAR) of them at least (2/3: a partner with i of the sentence's m words and n >= i of its own has
+    2i >= NEAR (m + n) >= NEAR (m + i)), and a sentence's words are words of its paragraph (it begins and ends
+    beside no letter: markdown/sentences.py). Words are compared lower-cased, final sigma as sigma (the one letter
+    str.lower reads in context)."""
 
     def __init__(self, olds: Sequence[_Sentence]) -> None:
         self.words = [[_fold(w) for w in s.distinct] for s in olds]
+        self.share = 0.9 * NEAR / (2 - NEAR)  # (a margin for the rounding of Dice's coefficient)
 
     def may_hold(self, text: str) -> bool:
-        """Whether the paragraph `text` holds 3/5 or more of the words of a sentence taken out (a margin under 2/3)."""
+        """Whether the paragraph `text` holds enough of the words of a sentence taken out to hold its partner."""
         found = set(_WORD_RE.findall(_fold(text.lower())))
-        return any(5 * sum(w in found for w in words) >= 3 * len(words) for words in self.words)
+        return any(sum(w in found for w in words) >= self.share * len(words) for words in self.words)
 
 
 def _fold(text: str) -> str:
