@@ -16,7 +16,7 @@ import pytest
 
 import wtpf_cli
 from support.cli import clean_env, wtpf
-from support.delegates import build_base, insert_list_item, replace
+from support.delegates import build_base, insert_list_item, replace, set_format
 from support.libreoffice import LibreOffice
 from support.markdown_ast import assert_same_structure
 from wtpf_cli.markdown.frontmatter import split_front_matter
@@ -117,3 +117,17 @@ def test_links_come_back_as_the_base_wrote_them_from_a_file_libreoffice_saved(
     assert "0 in brackets" in merged.out and "tracking off" not in merged.err
     body = split_front_matter((root / "report.md").read_text(encoding="utf-8")).body
     assert body == LINKS.replace("Also", "See also").replace("# 1 Sources", "# 1 References")
+
+
+@pytest.mark.parametrize("tracking", [True, False])
+def test_an_emphasis_made_with_tracking_on_is_not_taken_for_an_untracked_edit(
+    tracking: bool, libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    # LibreOffice records it as a run's formatting change (w:rPrChange), with no inserted or deleted text.
+    root, docx = build_base(tmp_path, "# 1 Goals\n\n1.1. The Forum sets goals for the next period.\n")
+    ops = [set_format("next period", italic=True)]
+    edited = libreoffice.apply(docx, tmp_path / "d.docx", author="Delegate of Brazil", ops=ops, tracking=tracking)
+    wtpf("contribution", "add", str(edited), "--source", "Brazil", "--received", "2012-05-01", cwd=root)
+    merged = wtpf("merge", cwd=root)
+    assert "1.1. The Forum sets goals for the *next period*." in (root / "report.md").read_text(encoding="utf-8")
+    assert ("tracking off" in merged.err) is not tracking

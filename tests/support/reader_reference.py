@@ -219,7 +219,8 @@ class _Reader:
         self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
         self.hidden_fields = 0  # how many of them are still in their instruction (False): text shows when 0
         self.instructions: list[str] = []  # each open field's instruction so far
-        self.field_links: list[str | None] = []  # each open field's link (a HYPERLINK field's)
+        self.field_links: list[bool] = []  # whether each open field links its result (a HYPERLINK field)
+        self.links_open: list[str] = []  # their targets, innermost last
         self.note_refs: dict[str, tuple[bool, bool]] = {}
         # Comment anchors: the text met while any comment is open, once, with each open comment's start in it
         # (appending each piece to every open anchor took quadratic time with many unclosed comments).
@@ -538,7 +539,7 @@ class _Reader:
 
     def field_href(self, ctx: _Ctx) -> str | None:
         """The link of text here: its hyperlink's, else the innermost HYPERLINK field's whose result it is in."""
-        return ctx.href or next((link for link in reversed(self.field_links) if link is not None), None)
+        return ctx.href or (self.links_open[-1] if self.links_open else None)
 
     def on_fld_char(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A complex field's begin, separate or end: only the result shows, never the instruction."""
@@ -546,17 +547,21 @@ class _Reader:
         if kind == "begin":
             self.fields.append(False)
             self.instructions.append("")
-            self.field_links.append(None)
+            self.field_links.append(False)
             self.hidden_fields += 1
         elif kind == "separate" and self.fields and not self.fields[-1]:
             self.fields[-1] = True
             self.hidden_fields -= 1
-            self.field_links[-1] = hyperlink_target(self.instructions[-1])
+            href = hyperlink_target(self.instructions[-1])
+            if href is not None:
+                self.field_links[-1] = True
+                self.links_open.append(href)
         elif kind == "end" and self.fields:
             if not self.fields.pop():
                 self.hidden_fields -= 1
             self.instructions.pop()
-            self.field_links.pop()
+            if self.field_links.pop():
+                self.links_open.pop()
         numbering = el.find(f"{W}numberingChange")
         if numbering is not None:
             self.new_change("format", numbering, ctx, self.current_index(), detail="numberingChange (field)")

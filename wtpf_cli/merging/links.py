@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
-from wtpf_cli.ooxml.blocks import WordView
+from wtpf_cli.ooxml.blocks import WordBlock, WordView
 from wtpf_cli.ooxml.revisions import Segment
 
 
@@ -61,13 +61,12 @@ def spelled_as_base(view: WordView, spellings: dict[str, str]) -> WordView:
                     out[k] = dataclasses.replace(s, href=href)
         return segments if out is None else out
 
-    blocks = [
-        dataclasses.replace(
-            b,
-            segments=respelled(b.segments),
-            rows=None if b.rows is None else [[list(respelled(c)) for c in row] for row in b.rows],
-        )
-        for b in view.blocks
-    ]
+    def block(b: WordBlock) -> WordBlock:
+        segments = respelled(b.segments)
+        rows = None if b.rows is None else [[list(respelled(c)) for c in row] for row in b.rows]
+        if segments is b.segments and rows == b.rows:
+            return b
+        return dataclasses.replace(b, segments=segments, rows=rows)
+
     notes = {key: [respelled(p) for p in paragraphs] for key, paragraphs in view.notes.items()}
-    return WordView(blocks, notes)
+    return WordView([block(b) for b in view.blocks], notes)

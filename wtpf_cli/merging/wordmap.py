@@ -491,13 +491,15 @@ def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) 
         where = {para.index: k for k, para in enumerate(paragraphs)}
     else:
         where = None
+    # paragraphs whose runs' formatting changed, tracked (w:rPrChange): an emphasis made with tracking on
+    formatted = {c.paragraph for c in found.changes if c.kind == "format" and c.part == "document"}
     count = 0
     for a0, a1, b0, b1 in partners.stretches:
         start = blocks[b0 - 1].paras[-1].index + 1 if b0 > 0 else 0
         end = blocks[b1].paras[0].index if b1 < len(blocks) else len(paragraphs)
         if where is not None:
             start, end = where.get(start, start), where.get(end, end)
-        if not any(map(_tracked, paragraphs[start:end])):
+        if not any(_tracked(p) or p.index in formatted for p in paragraphs[start:end]):
             count += max(a1 - a0, b1 - b0)
     return count
 

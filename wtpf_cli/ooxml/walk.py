@@ -230,7 +230,8 @@ class Walk:
         self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
         self.hidden_fields = 0  # how many of them are still in their instruction (False): text shows when 0
         self.instructions: list[list[str]] = []  # each open field's instruction text (w:instrText) so far
-        self.field_links: list[str | None] = []  # each open field's link target (a HYPERLINK field's), if any
+        self.field_links: list[bool] = []  # whether each open field is a HYPERLINK field showing its result
+        self.links_open: list[str] = []  # the targets of those, innermost last
         self.field_href: str | None = None  # the innermost of them: the link of the text a field result shows
         self.note_refs: dict[str, tuple[bool, bool]] = {}
         # Comment anchors: the text met while any comment is open, once, with each open comment's start in it
@@ -273,7 +274,7 @@ class Walk:
 
     def walk(self, root: etree._Element, ctx: Context) -> None:
         """Visit the children of ``root`` in document order with an explicit stack."""
-        self.fields, self.instructions, self.field_links = [], [], []
+        self.fields, self.instructions, self.field_links, self.links_open = [], [], [], []
         self.hidden_fields = 0
         self.field_href = None
         stack: list[Work] = []

@@ -94,20 +94,23 @@ def on_fld_char(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work])
     if kind == "begin":
         walk.fields.append(False)
         walk.instructions.append([])
-        walk.field_links.append(None)
+        walk.field_links.append(False)
         walk.hidden_fields += 1
     elif kind == "separate" and walk.fields and not walk.fields[-1]:
         walk.fields[-1] = True
         walk.hidden_fields -= 1
-        walk.field_links[-1] = hyperlink_target("".join(walk.instructions[-1]))
+        href = hyperlink_target("".join(walk.instructions[-1]))
+        if href is not None:
+            walk.field_links[-1] = True
+            walk.links_open.append(href)
+            walk.field_href = href
     elif kind == "end" and walk.fields:
         if not walk.fields.pop():
             walk.hidden_fields -= 1
         walk.instructions.pop()
-        walk.field_links.pop()
-    else:
-        return
-    walk.field_href = next((link for link in reversed(walk.field_links) if link is not None), None)
+        if walk.field_links.pop():
+            walk.links_open.pop()
+            walk.field_href = walk.links_open[-1] if walk.links_open else None
     numbering = el.find(f"{W}numberingChange")
     if numbering is not None:
         walk.new_change("format", numbering, ctx, walk.current_index(), detail="numberingChange (field)")
