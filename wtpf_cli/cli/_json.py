@@ -47,9 +47,17 @@ def _write(o: Any, newline: str, parts: list[str]) -> None:
         for key, value in o.items():
             if type(key) is not str:
                 raise TypeError(key)
-            parts.append(before + encode_basestring(key) + ": ")
+            # A string, null or an int written here (most values): a call fewer each.
+            if type(value) is str:
+                parts.append(before + encode_basestring(key) + ": " + encode_basestring(value))
+            elif value is None:
+                parts.append(before + encode_basestring(key) + ": null")
+            elif type(value) is int:
+                parts.append(before + encode_basestring(key) + ": " + int.__repr__(value))
+            else:
+                parts.append(before + encode_basestring(key) + ": ")
+                _write(value, inner, parts)
             before = "," + inner
-            _write(value, inner, parts)
         parts.append(newline + "}")
     elif type(o) in (list, tuple):
         if not o:
