@@ -224,3 +224,21 @@ def test_a_redline_without_its_origin_is_held_to_the_version_it_leads_to_and_its
     assert alike is not None and int(alike.group(1)) >= 90, added.out
     [outcome] = json.loads(wtpf("merge", "--json", cwd=ws).out)
     assert (outcome["changes"], outcome["left_out"]) == (0, 0)
+
+
+def test_a_markdown_draft_with_an_edit_in_most_of_its_paragraphs_is_a_revised_draft_not_a_letter(
+    tmp_path: Path,
+) -> None:
+    # Most lines differ from the First Draft's, but nearly all of its words are the draft's: its edits apply.
+    body = "".join(
+        f"1.{k}. The Forum discusses point {k} of the agenda, in the light of the opinions.\n\n" for k in range(5)
+    )
+    root, _docx = build_base(tmp_path, body)
+    text = (root / "report.md").read_text(encoding="utf-8")
+    copy = tmp_path / "revised.md"
+    copy.write_text(text.replace("opinions.", "draft opinions.", 4), encoding="utf-8")
+    wtpf("contribution", "add", str(copy), "--source", "Senegal", "--received", "2012-05-02", cwd=root)
+    row = json.loads(wtpf("contribution", "list", "--json", cwd=root).out)[0]
+    assert row["kind"] == "revised-draft"
+    wtpf("merge", cwd=root)
+    assert (root / "report.md").read_text(encoding="utf-8").count("draft opinions.") == 4

@@ -229,23 +229,35 @@ def test_a_footnote_defined_in_a_list_item_and_a_link_defined_in_a_quote_serve_t
     assert [t.href for t in last.tokens if t.href] == ["https://example.org"]
 
 
-@pytest.mark.parametrize(
-    "chunked",
-    [
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the chunked read cuts a loose numbered list at each item: each its own list (Word shows 1, 1, "
-                "1); not cutting there makes a draft of numbered paragraphs one chunk, so the fix is to join the "
-                "lists across chunks (left for the next session)",
-            ),
-        ),
-        False,
-    ],
-)
+@pytest.mark.parametrize("chunked", [True, False])
 def test_the_items_of_a_loose_numbered_list_are_one_list(chunked: bool) -> None:
     text = NOTES_FRONT + "Intro.\n\n1. First.\n\n1. Second.\n\n1. Third.\n"
     blocks = read_draft(text, path="r.md", chunked=chunked).blocks
     items = [b.props for b in blocks if isinstance(b, Paragraph) and b.props.list_kind == "ordered"]
     assert len(items) == 3 and len({(p.list_id, p.list_start) for p in items}) == 1
+
+
+LOOSE_LISTS = {
+    # (body, the (list id, start) of each numbered item in order: CommonMark 5.3, one list per run of items with
+    # one delimiter, blank lines or not)
+    "a new delimiter starts a new list": ("1. a\n\n2. b\n\n3) c\n\n4) d\n", [(1, 1), (1, 1), (2, 3), (2, 3)]),
+    "a paragraph between ends the list": ("5. a\n\n6. b\n\nText.\n\n1. c\n", [(1, 5), (1, 5), (2, 1)]),
+    "nested lists are numbered after the outer one": (
+        "3. a\n   1. x\n\n4. b\n   1. y\n\n5. c\n",
+        [(1, 3), (2, 1), (1, 3), (3, 1), (1, 3)],
+    ),
+    "a footnote definition after an item ends the list": (
+        "1. a[^n]\n[^n]: The note.\n\n2. b\n",
+        [(1, 1), (2, 2)],
+    ),
+    "a bullet list between ends the list": ("1. a\n\n- b\n\n2. c\n", [(1, 1), (2, 2)]),
+}
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+@pytest.mark.parametrize("case", sorted(LOOSE_LISTS))
+def test_the_numbered_items_of_a_loose_list_are_numbered_as_one_parse_numbers_them(case: str, chunked: bool) -> None:
+    body, expected = LOOSE_LISTS[case]
+    blocks = read_draft(NOTES_FRONT + body, path="r.md", chunked=chunked).blocks
+    items = [b.props for b in blocks if isinstance(b, Paragraph) and b.props.list_kind == "ordered"]
+    assert [(p.list_id, p.list_start) for p in items] == expected

@@ -12,6 +12,8 @@ from diff_match_patch import diff_match_patch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from wtpf_cli.attribution.blame import Blame, ParagraphBlame, Provenance, SentenceBlame
+from wtpf_cli.cli._blame_json import blame_json
 from wtpf_cli.cli._json import dumps_indented
 from wtpf_cli.diff._diff_main import NATIVE, SlicingBisection, native_diff
 from wtpf_cli.diff.sequences import diff_sequences, encode, to_edits
@@ -20,7 +22,7 @@ from wtpf_cli.markdown._chunks import split_chunks
 from wtpf_cli.markdown._gate_read import gate_read
 from wtpf_cli.markdown.blocks import markdown_parser
 from wtpf_cli.markdown.frontmatter import read_meta, split_front_matter
-from wtpf_cli.model import Revision, RRun, Token
+from wtpf_cli.model import Meta, Revision, RRun, Token
 from wtpf_cli.ooxml import writer
 from wtpf_cli.ooxml._records import para, segment
 from wtpf_cli.ooxml.revisions import Para, Segment
@@ -312,6 +314,39 @@ GATE_PIECES = st.sampled_from(
         *("- - - - - - - - - - deep", "[x]: /u", "[^1]: note", "[^2]: a note [^1]", "[^3]: plain", "    code"),
     ]
 )
+BLAME_TEXTS = st.text(alphabet='a\u00e9"\\\n\u2028\U0001f600< ', max_size=6)
+PROVENANCES = st.builds(
+    Provenance,
+    source=BLAME_TEXTS,
+    words=st.integers(0, 10**6),
+    share=st.floats(0, 1),
+    contribution=BLAME_TEXTS,
+    symbol=BLAME_TEXTS,
+    version=BLAME_TEXTS,
+    version_symbol=BLAME_TEXTS,
+    date=BLAME_TEXTS,
+)
+SOURCE_LISTS = st.lists(PROVENANCES, max_size=3).map(tuple)
+SENTENCES = st.builds(SentenceBlame, text=BLAME_TEXTS, words=st.integers(0, 99), sources=SOURCE_LISTS)
+PARAGRAPHS = st.builds(
+    ParagraphBlame,
+    index=st.integers(1, 10**5),
+    kind=st.sampled_from(["heading", "paragraph", "table row", "footnote"]),
+    number=BLAME_TEXTS,
+    heading=BLAME_TEXTS,
+    text=BLAME_TEXTS,
+    words=st.integers(0, 999),
+    sources=SOURCE_LISTS,
+    sentences=st.lists(SENTENCES, max_size=3).map(tuple),
+)
+BLAMES = st.builds(
+    Blame,
+    label=BLAME_TEXTS,
+    meta=st.builds(Meta, version=BLAME_TEXTS, symbol=BLAME_TEXTS),
+    sources=st.lists(BLAME_TEXTS, max_size=3).map(tuple),
+    paragraphs=st.lists(PARAGRAPHS, max_size=4).map(tuple),
+    scope=st.lists(BLAME_TEXTS, max_size=2).map(tuple),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -363,3 +398,13 @@ def test_runs_written_as_one_run_are_written_as_the_writer_groups_them(runs: lis
     with patch.object(writer, "one_run_text", lambda runs: None):
         assert written == plain._inline(runs, _Part("document"))
     assert fast.para_rtl == plain.para_rtl
+
+
+@settings(max_examples=300, deadline=None)
+@given(BLAMES)
+def test_the_blame_json_is_the_indented_json_of_its_data(result: Blame) -> None:
+    assert (
+        blame_json(result)
+        == dumps_indented(result.as_json())
+        == json.dumps(result.as_json(), indent=2, ensure_ascii=False)
+    )

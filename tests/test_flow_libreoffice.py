@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from support import words
-from support.cli import git, wtpf
+from support.cli import git, stamped_report, wtpf
 from support.libreoffice import LibreOffice
 from support.ooxml_view import read_paragraphs, revisions
 from support.pandoc import pandoc_read
@@ -129,3 +129,24 @@ def test_the_secretariat_moves_reformats_and_restyles_and_each_reader_sees_it_un
             got, want = libreoffice.read(path, view, emphasis=True), libreoffice.read(clean, "none", emphasis=True)
             assert nonempty(got.body) == nonempty(want.body) and nonempty(got.emphasis) == nonempty(want.emphasis)
             assert pandoc_read(path, view).words() == pandoc_read(clean, "accept").words()
+
+
+def test_a_loose_numbered_list_is_numbered_on_in_word_and_in_the_redline_after_an_item_is_added(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    # Items separated by blank lines are one list (CommonMark 5.3) however the draft is cut for reading.
+    root = stamped_report(tmp_path, "# 1 Goals\n\n1. Connect the unconnected.\n\n1. Lower costs.\n\n1. Train staff.\n")
+    wtpf("build", "First Draft", "-o", str(tmp_path / "v1.docx"), cwd=root)
+    v1 = libreoffice.read(tmp_path / "v1.docx", "none")
+    assert nonempty(v1.labelled_body())[-3:] == ["1. Connect the unconnected.", "2. Lower costs.", "3. Train staff."]
+    draft = root / "report.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("1. Lower", "1. Share data.\n\n1. Lower"), "utf-8")
+    git("commit", "-qam", "An item added", cwd=root)
+    wtpf("redline", "First Draft", "-o", str(tmp_path / "r.docx"), cwd=root)
+    accepted = libreoffice.read(tmp_path / "r.docx", "accept")
+    assert nonempty(accepted.labelled_body())[-4:] == [
+        "1. Connect the unconnected.",
+        "2. Share data.",
+        "3. Lower costs.",
+        "4. Train staff.",
+    ]

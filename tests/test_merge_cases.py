@@ -164,3 +164,30 @@ def test_edits_the_reading_of_a_file_left_out_are_counted_with_their_reason(
     assert outcome.as_json()["left_out_edits"] == [
         {"kind": "mapping", "text": "colour of 'RIPE'", "reason": "Markdown has no colour"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("keep", "paragraph"),
+    [
+        ("Brazil", "1.1. The Forum shall discuss **the issues** raised in *Resolution 101*. It meets in Geneva.\n"),
+        (
+            "United States",
+            "1.1. The Forum will discuss **the issues** raised\n\nin *Resolution 101*. It meets in Geneva.\n",
+        ),
+    ],
+)
+def test_a_paragraph_split_in_a_bracket_is_made_by_choosing_its_source_and_only_then(
+    keep: str, paragraph: str, tmp_path: Path, stamped: Path
+) -> None:
+    root, _case, _report = merged_case("paragraph-split-in-an-edited-sentence", tmp_path, stamped)
+    wtpf("resolve", "1", "--keep", keep, "--reason", "Agreed", cwd=root)
+    assert paragraph in (root / "report.md").read_text(encoding="utf-8")
+
+
+def test_paragraphs_deleted_by_resolving_a_bracket_leave_one_blank_line_between_their_neighbours(
+    tmp_path: Path, stamped: Path
+) -> None:
+    root, _case, _report = merged_case("paragraphs-deleted-while-edited", tmp_path, stamped)
+    wtpf("resolve", "1", "--keep", "United States", "--reason", "Agreed", cwd=root)
+    body = (root / "report.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert "It meets in Geneva.\n\n# 2 Status\n" in body

@@ -163,6 +163,42 @@ def test_a_sentence_of_which_one_word_stands_or_of_two_words_is_no_move() -> Non
     assert sentence_moves([short, [*_tokens("Costs fell.", ins=REV), *_mark()]], REV) == []
 
 
+def _texts(found: list[tuple[list[TokenItem | MarkItem], list[TokenItem | MarkItem]]]) -> list[tuple[str, str]]:
+    """Each move as (the text taken out, the text put in), a paragraph mark as a pilcrow."""
+
+    def text(side: list[TokenItem | MarkItem]) -> str:
+        return "".join(x.token.text if isinstance(x, TokenItem) else "\u00b6" for x in side)
+
+    return [(text(taken), text(put)) for taken, put in found]
+
+
+def test_a_sentence_reworded_as_it_moves_is_found_among_many_paragraphs_put_in_as_without_testing_them_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A commit takes out two sentences (one Greek, in capitals: final sigma) and puts in fifty paragraphs, two of
+    # which hold them nearly as they were (7 of 8 words in common): the paragraphs put in are first tested for
+    # enough words of a sentence taken out (sentence_moves._Partners); without that test the same moves are found.
+    taken = [
+        *_tokens("Costs fell. "),
+        *_tokens("Connectivity costs remain very high in landlocked countries. ", dele=REV),
+        *_tokens("ΟΙ ΧΩΡΕΣ ΤΗΣ ΠΕΡΙΟΧΗΣ ΕΠΕΝΔΥΟΥΝ ΣΤΑ ΔΙΚΤΥΑ ΤΟΥΣ ΣΗΜΕΡΑ ΠΟΛΥ. ", dele=REV),
+        *_tokens("Towers are shared."),
+        *_mark(),
+    ]
+    put: list[Item] = []
+    for k in range(50):
+        put += [*_tokens(f"Paragraph {k} says something else entirely, about towers. ", ins=REV), *_mark()]
+        if k == 20:
+            put += [*_tokens("Connectivity costs remain high in the landlocked countries. ", ins=REV), *_mark()]
+        if k == 30:
+            put += [*_tokens("ΟΙ ΧΩΡΕΣ ΤΗΣ ΠΕΡΙΟΧΗΣ ΕΠΕΝΔΥΟΥΝ ΣΤΑ ΔΙΚΤΥΑ ΤΟΥΣ ΣΗΜΕΡΑ ΑΡΚΕΤΑ. ", ins=REV), *_mark()]
+    tested = _texts(sentence_moves([taken, put], REV))
+    monkeypatch.setattr("wtpf_cli.attribution.sentence_moves._FEW", 0)
+    assert _texts(sentence_moves([taken, put], REV)) == tested
+    assert [old.split()[0] for old, _ in tested] == ["Connectivity", "ΟΙ"]
+    assert tested[0][1].startswith("Connectivity costs remain high in the landlocked countries.")
+
+
 def test_finding_sentence_moves_compares_each_sentence_with_a_bounded_number_of_others(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

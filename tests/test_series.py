@@ -29,6 +29,7 @@ PIECES = [
     "- an item\n- another item",
     "1. first\n2. second",
     "3. third point",
+    "4) fourth point",
     "| a | b |\n|---|---|\n| 1 | 2 |",
     "A note here[^1].",
     "And another[^n2] and [a link][ref].",
@@ -107,6 +108,10 @@ def whole(data: bytes) -> Document | str:
 @given(chains())
 @example([(FRONT + "1. a\n\nb\n\n2. c\n").encode(), (FRONT + "1. a\n\nb\n\n- x\n\n2. c\n").encode()])
 @example([(FRONT + "a[^1]\n\n[^1]: n\n").encode(), (FRONT + "a[^1]\n\nb\n\n[^1]: n\n").encode()])
+# loose numbered lists, one chunk an item: the start changed, the list split and joined again, a delimiter changed
+@example([(FRONT + "1. a\n\n2. b\n\n3. c\n").encode(), (FRONT + "4. a\n\n2. b\n\n3. c\n").encode()])
+@example([(FRONT + "1. a\n\n2. b\n\n3. c\n").encode(), (FRONT + "1. a\n\nb\n\n3. c\n").encode()] * 2)
+@example([(FRONT + "1. a\n\n2. b\n\n3. c\n").encode(), (FRONT + "1. a\n\n2) b\n\n3. c\n").encode()] * 2)
 def test_each_version_read_from_its_changes_is_the_version_read_whole(versions: list[bytes]) -> None:
     _check_chain(versions)
 

@@ -34,7 +34,10 @@ from wtpf_cli.ooxml.revisions import (
 from wtpf_cli.ooxml.views import roman_numeral
 from wtpf_cli.ooxml.walk import _CONTAINERS, _SKIPPED, ANCHOR_LIMIT
 from wtpf_cli.ooxml.walk_blocks import _CONTAINER_RANGES, _MARK_KINDS
-from wtpf_cli.ooxml.walk_runs import _RUN_KINDS
+from wtpf_cli.ooxml.walk_runs import (
+    _RUN_KINDS,
+    hyperlink_target,  # (what a field's instruction links to: not the walk)
+)
 from wtpf_cli.ooxml.wordml import FORMAT_CHANGES, MC, STRICT_W, W14, W15, M, W
 from wtpf_cli.ooxml.wordml import REVISION_TAGS as _REVISION_TAGS
 
@@ -215,6 +218,9 @@ class _Reader:
         self.flow = 0
         self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
         self.hidden_fields = 0  # how many of them are still in their instruction (False): text shows when 0
+        self.instructions: list[str] = []  # each open field's instruction so far
+        self.field_links: list[bool] = []  # whether each open field links its result (a HYPERLINK field)
+        self.links_open: list[str] = []  # their targets, innermost last
         self.note_refs: dict[str, tuple[bool, bool]] = {}
         # Comment anchors: the text met while any comment is open, once, with each open comment's start in it
         # (appending each piece to every open anchor took quadratic time with many unclosed comments).
@@ -306,7 +312,9 @@ class _Reader:
     def skip(self, el: etree._Element, ctx: _Ctx) -> None:
         """Leave out drawings and text boxes, warning when they hold revisions; an image piece in their place."""
         if self.para is not None and self.visible():
-            image = Segment("", ctx.inserted, ctx.deleted, ctx.change, marks=frozenset({"image"}), href=ctx.href)
+            image = Segment(
+                "", ctx.inserted, ctx.deleted, ctx.change, marks=frozenset({"image"}), href=self.field_href(ctx)
+            )
             self.para.segments.append(image)
         if any(e.tag in _REVISION_TAGS for e in el.iter()):
             self.warnings.append(f"tracked changes inside a drawing or text box in the {ctx.part} part are not read")
@@ -524,17 +532,36 @@ class _Reader:
         """w:t and w:delText (also w:t in deleted or moved-from text): the text."""
         self.emit(el.text or "", ctx)
 
+    def on_instruction(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
+        """w:instrText and w:delInstrText: a field's instruction, until its result starts (not deleted)."""
+        if self.fields and not self.fields[-1] and not ctx.deleted:
+            self.instructions[-1] += el.text or ""
+
+    def field_href(self, ctx: _Ctx) -> str | None:
+        """The link of text here: its hyperlink's, else the innermost HYPERLINK field's whose result it is in."""
+        return ctx.href or (self.links_open[-1] if self.links_open else None)
+
     def on_fld_char(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A complex field's begin, separate or end: only the result shows, never the instruction."""
         kind = el.get(f"{W}fldCharType")
         if kind == "begin":
             self.fields.append(False)
+            self.instructions.append("")
+            self.field_links.append(False)
             self.hidden_fields += 1
         elif kind == "separate" and self.fields and not self.fields[-1]:
             self.fields[-1] = True
             self.hidden_fields -= 1
-        elif kind == "end" and self.fields and not self.fields.pop():
-            self.hidden_fields -= 1
+            href = hyperlink_target(self.instructions[-1])
+            if href is not None:
+                self.field_links[-1] = True
+                self.links_open.append(href)
+        elif kind == "end" and self.fields:
+            if not self.fields.pop():
+                self.hidden_fields -= 1
+            self.instructions.pop()
+            if self.field_links.pop():
+                self.links_open.pop()
         numbering = el.find(f"{W}numberingChange")
         if numbering is not None:
             self.new_change("format", numbering, ctx, self.current_index(), detail="numberingChange (field)")
@@ -569,23 +596,17 @@ class _Reader:
         """A hyperlink: its content, linked to its target or anchor."""
         rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
         anchor = el.get(f"{W}anchor")
-        href = (self.links.get(rid) if rid else None) or (f"#{anchor}" if anchor else None)
+        target = self.links.get(rid) if rid else None
+        if target and anchor and "#" not in target:
+            target = f"{target}#{anchor}"  # Word's link to a place in another document
+        href = target or (f"#{anchor}" if anchor else None)
         here = ctx if href is None else dataclasses.replace(ctx, href=href)
         self.push(stack, [c for c in el if not _local(c).endswith("Pr")], here)
 
     def on_simple_field(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
         """A simple field: its result, linked for a HYPERLINK field."""
-        words = el.get(f"{W}instr", "").split()
-        here = ctx
-        if len(words) >= 2 and words[0] == "HYPERLINK":
-            local = words[1] == "\\l"
-            target = " ".join(words[2 if local else 1 :])
-            if target.startswith('"'):
-                target = target[1:].split('"', 1)[0]
-            else:
-                target = target.split()[0] if target and not target.startswith("\\") else ""
-            if target:
-                here = dataclasses.replace(ctx, href=f"#{target}" if local else target)
+        href = hyperlink_target(el.get(f"{W}instr", ""))
+        here = ctx if href is None else dataclasses.replace(ctx, href=href)
         self.push(stack, [c for c in el if not _local(c).endswith("Pr")], here)
 
     def on_ruby(self, el: etree._Element, ctx: _Ctx, stack: list[_Work]) -> None:
@@ -627,6 +648,8 @@ class _Reader:
         "t": on_text,
         "delText": on_text,
         "fldChar": on_fld_char,
+        "instrText": on_instruction,
+        "delInstrText": on_instruction,
         "footnoteReference": on_note_reference,
         "endnoteReference": on_note_reference,
         "commentRangeStart": on_comment_start,
@@ -684,7 +707,9 @@ class _Reader:
         """Add text to the current paragraph, the changes around it and the open comment anchors."""
         if not text or self.para is None or not self.visible():
             return
-        self.para.segments.append(Segment(text, ctx.inserted, ctx.deleted, ctx.change, marks=ctx.marks, href=ctx.href))
+        self.para.segments.append(
+            Segment(text, ctx.inserted, ctx.deleted, ctx.change, marks=ctx.marks, href=self.field_href(ctx))
+        )
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)

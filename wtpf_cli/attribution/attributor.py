@@ -367,14 +367,19 @@ def _stranded_words(
         # diff's changes, and each paragraph starts after the paragraph mark or table before it.
         rank = ranks[0] if to_old else ranks[1]
         starts, ends = (starts_a, ends_a) if to_old else (starts_b, ends_b)
+        after = 0  # the paragraph starts here or later: after the mark scanned last (marks come in order)
         for i in marks:
             if rank[i] != 1 or keys[i][0] != "\u00b6":  # type: ignore[index]
+                continue
+            x = bisect_right(starts, i - 1) - 1  # the last equality starting in the paragraph or before it
+            if x < 0 or ends[x] <= after:  # none of its items equal on the other side: none kept, none to fold
+                after = i + 1
                 continue
             start = i
             while start > 0 and keys[start - 1][0] not in ("\u00b6", "\u229e"):  # type: ignore[index]
                 start -= 1
-            x = bisect_right(starts, i - 1) - 1  # the last equality starting in the paragraph or before it
-            if x < 0 or ends[x] <= start:  # none of its items equal on the other side: none kept, none to fold
+            after = i + 1
+            if ends[x] <= start:  # (the same test, the paragraph's start now known)
                 continue
             span = range(start, i)
             mapped = [mapping(k) for k in span]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from wtpf_cli._collector import collector_paused
+from wtpf_cli.attribution._parse_ahead import PARSE_AHEAD_MIN_BYTES
 from wtpf_cli.attribution.attributor import Attributor
 from wtpf_cli.attribution.draft_reader import DraftReader, working_revision
 from wtpf_cli.attribution.redline import versions_after
@@ -80,22 +81,6 @@ class Provenance:
         return ", ".join(x for x in (self.source, f"{self.words} words", via, self.version) if x)
 
 
-_Shared = dict[Provenance, dict[str, object]]
-
-
-def _sources_json(sources: tuple[Provenance, ...], shared: _Shared | None) -> list[dict[str, object]]:
-    """The provenances' plain data, an equal one's dict taken from `shared`."""
-    if shared is None:
-        return [p.as_json() for p in sources]
-    out = []
-    for p in sources:
-        found = shared.get(p)
-        if found is None:
-            found = shared[p] = p.as_json()
-        out.append(found)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class SentenceBlame:
     """One sentence and who wrote its words."""
@@ -104,9 +89,9 @@ class SentenceBlame:
     words: int
     sources: tuple[Provenance, ...]
 
-    def as_json(self, shared: _Shared | None = None) -> dict[str, object]:
-        """Plain data for --json (equal provenances as one dict through `shared`)."""
-        return {"text": self.text, "words": self.words, "sources": _sources_json(self.sources, shared)}
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
+        return {"text": self.text, "words": self.words, "sources": [p.as_json() for p in self.sources]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +107,8 @@ class ParagraphBlame:
     sources: tuple[Provenance, ...]
     sentences: tuple[SentenceBlame, ...]
 
-    def as_json(self, shared: _Shared | None = None) -> dict[str, object]:
-        """Plain data for --json (equal provenances as one dict through `shared`)."""
+    def as_json(self) -> dict[str, object]:
+        """Plain data for --json."""
         return {
             "index": self.index,
             "kind": self.kind,
@@ -131,8 +116,8 @@ class ParagraphBlame:
             "heading": self.heading or None,
             "text": self.text,
             "words": self.words,
-            "sources": _sources_json(self.sources, shared),
-            "sentences": [s.as_json(shared) for s in self.sentences],
+            "sources": [p.as_json() for p in self.sources],
+            "sentences": [s.as_json() for s in self.sentences],
         }
 
     def place(self) -> str:
@@ -155,16 +140,14 @@ class Blame:
     scope: tuple[str, ...] = ()  # what was selected ("paragraph 3.1.4", "sentences with words of Brazil")
 
     def as_json(self) -> dict[str, object]:
-        """Plain data for --json (the provenances of many passages are equal: one dict each, which the JSON writer
-        encodes once)."""
-        shared: _Shared = {}
+        """Plain data for --json."""
         return {
             "version": self.label,
             "name": self.meta.version or None,
             "symbol": self.meta.symbol or None,
             "scope": list(self.scope),
             "sources": list(self.sources),
-            "paragraphs": [p.as_json(shared) for p in self.paragraphs],
+            "paragraphs": [p.as_json() for p in self.paragraphs],
         }
 
     def title(self) -> str:
@@ -234,9 +217,19 @@ def _replay(ws: Workspace, resolved: Resolved) -> tuple[Redline, str | None]:
     last = (
         ws.draft_path.stat().st_size if working else len(ws.history.read_file(chain[-1].sha, ws.draft_repo_path) or b"")
     )
-    with versions_after(ws, chain[0].sha, [c.sha for c in chain[1:]], working, last) as (first, drafts):
-        att = Attributor(first)
-        for c in chain[1:]:
+    origin = ws.history.read_file(chain[0].sha, ws.draft_repo_path)
+    # Where the first commit holds little (the template of `wtpf init`) and a later version is large, the second
+    # commit (the first draft) is read as a redline reads FROM, half here and half in the second process (if any),
+    # rather than whole there and sent here while this process waits; the template is read here alone.
+    skip = 1 if len(chain) > 1 and origin is not None and len(origin) < PARSE_AHEAD_MIN_BYTES <= last else 0
+    shas = [c.sha for c in chain[1 + skip :]]
+    with versions_after(ws, chain[skip].sha, shas, working, last) as (first, drafts):
+        if origin is not None and skip:
+            att = Attributor(DraftReader(ws).parse(chain[0].sha, "", origin))
+            att.apply(first, _CommitRevision(ws.source_of(chain[1].author), chain[1].date, commit=chain[1].sha))
+        else:
+            att = Attributor(first)
+        for c in chain[1 + skip :]:
             doc, changed = drafts.changes_at(c.sha)
             att.apply(doc, _CommitRevision(ws.source_of(c.author), c.date, commit=c.sha), changed)
         if working:
@@ -305,7 +298,7 @@ def _paragraphs(redline: Redline, origins: _Origins) -> Iterator[ParagraphBlame]
                     cells = [[r for r in cell if r.dele is None] for cell in row.cells]
                     yield _table_row(index, heading, cells, origins)
             continue
-        pending.extend(r for r in block.runs if r.dele is None)
+        pending += [r for r in block.runs if r.dele is None]  # (a list: faster than extending by a generator)
         if block.dele is not None:
             continue
         runs, pending = pending, []
@@ -357,7 +350,7 @@ def _count(tally: _Tally, origin: Origin, pos: int) -> None:
 
 
 def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], origins: _Origins) -> ParagraphBlame:
-    pieces = [_run_text(r) for r in runs]
+    pieces = [r.token.text if r.token.note is None else _run_text(r) for r in runs]  # _run_text, inline
     text = "".join(pieces)
     number_match = _NUMBER_RE.match(text)
     number = number_match.group(1) if number_match else ""
@@ -371,13 +364,19 @@ def _paragraph(index: int, heading: str, block: RParagraph, runs: list[RRun], or
     k = 0
     ins: Revision | None = None
     origin: Origin | None = None
+    last = len(ends) - 1
+    key = 0
     for r, piece in zip(runs, pieces, strict=True):
         if piece and (piece[0].isalnum() or piece[0] == "_"):  # _is_word (inline: once per run of the version)
-            while pos >= ends[k] and k + 1 < len(ends):  # a word means some text, hence at least one sentence
+            while pos >= ends[k] and k < last:  # a word means some text, hence at least one sentence
                 k += 1
             if origin is None or r.ins is not ins:  # the origin found holds for the runs of one revision after it
                 ins, origin = r.ins, origins.of(r.ins)
-            _count(tallies[k], origin, pos)
+                key = id(origin)
+            found = tallies[k].get(key)  # _count, inline
+            if found is None:
+                found = tallies[k][key] = _Count(origin, pos)
+            found.words += 1
         pos += len(piece)
     sentences = [
         _sentence(" ".join(text[start:end].split()), tally) for (start, end), tally in zip(spans, tallies, strict=True)
@@ -425,8 +424,13 @@ def _table_row(index: int, heading: str, cells: list[list[RRun]], origins: _Orig
     return _passage(index, "table row", "", heading, " | ".join(texts), tallies, sentences)
 
 
-def _provenance(tallies: Iterable[_Tally]) -> tuple[Provenance, ...]:
+def _provenance(tallies: Sequence[_Tally]) -> tuple[Provenance, ...]:
     """Words grouped by source, contribution and version: most words first, then in order of appearance."""
+    counts = [c for tally in tallies for c in tally.values()]
+    if counts and all(c.origin is counts[0].origin for c in counts):  # one origin (most passages): as below
+        o = counts[0].origin
+        words = sum(c.words for c in counts)
+        return (Provenance(o.source, words, 1.0, o.contribution, o.symbol, o.version, o.version_symbol, o.date),)
     groups: dict[tuple[str, str, str], list[_Count]] = {}
     for tally in tallies:
         for c in tally.values():

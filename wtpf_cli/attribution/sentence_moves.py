@@ -21,13 +21,14 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 
 from wtpf_cli.attribution.items import Item, MarkItem, TableItem, TokenItem
-from wtpf_cli.attribution.moves import CANDIDATES, MIN_WORDS, best_pairs, near_pairs
+from wtpf_cli.attribution.moves import CANDIDATES, MIN_WORDS, NEAR, best_pairs, near_pairs
 from wtpf_cli.diff.sequences import diff_sequences
 from wtpf_cli.markdown.sentences import sentence_spans
 from wtpf_cli.model import Revision
 
 _NUMBER_RE = re.compile(r"\s*(?:\d+\.)+\d*\s+")  # a paragraph's own number: no part of its first sentence
 _WORD_RE = re.compile(r"\w+")
+_FEW = 16  # sentences taken out, at most, for which the paragraphs put in are first tested (_Partners)
 
 
 class _Sentence:
@@ -55,22 +56,22 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
     (`before`) or after it, and the place of its mark (-1: none, a table or the region's end closes it)."""
     para: list[int] = []
     changed = False
-    for i, item in enumerate(items):
-        if type(item) is TableItem:
+    for i, item in enumerate(items):  # not a table: a token or a mark (no isinstance per item: it cost a call each)
+        kind = type(item)
+        if kind is TableItem:
             if changed:
                 yield para, -1
             para, changed = [], False
             continue
-        assert isinstance(item, TokenItem | MarkItem)
         if before:
-            if item.ins is rev or (item.dele is not None and item.dele is not rev):
+            if item.ins is rev or (item.dele is not None and item.dele is not rev):  # type: ignore[union-attr]
                 continue
             changed = changed or item.dele is rev
         else:
             if item.dele is not None:
                 continue
-            changed = changed or item.ins is rev
-        if type(item) is MarkItem:
+            changed = changed or item.ins is rev  # type: ignore[union-attr]
+        if kind is MarkItem:
             if changed:
                 yield para, i
             para, changed = [], False
@@ -80,15 +81,20 @@ def _paragraphs(items: Sequence[Item], rev: Revision, before: bool) -> Iterator[
         yield para, -1
 
 
-def _sentences(items: Sequence[Item], region: int, rev: Revision, before: bool) -> Iterator[_Sentence]:
-    """The sentences of a region that the commit `rev` deleted (`before`) or inserted whole."""
+def _sentences(
+    items: Sequence[Item], region: int, rev: Revision, before: bool, partners: _Partners | None = None
+) -> Iterator[_Sentence]:
+    """The sentences of a region that the commit `rev` deleted (`before`) or inserted whole (with `partners`, only
+    those of the paragraphs that may hold a partner of one of the sentences taken out)."""
     for n, (para, mark) in enumerate(_paragraphs(items, rev, before)):
         tokens: list[TokenItem] = [items[i] for i in para]  # type: ignore[misc]
         texts = [t.token.text for t in tokens]
+        text = "".join(texts)
+        if partners is not None and not partners.may_hold(text):
+            continue
         changed = [(t.dele if before else t.ins) is rev for t in tokens]
         loose = [c or x.isspace() for c, x in zip(changed, texts, strict=True)]  # changed, or a space
         starts = [0, *accumulate(map(len, texts))]
-        text = "".join(texts)
         number = _NUMBER_RE.match(text)
         skip = number.end() if number else 0
         k = 0
@@ -112,6 +118,29 @@ def _sentences(items: Sequence[Item], region: int, rev: Revision, before: bool) 
             if k == len(para) and mark >= 0 and all(loose) and _changed(items[mark], rev, before):
                 sentence.mark = items[mark]  # type: ignore[assignment]  # the whole paragraph: its mark may move
             yield sentence
+
+
+class _Partners:
+    """The few sentences a commit took out, as a test of whether a paragraph put in may hold one's partner: one
+    paired with a sentence has all its distinct words (the same key) or NEAR of them by Dice's coefficient, hence
+    NEAR / (2 - NEAR) of them at least (2/3: a partner with i of the sentence's m words and n >= i of its own has
+    2i >= NEAR (m + n) >= NEAR (m + i)), and a sentence's words are words of its paragraph (it begins and ends
+    beside no letter: markdown/sentences.py). Words are compared lower-cased, final sigma as sigma (the one letter
+    str.lower reads in context)."""
+
+    def __init__(self, olds: Sequence[_Sentence]) -> None:
+        self.words = [[_fold(w) for w in s.distinct] for s in olds]
+        self.share = 0.9 * NEAR / (2 - NEAR)  # (a margin for the rounding of Dice's coefficient)
+
+    def may_hold(self, text: str) -> bool:
+        """Whether the paragraph `text` holds enough of the words of a sentence taken out to hold its partner."""
+        found = set(_WORD_RE.findall(_fold(text.lower())))
+        return any(sum(w in found for w in words) >= self.share * len(words) for words in self.words)
+
+
+def _fold(text: str) -> str:
+    """The text with final sigma read as sigma (str.lower writes one or the other by what follows it)."""
+    return text.replace("\u03c2", "\u03c3")
 
 
 def _took_words(items: Sequence[Item], rev: Revision) -> bool:
@@ -176,7 +205,9 @@ def sentence_moves(
     olds += _vanished(vanished)
     if not olds:
         return []
-    news = [s for r, items in enumerate(regions) for s in _sentences(items, r, rev, False)]
+    # Few sentences taken out (most commits): only the paragraphs put in that may hold a partner are split.
+    partners = _Partners(olds) if len(olds) <= _FEW and all(s.distinct for s in olds) else None
+    news = [s for r, items in enumerate(regions) for s in _sentences(items, r, rev, False, partners)]
     standing: dict[int, list[int]] = {}
 
     def apart(n: int, k: int) -> bool:

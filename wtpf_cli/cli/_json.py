@@ -18,16 +18,14 @@ def dumps_indented(data: object) -> str:
     """json.dumps(data, indent=2, ensure_ascii=False)."""
     parts: list[str] = []
     try:
-        _write(data, "\n", parts, {})
+        _write(data, "\n", parts)
     except TypeError:  # a key that is not a string, or a value json converts or refuses: json says what it does
         return json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(parts)
 
 
-def _write(o: Any, newline: str, parts: list[str], written: dict[tuple[int, str], str]) -> None:
-    """Append `o` encoded, its inner lines indented after `newline` (a line break and the indentation); `written`
-    holds the text of each dict of scalars written so far, by its id and indentation (`data` keeps every dict alive
-    meanwhile, so an id is one dict's): a dict found in many places (a source's provenance) is encoded once."""
+def _write(o: Any, newline: str, parts: list[str]) -> None:
+    """Append `o` encoded, its inner lines indented after `newline` (a line break and the indentation)."""
     if isinstance(o, str):
         parts.append(encode_basestring(o))
     elif o is None:
@@ -44,24 +42,23 @@ def _write(o: Any, newline: str, parts: list[str], written: dict[tuple[int, str]
         if not o:
             parts.append("{}")
             return
-        seen = written.get((id(o), newline))
-        if seen is not None:
-            parts.append(seen)
-            return
-        first = len(parts)
         inner = newline + "  "
         before = "{" + inner
-        flat = True
         for key, value in o.items():
             if type(key) is not str:
                 raise TypeError(key)
-            parts.append(before + encode_basestring(key) + ": ")
+            # A string, null or an int written here (most values): a call fewer each.
+            if type(value) is str:
+                parts.append(before + encode_basestring(key) + ": " + encode_basestring(value))
+            elif value is None:
+                parts.append(before + encode_basestring(key) + ": null")
+            elif type(value) is int:
+                parts.append(before + encode_basestring(key) + ": " + int.__repr__(value))
+            else:
+                parts.append(before + encode_basestring(key) + ": ")
+                _write(value, inner, parts)
             before = "," + inner
-            flat = flat and type(value) not in (dict, list, tuple)
-            _write(value, inner, parts, written)
         parts.append(newline + "}")
-        if flat:
-            written[id(o), newline] = "".join(parts[first:])
     elif type(o) in (list, tuple):
         if not o:
             parts.append("[]")
@@ -71,7 +68,7 @@ def _write(o: Any, newline: str, parts: list[str], written: dict[tuple[int, str]
         for value in o:
             parts.append(before)
             before = "," + inner
-            _write(value, inner, parts, written)
+            _write(value, inner, parts)
         parts.append(newline + "]")
     else:
         raise TypeError(type(o).__name__)

@@ -93,4 +93,9 @@ def show_messages(messages: Iterable[Message], *, about: bool = False) -> None:
 
 def print_json(data: object) -> None:
     """One JSON document on stdout."""
-    sys.stdout.write(dumps_indented(data) + "\n")
+    print_json_text(dumps_indented(data))
+
+
+def print_json_text(text: str) -> None:
+    """One JSON document, already written as print_json writes it, on stdout."""
+    sys.stdout.write(text + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal, TypeAlias
 
@@ -28,6 +29,8 @@ Conflicts: TypeAlias = Literal["brackets", "stop"]
 contribution_app = typer.Typer(
     help="Register contributions as received and follow their disposition.", no_args_is_help=True
 )
+
+_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
 @contribution_app.command("add")
@@ -234,7 +237,10 @@ def resolve(
         if not passages:
             say("No bracketed passages.")
         for p in passages:
-            alts = "  |  ".join(f"{src}: {body}" for src, body in p.alternatives)
+            # one line a passage: a paragraph break inside an alternative shown as a pilcrow
+            alts = "  |  ".join(
+                f"{src}: {' '.join(_BREAK_RE.sub(' ¶ ', body).split())}" for src, body in p.alternatives
+            )
             typer.echo(f"{p.number}. line {p.line}: {alts}")
         return
     done = api.resolve(ws, number, keep=keep, text=text, reason=reason, source=source)

@@ -185,6 +185,9 @@ def _unique_changes(text_a: str, text_b: str) -> Diffs | None:
     has. Between two versions whose changed blocks are new objects, that is the block diff, found without the
     bisection."""
     seen_a, seen_b = set(text_a), set(text_b)
+    shared = seen_a & seen_b
+    if len(shared) <= _FEW_SHARED and any(text_a.count(c) != text_b.count(c) for c in shared):
+        return None  # a character found in both, more often in one: the sequences of shared characters differ
     runs_a = _runs_of(text_a, seen_a - seen_b)
     runs_b = _runs_of(text_b, seen_b - seen_a)
     common = _without(text_a, runs_a)
@@ -209,6 +212,11 @@ def _unique_changes(text_a: str, text_b: str) -> Diffs | None:
     if done < len(common):
         diffs.append((0, common[done:]))
     return diffs
+
+
+# Up to this many characters found in both texts, their counts are compared first (a count costs a pass in C, the
+# runs a regular expression of the other characters: a few words against a whole draft share few, repeated often).
+_FEW_SHARED = 32
 
 
 def _runs_of(text: str, chars: set[str]) -> list[tuple[int, int, str]]:

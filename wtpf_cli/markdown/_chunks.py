@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import chain
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, words_and_notes
 from wtpf_cli.markdown._staircase import staircase_blocks
@@ -40,8 +40,8 @@ class ParseCache:
     def __init__(self) -> None:
         self.chunks: dict[tuple[str, frozenset[str], frozenset[tuple[str, str, str]]], Chunk] = {}
         self.definitions: dict[str, _Definitions] = {}
-        # a chunk's blocks with its ordered lists renumbered after `offset` earlier ones: (id(chunk), offset)
-        self.shifted: dict[tuple[int, int], tuple[Block, ...]] = {}
+        # a chunk's blocks with its ordered lists renumbered (_shifted): by (id(chunk), offset, join)
+        self.shifted: dict[tuple[int, int, OpenList | None], tuple[Block, ...]] = {}
         self.tokens: TokenMemo = {}  # one Token object for equal tokens
         # the footnote labels and (normalized) link labels that a chunk's text may refer to
         self.candidates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -73,6 +73,10 @@ _NO_DEFINITIONS: dict[str, Any] = {"references": {}, "footnotes": {"refs": {}}} 
 _NO_REFS: frozenset[tuple[str, str, str]] = frozenset()
 
 
+# An ordered list that a chunk ends with: its delimiter ('.' or ')'), its id and its start.
+OpenList = tuple[str, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """One chunk as parsed: its blocks, the footnotes it defines, its ordered lists, warnings and references."""
@@ -82,10 +86,17 @@ class Chunk:
     ordered_lists: int
     warnings: tuple[str, ...]
     refs: tuple[str, ...]  # footnote labels referenced in `blocks`, in order of first reference
+    # Where the chunk may join the ordered list of the chunk before it (CommonMark 5.3: items with one delimiter,
+    # blank lines between them, are one list): the delimiter of the ordered list its first line starts ("" if
+    # none), and the ordered list it ends with (nothing but blank lines after it): delimiter, id among the
+    # chunk's own lists, start
+    opens: str = ""
+    closes: OpenList | None = None
 
     def __reduce__(self) -> tuple[type[Chunk], tuple[Any, ...]]:
         # (as model.Token.__reduce__: parsed parts of a draft travel between the redline's two processes)
-        return (Chunk, (self.blocks, self.notes, self.ordered_lists, self.warnings, self.refs))
+        p = (self.blocks, self.notes, self.ordered_lists, self.warnings, self.refs, self.opens, self.closes)
+        return (Chunk, p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +193,7 @@ def read_chunked(
     if read is None:
         return None
     found = read[1]
-    blocks = list(chain.from_iterable(chunk_blocks(found, cache)))
+    blocks = list(chain.from_iterable(chunk_blocks(found, cache).blocks))
     notes, warnings = footnotes(found, cache)
     blocks.extend(notes)
     return blocks, warnings
@@ -204,16 +215,39 @@ def read_chunks(
     return chunks, cast(list[Chunk], found)
 
 
-def chunk_blocks(found: Iterable[Chunk], cache: ParseCache, list_offset: int = 0) -> list[tuple[Block, ...]]:
-    """The blocks of each chunk, its ordered lists numbered after those of the chunks before it (and `list_offset`
-    lists before them)."""
-    out: list[tuple[Block, ...]] = []
+class Numbered(NamedTuple):
+    """Chunks with their ordered lists numbered in the body: each one's blocks, the lists it adds and the list it
+    leaves open to the chunk after it."""
+
+    blocks: list[tuple[Block, ...]]
+    fresh: list[int]  # ordered lists each chunk adds (one less where its first list goes on from the chunk before)
+    ends: list[OpenList | None]  # the ordered list each chunk ends with, as numbered in the body
+
+
+def chunk_blocks(
+    found: Iterable[Chunk], cache: ParseCache, lists: int = 0, open_list: OpenList | None = None
+) -> Numbered:
+    """The blocks of each chunk, its ordered lists numbered after `lists` lists before it; a chunk that opens with
+    an item of the delimiter of `open_list` (the list the chunk before it ends with) goes on with that list."""
+    out = Numbered([], [], [])
     for chunk in found:
-        if chunk.ordered_lists:
-            out.append(_shifted(chunk, list_offset, cache) if list_offset else chunk.blocks)
-            list_offset += chunk.ordered_lists
+        join = open_list if open_list is not None and chunk.opens == open_list[0] else None
+        if join is not None:
+            out.blocks.append(_shifted(chunk, lists - 1, cache, join))
+            fresh = chunk.ordered_lists - 1
         else:
-            out.append(chunk.blocks)
+            out.blocks.append(_shifted(chunk, lists, cache, None) if lists and chunk.ordered_lists else chunk.blocks)
+            fresh = chunk.ordered_lists
+        closes = chunk.closes
+        if closes is None:
+            open_list = None
+        elif join is not None and closes[1] == 1:
+            open_list = join  # the list it went on with ends it too
+        else:
+            open_list = (closes[0], closes[1] + lists - (join is not None), closes[2])
+        out.fresh.append(fresh)
+        out.ends.append(open_list)
+        lists += fresh
     return out
 
 
@@ -324,15 +358,19 @@ def _parse_misses(
             scoped[text] = _parse_chunk(text, notes, references, cache, batched)
 
 
-def _shifted(chunk: Chunk, offset: int, cache: ParseCache) -> tuple[Block, ...]:
-    """A chunk's blocks with its ordered lists numbered after `offset` lists of the chunks before it."""
-    key = (id(chunk), offset)  # chunks live as long as the cache: their ids are not reused meanwhile
+def _shifted(chunk: Chunk, offset: int, cache: ParseCache, join: OpenList | None) -> tuple[Block, ...]:
+    """A chunk's blocks with its ordered lists numbered after `offset` lists of the chunks before it; with `join`,
+    its first list is that one (its id and start) and the others are numbered after `offset` + 1."""
+    key = (id(chunk), offset, join)  # chunks live as long as the cache: their ids are not reused meanwhile
     found = cache.shifted.get(key)
     if found is None:
         out: list[Block] = []
         for block in chunk.blocks:
             if isinstance(block, Paragraph) and block.props.list_kind == "ordered":
-                props = replace(block.props, list_id=block.props.list_id + offset)
+                if join is not None and block.props.list_id == 1:
+                    props = replace(block.props, list_id=join[1], list_start=join[2])
+                else:
+                    props = replace(block.props, list_id=block.props.list_id + offset)
                 block = Paragraph(props, block.tokens, paragraph_key(props, block.tokens))
             out.append(block)
         found = cache.shifted[key] = tuple(out)
@@ -430,7 +468,8 @@ def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
     blocks: list[Block] = []
     warnings: list[str] = []
     walker = Walker(blocks, warnings, cache.tokens)
-    walker.walk(markdown_parser().parse(src, env))
+    toks = markdown_parser().parse(src, env)
+    walker.walk(toks)
     body = [b for b in blocks if not (isinstance(b, Paragraph) and b.props.container != BODY)]
     if own_notes:
         body = body[:-1]  # the synthetic paragraph of references
@@ -444,8 +483,42 @@ def _parse_alone(text: str, env: dict[str, Any], cache: ParseCache) -> Chunk:
         walker.ordered_lists,
         tuple(warnings),
         tuple(note_refs(body)),
+        *(_list_edges(toks, 0, len(toks), text, 0) if walker.ordered_lists else ("", None)),
     )
     return chunk
+
+
+_LINE_END_RE = re.compile(r"\r\n?|\n")  # markdown-it's line ends
+
+
+def _list_edges(toks: list[MdToken], first: int, stop: int, text: str, line0: int) -> tuple[str, OpenList | None]:
+    """Chunk.opens and Chunk.closes of `text`, whose tokens are toks[first:stop] and whose first line is line
+    `line0` of their source."""
+    opens = ""
+    last: tuple[MdToken, int] | None = None  # the last top-level block of the body, with the ordered lists so far
+    lists = 0
+    end = line0 + len(_LINE_END_RE.split(text))  # (lines after it: _parse_alone's references to the chunk's notes)
+    for i in range(first, stop):
+        t = toks[i]
+        if t.type == "ordered_list_open":
+            lists += 1
+        elif t.type == "footnote_block_open":
+            break  # footnotes follow the body's tokens
+        if t.level == 0 and t.map is not None and t.map[0] < end:
+            if i == first and t.type == "ordered_list_open" and t.map[0] == line0:
+                opens = t.markup
+            last = (t, lists)
+    if last is None or last[0].type != "ordered_list_open":
+        return opens, None
+    t, n = last
+    assert t.map is not None
+    lines = _LINE_END_RE.split(text)
+    if t.map[1] - line0 < len(lines) - (lines[-1] == ""):
+        # The list ends before the chunk's last line: something follows it (a footnote definition, whose tokens
+        # go to the end), or blank lines that markdown-it ends it with (after an empty item), and a list in the
+        # next chunk is another list.
+        return opens, None
+    return opens, (t.markup, n, int(t.attrs.get("start", 1) or 1))
 
 
 # A chunk that is one footnote definition of one paragraph: the label, then (after one space) the paragraph's line,
@@ -683,4 +756,5 @@ def _parse_joined(texts: list[str], cache: ParseCache, out: dict[str, Chunk]) ->
         walker = Walker(blocks, warnings, cache.tokens, starts[k])
         walker.walk(toks, firsts[k], stop)
         # no footnote definitions or references without '['
-        out[text] = Chunk(tuple(blocks), (), walker.ordered_lists, tuple(warnings), ())
+        edges = _list_edges(toks, firsts[k], stop, text, starts[k]) if walker.ordered_lists else ("", None)
+        out[text] = Chunk(tuple(blocks), (), walker.ordered_lists, tuple(warnings), (), *edges)

@@ -74,7 +74,7 @@ def gate_read(body: str) -> GateRead | None:
                 return None
             labels += _NOTE_LABEL_RE.findall(text)
     defined = list(dict.fromkeys(labels))
-    blocks = list(chain.from_iterable(chunk_blocks(found, cache)))
+    blocks = list(chain.from_iterable(chunk_blocks(found, cache).blocks))
     notes, warnings = footnotes(found, cache)
     blocks.extend(notes)
     known = set(defined)

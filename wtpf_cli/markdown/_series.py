@@ -23,6 +23,8 @@ from typing import Any
 from wtpf_cli.diff._spans import Span, changed_spans
 from wtpf_cli.markdown._chunks import (
     Chunk,
+    Numbered,
+    OpenList,
     ParseCache,
     chunk_blocks,
     chunks_in_scope,
@@ -55,43 +57,48 @@ Scope = tuple[set[str], dict[str, tuple[str, str]]]
 
 
 class _Page:
-    """Consecutive chunks of a body: each one's text, size in bytes, parse and blocks; and their totals."""
+    """Consecutive chunks of a body: each one's text, size in bytes, parse, blocks, lists added and list left
+    open (chunk_blocks'); and their totals."""
 
-    __slots__ = ("blocks", "count", "found", "lists", "size", "sizes", "texts")
+    __slots__ = ("blocks", "count", "ends", "found", "fresh", "lists", "size", "sizes", "texts")
 
-    def __init__(self, texts: list[str], sizes: list[int], found: list[Chunk], blocks: list[tuple[Block, ...]]):
-        self.texts, self.sizes, self.found, self.blocks = texts, sizes, found, blocks
+    def __init__(self, texts: list[str], sizes: list[int], found: list[Chunk], numbered: Numbered):
+        self.texts, self.sizes, self.found = texts, sizes, found
+        self.blocks, self.fresh, self.ends = numbered
         self.size = sum(sizes)
-        self.count = sum(map(len, blocks))
-        self.lists = sum(c.ordered_lists for c in found)
+        self.count = sum(map(len, self.blocks))
+        self.lists = sum(self.fresh)
 
 
 class _Window:
-    """Chunks of a body: where they start (bytes, blocks and ordered lists before them), and their texts, sizes,
-    parses and blocks."""
+    """Chunks of a body: where they start (bytes, blocks and ordered lists before them, the list left open to
+    them), and their texts, sizes, parses and numbered blocks."""
 
-    __slots__ = ("blocks", "count", "found", "lists", "size", "sizes", "texts")
+    __slots__ = ("count", "found", "lists", "numbered", "open_list", "size", "sizes", "texts")
 
     def __init__(
         self,
-        size: int,
-        count: int,
-        lists: int,
+        at: tuple[int, int, int, OpenList | None],
         texts: list[str],
         sizes: list[int],
         found: list[Chunk],
-        blocks: list[tuple[Block, ...]],
+        numbered: Numbered,
     ) -> None:
-        self.size, self.count, self.lists = size, count, lists
-        self.texts, self.sizes, self.found, self.blocks = texts, sizes, found, blocks
+        self.size, self.count, self.lists, self.open_list = at
+        self.texts, self.sizes, self.found, self.numbered = texts, sizes, found, numbered
+
+    def after(self) -> tuple[int, OpenList | None]:
+        """The ordered lists before the chunk after these, and the list left open to it."""
+        ends = self.numbered.ends
+        return self.lists + sum(self.numbered.fresh), ends[-1] if ends else self.open_list
 
 
 class _Pages:
     """The chunks of a body in pages, so that the chunk at a byte, and the bytes, blocks and ordered lists before
     a chunk, are found without a pass over every chunk."""
 
-    def __init__(self, texts: list[str], sizes: list[int], found: list[Chunk], blocks: list[tuple[Block, ...]]):
-        self.pages = _paged(texts, sizes, found, blocks)
+    def __init__(self, texts: list[str], sizes: list[int], found: list[Chunk], numbered: Numbered):
+        self.pages = _paged(texts, sizes, found, numbered)
         self.count = len(texts)
 
     def _page_of(self, g: int) -> tuple[int, int]:
@@ -119,9 +126,10 @@ class _Pages:
         return self.count - 1
 
     def window(self, g0: int, g1: int) -> _Window:
-        """Chunks g0 to g1 (excluded): where they start (bytes, blocks and ordered lists before them), and their
-        texts, sizes, parses and blocks."""
+        """Chunks g0 to g1 (excluded): where they start (bytes, blocks and ordered lists before them, the list left
+        open to them), and their texts, sizes, parses and numbered blocks."""
         size = count = lists = 0
+        open_list: OpenList | None = None
         p = 0
         for p, page in enumerate(self.pages):  # noqa: B007 (the page where g0 is, after the loop)
             n = len(page.texts)
@@ -129,11 +137,15 @@ class _Pages:
                 break
             g0, g1 = g0 - n, g1 - n
             size, count, lists = size + page.size, count + page.count, lists + page.lists
+            open_list = page.ends[-1] if page.ends else open_list
         page = self.pages[p]
         size += sum(page.sizes[:g0])
         count += sum(map(len, page.blocks[:g0]))
-        lists += sum(c.ordered_lists for c in page.found[:g0])
-        texts, sizes, found, blocks = page.texts[g0:g1], page.sizes[g0:g1], page.found[g0:g1], page.blocks[g0:g1]
+        lists += sum(page.fresh[:g0])
+        if g0:
+            open_list = page.ends[g0 - 1]
+        texts, sizes, found = page.texts[g0:g1], page.sizes[g0:g1], page.found[g0:g1]
+        numbered = Numbered(page.blocks[g0:g1], page.fresh[g0:g1], page.ends[g0:g1])
         while g1 > len(page.texts) and p + 1 < len(self.pages):
             g1 -= len(page.texts)
             p += 1
@@ -141,44 +153,56 @@ class _Pages:
             texts += page.texts[:g1]
             sizes += page.sizes[:g1]
             found += page.found[:g1]
-            blocks += page.blocks[:g1]
-        return _Window(size, count, lists, texts, sizes, found, blocks)
+            numbered.blocks.extend(page.blocks[:g1])
+            numbered.fresh.extend(page.fresh[:g1])
+            numbered.ends.extend(page.ends[:g1])
+        return _Window((size, count, lists, open_list), texts, sizes, found, numbered)
 
     def all_found(self) -> list[Chunk]:
         """The parse of every chunk, in order."""
         return [c for page in self.pages for c in page.found]
 
-    def replace(
-        self, g0: int, g1: int, texts: list[str], sizes: list[int], found: list[Chunk], blocks: list[tuple[Block, ...]]
-    ) -> None:
-        """Chunks g0 to g1 (excluded) replaced by these."""
+    def replace(self, g0: int, g1: int, now: _Window) -> None:
+        """Chunks g0 to g1 (excluded) replaced by those of `now`."""
         p0, before = self._page_of(g0)
         p1, _ = self._page_of(max(g1 - 1, g0))
+        texts, sizes, found, (blocks, fresh, ends) = now.texts, now.sizes, now.found, now.numbered
         self.count += len(texts) - (g1 - g0)
         page = self.pages[p0]
         if p0 == p1 and 0 < len(page.texts) + len(texts) - (g1 - g0) <= 2 * _PAGE:
             k0, k1 = g0 - before, g1 - before
             page.size += sum(sizes) - sum(page.sizes[k0:k1])
             page.count += sum(map(len, blocks)) - sum(map(len, page.blocks[k0:k1]))
-            page.lists += sum(c.ordered_lists for c in found) - sum(c.ordered_lists for c in page.found[k0:k1])
-            page.texts[k0:k1], page.sizes[k0:k1], page.found[k0:k1], page.blocks[k0:k1] = texts, sizes, found, blocks
+            page.lists += sum(fresh) - sum(page.fresh[k0:k1])
+            page.texts[k0:k1], page.sizes[k0:k1], page.found[k0:k1] = texts, sizes, found
+            page.blocks[k0:k1], page.fresh[k0:k1], page.ends[k0:k1] = blocks, fresh, ends
             return
         pages = self.pages[p0 : p1 + 1]
         k0, k1 = g0 - before, g1 - before
         all_texts = [t for page in pages for t in page.texts]
         all_sizes = [s for page in pages for s in page.sizes]
         all_found = [c for page in pages for c in page.found]
-        all_blocks = [b for page in pages for b in page.blocks]
-        all_texts[k0:k1], all_sizes[k0:k1], all_found[k0:k1], all_blocks[k0:k1] = texts, sizes, found, blocks
-        self.pages[p0 : p1 + 1] = _paged(all_texts, all_sizes, all_found, all_blocks)
+        all_numbered = Numbered(
+            [b for page in pages for b in page.blocks],
+            [f for page in pages for f in page.fresh],
+            [e for page in pages for e in page.ends],
+        )
+        all_texts[k0:k1], all_sizes[k0:k1], all_found[k0:k1] = texts, sizes, found
+        all_numbered.blocks[k0:k1], all_numbered.fresh[k0:k1], all_numbered.ends[k0:k1] = blocks, fresh, ends
+        self.pages[p0 : p1 + 1] = _paged(all_texts, all_sizes, all_found, all_numbered)
 
 
-def _paged(texts: list[str], sizes: list[int], found: list[Chunk], blocks: list[tuple[Block, ...]]) -> list[_Page]:
+def _paged(texts: list[str], sizes: list[int], found: list[Chunk], numbered: Numbered) -> list[_Page]:
     """Chunks cut into pages of _PAGE (the last page takes up to twice that); one empty page for no chunks."""
     n = len(texts)
     cuts = list(range(0, n - _PAGE, _PAGE)) if n > 2 * _PAGE else [0]
     ends = [*cuts[1:], n]
-    return [_Page(texts[a:b], sizes[a:b], found[a:b], blocks[a:b]) for a, b in zip(cuts, ends, strict=True)]
+    return [
+        _Page(
+            texts[a:b], sizes[a:b], found[a:b], Numbered(numbered.blocks[a:b], numbered.fresh[a:b], numbered.ends[a:b])
+        )
+        for a, b in zip(cuts, ends, strict=True)
+    ]
 
 
 def _sizes(text: str, texts: list[str]) -> list[int]:
@@ -240,12 +264,12 @@ class DraftSeries:
             return Document(draft.meta, (*cover, *blocks), tuple(warnings))
         texts, chunks = read
         scope = cache.scope  # read_chunks set it to this body's definitions
-        per_chunk = chunk_blocks(chunks, cache)
+        numbered = chunk_blocks(chunks, cache)
         notes, warnings = footnotes(chunks, cache)
-        doc = Document(draft.meta, (*cover, *chain.from_iterable(per_chunk), *notes), tuple(warnings))
+        doc = Document(draft.meta, (*cover, *chain.from_iterable(numbered.blocks), *notes), tuple(warnings))
         if not _fenced(draft.body):
             sizes = _sizes(draft.body, texts)
-            pages = _Pages(texts, sizes, chunks, per_chunk)
+            pages = _Pages(texts, sizes, chunks, numbered)
             self.last = _Version(data, len(data) - sum(sizes), doc, len(cover), pages, len(notes), scope)
         return doc
 
@@ -264,9 +288,16 @@ class DraftSeries:
         plans: list[tuple[int, int, _Window, _Window]] = []  # chunks i to j: as they were, as they are
         shift = 0  # bytes gained before the window
         lists_gained = 0  # ordered lists gained before it
+        numbered_to: tuple[int, int, OpenList | None] = (
+            0,
+            0,
+            None,
+        )  # the chunk where the chunks numbered anew end, the lists and open list there
         notes_changed = warnings_changed = False
         for w, (i, j, s0, s1) in enumerate(windows):
             was = pages.window(i, j)
+            # the chunks before the window numbered as they were (the same lists and open list) unless renumbered
+            lists, open_list = numbered_to[1:] if numbered_to[0] == i else (was.lists + lists_gained, was.open_list)
             gained = sum((b1 - b0) - (a1 - a0) for a0, a1, b0, b1 in spans[s0:s1])
             start = at + was.size + shift
             raw = data[start : start + sum(was.sizes) + gained]
@@ -280,18 +311,33 @@ class DraftSeries:
             if texts is None or definitions(texts, cache) != definitions(was.texts, cache):
                 return None
             found = chunks_in_scope(texts, cache, last.scope)
-            blocks = chunk_blocks(found, cache, was.lists + lists_gained)
+            now = _Window(
+                (0, 0, lists, open_list),
+                texts,
+                _sizes(text, texts),
+                found,
+                chunk_blocks(found, cache, lists, open_list),
+            )
             notes_changed = notes_changed or _notes(found) != _notes(was.found)
             warnings_changed = warnings_changed or _warnings(found) != _warnings(was.found)
-            plans.append((i, j, was, _Window(0, 0, 0, texts, _sizes(text, texts), found, blocks)))
+            plans.append((i, j, was, now))
             shift += gained
-            lists_gained += sum(c.ordered_lists for c in found) - sum(c.ordered_lists for c in was.found)
+            lists_gained += sum(now.numbered.fresh) - sum(was.numbered.fresh)
+            numbered_to = (j, *now.after())
             stop = windows[w + 1][0] if w + 1 < len(windows) else pages.count
-            if lists_gained and stop > j:
+            if now.after() != was.after() and stop > j:
                 # The ordered lists after this window are numbered anew, up to the next window.
                 gap = pages.window(j, stop)
-                renumbered = chunk_blocks(gap.found, cache, gap.lists + lists_gained)
-                plans.append((j, stop, gap, _Window(0, 0, 0, gap.texts, gap.sizes, gap.found, renumbered)))
+                lists, open_list = now.after()
+                renumbered = _Window(
+                    (0, 0, lists, open_list),
+                    gap.texts,
+                    gap.sizes,
+                    gap.found,
+                    chunk_blocks(gap.found, cache, lists, open_list),
+                )
+                plans.append((j, stop, gap, renumbered))
+                numbered_to = (stop, *renumbered.after())
         return self._spliced(last, data, plans, notes_changed, warnings_changed)
 
     def _spliced(
@@ -311,8 +357,8 @@ class DraftSeries:
         gained = 0  # blocks gained before pos
         for _i, _j, was, now in plans:
             a0 = last.cover + was.count
-            a1 = a0 + sum(map(len, was.blocks))
-            new = tuple(chain.from_iterable(now.blocks))
+            a1 = a0 + sum(map(len, was.numbered.blocks))
+            new = tuple(chain.from_iterable(now.numbered.blocks))
             pieces += [old[pos:a0], new]
             splices.append(_trimmed(old, new, a0, a1, a0 + gained))
             gained += len(new) - (a1 - a0)
@@ -320,7 +366,7 @@ class DraftSeries:
         body_end = len(old) - last.notes
         pieces.append(old[pos:body_end])
         for i, j, _was, now in reversed(plans):
-            pages.replace(i, j, now.texts, now.sizes, now.found, now.blocks)
+            pages.replace(i, j, now)
         warnings = last.doc.warnings
         notes = old[body_end:]
         if notes_changed or warnings_changed:

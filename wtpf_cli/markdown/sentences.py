@@ -18,6 +18,7 @@ _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "cf", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "res", "rev", "corr"}
     | {"add", "doc", "para", "paras", "fig", "vol", "pp", "ch", "sect"}
 )
+_LAST_WORD_RE = re.compile(r"[\w.]+$")  # the word (and full stops) just before a possible end
 _INITIALS_RE = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "J", "U.S", "e.g": a full stop after them is no end
 
 
@@ -29,8 +30,8 @@ def sentence_spans(text: str, skip: int, ends: re.Pattern[str] = END_RE) -> Iter
         after = m.group(1) or m.group(2)  # a capital, or a letter of a script without case (not lower-case)
         if m.start() < skip or not (after.isupper() or (after.isalpha() and not after.islower())):
             continue
-        before = re.search(r"([\w.]+)$", text[max(start, m.start() - 40) : m.start()])
-        word = before.group(1).lower() if before else ""
+        before = _LAST_WORD_RE.search(text, max(start, m.start() - 40), m.start())
+        word = before.group().lower() if before else ""
         if text[m.start()] == "." and (word in _ABBREVIATIONS or _INITIALS_RE.fullmatch(word)):
             continue
         yield start, m.end()

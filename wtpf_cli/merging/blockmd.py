@@ -85,10 +85,12 @@ class _Known:
 
 @dataclass(slots=True)
 class _Item:
-    """An open list level while the proposal is put together: the prefix of its last item and its number."""
+    """An open list level while the proposal is put together: the prefix of its last item, its number and how
+    much it went up from the item before it (None: the level's first item)."""
 
     prefix: str
     number: int
+    step: int | None = None
 
 
 def kind_sig(kind: str, level: int, list_kind: str) -> str:
@@ -398,8 +400,18 @@ class BlockWriter:
             return doc.text[doc.blocks[max(before.place, before.last)].end : doc.blocks[after.place].start]
         group = groups[before.word] if before.word >= 0 else -1
         if after.kind == "item" and group >= 0 and after.word >= 0 and groups[after.word] == group:
-            return "\n"
+            return "\n\n" if self._loose(before, after) else "\n"
         return "\n\n"
+
+    def _loose(self, before: Placed, after: Placed) -> bool:
+        """Whether the source's items where `after` goes stand apart (a blank line between: a loose list), so
+        that an item put there does too."""
+        blocks, text = self.doc.blocks, self.doc.text
+        last_before = before.place - 1 if before.new else max(before.place, before.last)
+        for k in (after.place, last_before):  # the items on either side of `after`'s place, else before `before`
+            if 0 < k < len(blocks) and blocks[k].kind == blocks[k - 1].kind == "item":
+                return text.count("\n", blocks[k - 1].end, blocks[k].start) >= 2
+        return False
 
     def _prefixes(self, placed: list[Placed], groups: list[int]) -> None:
         """The list items' prefixes: the source's (the first of a numbered list given its start), or, for an item
@@ -435,7 +447,7 @@ class BlockWriter:
                 p.text = p.prefix + p.rest
             while len(levels) <= p.level:
                 levels.append(_Item("", 0))
-            levels[p.level] = _Item(p.prefix, p.number)
+            levels[p.level] = _Item(p.prefix, p.number, p.number - sibling.number if sibling else None)
 
     def _new_prefix(
         self, p: Placed, sibling: _Item | None, levels: list[_Item], after: list[Placed], groups: list[int]
@@ -444,7 +456,12 @@ class BlockWriter:
         if sibling is not None:
             indent = sibling.prefix[: len(sibling.prefix) - len(sibling.prefix.lstrip())]
             marker = sibling.prefix.strip()
-            number = sibling.number + 1
+            # A list written "1. 1. 1." (every item numbered as the first, as many write it) stays so.
+            step = sibling.step
+            if step is None:
+                nxt = self._next_item(p, after, groups)
+                step = 0 if nxt is not None and nxt.number == sibling.number else 1
+            number = sibling.number + (step if step in (0, 1) else 1)
             if p.list_kind == "ordered" and marker[:1].isdigit():
                 return f"{indent}{number}{marker[-1]} ", number
             if p.list_kind == "bullet" and marker[:1] in "-*+":
@@ -452,18 +469,25 @@ class BlockWriter:
             return f"{indent}{_marker(p.list_kind, number)} ", number
         parent = levels[p.level - 1] if 0 < p.level <= len(levels) else None
         indent = " " * len(parent.prefix) if parent is not None else ""
-        number = p.start
+        q = self._next_item(p, after, groups)
+        if q is not None:
+            marker = q.prefix.strip()
+            number = q.start if p.list_kind == "ordered" else 0
+            if p.list_kind == "ordered" and marker[:1].isdigit():
+                return f"{indent}{number}{marker[-1]} ", number
+            return f"{indent}{marker} ", number
+        return f"{indent}{_marker(p.list_kind, p.start)} ", p.start
+
+    @staticmethod
+    def _next_item(p: Placed, after: list[Placed], groups: list[int]) -> Placed | None:
+        """The first item of the source after `p` in its list, at its level and of its kind, if any."""
         group = groups[p.word] if p.word >= 0 else -1
         for q in after:
             if q.word < 0 or groups[q.word] != group or q.kind not in ("item", "cont") or q.level < p.level:
-                break
+                return None
             if q.kind == "item" and q.level == p.level and q.fixed and q.list_kind == p.list_kind:
-                marker = q.prefix.strip()
-                number = q.start if p.list_kind == "ordered" else 0
-                if p.list_kind == "ordered" and marker[:1].isdigit():
-                    return f"{indent}{number}{marker[-1]} ", number
-                return f"{indent}{marker} ", number
-        return f"{indent}{_marker(p.list_kind, number)} ", number
+                return q
+        return None
 
 
 def _marker(list_kind: str, number: int) -> str:

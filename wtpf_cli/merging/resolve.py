@@ -136,7 +136,13 @@ def resolve_passage(
         else:
             new_text = (text or "").strip()
             author = source_identity(ws, source) if source else ws.secretariat_identity()
-        settled = draft[: p.start] + new_text + draft[p.end :]
+        before, after = draft[: p.start], draft[p.end :]
+        if not new_text.strip() and before.endswith("\n\n") and (after.startswith("\n\n") or not after.strip()):
+            # Whole paragraphs taken out: one blank line between the paragraphs around them, not the blank lines
+            # before and after the ones taken out.
+            head, after = before.rstrip("\n"), after.lstrip("\n")
+            before = head + ("\n\n" if after else "\n")
+        settled = before + new_text + after
         files: dict[str, bytes | None] = {ws.draft_repo_path: encode_like(settled, raw)}
         files.update(_update_dispositions(ws, p, keep, reason.strip(), settled))
         kept = f"kept {keep}'s text" if keep else "new text"

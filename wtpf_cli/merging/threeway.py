@@ -16,6 +16,7 @@ gone altogether is returned as unplaced (the merge run lists it in its report), 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -191,7 +192,18 @@ def three_way_merge(
         core = current_text.strip()
         ws_left = current_text[: len(current_text) - len(current_text.lstrip())]
         ws_right = current_text[len(current_text.rstrip()) :] if core else ""
-        proposed = _proposed_span(b, group, kl + 1, kr).strip() or "(delete)"
+        spanned = _proposed_span(b, group, kl + 1, kr)
+        proposed = spanned.strip()
+        if core and proposed:
+            # A paragraph split or joined at an edge (the space there made a blank line, or the reverse): each
+            # alternative keeps its own edge, or choosing the proposal would lose the split or the join.
+            p_left = spanned[: len(spanned) - len(spanned.lstrip())]
+            p_right = spanned[len(spanned.rstrip()) :]
+            if (_BLANK_LINE.search(ws_left) is None) != (_BLANK_LINE.search(p_left) is None):
+                core, proposed, ws_left = ws_left + core, p_left + proposed, ""
+            if (_BLANK_LINE.search(ws_right) is None) != (_BLANK_LINE.search(p_right) is None):
+                core, proposed, ws_right = core + ws_right, proposed + p_right, ""
+        proposed = proposed or "(delete)"
         label = current_label(left)
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
         edits.append((left, right, bracket, True))
@@ -474,7 +486,24 @@ def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int
     parted = (right < len(c) and c[right] == "(" and current.endswith("]")) or (
         left > 0 and c[left - 1] == "]" and current.startswith("(")
     )
-    return not parted and passage_is_whole(current) and passage_is_whole(proposed)
+    return not parted and not _in_target(c, left) and passage_is_whole(current) and passage_is_whole(proposed)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break
+
+
+def _in_target(words: list[str], at: int) -> bool:
+    """Whether the words from `at` on start inside a link's target (after "](" or in an autolink "<scheme:"),
+    where a bracket would break the link: a target holds no space, so the search stops at one."""
+    for k in range(at - 1, -1, -1):
+        word = words[k]
+        if word == ")" or word == ">" or not word.strip():
+            return False
+        if word == "(":
+            return k > 0 and words[k - 1] == "]"
+        if word == "<":
+            return k + 2 < at and words[k + 2] == ":"
+    return False
 
 
 def _hunks_against(tb: TextLayout, proposal: str) -> list[Hunk]:

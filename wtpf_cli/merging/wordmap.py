@@ -37,6 +37,7 @@ from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.merging._blockdiff import anchors_of, paragraph_edits
 from wtpf_cli.merging.blockmd import BlockWriter, LeftOut, Placed, kind_sig, pair_alike, word_sig
 from wtpf_cli.merging.inline import KEPT_MARKS, plain_key, quick_key
+from wtpf_cli.merging.links import base_spellings, spelled_as_base
 from wtpf_cli.model import Paragraph, Token
 from wtpf_cli.ooxml.blocks import WordBlock, WordView, word_view
 from wtpf_cli.ooxml.inspection import inspect_docx
@@ -72,6 +73,7 @@ class _Base:
     refs: list[list[str]]  # per body block, the labels of the notes it refers to
     cover: list[str]
     anchors: tuple[list[int], list[str]]  # the keys that occur once, and where (for the anchored diff)
+    links: dict[str, str]  # its links by url_key
     known: dict[int, Any] = field(default_factory=dict)  # the writer's knowledge of blocks changed (BlockWriter)
 
 
@@ -104,7 +106,14 @@ def _base(base_source: str) -> _Base:
         text_keys.append(_text_key(pieces))
         refs.append([t.note for t in block.tokens if t.note is not None])
     cover = [plain_text(b.tokens) for b in cover_blocks(parts.meta) if isinstance(b, Paragraph)]
-    return _Base(doc, body, sigs, keys, text_keys, notes, note_keys, refs, cover, anchors_of(keys))
+    links = base_spellings(
+        t.href
+        for b in doc.blocks
+        for tokens in (b.tokens, *b.paragraphs, *(cell for row in b.rows for _inline, cell in row.cells))
+        for t in tokens
+        if t.href is not None
+    )
+    return _Base(doc, body, sigs, keys, text_keys, notes, note_keys, refs, cover, anchors_of(keys), links)
 
 
 def base_sig(block: SourceBlock) -> str:
@@ -122,7 +131,7 @@ def word_proposal(path: Path, base_source: str, note_prefix: str = "") -> WordPr
 def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> WordProposal:
     """word_proposal for a file already read."""
     base = _base(base_source)
-    view = word_view(found, "accept")
+    view = spelled_as_base(word_view(found, "accept"), base.links)
     tracked = any(c.part in ("document", "footnotes", "endnotes") for c in found.changes)
     left_out: list[LeftOut] = []
     blocks: list[WordBlock] = []
@@ -482,13 +491,15 @@ def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) 
         where = {para.index: k for k, para in enumerate(paragraphs)}
     else:
         where = None
+    # paragraphs whose runs' formatting changed, tracked (w:rPrChange): an emphasis made with tracking on
+    formatted = {c.paragraph for c in found.changes if c.kind == "format" and c.part == "document"}
     count = 0
     for a0, a1, b0, b1 in partners.stretches:
         start = blocks[b0 - 1].paras[-1].index + 1 if b0 > 0 else 0
         end = blocks[b1].paras[0].index if b1 < len(blocks) else len(paragraphs)
         if where is not None:
             start, end = where.get(start, start), where.get(end, end)
-        if not any(map(_tracked, paragraphs[start:end])):
+        if not any(_tracked(p) or p.index in formatted for p in paragraphs[start:end]):
             count += max(a1 - a0, b1 - b0)
     return count
 

@@ -229,6 +229,10 @@ class Walk:
         self.flow = 0
         self.fields: list[bool] = []  # open complex fields: True once past "separate" (showing the result)
         self.hidden_fields = 0  # how many of them are still in their instruction (False): text shows when 0
+        self.instructions: list[list[str]] = []  # each open field's instruction text (w:instrText) so far
+        self.field_links: list[bool] = []  # whether each open field is a HYPERLINK field showing its result
+        self.links_open: list[str] = []  # the targets of those, innermost last
+        self.field_href: str | None = None  # the innermost of them: the link of the text a field result shows
         self.note_refs: dict[str, tuple[bool, bool]] = {}
         # Comment anchors: the text met while any comment is open, once, with each open comment's start in it
         # (appending each piece to every open anchor took quadratic time with many unclosed comments).
@@ -270,8 +274,9 @@ class Walk:
 
     def walk(self, root: etree._Element, ctx: Context) -> None:
         """Visit the children of ``root`` in document order with an explicit stack."""
-        self.fields = []
+        self.fields, self.instructions, self.field_links, self.links_open = [], [], [], []
         self.hidden_fields = 0
+        self.field_href = None
         stack: list[Work] = []
         self.handle_in_place(list(root), ctx, stack, self.in_body)
         dispatch = self.dispatch
@@ -364,7 +369,7 @@ class Walk:
         text marked "image" in their place."""
         para = self.para
         if para is not None and self.visible():
-            para.segments.append(("", ctx.inserted, ctx.deleted, ctx.change, None, IMAGE, ctx.href))
+            para.segments.append(("", ctx.inserted, ctx.deleted, ctx.change, None, IMAGE, ctx.href or self.field_href))
         if any(e.tag in REVISION_TAGS for e in el.iter()):
             self.warnings.append(f"tracked changes inside a drawing or text box in the {ctx.part} part are not read")
 
@@ -414,7 +419,9 @@ class Walk:
         """Add text to the current paragraph, the changes around it and the open comment anchors."""
         if not text or self.para is None or not self.visible():
             return
-        self.para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href))
+        self.para.segments.append(
+            (text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href or self.field_href)
+        )
         self.para.last_change = ctx.change
         for index in ctx.collect:
             self.changes[index].pieces.append(text)

@@ -39,7 +39,9 @@ _TCPR, _TRPR, _TBLPREX = f"{W}tcPr", f"{W}trPr", f"{W}tblPrEx"
 def on_p(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
     """A paragraph: its mark's revision and formatting changes, then its content."""
     # A plain paragraph with nothing open around it is read in one loop (_plain_paragraph.py), as the rest would.
-    if not (ctx.collect or ctx.held_changes or walk.open_comments or walk.hidden_fields) and read_plain(walk, el, ctx):
+    if not (
+        ctx.collect or ctx.held_changes or walk.open_comments or walk.hidden_fields or walk.field_href
+    ) and read_plain(walk, el, ctx):
         return
     children = list(el)
     index = walk.next_index

@@ -12,7 +12,11 @@ from wtpf_cli.ooxml.walk import NO_MARKS, Context, Handler, Walk, Work, first_gr
 from wtpf_cli.ooxml.wordml import RPR, RPR_CHANGE, W
 
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_HYPERLINK_FIELD = re.compile(r'\s*HYPERLINK\s+(\\l\s+)?(?:"([^"]+)"|([^\s"\\]\S*))')
+# A word of a field instruction: quoted (a backslash escapes a quote or a backslash in it: §17.16.1), or up to a
+# space.
+_FIELD_WORD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
+_ESCAPED = re.compile(r"\\(.)")
+_SWITCHES_WITH_ARGUMENT = {"\\l", "\\o", "\\t"}  # HYPERLINK's: location, tooltip, target frame
 _RUN_KINDS: dict[str, ChangeKind] = {
     "ins": "insertion",
     "del": "deletion",
@@ -69,7 +73,7 @@ def on_text(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> 
     para = walk.para
     if not text or para is None or walk.hidden_fields:
         return
-    para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href))
+    para.segments.append((text, ctx.inserted, ctx.deleted, ctx.change, None, ctx.marks, ctx.href or walk.field_href))
     para.last_change = ctx.change
     for index in ctx.collect:
         walk.changes[index].pieces.append(text)
@@ -77,17 +81,39 @@ def on_text(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> 
         walk.anchor_text(text)
 
 
+def on_instruction(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
+    """w:instrText and w:delInstrText: a complex field's instruction, kept until its result starts; never shown.
+
+    Only what stands with the changes accepted: Word records a link's new target as the old instruction deleted
+    (w:delInstrText in w:del) and the new one inserted (§17.16.8); the result links to the new target."""
+    if el.text and walk.fields and not walk.fields[-1] and not ctx.deleted:
+        walk.instructions[-1].append(el.text)
+
+
 def on_fld_char(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
-    """A complex field's begin, separate or end: only the result shows, never the instruction."""
+    """A complex field's begin, separate or end: only the result shows, never the instruction; the result of a
+    HYPERLINK field links to its target (§17.16.5.25), as a simple field's does."""
     kind = el.get(f"{W}fldCharType")
     if kind == "begin":
         walk.fields.append(False)
+        walk.instructions.append([])
+        walk.field_links.append(False)
         walk.hidden_fields += 1
     elif kind == "separate" and walk.fields and not walk.fields[-1]:
         walk.fields[-1] = True
         walk.hidden_fields -= 1
-    elif kind == "end" and walk.fields and not walk.fields.pop():
-        walk.hidden_fields -= 1
+        href = hyperlink_target("".join(walk.instructions[-1]))
+        if href is not None:
+            walk.field_links[-1] = True
+            walk.links_open.append(href)
+            walk.field_href = href
+    elif kind == "end" and walk.fields:
+        if not walk.fields.pop():
+            walk.hidden_fields -= 1
+        walk.instructions.pop()
+        if walk.field_links.pop():
+            walk.links_open.pop()
+            walk.field_href = walk.links_open[-1] if walk.links_open else None
     numbering = el.find(f"{W}numberingChange")
     if numbering is not None:
         walk.new_change("format", numbering, ctx, walk.current_index(), detail="numberingChange (field)")
@@ -124,22 +150,53 @@ def on_comment_reference(walk: Walk, el: etree._Element, ctx: Context, stack: li
 
 
 def on_hyperlink(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
-    """A hyperlink: its content, linked to its target (an external relationship's URI, or #anchor) (§17.16.22)."""
+    """A hyperlink: its content, linked to its target (an external relationship's URI, or #anchor) (§17.16.22).
+
+    Word writes a link to a place in another document as both (the URI without its fragment, the fragment as the
+    anchor), although §17.16.22 says the anchor is then ignored: the fragment is put back, as Word shows it."""
     target = walk.links.get(el.get(_RID, "")) if el.get(_RID) else None
     anchor = el.get(f"{W}anchor")
-    href = target or (f"#{anchor}" if anchor else None)
+    href = (
+        (f"{target}#{anchor}" if anchor and "#" not in target else target)
+        if target
+        else (f"#{anchor}" if anchor else None)
+    )
     here = ctx if href is None else ctx.copy(href=href)
     walk.push(stack, [c for c in el if not local_name(c).endswith("Pr")], here)
 
 
 def on_simple_field(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
     """A simple field: its result; a HYPERLINK field links it to the field's target (§17.16.5.25)."""
-    found = _HYPERLINK_FIELD.match(el.get(f"{W}instr", ""))
-    here = ctx
-    if found:
-        target = found.group(2) or found.group(3)
-        here = ctx.copy(href=f"#{target}" if found.group(1) else target)
+    href = hyperlink_target(el.get(f"{W}instr", ""))
+    here = ctx if href is None else ctx.copy(href=href)
     walk.push(stack, [c for c in el if not local_name(c).endswith("Pr")], here)
+
+
+def hyperlink_target(instruction: str) -> str | None:
+    """The link of a HYPERLINK field's instruction (§17.16.5.25): its target, with the location its \\l switch
+    names as the fragment (a location alone: a link within the document); None for another field."""
+    words = [
+        (_ESCAPED.sub(r"\1", m.group(1)), True) if m.group(1) is not None else (m.group(2), False)
+        for m in _FIELD_WORD.finditer(instruction)
+    ]
+    if not words or words[0][0].upper() != "HYPERLINK":
+        return None
+    target = location = None
+    k = 1
+    while k < len(words):
+        word, quoted = words[k]
+        switch = "" if quoted or not word.startswith("\\") else word.lower()
+        if switch in _SWITCHES_WITH_ARGUMENT:
+            if switch == "\\l" and k + 1 < len(words):
+                location = words[k + 1][0]
+            k += 2
+            continue
+        if not switch and target is None:
+            target = word
+        k += 1
+    if target is None:
+        return f"#{location}" if location else None
+    return f"{target}#{location}" if location else target
 
 
 def on_ruby(walk: Walk, el: etree._Element, ctx: Context, stack: list[Work]) -> None:
@@ -172,6 +229,8 @@ RUN_HANDLERS: dict[str, Handler] = {
     "r": on_r,
     "t": on_text,
     "delText": on_text,
+    "instrText": on_instruction,
+    "delInstrText": on_instruction,
     "fldChar": on_fld_char,
     "footnoteReference": on_note_reference,
     "endnoteReference": on_note_reference,

@@ -91,7 +91,7 @@ def word_base(
 def text_base(ws: Workspace, versions: list[Version], body: str) -> Base | None:
     """The version (or working draft) a Markdown or text file's body is most alike, with the line saying so; None
     when it is like none well enough (a letter)."""
-    best, score = _most_alike(ws, versions, _body_words(body))
+    best, score = _most_alike(ws, versions, body_words(body))
     return best if score >= ALIKE else None
 
 
@@ -206,10 +206,10 @@ def _file_words(found: Inspection) -> list[str]:
 def _text_words(ws: Workspace, sha: str) -> list[str]:
     """The words of the draft's body at a commit, as its build shows them."""
     data = ws.history.read_file(sha, ws.draft_repo_path) or b""
-    return _body_words(split_front_matter(data.decode("utf-8", "replace")).body)
+    return body_words(split_front_matter(data.decode("utf-8", "replace")).body)
 
 
-def _body_words(body: str) -> list[str]:
+def body_words(body: str) -> list[str]:
     """The words of a Markdown body as its build shows them (link targets, note labels and tags left out)."""
     return _WORDS.findall(_MARKUP.sub(" ", body).lower())
 

@@ -14,7 +14,7 @@ from wtpf_cli.markdown.frontmatter import split_front_matter
 from wtpf_cli.markdown.parse import read_draft
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.model import Paragraph
-from wtpf_cli.store.bases import Base, text_base, word_base
+from wtpf_cli.store.bases import ALIKE, Base, alike, body_words, text_base, word_base
 from wtpf_cli.store.contributions import (
     FOLDER,
     META,
@@ -91,8 +91,11 @@ def detect_kind(text: str, body: str, base_body: str) -> str:
     base_lines = {line.strip() for line in base_body.splitlines() if line.strip()}
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     shared = sum(1 for line in lines if line in base_lines)
-    # A revised draft keeps most of the draft's lines as they were; a letter shares few.
+    # A revised draft keeps most of the draft's lines as they were, or most of its words and word triples where
+    # many lines have an edit (a short draft, a thorough reader); a letter shares few of either.
     if base_lines and shared >= 0.5 * len(base_lines):
+        return "revised-draft"
+    if base_lines and alike(body_words(body), body_words(base_body)) >= ALIKE:
         return "revised-draft"
     return "letter"
 
