@@ -21,6 +21,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from wtpf_cli.markdown._inline import INLINE_SPECIAL_RE, words_and_notes
+from wtpf_cli.markdown._one_table import ONE_TABLE_RE, one_table
 from wtpf_cli.markdown._staircase import staircase_blocks
 from wtpf_cli.markdown.blocks import Walker, core_inline, markdown_parser, paragraph, paragraph_key, table
 from wtpf_cli.markdown.frontmatter import split_draft
@@ -606,7 +607,7 @@ def _parse_batch(texts: list[str], cache: ParseCache) -> dict[str, Chunk]:
     inline: list[tuple[str, MdToken]] = []  # one-paragraph chunks with text an inline rule may start at
     tables: list[tuple[str, list[str | None], list[list[str]]]] = []  # one-table chunks: alignments, cells' texts
     for text in dict.fromkeys(texts):
-        if _ONE_TABLE_RE.match(text) and (found := _one_table(text)) is not None:
+        if ONE_TABLE_RE.match(text) and (found := one_table(text)) is not None:
             tables.append((text, *found))
         elif _ONE_PARAGRAPH_RE.match(text):
             # What markdown-it's paragraph rule and our inline rule make of it (tests/test_parse_chunks.py)
@@ -658,53 +659,6 @@ def _cell(content: str, cache: ParseCache, inline: list[tuple[str, MdToken]]) ->
     tok.children = []
     inline.append(("", tok))
     return tok
-
-
-# A chunk of lines that all start with '|' (then blank lines): one table if its second line is a delimiter row.
-_ONE_TABLE_RE = re.compile(r"(?:\|[^\n\r]*\n){2,}[ \t\n]*\Z")
-
-
-def _one_table(text: str) -> tuple[list[str | None], list[list[str]]] | None:
-    """The column alignments and the cells' texts (the header row first) of a chunk of _ONE_TABLE_RE, as
-    markdown-it's table rule (markdown_it.rules_block.table) finds them in lines that all start with '|' (no
-    other block rule ends the table there); None where that rule makes no table of it, or ends it early."""
-    from markdown_it.common.utils import isStrSpace, mdTrim
-    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, escapedSplit, headerLineRe
-
-    lines = [line for line in text.split("\n") if line.startswith("|")]
-    delimiter = lines[1]
-    if len(delimiter) < 2 or any(c not in "|-:" and not isStrSpace(c) for c in delimiter[1:]):
-        return None
-    aligns: list[str | None] = []
-    columns = delimiter.split("|")
-    for i, column in enumerate(columns):
-        t = mdTrim(column)
-        if not t:
-            if i == 0 or i == len(columns) - 1:
-                continue  # empty columns are allowed before and after the table only
-            return None
-        if not headerLineRe.search(t):
-            return None
-        aligns.append(("center" if t[0] == ":" else "right") if t[-1] == ":" else "left" if t[0] == ":" else None)
-    rows: list[list[str]] = []
-    autocompleted = 0
-    for k, line in enumerate([lines[0], *lines[2:]]):
-        line = mdTrim(line)
-        columns = line.split("|") if "\\" not in line else escapedSplit(line)  # (the same without a backslash)
-        if columns and columns[0] == "":
-            columns.pop(0)
-        if columns and columns[-1] == "":
-            columns.pop()
-        if k == 0:
-            if not columns or len(columns) != len(aligns):
-                return None
-            rows.append([mdTrim(c) for c in columns])
-            continue
-        autocompleted += len(aligns) - len(columns)
-        if autocompleted > MAX_AUTOCOMPLETED_CELLS:
-            return None  # the table ends there
-        rows.append([mdTrim(columns[i]) if i < len(columns) and columns[i] else "" for i in range(len(aligns))])
-    return aligns, rows
 
 
 # A chunk that markdown-it makes one paragraph of: one line that starts with a character at which no other block
