@@ -7,6 +7,7 @@ decides whether a second process runs at all.
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
@@ -210,6 +211,8 @@ def parse_ahead(
     `first` (commit, blob, bytes) and the versions `reader` has read so far handed over; None where one process does
     all the work: a small draft (FROM, and `size`, the bytes of another version), fewer than two versions after
     FROM, no spare core, or no child could start."""
+    if working and len(shas) == 1 and _unchanged_since(ws, shas[0]):
+        working = False  # the work tree holds the last commit's draft: one version after FROM, read for nothing
     if max(len(first[2]), size) < PARSE_AHEAD_MIN_BYTES or len(shas) + working < 2 or not spare_core():
         return None
     fetched, reader.fetched = reader.fetched, {}
@@ -227,3 +230,12 @@ def parse_ahead(
 
     forked = Forked.start(produce)
     return None if forked is None else ParsedAhead(reader, forked)
+
+
+def _unchanged_since(ws: Workspace, sha: str) -> bool:
+    """Whether the draft in the work tree is the one of commit `sha` (by git's blob id of its bytes)."""
+    try:
+        data = ws.draft_path.read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == ws.history.blob_id(sha, ws.draft_repo_path)
