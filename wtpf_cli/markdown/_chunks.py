@@ -498,7 +498,9 @@ def _list_edges(toks: list[MdToken], first: int, stop: int, text: str, line0: in
     opens = ""
     last: tuple[MdToken, int] | None = None  # the last top-level block of the body, with the ordered lists so far
     lists = 0
-    end = line0 + len(_LINE_END_RE.split(text))  # (lines after it: _parse_alone's references to the chunk's notes)
+    lines = _LINE_END_RE.split(text)
+    count = len(lines) - (lines[-1] == "")  # the chunk's lines (markdown-it's count)
+    end = line0 + count  # (lines from here on: _parse_alone's references to the chunk's own notes)
     for i in range(first, stop):
         t = toks[i]
         if t.type == "ordered_list_open":
@@ -513,8 +515,7 @@ def _list_edges(toks: list[MdToken], first: int, stop: int, text: str, line0: in
         return opens, None
     t, n = last
     assert t.map is not None
-    lines = _LINE_END_RE.split(text)
-    if t.map[1] - line0 < len(lines) - (lines[-1] == ""):
+    if t.map[1] - line0 < count:
         # The list ends before the chunk's last line: something follows it (a footnote definition, whose tokens
         # go to the end), or blank lines that markdown-it ends it with (after an empty item), and a list in the
         # next chunk is another list.
