@@ -11,6 +11,7 @@ from wtpf_cli.errors import InputRejected
 from wtpf_cli.markdown._block_rules import list_staircase, one_line_note, quote_staircase
 from wtpf_cli.markdown._guards import guard_label, guard_note_link, guard_note_ref, guard_open_bracket
 from wtpf_cli.markdown._inline import inline_rule
+from wtpf_cli.markdown._quote_window import windowed_quote
 from wtpf_cli.markdown.tokens import TokenMemo, code_words, inline_tokens, plain_tokens
 from wtpf_cli.model import BODY, Block, Paragraph, ParaProps, Table, Token
 
@@ -34,6 +35,8 @@ def markdown_parser() -> MarkdownIt:
     md.block.ruler.before("blockquote", "quote_staircase", quote_staircase)
     md.block.ruler.before("list", "list_staircase", list_staircase)
     md.block.ruler.before("footnote_def", "one_line_note", one_line_note)
+    quote = next(r for r in md.block.ruler.__rules__ if r.name == "blockquote")  # linear after lazy lines
+    md.block.ruler.at("blockquote", windowed_quote(quote.fn), {"alt": list(quote.alt)})
     rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
     md.inline.ruler.at("text", guard_open_bracket(rules["text"]))
     md.inline.ruler.at("link", guard_note_link(guard_label(rules["link"], "[")))
