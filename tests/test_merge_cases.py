@@ -191,3 +191,10 @@ def test_paragraphs_deleted_by_resolving_a_bracket_leave_one_blank_line_between_
     wtpf("resolve", "1", "--keep", "United States", "--reason", "Agreed", cwd=root)
     body = (root / "report.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     assert "It meets in Geneva.\n\n# 2 Status\n" in body
+
+
+def test_a_passage_is_listed_on_one_line_with_a_pilcrow_for_each_paragraph_break() -> None:
+    from wtpf_cli.merging.resolve import Passage
+
+    passage = Passage(1, 0, 0, 3, (("Brazil", "raised\n  \nin the\nfirst"), ("ITU", "raised in")))
+    assert passage.listing() == "Brazil: raised ¶ in the first  |  ITU: raised in"

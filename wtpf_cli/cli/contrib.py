@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Literal, TypeAlias
 
@@ -29,8 +28,6 @@ Conflicts: TypeAlias = Literal["brackets", "stop"]
 contribution_app = typer.Typer(
     help="Register contributions as received and follow their disposition.", no_args_is_help=True
 )
-
-_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
 @contribution_app.command("add")
@@ -237,11 +234,7 @@ def resolve(
         if not passages:
             say("No bracketed passages.")
         for p in passages:
-            # one line a passage: a paragraph break inside an alternative shown as a pilcrow
-            alts = "  |  ".join(
-                f"{src}: {' '.join(_BREAK_RE.sub(' ¶ ', body).split())}" for src, body in p.alternatives
-            )
-            typer.echo(f"{p.number}. line {p.line}: {alts}")
+            typer.echo(f"{p.number}. line {p.line}: {p.listing()}")
         return
     done = api.resolve(ws, number, keep=keep, text=text, reason=reason, source=source)
     say(f"Settled passage {number} (line {done.passage.line}); commit {done.commit[:10]}")

@@ -15,6 +15,8 @@ from itertools import accumulate, chain, compress, pairwise
 from wtpf_cli.diff.sequences import Edit, diff_sequences
 from wtpf_cli.markdown.tokens import split_words
 
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # a blank line between two lines of text
+
 
 def token_rank(token: Hashable) -> int:
     """The rank diff_sequences aligns a token at: words and marks 0, whitespace with a line feed 1, other spaces 2."""

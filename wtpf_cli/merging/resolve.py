@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from wtpf_cli.errors import UsageError, WorkspaceStateError
+from wtpf_cli.merging.layout import PARAGRAPH_BREAK
 from wtpf_cli.store.contributions import list_contributions, render_contribution, source_identity
 from wtpf_cli.store.files import decode_text, encode_like
 from wtpf_cli.store.sources import check_source_name
@@ -26,6 +27,12 @@ class Passage:
     end: int
     line: int
     alternatives: tuple[tuple[str, str], ...]
+
+    def listing(self) -> str:
+        """The alternatives on one line, each after its source (a paragraph break inside one shown as ¶)."""
+        return "  |  ".join(
+            f"{src}: {' '.join(PARAGRAPH_BREAK.sub(' ¶ ', body).split())}" for src, body in self.alternatives
+        )
 
 
 def find_passages(text: str) -> list[Passage]:

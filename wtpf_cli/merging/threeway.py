@@ -16,7 +16,6 @@ gone altogether is returned as unplaced (the merge run lists it in its report), 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from itertools import accumulate, chain, pairwise
 from wtpf_cli.diff.sequences import Edit
 from wtpf_cli.markdown.tokens import split_words
 from wtpf_cli.merging.layout import (
+    PARAGRAPH_BREAK,
     TextLayout,
     layout_of_paragraphs,
     paragraph_diff,
@@ -199,9 +199,9 @@ def three_way_merge(
             # alternative keeps its own edge, or choosing the proposal would lose the split or the join.
             p_left = spanned[: len(spanned) - len(spanned.lstrip())]
             p_right = spanned[len(spanned.rstrip()) :]
-            if (_BLANK_LINE.search(ws_left) is None) != (_BLANK_LINE.search(p_left) is None):
+            if (PARAGRAPH_BREAK.search(ws_left) is None) != (PARAGRAPH_BREAK.search(p_left) is None):
                 core, proposed, ws_left = ws_left + core, p_left + proposed, ""
-            if (_BLANK_LINE.search(ws_right) is None) != (_BLANK_LINE.search(p_right) is None):
+            if (PARAGRAPH_BREAK.search(ws_right) is None) != (PARAGRAPH_BREAK.search(p_right) is None):
                 core, proposed, ws_right = core + ws_right, proposed + p_right, ""
         proposed = proposed or "(delete)"
         label = current_label(left)
@@ -487,9 +487,6 @@ def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int
         left > 0 and c[left - 1] == "]" and current.startswith("(")
     )
     return not parted and not _in_target(c, left) and passage_is_whole(current) and passage_is_whole(proposed)
-
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph break
 
 
 def _in_target(words: list[str], at: int) -> bool:
