@@ -79,3 +79,18 @@ def test_text_nested_deeper_than_the_parser_reads_is_refused_not_dropped(tmp_pat
         "Markdown nested 100 levels deep or more (block quotes count one level each, lists two) cannot be read: 'q100'"
     )
     assert not (root / "x.docx").exists()
+
+
+def test_a_footnote_defined_inside_another_footnotes_definition_is_refused_not_scattered(tmp_path: Path) -> None:
+    # The plugin's footnote_tail would leave the outer note's list unopened in the body and drop its second item.
+    root = workspace(tmp_path)
+    with (root / "report.md").open("a", encoding="utf-8") as fh:
+        fh.write("\nA claim.[^outer][^inner]\n\n[^outer]: - [^inner]: its page.\n    - Another source.\n")
+    git("commit", "-qam", "Nested notes", cwd=root)
+    message = (
+        "a footnote definition inside another footnote's definition cannot be read: '[^inner]: its page.' (end the "
+        "first definition with a blank line and a line that is not indented)"
+    )
+    assert wtpf("build", "-o", "x.docx", cwd=root, check=3).err.strip().endswith(message)
+    assert message in wtpf("check", cwd=root, check=1).out  # a finding of check's, as its other input errors
+    assert not (root / "x.docx").exists()

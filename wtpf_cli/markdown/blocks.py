@@ -35,6 +35,8 @@ def markdown_parser() -> MarkdownIt:
     md.block.ruler.before("blockquote", "quote_staircase", quote_staircase)
     md.block.ruler.before("list", "list_staircase", list_staircase)
     md.block.ruler.before("footnote_def", "one_line_note", one_line_note)
+    note = next(r for r in md.block.ruler.__rules__ if r.name == "footnote_def")
+    md.block.ruler.at("footnote_def", _refuse_nested_notes(note.fn), {"alt": list(note.alt)})
     quote = next(r for r in md.block.ruler.__rules__ if r.name == "blockquote")  # linear after lazy lines
     md.block.ruler.at("blockquote", windowed_quote(quote.fn), {"alt": list(quote.alt)})
     rules = {r.name: r.fn for r in md.inline.ruler.__rules__}  # guarded (speed only): linear in brackets
@@ -93,6 +95,29 @@ def _refuse_deeper(tokenize: Callable[..., None]) -> Callable[..., None]:
         tokenize(state, start_line, end_line)
 
     return checked
+
+
+def _refuse_nested_notes(rule: Callable[[Any, int, int, bool], bool]) -> Callable[[Any, int, int, bool], bool]:
+    """The footnote_def rule, raising InputRejected at a definition inside another's (the plugin's footnote_tail
+    would move the rest of the outer note into the body, or drop it)."""
+
+    def run(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        if silent:
+            return rule(state, start_line, end_line, silent)
+        depth = state.__dict__.get("_wtpf_note_depth", 0)
+        if depth and rule(state, start_line, end_line, True):
+            text = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
+            raise InputRejected(
+                f"a footnote definition inside another footnote's definition cannot be read: {text.strip()[:60]!r} "
+                "(end the first definition with a blank line and a line that is not indented)"
+            )
+        state._wtpf_note_depth = depth + 1
+        try:
+            return rule(state, start_line, end_line, silent)
+        finally:
+            state._wtpf_note_depth = depth
+
+    return run
 
 
 def list_too_deep(depth: int, text: str) -> str:
