@@ -70,3 +70,51 @@ def test_every_proposed_word_is_merged_bracketed_or_reported(case: tuple[str, st
             if not word.endswith(":") and word not in ("(nothing)", "(delete)"):
                 assert word in flat or word in dropped_by_proposal, (word, merged)
         draft = merged
+
+
+def _sentence(tokens: list[str]) -> str:
+    """Words with a space before each, punctuation against the word before it ('goals, agreed (all).')."""
+    out = ""
+    for k, token in enumerate(tokens):
+        attached = token in ",;.)" or (k and tokens[k - 1] == "(")
+        out += token if not k or attached else " " + token
+    return out + "\n"
+
+
+@st.composite
+def clashing_edits(draw: st.DrawFn) -> tuple[str, str, str]:
+    """A base sentence, and two versions that each replace an overlapping run of its tokens (words or marks)."""
+    pieces = st.sampled_from([",", ";", ".", "(", ")", "and", "all", "the"])
+    counter = iter(range(1_000_000))
+    words = st.builds(lambda _: f"w{next(counter)}", st.none())
+    token = st.one_of(words, words, pieces)
+    base = draw(st.lists(token, min_size=3, max_size=12))
+    i = draw(st.integers(0, len(base) - 1))
+    j = draw(st.integers(i + 1, len(base)))
+    k = draw(st.integers(0, j - 1))
+    m = draw(st.integers(max(k + 1, i + 1), len(base)))
+    current = base[:i] + draw(st.lists(token, max_size=4)) + base[j:]
+    proposal = base[:k] + draw(st.lists(token, max_size=4)) + base[m:]
+    return _sentence(base), _sentence(current), _sentence(proposal)
+
+
+@settings(max_examples=500, deadline=None)
+@given(clashing_edits())
+def test_choosing_an_alternative_leaves_each_space_where_its_source_has_it(case: tuple[str, str, str]) -> None:
+    # An edge's space left outside the brackets glued words ('goalsonce agreed') or left 'goals .' once chosen.
+    import re
+
+    from wtpf_cli.merging.resolve import find_passages
+
+    base, current, proposal = case
+    merged, applied, _conflicts, unplaced = merge_text(base, current, proposal, "S", lambda _pos: "Draft")
+    passages = find_passages(merged)
+    if len(passages) != 1 or applied or unplaced:
+        return  # merged without a bracket, or in parts: the text around the bracket is not the current text
+    p = passages[0]
+    for source, body in p.alternatives:
+        chosen = merged[: p.start] + ("" if body in ("(nothing)", "(delete)") else body) + merged[p.end :]
+        if source == "Draft":
+            assert chosen == current, merged
+        # Both texts space their tokens alike (a space before each word, none before a mark): so does each choice.
+        assert chosen == _sentence(re.findall(r"w\d+|[a-z]+|[,;.()]", chosen)), (merged, source)

@@ -194,15 +194,22 @@ def three_way_merge(
         ws_right = current_text[len(current_text.rstrip()) :] if core else ""
         spanned = _proposed_span(b, group, kl + 1, kr)
         proposed = spanned.strip()
-        if core and proposed:
-            # A paragraph split or joined at an edge (the space there made a blank line, or the reverse): each
-            # alternative keeps its own edge, or choosing the proposal would lose the split or the join.
-            p_left = spanned[: len(spanned) - len(spanned.lstrip())]
-            p_right = spanned[len(spanned.rstrip()) :]
-            if (PARAGRAPH_BREAK.search(ws_left) is None) != (PARAGRAPH_BREAK.search(p_left) is None):
-                core, proposed, ws_left = ws_left + core, p_left + proposed, ""
-            if (PARAGRAPH_BREAK.search(ws_right) is None) != (PARAGRAPH_BREAK.search(p_right) is None):
-                core, proposed, ws_right = core + ws_right, proposed + p_right, ""
+        p_left = spanned[: len(spanned) - len(spanned.lstrip())]
+        p_right = spanned[len(spanned.rstrip()) :] if proposed else ""
+        # An empty alternative's whitespace may stand on either side of the brackets: on the other's side.
+        if not core and ws_left and p_right and not p_left:
+            ws_left, ws_right = "", ws_left
+        if not proposed and p_left and ws_right and not ws_left:
+            p_left, p_right = "", p_left
+        # Where the two differ in the whitespace at an edge (a space or none: 'goals, agreed' against 'goals once
+        # agreed'; a paragraph break or not: a split or a join), each alternative keeps its own edge: one edge left
+        # outside would glue two words, leave 'goals .' or lose the split when the other is chosen. None goes
+        # into an empty alternative: "(nothing)" and "(delete)" stand for no text.
+        both = bool(core and proposed)
+        if _edges_differ(ws_left, p_left, both) and (core or not ws_left) and (proposed or not p_left):
+            core, proposed, ws_left = ws_left + core, p_left + proposed, ""
+        if _edges_differ(ws_right, p_right, both) and (core or not ws_right) and (proposed or not p_right):
+            core, proposed, ws_right = core + ws_right, proposed + p_right, ""
         proposed = proposed or "(delete)"
         label = current_label(left)
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
@@ -487,6 +494,17 @@ def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int
         left > 0 and c[left - 1] == "]" and current.startswith("(")
     )
     return not parted and not _in_target(c, left) and passage_is_whole(current) and passage_is_whole(proposed)
+
+
+def _edges_differ(current: str, proposed: str, both_texts: bool) -> bool:
+    """Whether two alternatives' whitespace at one edge differ in holding a space or in holding a paragraph break,
+    so that each must keep its own. Where one alternative is empty (`both_texts` false), only a space moves into
+    the other: whole paragraphs taken out keep the blank line outside, and the next paragraph its own line."""
+    if not both_texts:
+        return bool(current) != bool(proposed) and "\n" not in current + proposed
+    return bool(current) != bool(proposed) or (PARAGRAPH_BREAK.search(current) is None) != (
+        PARAGRAPH_BREAK.search(proposed) is None
+    )
 
 
 def _in_target(words: list[str], at: int) -> bool:
