@@ -79,6 +79,8 @@ def test_text_nested_deeper_than_the_parser_reads_is_refused_not_dropped(tmp_pat
         "Markdown nested 100 levels deep or more (block quotes count one level each, lists two) cannot be read: 'q100'"
     )
     assert not (root / "x.docx").exists()
+    line = (root / "report.md").read_text(encoding="utf-8").splitlines().index(">" * 100 + " q100") + 1
+    assert f"report.md:{line}: error IN001 Markdown nested 100 levels deep" in wtpf("check", cwd=root, check=1).out
 
 
 def test_a_footnote_defined_inside_another_footnotes_definition_is_refused_not_scattered(tmp_path: Path) -> None:
@@ -92,5 +94,8 @@ def test_a_footnote_defined_inside_another_footnotes_definition_is_refused_not_s
         "first definition with a blank line and a line that is not indented)"
     )
     assert wtpf("build", "-o", "x.docx", cwd=root, check=3).err.strip().endswith(message)
-    assert message in wtpf("check", cwd=root, check=1).out  # a finding of check's, as its other input errors
+    lines = (root / "report.md").read_text(encoding="utf-8").splitlines()
+    line = lines.index("[^outer]: - [^inner]: its page.") + 1
+    # a finding of check's, as its other input errors, on the line of the definition
+    assert f"report.md:{line}: error IN001 {message}" in wtpf("check", cwd=root, check=1).out
     assert not (root / "x.docx").exists()

@@ -35,6 +35,10 @@ class InputRejected(WtpfError):
 
     exit_code = 3
 
+    def __init__(self, message: str, *, path: str | None = None, excerpt: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.excerpt = excerpt  # text of the input where the problem stands, for a report to find its line
+
 
 class WorkspaceStateError(WtpfError):
     """The workspace is not in a state that allows this command (dirty tree, lock held, unknown version)."""

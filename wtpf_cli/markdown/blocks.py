@@ -90,7 +90,8 @@ def _refuse_deeper(tokenize: Callable[..., None]) -> Callable[..., None]:
                     text = state.src[state.bMarks[line] : state.eMarks[line]].strip()
                     raise InputRejected(
                         f"Markdown nested {MAX_NESTING} levels deep or more (block quotes count one level each, "
-                        f"lists two) cannot be read: {text[:60]!r}"
+                        f"lists two) cannot be read: {text[:60]!r}",
+                        excerpt=text,
                     )
         tokenize(state, start_line, end_line)
 
@@ -109,7 +110,8 @@ def _refuse_nested_notes(rule: Callable[[Any, int, int, bool], bool]) -> Callabl
             text = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
             raise InputRejected(
                 f"a footnote definition inside another footnote's definition cannot be read: {text.strip()[:60]!r} "
-                "(end the first definition with a blank line and a line that is not indented)"
+                "(end the first definition with a blank line and a line that is not indented)",
+                excerpt=text.strip(),
             )
         state._wtpf_note_depth = depth + 1
         try:

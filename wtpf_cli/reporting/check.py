@@ -128,15 +128,25 @@ def check(ws: Workspace, *, strict: bool = False) -> CheckReport:
     return CheckReport(tuple(run_rules(ws)), strict)
 
 
+def _line_of(exc: InputRejected, text: str) -> int:
+    """The line of the draft where the text an error names stands (its first line after the front matter), or 1."""
+    if not exc.excerpt:
+        return 1
+    body = text.find("\n---", 3) if text.startswith("---") else 0  # (the front matter may hold the same words)
+    pos = text.find(exc.excerpt, max(body, 0))
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+
+
 def run_rules(ws: Workspace) -> list[Finding]:
     """Run every rule over the working draft, the stamped versions, the timetable and the contributions."""
     name = ws.config.draft
+    text = ""
     try:
         text = ws.read_draft_text()
         parts = split_draft(text, path=name)
         markdown = markdown_findings(name, parts.body, parts.body_line, ws.draft_path.parent)
     except InputRejected as exc:
-        return [_finding(name, 1, "IN001", str(exc))]
+        return [_finding(name, _line_of(exc, text), "IN001", str(exc))]
     head = ws.history.head()
     versions = list_versions(ws, merged=head)  # at an older commit, the versions stamped up to it
     findings = check_front_matter(ws, parts.meta, text, versions)
