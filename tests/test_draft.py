@@ -93,6 +93,15 @@ def test_a_symbol_a_date_and_a_number_are_each_one_token() -> None:
     ]
 
 
+def test_a_number_with_its_thousands_set_apart_by_spaces_is_one_token() -> None:
+    # "1 199" -> "1 200" is one number changed (invariant 4), not "199" -> "200" after an unchanged "1".
+    text = "1 199 users, 12 345 678,5 francs, 1\u00a0199 and 1\u202f199% in 2010 100 cases; 1 1990 and 1 199abc."
+    assert [t for t in split_words(text) if not t.isspace()] == [
+        "1 199", "users", ",", "12 345 678,5", "francs", ",", "1\u00a0199", "and", "1\u202f199%", "in", "2010",
+        "100", "cases", ";", "1", "1990", "and", "1", "199abc", ".",
+    ]  # fmt: skip
+
+
 def test_words_that_only_look_like_whole_tokens_are_split_as_before() -> None:
     # a lower-case pair, a word after a slash, a number glued to letters, a month without a year
     text = "and/or Telecommunication/ICT 1.2GHz in May may 2013"

@@ -14,12 +14,15 @@ if TYPE_CHECKING:
 
 # Tokens that change as a whole (PRODUCT.md invariant 4), tried first where a digit or a capital starts: a date
 # ("13 April 2012", "April 13, 2012", "July 2012"; "2012-04-13" is one word anyway), a document symbol ("WTPF-IEG/1/2",
-# "A/RES/66/184": capitals, then parts after slashes) and a number ("1,234.5", "2.4.1", "12%").
+# "A/RES/66/184": capitals, then parts after slashes) and a number ("1,234.5", "2.4.1", "12%"; "1 199" and
+# "12 345 678,5", its thousands set apart by spaces as the ITU's texts and French and Russian write them: groups of
+# three digits after a space, a no-break space or a narrow no-break space).
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WHOLE_TOKENS = (
     rf"(?:\d{{1,2}}[ \u00a0])?(?:{_MONTHS})[ \u00a0]\d{{4}}(?!\w)"
     rf"|(?:{_MONTHS})[ \u00a0]\d{{1,2}},[ \u00a0]\d{{4}}(?!\w)"
     r"|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:/[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)+"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?%?(?!\w)"
     r"|\d+(?:[.,]\d+)*%|(?>\d+(?:[.,]\d+)+)(?!\w)"
 )
 # A whole token, a word (letters/digits joined by inner hyphens or apostrophes), a run of spaces, or one other
