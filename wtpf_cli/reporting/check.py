@@ -15,7 +15,7 @@ from wtpf_cli.markdown.blocks import (  # the build's own parser: the gate sees 
     WORD_LIST_LEVELS,
     list_too_deep,
 )
-from wtpf_cli.markdown.frontmatter import split_draft, split_front_matter
+from wtpf_cli.markdown.frontmatter import DraftText, split_draft, split_front_matter
 from wtpf_cli.markdown.notes import kept_notes, note_refs, split_notes
 from wtpf_cli.markdown.parse import parse_body_tokens
 from wtpf_cli.merging.resolve import find_passages
@@ -128,25 +128,22 @@ def check(ws: Workspace, *, strict: bool = False) -> CheckReport:
     return CheckReport(tuple(run_rules(ws)), strict)
 
 
-def _line_of(exc: InputRejected, text: str) -> int:
-    """The line of the draft where the text an error names stands (its first line after the front matter), or 1."""
-    if not exc.excerpt:
-        return 1
-    body = text.find("\n---", 3) if text.startswith("---") else 0  # (the front matter may hold the same words)
-    pos = text.find(exc.excerpt, max(body, 0))
-    return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+def _line_of(exc: InputRejected, parts: DraftText | None) -> int:
+    """The draft's line where the body text a refusal names stands (its first), or 1."""
+    pos = parts.body.find(exc.excerpt) if parts is not None and exc.excerpt else -1
+    return parts.body_line + parts.body.count("\n", 0, pos) + 1 if parts is not None and pos >= 0 else 1
 
 
 def run_rules(ws: Workspace) -> list[Finding]:
     """Run every rule over the working draft, the stamped versions, the timetable and the contributions."""
     name = ws.config.draft
-    text = ""
+    parts: DraftText | None = None
     try:
         text = ws.read_draft_text()
         parts = split_draft(text, path=name)
         markdown = markdown_findings(name, parts.body, parts.body_line, ws.draft_path.parent)
     except InputRejected as exc:
-        return [_finding(name, _line_of(exc, text), "IN001", str(exc))]
+        return [_finding(name, _line_of(exc, parts), "IN001", str(exc))]
     head = ws.history.head()
     versions = list_versions(ws, merged=head)  # at an older commit, the versions stamped up to it
     findings = check_front_matter(ws, parts.meta, text, versions)
