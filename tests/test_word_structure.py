@@ -138,6 +138,21 @@ def test_edits_made_with_tracking_off_are_counted_by_paragraph(ws: Path, stamped
     assert "1.2bis. A paragraph typed with tracking off.\n\n1.3." in body
     untracked = [m for m in messages if "tracking off" in m]
     assert len(untracked) == 1 and untracked[0].startswith("3 paragraph(s) differ")
+    assert "the first '1.1. The Forum shall discuss the issues raised in…'" in untracked[0]
+
+
+def test_a_paragraph_taken_out_with_tracking_off_is_named_by_its_words_in_the_base(
+    ws: Path, stamped: tuple[Path, Path]
+) -> None:
+    def change(root: etree._Element) -> None:
+        p13 = paragraph(root, "1.3.")
+        p13.getparent().remove(p13)
+
+    body, messages = _merged(ws, rewritten(stamped[1], ws.parent / "untracked.docx", change))
+    assert "1.3." not in body
+    untracked = [m for m in messages if "tracking off" in m]
+    assert len(untracked) == 1 and untracked[0].startswith("1 paragraph(s) differ")
+    assert "the first '1.3. This paragraph closes the introduction.'" in untracked[0]
 
 
 def test_formatting_markdown_cannot_hold_is_named_and_left_out(ws: Path, stamped: tuple[Path, Path]) -> None:
@@ -157,7 +172,7 @@ def test_formatting_markdown_cannot_hold_is_named_and_left_out(ws: Path, stamped
     assert [(item.what, item.words) for item in found.left_out] == [
         ("colour", "1.2. IPv6 adoption remains slow"),
         ("font size", "1.3. This paragraph closes the introduction."),
-        ("image", "an image in '2.1. The principles below guide the wor…'"),
+        ("image", "an image in '2.1. The principles below guide the…'"),
         ("highlighting", "3.1. The Forum adopts this report."),
     ]
     body, messages = _merged(ws, docx)

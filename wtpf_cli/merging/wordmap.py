@@ -181,11 +181,11 @@ def proposed(found: Inspection, base_source: str, note_prefix: str = "") -> Word
         left_out.extend(_unholdable(blocks[j]))
     body = writer.assemble(placed, _groups(blocks))
     warnings = list(found.warnings)
-    differ = _untracked(found, blocks, partners)
+    differ, first = _untracked(found, blocks, partners, base)
     if differ:
         warnings.append(
             f"{differ} paragraph(s) differ from the base version with all changes rejected (a table counts as "
-            "one): edits made with tracking off are taken as changes of the same source"
+            f"one), the first {first!r}: edits made with tracking off are taken as changes of the same source"
         )
     return WordProposal(body, tuple(warnings), found.authors(), tuple(left_out))
 
@@ -475,18 +475,41 @@ def _unholdable(block: WordBlock) -> list[LeftOut]:
 
 def _start_of(segments: Sequence[Segment]) -> str:
     """Where an image stands: the first words of its paragraph."""
-    text = " ".join("".join(s.text for s in segments).split())
-    if len(text) > 40:
-        text = text[:39] + "…"
+    text = _first_words(segments)
     return f"an image in {text!r}" if text else "an image"
 
 
-def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) -> int:
+def _first_words(segments: Sequence[Segment] | Sequence[Token], limit: int = 40) -> str:
+    """A paragraph's text, spaces as one, cut at a word within `limit` characters."""
+    text = " ".join("".join(s.text for s in segments).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+
+def _block_words(block: WordBlock) -> str:
+    """The first words of a block of the file (a table's: of its first row's cells)."""
+    if block.rows is None:
+        return _first_words(block.segments, 60)
+    return _first_words([s for row in block.rows[:1] for cell in row for s in (*cell, Segment(" "))], 60)
+
+
+def _base_words(base: _Base, i: int) -> str:
+    """The first words of the base's body block `i` (a table's: of its first row's cells)."""
+    block = base.doc.blocks[base.body[i]]
+    if block.kind != "table":
+        return _first_words(block.tokens, 60)
+    return _first_words([t for _inline, tokens in block.rows[0].cells for t in (*tokens, Token(" "))], 60)
+
+
+def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners, base: _Base) -> tuple[int, str]:
     """How many blocks the file changed with tracking off: those of each stretch of changes (the more of its base
-    and Word sides) where the file's paragraphs, deleted ones included, hold no tracked change."""
+    and Word sides) where the file's paragraphs, deleted ones included, hold no tracked change; and the first words
+    of the first of them (in the file; in the base where the file took them out)."""
     paragraphs = found.paragraphs
     if not partners.stretches:
-        return 0
+        return 0, ""
     if any(para.index != k for k, para in enumerate(paragraphs)):  # (a paragraph nested in another: rare)
         where = {para.index: k for k, para in enumerate(paragraphs)}
     else:
@@ -494,14 +517,17 @@ def _untracked(found: Inspection, blocks: list[WordBlock], partners: _Partners) 
     # paragraphs whose runs' formatting changed, tracked (w:rPrChange): an emphasis made with tracking on
     formatted = {c.paragraph for c in found.changes if c.kind == "format" and c.part == "document"}
     count = 0
+    first = ""
     for a0, a1, b0, b1 in partners.stretches:
         start = blocks[b0 - 1].paras[-1].index + 1 if b0 > 0 else 0
         end = blocks[b1].paras[0].index if b1 < len(blocks) else len(paragraphs)
         if where is not None:
             start, end = where.get(start, start), where.get(end, end)
         if not any(_tracked(p) or p.index in formatted for p in paragraphs[start:end]):
+            if not count:
+                first = _block_words(blocks[b0]) if b1 > b0 else _base_words(base, a0)
             count += max(a1 - a0, b1 - b0)
-    return count
+    return count, first
 
 
 def _tracked(para: Para) -> bool:
