@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import git, init_report, revise, wtpf
+from support.cli import git, init_report, revise, stamped_report, wtpf
 from support.ooxml_view import read_paragraphs
 
 BODY = """# 1 Introduction
@@ -171,6 +171,44 @@ def test_two_sources_changing_the_same_words_are_kept_as_attributed_brackets_and
     assert rows["United States"]["status"] == "not-retained"
     assert "Agreed at the first meeting" in rows["United States"]["disposition"]
     assert "Agreed at the first meeting" in git("log", "-1", "--format=%B", cwd=ws)
+
+
+LIST = """# 1 Goals
+
+1.1. The Forum sets these goals:
+
+- Open participation of all stakeholders.
+- Exchange points keep local traffic local.
+- Capacity building in developing countries.
+"""
+
+
+@pytest.mark.parametrize("runs", ["one merge run", "two merge runs"])
+def test_a_bracket_over_an_item_one_source_deleted_names_that_source(runs: str, tmp_path: Path) -> None:
+    # Brazil takes the second item out, Kenya rewords it. The draft holds no words there: the bracket's first
+    # alternative is Brazil's deletion (its label once came from the line after it: the secretariat's).
+    root = stamped_report(tmp_path, LIST)
+    brazil = proposal(root, "- Exchange points keep local traffic local.\n", "", "brazil.md")
+    kenya = proposal(root, "local traffic local", "traffic local", "kenya.md")
+    wtpf("contribution", "add", str(brazil), "--source", "Brazil", "--received", "2012-05-11", cwd=root)
+    if runs == "two merge runs":
+        wtpf("merge", cwd=root)
+    wtpf("contribution", "add", str(kenya), "--source", "Kenya", "--received", "2012-05-12", cwd=root)
+    wtpf("merge", cwd=root)
+    draft = (root / "report.md").read_text(encoding="utf-8")
+    assert "[[Brazil: (nothing)]] [[Kenya: Exchange points keep traffic local." in draft
+    assert "ITU Secretariat:" not in draft
+
+
+def test_a_bracket_over_two_new_paragraphs_at_one_place_names_the_first_by_its_source(ws: Path) -> None:
+    # Both add a paragraph after the last: the draft's alternative is Brazil's paragraph, whose line feed stands on
+    # the line before it (the secretariat's).
+    for source, text, day in (("Brazil", "1.4. Brazil's paragraph.", "11"), ("Kenya", "1.4. Kenya's paragraph.", "12")):
+        path = proposal(ws, "local traffic local.\n", f"local traffic local.\n\n{text}\n", f"{source}.md")
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
+    wtpf("merge", cwd=ws)
+    draft = (ws / "report.md").read_text(encoding="utf-8")
+    assert "[[Brazil: 1.4. Brazil's paragraph.]] [[Kenya: 1.4. Kenya's paragraph.]]" in draft
 
 
 def test_stop_on_conflict_applies_nothing_of_the_conflicting_contribution(ws: Path) -> None:

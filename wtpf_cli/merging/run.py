@@ -333,7 +333,18 @@ def _merge_one(
         who = blame[line] if 0 <= line < len(blame) else None
         return ws.source_of(who) if who and who.name else ws.config.secretariat
 
-    done = three_way_merge(base, parts.body, proposal, c.source, label, run.tracked)
+    def removed(lo: int, hi: int) -> str | None:
+        """The source of the commit since the base that took the base's tokens [lo, hi) out (of the first word
+        among them: its line), None where that cannot be told."""
+        tokens = text_layout(base).tokens
+        first = next((k for k in range(lo, hi) if tokens[k].strip()), None)
+        if first is None or not head:
+            return None
+        line = base_full[: len(base_full) - len(base)].count("\n") + _Positions(text_layout(base)).line(first) + 1
+        sha = ws.history.removed_by(c.on_commit, head, path, line)
+        return ws.source_of(ws.history.commit_info(sha).author) if sha else None
+
+    done = three_way_merge(base, parts.body, proposal, c.source, label, run.tracked, removed)
     merged, applied, conflicts, unplaced = done.text, done.applied, done.conflicts, done.unplaced
     changes = applied + len(conflicts) + len(unplaced)
     if conflicts and stop_on_conflict:

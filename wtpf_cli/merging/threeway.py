@@ -101,11 +101,14 @@ def three_way_merge(
     source: str,
     current_label: Callable[[int], str],
     known: BaseMap | None,
+    removed_label: Callable[[int, int], str | None] | None = None,
 ) -> Merged:
     """merge_text, given (when it is for these texts) where the base's tokens stand in the current text: in a merge
     run, the base map of the draft a contribution was merged into, moved by its edits. A fresh diff of base ->
     current would cost more with every contribution merged (the draft drifts from the base), and could align a
-    word of the base with a like word a contribution brought in."""
+    word of the base with a like word a contribution brought in. A bracket is labelled with the source of the
+    current words (`current_label` of the first of them) or, where the draft holds none, with the source that took
+    the base's words out (`removed_label` of base tokens [lo, hi), where it can tell)."""
     tb = text_layout(base)
     b = tb.tokens
     hunks = _hunks_against(tb, proposal)
@@ -211,7 +214,10 @@ def three_way_merge(
         if _edges_differ(ws_right, p_right, both) and (core or not ws_right) and (proposed or not p_right):
             core, proposed, ws_right = core + ws_right, proposed + p_right, ""
         proposed = proposed or "(delete)"
-        label = current_label(left)
+        if core:  # the first word's source (a line feed or space before it may stand on the line before)
+            label = current_label(next(k for k in range(left, right) if c[k].strip()))
+        else:
+            label = (removed_label(kl + 1, kr) if removed_label is not None else None) or current_label(left)
         bracket = f"{ws_left}[[{label}: {core or '(nothing)'}]] [[{source}: {proposed}]]{ws_right}"
         edits.append((left, right, bracket, True))
         made_of.append((group, kl, kr))
