@@ -118,6 +118,23 @@ def test_commit_info_gives_the_first_line_of_the_message_and_the_author(repo: Pa
     assert info.date == git("log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "--format=%ad", cwd=repo).strip()
 
 
+def test_the_commit_that_took_a_line_out_is_the_one_after_the_last_that_held_it(repo: Path) -> None:
+    path = repo / "sub" / "a.txt"
+    shas = [git("rev-parse", "HEAD", cwd=repo).strip()]
+    for text, who in ((b"one\ntwo\nthree\n", "Bo"), (b"two\nthree\n", "Cy"), (b"two\n3\n", "Di")):
+        path.write_bytes(text)
+        git("commit", "-qam", "edit", "--author", f"{who} <{who}@example.org>", cwd=repo)
+        shas.append(git("rev-parse", "HEAD", cwd=repo).strip())
+    h = History.find(repo)
+    assert h is not None
+    # At the first commit: 'one' (taken out by Cy), 'two' (still there at the last).
+    assert h.removed_lines(shas[0], shas[3], "sub/a.txt") == [shas[2], None]
+    assert h.removed_lines(shas[0], shas[1], "sub/a.txt") == [None, None]
+    assert h.removed_lines(shas[0], shas[0], "sub/a.txt") == []
+    # At the second: 'three' changed by Di.
+    assert [h.removed_by(shas[1], shas[3], "sub/a.txt", k) for k in (1, 2, 3)] == [shas[2], None, shas[3]]
+
+
 def test_files_are_read_by_path_and_absent_paths_and_folders_give_none(repo: Path) -> None:
     h = History.find(repo)
     assert h is not None

@@ -143,6 +143,7 @@ def _merge_pending(
             draft = draft.replace("\r\n", "\n")
         pending = [c for c in list_contributions(ws) if c.status == "pending"]
         run = _Run()
+        run.removals.start = change.tip
         if ids:
             wanted = set(ids)
             pending = [c for c in pending if c.id in wanted or c.symbol in wanted]
@@ -275,6 +276,35 @@ class _Positions:
 
 
 @dataclass
+class _Removals:
+    """Who took the words of a base version out of the draft: in this merge run, the contributions merged on that
+    base (by base token: what each merge's base map no longer covers); before the run, the commit after the last that
+    held each line of the base (one `git blame --reverse` per base, asked only for a bracket where the draft holds
+    none of the base's words)."""
+
+    start: str | None = None  # the draft's commit when the run began
+    in_run: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # base commit -> (lo, hi, source)
+    before: dict[str, list[str | None]] = field(default_factory=dict)  # base commit -> per line, who took it out
+
+    def took_out(self, base: str, tokens: tuple[tuple[int, int], ...], source: str) -> None:
+        """Record that a merge of `source` on the base at commit `base` took these base tokens out."""
+        self.in_run.setdefault(base, []).extend((lo, hi, source) for lo, hi in tokens)
+
+    def source(self, ws: Workspace, base: str, token: int, line: int, head: str) -> str | None:
+        """Who took base token `token` (on line `line`, 0-based, of the base's file) out; None where not known."""
+        for lo, hi, source in self.in_run.get(base, ()):
+            if lo <= token < hi:
+                return source
+        if base not in self.before:
+            self.before[base] = ws.history.removed_lines(base, self.start, ws.draft_repo_path) if self.start else []
+        lines = self.before[base]
+        sha = lines[line] if line < len(lines) else None
+        if sha is None:  # it stood when the run began; taken out by a merge on another base: one more question
+            sha = ws.history.removed_by(base, head, ws.draft_repo_path, line + 1)
+        return ws.source_of(ws.history.commit_info(sha).author) if sha else None
+
+
+@dataclass
 class _Run:
     """What a merge run keeps from one contribution to the next: the blame of the draft, the last base read (commit,
     text with front matter, body) and the base map of the draft."""
@@ -283,6 +313,7 @@ class _Run:
     base: tuple[str, str, str] | None = None
     tracked: BaseMap | None = None
     ahead: ReadAhead | None = None
+    removals: _Removals = field(default_factory=_Removals)
 
     def base_of(self, ws: Workspace, c: Contribution, crlf: bool) -> tuple[str, str]:
         """The draft at the version `c` comments on (with front matter, LF line ends if crlf) and its body."""
@@ -334,15 +365,14 @@ def _merge_one(
         return ws.source_of(who) if who and who.name else ws.config.secretariat
 
     def removed(lo: int, hi: int) -> str | None:
-        """The source of the commit since the base that took the base's tokens [lo, hi) out (of the first word
-        among them: its line), None where that cannot be told."""
+        """The source that took the base's tokens [lo, hi) out of the draft since the base (of the first word among
+        them), None where that cannot be told."""
         tokens = text_layout(base).tokens
         first = next((k for k in range(lo, hi) if tokens[k].strip()), None)
         if first is None or not head:
             return None
-        line = base_full[: len(base_full) - len(base)].count("\n") + _Positions(text_layout(base)).line(first) + 1
-        sha = ws.history.removed_by(c.on_commit, head, path, line)
-        return ws.source_of(ws.history.commit_info(sha).author) if sha else None
+        line = base_full[: len(base_full) - len(base)].count("\n") + _Positions(text_layout(base)).line(first)
+        return run.removals.source(ws, c.on_commit, first, line, head)
 
     done = three_way_merge(base, parts.body, proposal, c.source, label, run.tracked, removed)
     merged, applied, conflicts, unplaced = done.text, done.applied, done.conflicts, done.unplaced
@@ -386,6 +416,7 @@ def _merge_one(
         edits = [(len(front) + at.char(lo), len(front) + at.char(hi), text) for lo, hi, text in done.edits]
         run.blames.moved(head, sha, current_full, new_full, edits, source_identity(ws, c.source))
     run.tracked = done.to_merged
+    run.removals.took_out(c.on_commit, done.taken_out, c.source)
     left = left_out_of(
         c,
         text_layout(base).tokens,

@@ -83,6 +83,7 @@ class Merged:
     unplaced: list[Hunk]
     edits: list[tuple[int, int, str]]
     to_merged: BaseMap | None
+    taken_out: tuple[tuple[int, int], ...] = ()  # base tokens [lo, hi) standing in the current text, not in merged
 
 
 def _run_map_by_diff(tb: TextLayout, tc: TextLayout) -> _RunMap:
@@ -247,7 +248,39 @@ def three_way_merge(
     for a0, a1 in sorted([*zip(held.starts, held.ends, strict=True), *taken]):
         now_held.add(a0, a1, 0)
     moved = BaseMap(base, merged, layout, runs, now_held)
-    return Merged(merged, applied, conflicts, unplaced, [e[:3] for e in made], moved)
+    gone = _taken_out([to_c, held], [runs, now_held])
+    return Merged(merged, applied, conflicts, unplaced, [e[:3] for e in made], moved, gone)
+
+
+def _taken_out(before: list[_RunMap], after: list[_RunMap]) -> tuple[tuple[int, int], ...]:
+    """The base tokens [lo, hi) that a map of `before` covers and no map of `after` does."""
+    out: list[tuple[int, int]] = []
+    kept = _union(after)
+    k = 0
+    for lo, hi in _union(before):
+        while k < len(kept) and kept[k][1] <= lo:
+            k += 1
+        j = k
+        while lo < hi:
+            if j >= len(kept) or kept[j][0] >= hi:
+                out.append((lo, hi))
+                break
+            if kept[j][0] > lo:
+                out.append((lo, kept[j][0]))
+            lo = max(lo, kept[j][1])
+            j += 1
+    return tuple(out)
+
+
+def _union(maps: list[_RunMap]) -> list[tuple[int, int]]:
+    """The base tokens the maps cover, as ordered disjoint ranges."""
+    out: list[list[int]] = []
+    for lo, hi in sorted(pair for m in maps for pair in zip(m.starts, m.ends, strict=True)):
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
 
 
 def _edited_layout(

@@ -437,6 +437,25 @@ class History:
                 authors[current] = Identity(name, email)
         return lines
 
+    def removed_lines(self, older: str, newer: str, path: str) -> list[str | None]:
+        """For each line of `path` at `older`, the commit on the way to `newer` (a straight line of commits) that
+        took it out or changed it; None for a line that stands unchanged at `newer` (or where git cannot tell)."""
+        if older == newer:
+            return []
+        out = self._git_or_none("blame", "--reverse", "--porcelain", f"{older}..{newer}", "--", path) or ""
+        last: dict[int, str] = {}  # line (0-based) -> the last commit where it still stood
+        for entry in out.split("\n"):
+            head = entry.split(" ")
+            if len(head) >= 3 and _SHA_RE.fullmatch(head[0]) and head[2].isdigit():
+                last[int(head[2]) - 1] = head[0]
+        path_commits = (
+            self._git_or_none("rev-list", "--reverse", "--ancestry-path", f"{older}..{newer}") or ""
+        ).split()
+        after = dict(zip([older, *path_commits], path_commits, strict=False))  # each commit's successor
+        return [
+            after.get(last[k]) if k in last and last[k] != newer else None for k in range(max(last, default=-1) + 1)
+        ]
+
     def removed_by(self, older: str, newer: str, path: str, line: int) -> str | None:
         """The commit on the way from `older` to `newer` (a straight line of commits) that took line `line`
         (1-based) of `path` at `older` out or changed it; None if it stands unchanged at `newer`."""
