@@ -139,6 +139,9 @@ def three_way_merge(
     while n < len(hunks):
         h = hunks[n]
         n += 1
+        if _made_already(b, c, to_c, [h], *_bounds(to_c, h.start, h.end, len(b))):
+            applied += 1  # another source made this very change: the draft reads so already
+            continue
         context = segments.context(h.start, h.end)
         placed = _place(h, to_c, len(b), len(c)) or _after_insertion(h, to_c, b, c)
         if placed is not None and context is not None and not to_c.stands(*segments.words(*context)):
@@ -191,6 +194,9 @@ def three_way_merge(
         touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
         if left > right or not touched:
             unplaced.extend(group)  # the context is gone: reported, never dropped
+            continue
+        if _made_already(b, c, to_c, group, kl, kr):
+            applied += len(group)  # the same changes as another source's, taken together
             continue
         current_text = "".join(c[left:right])
         core = current_text.strip()
@@ -520,6 +526,14 @@ def _join_later(hunks: list[Hunk], n: int, group: list[Hunk], to_c: _RunMap, kr:
 def _bounds(to_c: _RunMap, lo: int, hi: int, len_b: int) -> tuple[int, int]:
     """The nearest base tokens that still stand before base tokens [lo, hi) and after them."""
     return to_c.at_or_before(lo - 1), to_c.at_or_after(hi, len_b)
+
+
+def _made_already(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int, kr: int) -> bool:
+    """Whether the current text between base tokens kl and kr (standing) is what the hunks make of the base there:
+    another source proposed the same change and it was merged first."""
+    left = to_c[kl] + 1 if kl >= 0 else 0
+    right = to_c[kr] if kr < len(b) else len(c)
+    return left <= right and "".join(c[left:right]) == _proposed_span(b, group, kl + 1, kr)
 
 
 def _whole(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int, kr: int) -> bool:
