@@ -57,6 +57,27 @@ def test_each_delegate_file_merges_into_the_expected_markdown(
     assert_same_structure(body, (CORPUS / name / "expected.md").read_text(encoding="utf-8"), what=name)
 
 
+@pytest.mark.parametrize(
+    ("position", "delimiter"),
+    [("first", "|---|:--|:--|--:|"), ("middle", "|:--|:--|---|--:|"), ("last", "|:--|:--|--:|---|")],
+)
+@pytest.mark.parametrize("tracking", ["tracked", "untracked"])
+def test_a_column_a_delegate_adds_keeps_the_alignment_of_the_others(
+    position: str, delimiter: str, tracking: str, stamped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every row changes (a cell more): the rows taken out and put in are paired, the header's cells with them, so
+    # that each kept column keeps its mark (the Year column stays right-aligned); the new one has none.
+    root = tmp_path / "report"
+    shutil.copytree(stamped, root)
+    for key, value in clean_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    ws = wtpf_cli.open_workspace(root)
+    case = CORPUS / f"column-insert-{position}-{tracking}"
+    wtpf_cli.add_contribution(ws, case / "delegate.docx", source="Senegal", received="2012-05-10")
+    wtpf_cli.merge(ws)
+    assert delimiter in (root / "report.md").read_text(encoding="utf-8").splitlines()
+
+
 LOOSE = """# 1 Goals
 
 1.1. The Forum sets these goals:

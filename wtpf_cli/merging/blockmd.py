@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from wtpf_cli.diff.sequences import diff_sequences
+from wtpf_cli.diff.sequences import Edit, diff_sequences
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.merging.inline import (
@@ -304,19 +304,20 @@ class BlockWriter:
         base_width = len(base_rows[0].cells)
         out: list[str] = []
         header_pairs: list[tuple[int, int]] | None = None
-        for e in diff_sequences(base_keys, word_keys):
-            if e.op == "equal":
-                for k in range(e.a1 - e.a0):
-                    row = base_rows[e.a0 + k]
+        for op, a0, a1, b0, b1 in _runs(diff_sequences(base_keys, word_keys)):
+            if op == "equal":
+                for k in range(a1 - a0):
+                    row = base_rows[a0 + k]
                     same = width == base_width
-                    out.append(body[row.start : row.end] if same else self.row(row.cells, rows[e.b0 + k]))
-                    if e.a0 + k == 0 and e.b0 + k == 0:
+                    out.append(body[row.start : row.end] if same else self.row(row.cells, rows[b0 + k]))
+                    if a0 + k == 0 and b0 + k == 0:
                         header_pairs = [(c, c) for c in range(base_width)]
                 continue
-            texts_a = [" ".join(plain_text(t) for _s, t in base_rows[i].cells) for i in range(e.a0, e.a1)]
-            texts_b = [" ".join("".join(s.text for s in c) for c in rows[j]) for j in range(e.b0, e.b1)]
-            paired = {e.b0 + j: e.a0 + i for i, j in pair_alike(texts_a, texts_b, one_to_one=True)}
-            for j in range(e.b0, e.b1):
+            # rows taken out and rows put in, side by side, paired where alike (a row whose cells changed)
+            texts_a = [" ".join(plain_text(t) for _s, t in base_rows[i].cells) for i in range(a0, a1)]
+            texts_b = [" ".join("".join(s.text for s in c) for c in rows[j]) for j in range(b0, b1)]
+            paired = {b0 + j: a0 + i for i, j in pair_alike(texts_a, texts_b, one_to_one=True)}
+            for j in range(b0, b1):
                 if j in paired:
                     cells, pairs = self.cells(base_rows[paired[j]].cells, rows[j])
                     out.append("| " + " | ".join(cells) + " |")
@@ -551,3 +552,15 @@ def dice(a: Counter[str], b: Counter[str]) -> float:
     """How alike two word counts are: twice the words shared over all (1 for two empty ones)."""
     total = sum(a.values()) + sum(b.values())
     return 2 * sum((a & b).values()) / total if total else 1.0
+
+
+def _runs(edits: list[Edit]) -> list[tuple[str, int, int, int, int]]:
+    """A diff's equal runs, and between them each stretch of deletions and insertions as one change."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for e in edits:
+        if e.op != "equal" and out and out[-1][0] == "change":
+            _op, a0, _a1, b0, _b1 = out[-1]
+            out[-1] = ("change", a0, e.a1, b0, e.b1)
+        else:
+            out.append(("equal" if e.op == "equal" else "change", e.a0, e.a1, e.b0, e.b1))
+    return out
