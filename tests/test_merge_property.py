@@ -118,3 +118,18 @@ def test_choosing_an_alternative_leaves_each_space_where_its_source_has_it(case:
             assert chosen == current, merged
         # Both texts space their tokens alike (a space before each word, none before a mark): so does each choice.
         assert chosen == _sentence(re.findall(r"w\d+|[a-z]+|[,;.()]", chosen)), (merged, source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenario())
+def test_a_proposal_merged_again_or_sent_by_a_second_source_changes_nothing(
+    case: tuple[str, str, list[tuple[str, str]]],
+) -> None:
+    # Once a proposal is in the draft (merged onto the base itself), the same proposal, from the same source or
+    # another, finds every change made: nothing bracketed, nothing left out, the draft as it was.
+    base, _current, proposals = case
+    for source in ("S0", "S1"):
+        once, _applied, conflicts, unplaced = merge_text(base, base, proposals[0][1], "S0", lambda _pos: "Draft")
+        assert not conflicts and not unplaced and once == proposals[0][1]
+        again, _applied, conflicts, unplaced = merge_text(base, once, proposals[0][1], source, lambda _pos: "S0")
+        assert (again, conflicts, unplaced) == (once, [], [])
