@@ -200,15 +200,15 @@ def test_a_bracket_over_an_item_one_source_deleted_names_that_source(runs: str, 
     assert "ITU Secretariat:" not in draft
 
 
-def test_a_bracket_over_two_new_paragraphs_at_one_place_names_the_first_by_its_source(ws: Path) -> None:
-    # Both add a paragraph after the last: the draft's alternative is Brazil's paragraph, whose line feed stands on
-    # the line before it (the secretariat's).
-    for source, text, day in (("Brazil", "1.4. Brazil's paragraph.", "11"), ("Kenya", "1.4. Kenya's paragraph.", "12")):
-        path = proposal(ws, "local traffic local.\n", f"local traffic local.\n\n{text}\n", f"{source}.md")
-        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
-    wtpf("merge", cwd=ws)
-    draft = (ws / "report.md").read_text(encoding="utf-8")
-    assert "[[Brazil: 1.4. Brazil's paragraph.]] [[Kenya: 1.4. Kenya's paragraph.]]" in draft
+def test_two_sources_adding_an_item_after_a_lists_last_keep_both_in_order_of_receipt(tmp_path: Path) -> None:
+    root = stamped_report(tmp_path, LIST)
+    for source, item, day in (("Brazil", "Share data.", "11"), ("Kenya", "Train staff.", "12")):
+        path = proposal(root, "developing countries.\n", f"developing countries.\n- {item}\n", f"{source}.md")
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=root)
+    assert "0 in brackets" in wtpf("merge", cwd=root).out.splitlines()[-1]
+    assert "- Capacity building in developing countries.\n- Share data.\n- Train staff.\n" in (
+        root / "report.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_stop_on_conflict_applies_nothing_of_the_conflicting_contribution(ws: Path) -> None:

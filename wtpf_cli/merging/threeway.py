@@ -507,7 +507,9 @@ def _whole_lines(inserted: list[str], seq: list[str], lo: int, hi: int) -> bool:
         x, k = [*x[1:], seq[k]], k + 1
         if starts_line and "\n" in x[-1]:
             return True
-    return False
+    # A line feed, then lines, put in at the end of a line (an item after a list's last: "\n- d" before "\n\n"):
+    # the same lines put in after it.
+    return "\n" in inserted[0] and not inserted[0].strip() and (hi == len(seq) or seq[hi][:1] == "\n")
 
 
 _SLIDE = 64  # how far an insertion is slid to find the line it starts
