@@ -211,6 +211,26 @@ def test_two_sources_adding_an_item_after_a_lists_last_keep_both_in_order_of_rec
     ).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("keep", ["Brazil", "Kenya"])
+def test_a_paragraph_added_after_one_another_source_deleted_is_bracketed_and_either_choice_reads_right(
+    keep: str, ws: Path
+) -> None:
+    # Brazil takes 1.2 out; Kenya adds a paragraph after it. The next paragraph keeps its own line in the bracket
+    # and after either choice (it was glued to Kenya's last line: "1.2bis. A new one.1.3. Internet").
+    brazil = proposal(ws, "1.2. IPv6 adoption remains slow in most regions.\n\n", "", "brazil.md")
+    kenya = proposal(ws, "most regions.\n", "most regions.\n\n1.2bis. A new one.\n", "kenya.md")
+    for path, source, day in ((brazil, "Brazil", "11"), (kenya, "Kenya", "12")):
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
+    wtpf("merge", cwd=ws)
+    body = (ws / "report.md").read_text(encoding="utf-8")
+    assert "1.2bis. A new one.]]\n\n1.3. Internet exchange" in body
+    wtpf("resolve", "1", "--keep", keep, "--reason", "Agreed", cwd=ws)
+    body = (ws / "report.md").read_text(encoding="utf-8")
+    kept = "" if keep == "Brazil" else "1.2. IPv6 adoption remains slow in most regions.\n\n1.2bis. A new one.\n\n"
+    assert f"Resolution 101.\n\n{kept}1.3. Internet exchange points keep local traffic local.\n" in body
+    wtpf("check", cwd=ws)
+
+
 def test_stop_on_conflict_applies_nothing_of_the_conflicting_contribution(ws: Path) -> None:
     wtpf(
         "contribution",

@@ -220,6 +220,11 @@ def three_way_merge(
             core, proposed, ws_left = ws_left + core, p_left + proposed, ""
         if _edges_differ(ws_right, p_right, both) and (core or not ws_right) and (proposed or not p_right):
             core, proposed, ws_right = core + ws_right, proposed + p_right, ""
+        # Where the draft holds nothing between two paragraphs (another source took them out), the line break
+        # that ends the proposal's text stands after the brackets: with it inside or dropped, the next paragraph
+        # would be glued to the proposal's last line when that is chosen (a blank line more is nothing).
+        if not core and proposed and "\n" in p_right and not ws_right and (left == 0 or "\n" in c[left - 1]):
+            ws_right = p_right
         proposed = proposed or "(delete)"
         if core:  # the first word's source (a line feed or space before it may stand on the line before)
             label = current_label(next(k for k in range(left, right) if c[k].strip()))
