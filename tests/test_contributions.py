@@ -211,22 +211,31 @@ def test_two_sources_adding_an_item_after_a_lists_last_keep_both_in_order_of_rec
     ).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("keep", ["Brazil", "Kenya"])
-def test_a_paragraph_added_after_one_another_source_deleted_is_bracketed_and_either_choice_reads_right(
-    keep: str, ws: Path
-) -> None:
-    # Brazil takes 1.2 out; Kenya adds a paragraph after it. The next paragraph keeps its own line in the bracket
-    # and after either choice (it was glued to Kenya's last line: "1.2bis. A new one.1.3. Internet").
+def test_a_paragraph_added_beside_one_another_source_deleted_stands_where_that_one_stood(ws: Path) -> None:
+    # Brazil takes 1.2 out; Kenya adds a paragraph after it: no conflict (a new paragraph beside a changed one).
     brazil = proposal(ws, "1.2. IPv6 adoption remains slow in most regions.\n\n", "", "brazil.md")
     kenya = proposal(ws, "most regions.\n", "most regions.\n\n1.2bis. A new one.\n", "kenya.md")
     for path, source, day in ((brazil, "Brazil", "11"), (kenya, "Kenya", "12")):
         wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
+    assert "0 in brackets" in wtpf("merge", cwd=ws).out.splitlines()[-1]
+    body = (ws / "report.md").read_text(encoding="utf-8")
+    assert "Resolution 101.\n\n1.2bis. A new one.\n\n1.3. Internet exchange" in body
+
+
+@pytest.mark.parametrize("keep", ["Brazil", "Kenya"])
+def test_a_paragraph_one_source_deleted_and_another_renumbered_reads_right_either_way(keep: str, ws: Path) -> None:
+    # Brazil takes 1.2 out; Kenya renumbers it: bracketed. The next paragraph keeps its own line in the bracket and
+    # after either choice (it was glued to Kenya's alternative: "regions.]]1.3. Internet").
+    brazil = proposal(ws, "1.2. IPv6 adoption remains slow in most regions.\n\n", "", "brazil.md")
+    kenya = proposal(ws, "1.2. IPv6 adoption", "1.4. IPv6 adoption", "kenya.md")
+    for path, source, day in ((brazil, "Brazil", "11"), (kenya, "Kenya", "12")):
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=ws)
     wtpf("merge", cwd=ws)
     body = (ws / "report.md").read_text(encoding="utf-8")
-    assert "1.2bis. A new one.]]\n\n1.3. Internet exchange" in body
+    assert "[[Brazil: (nothing)]] [[Kenya: 1.4. IPv6 adoption remains slow in most regions.]]\n\n1.3. Internet" in body
     wtpf("resolve", "1", "--keep", keep, "--reason", "Agreed", cwd=ws)
     body = (ws / "report.md").read_text(encoding="utf-8")
-    kept = "" if keep == "Brazil" else "1.2. IPv6 adoption remains slow in most regions.\n\n1.2bis. A new one.\n\n"
+    kept = "" if keep == "Brazil" else "1.4. IPv6 adoption remains slow in most regions.\n\n"
     assert f"Resolution 101.\n\n{kept}1.3. Internet exchange points keep local traffic local.\n" in body
     wtpf("check", cwd=ws)
 

@@ -3,6 +3,7 @@ draft (applied or in a bracket) or in the merge report (not placed). Nothing is 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,34 @@ def test_a_proposal_merged_again_or_sent_by_a_second_source_changes_nothing(
         assert not conflicts and not unplaced and once == proposals[0][1]
         again, _applied, conflicts, unplaced = merge_text(base, once, proposals[0][1], source, lambda _pos: "S0")
         assert (again, conflicts, unplaced) == (once, [], [])
+
+
+_UNITS = {
+    "paragraph": (["A1 a2 a3.", "B1 b2. B3 b4.", "C1 c2 c3.", "D1 d2."], "\n\n", "", "M1 m2."),
+    "item": (["- A1 a2.", "- B1 b2.", "- C1 c2.", "- D1 d2."], "\n", "1.1. The list:\n\n", "- M1 m2."),
+    "row": (
+        ["| A1 | a2 |", "| B1 | b2 |", "| C1 | c2 |", "| D1 | d2 |"],
+        "\n",
+        "| H1 | H2 |\n|---|---|\n",
+        "| M1 | m2 |",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_UNITS))
+def test_a_line_one_source_takes_out_and_one_another_puts_in_beside_it_both_apply(kind: str) -> None:
+    # Each of four paragraphs (items, rows) taken out by one source, a new one put in after each by another: both
+    # changes apply, the new line where the proposal has it among those that stand, nothing bracketed.
+    units, joint, head, new = _UNITS[kind]
+
+    def text(lines: list[str]) -> str:
+        return "# 1 Title\n\n" + head + joint.join(lines) + "\n\n1.9. After.\n"
+
+    base = text(units)
+    for taken in range(len(units)):
+        current = text(units[:taken] + units[taken + 1 :])
+        for after in range(len(units)):
+            proposal = text([*units[: after + 1], new, *units[after + 1 :]])
+            expected = text([u for u in [*units[: after + 1], new, *units[after + 1 :]] if u != units[taken]])
+            merged, applied, conflicts, unplaced = merge_text(base, current, proposal, "K", lambda _pos: "B")
+            assert (merged, applied, conflicts, unplaced) == (expected, 1, [], []), (taken, after)

@@ -144,6 +144,9 @@ def three_way_merge(
             continue
         context = segments.context(h.start, h.end)
         placed = _place(h, to_c, len(b), len(c)) or _after_insertion(h, to_c, b, c)
+        text = h.new
+        if placed is None and context is None and (gap := _into_gap(h, to_c, b, c)) is not None:
+            placed, text = (gap[0], gap[0]), gap[1]
         if placed is not None and context is not None and not to_c.stands(*segments.words(*context)):
             # Another source changed this sentence (cell, item) since the base, from its first word to its last
             # (words added after its full stop start another): blending both changes would make a sentence
@@ -152,7 +155,7 @@ def three_way_merge(
             if first >= context[1] or current_label(to_c[first]) != source:
                 placed = None
         if placed is not None:
-            edits.append((placed[0], placed[1], h.new, False))
+            edits.append((placed[0], placed[1], text, False))
             made_of.append(([h], *_bounds(to_c, h.start, h.end, len(b))))
             applied += 1
             continue
@@ -491,6 +494,59 @@ def _after_insertion(h: Hunk, to_c: _RunMap, b: list[str], c: list[str]) -> tupl
     ours = _whole_lines(split_words(h.new), b, p, p)
     theirs = _whole_lines(c[before + 1 : after], c, before + 1, after)
     return (after, after) if ours and theirs else None
+
+
+def _into_gap(h: Hunk, to_c: _RunMap, b: list[str], c: list[str]) -> tuple[int, str] | None:
+    """Where whole lines (a row, an item, a paragraph) that this change inserts go, and as what text, when another
+    source took out the lines beside their place since the base and put nothing there: where those stood, as lines
+    of their own. None otherwise (a bracket)."""
+    if h.end != h.start:
+        return None
+    lines = _as_lines(split_words(h.new), b, h.start)
+    if lines is None:
+        return None
+    q, text, at_start = lines
+    kl, kr = to_c.at_or_before(q - 1), to_c.at_or_after(q, len(b))
+    left = to_c[kl] + 1 if kl >= 0 else 0
+    right = to_c[kr] if kr < len(b) else len(c)
+    if left != right:
+        return None  # the other source put something there: a bracket
+    core = text.strip()
+    brk = text[len(text.rstrip()) :] if at_start else text[: len(text) - len(text.lstrip())]
+    if left == 0 or "\n" in c[left - 1]:
+        return left, core + brk  # at a line's start: the lines, then their break
+    if right == len(c) or c[right][:1] == "\n":
+        return left, brk + core  # at a line's end: the break, then the lines
+    if not at_start:
+        return None
+    start = left
+    while start > 0 and "\n" not in c[start - 1]:
+        start -= 1
+    m = left - start
+    # A diff may keep the start of a line taken out ("- ", "| ") as the start of the next: the lines taken out
+    # read the same moved back by those tokens if they end with them; the gap is then at a line's start.
+    if m and (kl + 1 - m < 0 or b[kl + 1 - m : kl + 1] != b[kr - m : kr] or to_c.get(kl + 1 - m) != start):
+        return None
+    return start, text
+
+
+def _as_lines(inserted: list[str], seq: list[str], p: int) -> tuple[int, str, bool] | None:
+    """Tokens inserted at seq[p] as whole lines: where and as what text, and whether at a line's start (once slid
+    back along the equal tokens before them: "Share data.\n- " after "- " is "- Share data.\n" before it) or
+    opening with a line break at a line's end; None if they are neither."""
+    if not inserted or not "".join(inserted).strip():
+        return None
+    x, k = list(inserted), p
+    for _ in range(_SLIDE):
+        if "\n" in x[-1] and (k == 0 or "\n" in seq[k - 1]):
+            return k, "".join(x), True
+        if k == 0 or x[-1] != seq[k - 1]:
+            break
+        x, k = [seq[k - 1], *x[:-1]], k - 1
+    first = inserted[0]
+    if "\n" in first and not first.strip() and (p == len(seq) or seq[p][:1] == "\n"):
+        return p, "".join(inserted), False
+    return None
 
 
 def _whole_lines(inserted: list[str], seq: list[str], lo: int, hi: int) -> bool:
