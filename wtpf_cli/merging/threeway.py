@@ -135,12 +135,14 @@ def three_way_merge(
     conflicts: list[Hunk] = []
     unplaced: list[Hunk] = []
     segments = Segments(tb)
+    already: list[Hunk] = []  # changes found made (by another source), until a bracket around them takes them in
     n = 0
     while n < len(hunks):
         h = hunks[n]
         n += 1
         if _made_already(b, c, to_c, [h], *_bounds(to_c, h.start, h.end, len(b))):
             applied += 1  # another source made this very change: the draft reads so already
+            already.append(h)
             continue
         context = segments.context(h.start, h.end)
         placed = _place(h, to_c, len(b), len(c)) or _after_insertion(h, to_c, b, c)
@@ -175,6 +177,8 @@ def three_way_merge(
             span = (min(span[0], theirs[0]), max(span[1], theirs[1]))
         kl, kr = _bounds(to_c, *span, len(b))
         n, kr = _join_later(hunks, n, group, to_c, kr, len(b))
+        group, joined = _taken_in(already, group, kl, kr)
+        applied -= joined
         if context is not None and not _whole(b, c, to_c, group, kl, kr):
             w0, w1 = segments.words(*context)
             kl, kr = _bounds(to_c, min(span[0], w0), max(span[1], w1, kr), len(b))
@@ -194,6 +198,8 @@ def three_way_merge(
                 else:
                     applied -= 1
             group.sort(key=lambda g: (g.start, g.end))
+        group, joined = _taken_in(already, group, kl, kr)
+        applied -= joined
         touched = any(surviving(max(g.start - 1, 0), min(g.end + 1, len(b))) for g in group)
         if left > right or not touched:
             unplaced.extend(group)  # the context is gone: reported, never dropped
@@ -589,6 +595,17 @@ def _join_later(hunks: list[Hunk], n: int, group: list[Hunk], to_c: _RunMap, kr:
 def _bounds(to_c: _RunMap, lo: int, hi: int, len_b: int) -> tuple[int, int]:
     """The nearest base tokens that still stand before base tokens [lo, hi) and after them."""
     return to_c.at_or_before(lo - 1), to_c.at_or_after(hi, len_b)
+
+
+def _taken_in(already: list[Hunk], group: list[Hunk], kl: int, kr: int) -> tuple[list[Hunk], int]:
+    """The group with the changes found made (`already`, taken out of it) among base tokens kl and kr: a change of
+    the contribution that another source made alike is part of its alternative there (without it, the alternative
+    would lack what both wrote: the "[" of a link both open, each to its own target); and how many were taken."""
+    inside = [a for a in already if kl + 1 <= a.start and a.end <= kr]
+    if not inside:
+        return group, 0
+    already[:] = [a for a in already if all(a is not x for x in inside)]
+    return sorted([*group, *inside], key=lambda g: (g.start, g.end)), len(inside)
 
 
 def _made_already(b: list[str], c: list[str], to_c: _RunMap, group: list[Hunk], kl: int, kr: int) -> bool:
