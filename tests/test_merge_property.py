@@ -3,8 +3,10 @@ draft (applied or in a bracket) or in the merge report (not placed). Nothing is 
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from wtpf_cli.merging.threeway import merge_text
@@ -165,3 +167,48 @@ def test_a_line_one_source_takes_out_and_one_another_puts_in_beside_it_both_appl
             expected = text([u for u in [*units[: after + 1], new, *units[after + 1 :]] if u != units[taken]])
             merged, applied, conflicts, unplaced = merge_text(base, current, proposal, "K", lambda _pos: "B")
             assert (merged, applied, conflicts, unplaced) == (expected, 1, [], []), (taken, after)
+
+
+@st.composite
+def clashing_edits_with_one_alike(draw: st.DrawFn) -> tuple[str, str, str]:
+    """clashing_edits, both versions also making one change alike (the same tokens put in at one place)."""
+    base_s, current_s, proposal_s = draw(clashing_edits())
+    pieces = st.sampled_from(["(", ",", "x1", "x2"])  # (no square bracket: the brackets' own mark)
+    shared = draw(st.lists(pieces, min_size=1, max_size=2, unique=True))
+    base = base_s.split()
+    current, proposal = current_s.split(), proposal_s.split()
+    # Each token once in each text: where one recurs, the diffs may pair different copies (a known limit, not this)
+    for text in (base, shared + current, shared + proposal):
+        tokens = re.findall(r"\w+|[^\w\s]", " ".join(text))
+        assume(len(set(tokens)) == len(tokens))
+    at = draw(st.integers(0, min(len(current), len(proposal))))
+    if current[:at] != proposal[:at]:  # alike only where the two read alike before it
+        at = 0
+    return (
+        " ".join(base) + "\n",
+        " ".join(current[:at] + shared + current[at:]) + "\n",
+        (" ".join(proposal[:at] + shared + proposal[at:]) + "\n"),
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(clashing_edits_with_one_alike())
+def test_a_change_both_made_alike_is_in_each_alternative_of_a_bracket_over_it(case: tuple[str, str, str]) -> None:
+    # One bracket (the rest applied or standing): each choice holds every token its source put in (the
+    # change both made alike once stood outside the proposal's alternative: the "[" of its link lost).
+    from wtpf_cli.merging.resolve import find_passages
+
+    base, current, proposal = case
+    merged, _applied, _conflicts, unplaced = merge_text(base, current, proposal, "S", lambda _pos: "Draft")
+    passages = find_passages(merged)
+    if len(passages) != 1 or unplaced:
+        return
+    p = passages[0]
+
+    def tokens(text: str) -> set[str]:
+        return set(re.findall(r"\w+|[^\w\s]", text))
+
+    for source, body in p.alternatives:
+        chosen = merged[: p.start] + ("" if body in ("(nothing)", "(delete)") else body) + merged[p.end :]
+        put_in = tokens(current if source == "Draft" else proposal) - tokens(base)
+        assert put_in <= tokens(chosen), (merged, source)
