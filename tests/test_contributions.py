@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import git, init_report, revise, stamped_report, wtpf
+from support.libreoffice import LibreOffice
 from support.ooxml_view import read_paragraphs
 
 BODY = """# 1 Introduction
@@ -522,7 +523,10 @@ def test_criticmarkup_and_word_comments_appear_in_the_redline_as_word_comments(w
     assert "wordprocessingml.comments+xml" in types
 
 
-def test_the_redline_warns_of_a_comment_whose_words_are_gone_in_every_format(ws: Path) -> None:
+def test_a_comment_on_words_another_source_replaced_stays_on_them_shown_deleted(
+    ws: Path, libreoffice: LibreOffice
+) -> None:
+    # Word keeps a comment on words deleted after it was made: the redline anchors it on them (it was left out).
     critic = proposal(
         ws, "IPv6 adoption remains slow", "IPv6 adoption {==remains slow==}{>>Cite the RIR figures.<<}", "ru.md"
     )
@@ -531,7 +535,33 @@ def test_the_redline_warns_of_a_comment_whose_words_are_gone_in_every_format(ws:
     draft = ws / "report.md"
     draft.write_text(draft.read_text(encoding="utf-8").replace("remains slow", "is progressing"), encoding="utf-8")
     git("commit", "-qam", "Secretariat: IPv6", cwd=ws)
-    warning = "warning: a comment from Russian Federation is anchored on words no longer in the text: 'remains slow'"
+    run = wtpf("redline", "First Draft", "-o", "r.docx", cwd=ws)
+    assert "no longer in the text" not in run.err
+    with zipfile.ZipFile(ws / "r.docx") as z:
+        doc = z.read("word/document.xml").decode()
+        assert "Cite the RIR figures." in z.read("word/comments.xml").decode()
+    start, end = doc.index("<w:commentRangeStart"), doc.index("<w:commentRangeEnd")
+    assert "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", doc[start:end])).strip() == "remains slow"
+    assert [c["text"] for c in libreoffice.read(ws / "r.docx").comments] == ["Cite the RIR figures."]
+    for fmt in ("html", "text"):
+        assert (
+            "no longer in the text" not in wtpf("redline", "First Draft", "--format", fmt, "-o", f"r.{fmt}", cwd=ws).err
+        )
+
+
+def test_the_redline_warns_of_a_comment_whose_words_are_in_neither_version_in_every_format(ws: Path) -> None:
+    # Brazil puts in "very", Russia comments on "very slow", the secretariat takes "very" out again: from the First
+    # Draft to now, those words are in neither text.
+    brazil = proposal(ws, "remains slow", "remains very slow", "br.md")
+    wtpf("contribution", "add", str(brazil), "--source", "Brazil", "--received", "2012-05-06", cwd=ws)
+    wtpf("merge", cwd=ws)
+    critic = proposal(ws, "remains very slow", "remains {==very slow==}{>>Cite the RIR figures.<<}", "ru.md")
+    wtpf("contribution", "add", str(critic), "--source", "Russian Federation", "--received", "2012-05-07", cwd=ws)
+    wtpf("merge", cwd=ws)
+    draft = ws / "report.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("very slow", "slow"), encoding="utf-8")
+    git("commit", "-qam", "Secretariat: IPv6", cwd=ws)
+    warning = "warning: a comment from Russian Federation is anchored on words no longer in the text: 'very slow'"
     for fmt in ("docx", "html", "text"):
         run = wtpf("redline", "First Draft", "--format", fmt, "-o", f"r.{fmt}", cwd=ws)
         assert run.err.splitlines()[0] == warning, fmt

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wtpf_cli.model import RComment, Redline, RParagraph, RRun, RTable
+from wtpf_cli.model import RBlock, RComment, Redline, RParagraph, RRun, RTable
 from wtpf_cli.ooxml.revisions import Para
 from wtpf_cli.store.comments import KeptComment, all_comments, kept_comments
 from wtpf_cli.store.contributions import Contribution, find_contribution
@@ -174,24 +174,35 @@ def _agree(a: str, b: str) -> int:
 
 def attach_comments(redline: Redline, comments: list[SourceComment]) -> tuple[Redline, list[str]]:
     """The redline with each comment anchored on the words (in the newer text) that match its anchor, where its
-    surroundings agree best; a comment whose words are gone is left out with a warning. A table is read row by
-    row, cells joined by " | "."""
+    surroundings agree best, or, where they were changed since the older text, on them in the older text (the
+    deleted words: a comment on words another source replaced stays where it was made, as Word keeps it); a
+    comment whose words are in neither is left out with a warning. A table is read row by row, cells joined by
+    " | "."""
     blocks = list(redline.blocks)
     places: list[tuple[int, int]] = []  # (block, row: -1 for a paragraph)
-    texts: list[str] = []
-    owners: list[list[tuple[int, int] | None]] = []  # for each character: (cell, run), None between cells
     for i, block in enumerate(blocks):
-        rows = [[block.runs]] if isinstance(block, RParagraph) else [list(row.cells) for row in block.rows]
-        for r, cells in enumerate(rows):
-            text, owner = _visible_row(cells)
-            places.append((i, r if isinstance(block, RTable) else -1))
-            texts.append(text)
-            owners.append(owner)
+        rows = 1 if isinstance(block, RParagraph) else len(block.rows)
+        places += [(i, r if isinstance(block, RTable) else -1) for r in range(rows)]
+    views: dict[bool, tuple[list[str], list[list[tuple[int, int] | None]]]] = {}
+
+    def view(old: bool) -> tuple[list[str], list[list[tuple[int, int] | None]]]:
+        """Each paragraph's or row's text as it reads now (or in the older text), and for each character its
+        (cell, run), None between cells: read when first asked."""
+        if old not in views:
+            read = [_visible_row(cells, old) for cells in _rows(blocks)]
+            views[old] = [t for t, _o in read], [o for _t, o in read]
+        return views[old]
+
     warnings: list[str] = []
     for sc in comments:
         needle = " ".join(sc.anchor.split())
-        found = best_occurrence(texts, needle, sc.before, sc.after) if needle else None
-        first = owners[found[0]][found[1]] if found else None
+        found = first = None
+        for old in (False, True):
+            texts, owners = view(old)
+            found = best_occurrence(texts, needle, sc.before, sc.after) if needle else None
+            first = owners[found[0]][found[1]] if found else None
+            if found is not None and first is not None:
+                break
         if found is None or first is None:
             warnings.append(f"a comment from {sc.author} is anchored on words no longer in the text: {sc.anchor!r}")
             continue
@@ -218,27 +229,34 @@ def _with_cell_comment(table: RTable, r: int, cell: int, comment: RComment) -> R
     return replace(table, rows=tuple(rows))
 
 
-def _visible_row(cells: list[tuple[RRun, ...]]) -> tuple[str, list[tuple[int, int] | None]]:
-    """The visible text of a paragraph's runs (one cell) or of a table row's cells joined by " | ", and for each
-    character its (cell, run)."""
+def _rows(blocks: list[RBlock]) -> Iterator[list[tuple[RRun, ...]]]:
+    """The cells of each paragraph (one) and of each table row, in order."""
+    for block in blocks:
+        yield from [[block.runs]] if isinstance(block, RParagraph) else [list(row.cells) for row in block.rows]
+
+
+def _visible_row(cells: list[tuple[RRun, ...]], old: bool = False) -> tuple[str, list[tuple[int, int] | None]]:
+    """The visible text of a paragraph's runs (one cell) or of a table row's cells joined by " | " (with `old`, as
+    the older text reads), and for each character its (cell, run)."""
     text: list[str] = []
     owner: list[tuple[int, int] | None] = []
     for k, runs in enumerate(cells):
         if k:
             text.append(" | ")
             owner += [None, None, None]
-        seen, where = _visible(runs)
+        seen, where = _visible(runs, old)
         text.append(seen)
         owner += [(k, run) for run in where]
     return "".join(text), owner
 
 
-def _visible(runs: tuple[RRun, ...]) -> tuple[str, list[int]]:
-    """The visible text of runs (deletions left out, spaces squeezed) and, for each character, its run."""
+def _visible(runs: tuple[RRun, ...], old: bool = False) -> tuple[str, list[int]]:
+    """The visible text of runs (deletions left out, spaces squeezed; with `old`, insertions left out instead) and,
+    for each character, its run."""
     squeezed: list[str] = []
     owner: list[int] = []
     for k, r in enumerate(runs):
-        if r.dele is not None:
+        if (r.ins if old else r.dele) is not None:
             continue
         for ch in r.token.text:
             if ch.isspace():
