@@ -143,13 +143,7 @@ def resolve_passage(
         else:
             new_text = (text or "").strip()
             author = source_identity(ws, source) if source else ws.secretariat_identity()
-        before, after = draft[: p.start], draft[p.end :]
-        if not new_text.strip() and before.endswith("\n\n") and (after.startswith("\n\n") or not after.strip()):
-            # Whole paragraphs taken out: one blank line between the paragraphs around them, not the blank lines
-            # before and after the ones taken out.
-            head, after = before.rstrip("\n"), after.lstrip("\n")
-            before = head + ("\n\n" if after else "\n")
-        settled = before + new_text + after
+        settled = settled_text(draft, p, new_text)
         files: dict[str, bytes | None] = {ws.draft_repo_path: encode_like(settled, raw)}
         files.update(_update_dispositions(ws, p, keep, reason.strip(), settled))
         kept = f"kept {keep}'s text" if keep else "new text"
@@ -164,6 +158,17 @@ def resolve_passage(
         )
         change.apply()
         return Resolution(p, new_text, sha)
+
+
+def settled_text(draft: str, p: Passage, new_text: str) -> str:
+    """The draft with passage `p` replaced by `new_text`."""
+    before, after = draft[: p.start], draft[p.end :]
+    if not new_text.strip() and before.endswith("\n\n") and (after.startswith("\n\n") or not after.strip()):
+        # Whole paragraphs taken out: one blank line between the paragraphs around them, not the blank lines
+        # before and after the ones taken out.
+        head, after = before.rstrip("\n"), after.lstrip("\n")
+        before = head + ("\n\n" if after else "\n")
+    return before + new_text + after
 
 
 def _update_dispositions(

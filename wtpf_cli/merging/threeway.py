@@ -234,6 +234,10 @@ def three_way_merge(
         # would be glued to the proposal's last line when that is chosen (a blank line more is nothing).
         if not core and proposed and "\n" in p_right and not ws_right and (left == 0 or "\n" in c[left - 1]):
             ws_right = p_right
+        # The same before it, where the draft holds nothing at the end of a line (a paragraph after a table's
+        # last row, taken out): the line break that opens the proposal's text stands before the brackets.
+        if not core and proposed and "\n" in p_left and not ws_left and (right == len(c) or c[right][:1] == "\n"):
+            ws_left = p_left
         proposed = proposed or "(delete)"
         if core:  # the first word's source (a line feed or space before it may stand on the line before)
             label = current_label(next(k for k in range(left, right) if c[k].strip()))
