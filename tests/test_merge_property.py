@@ -101,22 +101,31 @@ def clashing_edits(draw: st.DrawFn) -> tuple[str, str, str]:
     return _sentence(base), _sentence(current), _sentence(proposal)
 
 
+def _one_bracket_choices(merged: str) -> list[tuple[str, str]] | None:
+    """For each alternative of the draft's one bracketed passage, its source and the draft with it chosen; None
+    where there is not exactly one passage."""
+    from wtpf_cli.merging.resolve import find_passages
+
+    passages = find_passages(merged)
+    if len(passages) != 1:
+        return None
+    p = passages[0]
+    empty = ("(nothing)", "(delete)")
+    return [
+        (src, merged[: p.start] + ("" if body in empty else body) + merged[p.end :]) for src, body in p.alternatives
+    ]
+
+
 @settings(max_examples=500, deadline=None)
 @given(clashing_edits())
 def test_choosing_an_alternative_leaves_each_space_where_its_source_has_it(case: tuple[str, str, str]) -> None:
     # An edge's space left outside the brackets glued words ('goalsonce agreed') or left 'goals .' once chosen.
-    import re
-
-    from wtpf_cli.merging.resolve import find_passages
-
     base, current, proposal = case
     merged, applied, _conflicts, unplaced = merge_text(base, current, proposal, "S", lambda _pos: "Draft")
-    passages = find_passages(merged)
-    if len(passages) != 1 or applied or unplaced:
+    choices = _one_bracket_choices(merged)
+    if choices is None or applied or unplaced:
         return  # merged without a bracket, or in parts: the text around the bracket is not the current text
-    p = passages[0]
-    for source, body in p.alternatives:
-        chosen = merged[: p.start] + ("" if body in ("(nothing)", "(delete)") else body) + merged[p.end :]
+    for source, chosen in choices:
         if source == "Draft":
             assert chosen == current, merged
         # Both texts space their tokens alike (a space before each word, none before a mark): so does each choice.
@@ -196,20 +205,16 @@ def clashing_edits_with_one_alike(draw: st.DrawFn) -> tuple[str, str, str]:
 def test_a_change_both_made_alike_is_in_each_alternative_of_a_bracket_over_it(case: tuple[str, str, str]) -> None:
     # One bracket (the rest applied or standing): each choice holds every token its source put in (the
     # change both made alike once stood outside the proposal's alternative: the "[" of its link lost).
-    from wtpf_cli.merging.resolve import find_passages
-
     base, current, proposal = case
     merged, _applied, _conflicts, unplaced = merge_text(base, current, proposal, "S", lambda _pos: "Draft")
-    passages = find_passages(merged)
-    if len(passages) != 1 or unplaced:
+    choices = _one_bracket_choices(merged)
+    if choices is None or unplaced:
         return
-    p = passages[0]
 
     def tokens(text: str) -> set[str]:
         return set(re.findall(r"\w+|[^\w\s]", text))
 
-    for source, body in p.alternatives:
-        chosen = merged[: p.start] + ("" if body in ("(nothing)", "(delete)") else body) + merged[p.end :]
+    for source, chosen in choices:
         put_in = tokens(current if source == "Draft" else proposal) - tokens(base)
         assert put_in <= tokens(chosen), (merged, source)
 
