@@ -212,6 +212,22 @@ def test_two_sources_adding_an_item_after_a_lists_last_keep_both_in_order_of_rec
     ).read_text(encoding="utf-8")
 
 
+def test_an_item_added_after_one_another_source_deleted_stands_where_that_one_stood(tmp_path: Path) -> None:
+    # With Kenya's other edit, the diff puts its item in as ".\n- Share data" before the deleted item's full stop:
+    # inside that item's words, so it was bracketed with them; read as the line it is, it goes where that one stood.
+    body = "# 1 Goals\n\n1.1. IPv6 adoption remains slow in most regions.\n\n"
+    root = stamped_report(tmp_path, body + "- Open participation.\n- Exchange points.\n- Capacity building.\n")
+    brazil = proposal(root, "- Exchange points.\n", "", "brazil.md")
+    text = (root / "report.md").read_text(encoding="utf-8")
+    kenya = root.parent / "kenya.md"
+    kenya.write_text(text.replace("points.\n", "points.\n- Share data.\n").replace("in most", "in many"), "utf-8")
+    for path, source, day in ((brazil, "Brazil", "11"), (kenya, "Kenya", "12")):
+        wtpf("contribution", "add", str(path), "--source", source, "--received", f"2012-05-{day}", cwd=root)
+    assert "0 in brackets" in wtpf("merge", cwd=root).out.splitlines()[-1]
+    merged = (root / "report.md").read_text(encoding="utf-8")
+    assert "in many regions.\n\n- Open participation.\n- Share data.\n- Capacity building.\n" in merged
+
+
 def test_a_paragraph_added_beside_one_another_source_deleted_stands_where_that_one_stood(ws: Path) -> None:
     # Brazil takes 1.2 out; Kenya adds a paragraph after it: no conflict (a new paragraph beside a changed one).
     brazil = proposal(ws, "1.2. IPv6 adoption remains slow in most regions.\n\n", "", "brazil.md")

@@ -138,7 +138,7 @@ def three_way_merge(
     already: list[Hunk] = []  # changes found made (by another source), until a bracket around them takes them in
     n = 0
     while n < len(hunks):
-        h = hunks[n]
+        h = _lines_first(hunks[n], b)
         n += 1
         if _made_already(b, c, to_c, [h], *_bounds(to_c, h.start, h.end, len(b))):
             applied += 1  # another source made this very change: the draft reads so already
@@ -527,8 +527,6 @@ def _into_gap(h: Hunk, to_c: _RunMap, b: list[str], c: list[str]) -> tuple[int, 
         return left, core + brk  # at a line's start: the lines, then their break
     if right == len(c) or c[right][:1] == "\n":
         return left, brk + core  # at a line's end: the break, then the lines
-    if not at_start:
-        return None
     start = left
     while start > 0 and "\n" not in c[start - 1]:
         start -= 1
@@ -537,7 +535,23 @@ def _into_gap(h: Hunk, to_c: _RunMap, b: list[str], c: list[str]) -> tuple[int, 
     # read the same moved back by those tokens if they end with them; the gap is then at a line's start.
     if m and (kl + 1 - m < 0 or b[kl + 1 - m : kl + 1] != b[kr - m : kr] or to_c.get(kl + 1 - m) != start):
         return None
-    return start, text
+    return start, core + brk
+
+
+def _lines_first(h: Hunk, b: list[str]) -> Hunk:
+    """An insertion that a diff put in just before the tokens ending a line (".\n- Share data" between "points"
+    and ".\n") as the same text slid on to the line's end ("\n- Share data." before "\n"), where it reads as lines
+    put in between two others, not as words put into one; any other change as it is."""
+    if h.start != h.end:
+        return h
+    x, k = split_words(h.new), h.start
+    for _ in range(_SLIDE):
+        if not x or k >= len(b) or x[0] != b[k]:
+            return h
+        x, k = [*x[1:], b[k]], k + 1
+        if "\n" in x[0] and not x[0].strip() and (k == len(b) or b[k][:1] == "\n"):
+            return Hunk(k, k, "", "".join(x))
+    return h
 
 
 def _as_lines(inserted: list[str], seq: list[str], p: int) -> tuple[int, str, bool] | None:
