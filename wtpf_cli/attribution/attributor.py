@@ -31,22 +31,8 @@ from wtpf_cli.attribution.sentence_moves import mark_moved, sentence_moves
 from wtpf_cli.attribution.tables import delete_row, key_tables, merge_table
 from wtpf_cli.diff._chained import ChainDiffer
 from wtpf_cli.diff.sequences import Edit, diff_sequences, unalign
+from wtpf_cli.diff.sequences import regions as diff_regions
 from wtpf_cli.model import Block, Document, ParaProps, Redline, Revision, Table, Token
-
-
-def _regions(edits: list[Edit]) -> Iterable[tuple[bool, int, int, int, int]]:
-    """Coalesce a block diff into equal runs and changed regions (old a0:a1 replaced by new b0:b1)."""
-    pending: list[Edit] = []
-    for e in edits:
-        if e.op == "equal":
-            if pending:
-                yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
-                pending = []
-            yield True, e.a0, e.a1, e.b0, e.b1
-        else:
-            pending.append(e)
-    if pending:
-        yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
 
 
 class Attributor:
@@ -78,7 +64,7 @@ class Attributor:
         if rev.author not in self.sources:
             self.sources.append(rev.author)
         edits = self.differ.diff_next(new_blocks, changed)
-        regions = list(_regions(edits))
+        regions = list(diff_regions(edits))
         moved_in = self._move(regions, new_blocks, rev) if self.moves else {}
         groups: list[Group] = []
         carry: list[Item] = []  # invisible items waiting for the next group

@@ -9,7 +9,7 @@ sequence diffed with the one before, its items coded once).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -195,6 +195,22 @@ def to_edits(diffs: Diffs) -> list[Edit]:
             edits.append(Edit("insert", i, i, j, j + n))
             j += n
     return edits
+
+
+def regions(edits: list[Edit]) -> Iterator[tuple[bool, int, int, int, int]]:
+    """A diff coalesced into equal runs and changed regions (old a0:a1 replaced by new b0:b1, every deletion and
+    insertion between two equal runs as one): (equal?, a0, a1, b0, b1)."""
+    pending: list[Edit] = []
+    for e in edits:
+        if e.op == "equal":
+            if pending:
+                yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
+                pending = []
+            yield True, e.a0, e.a1, e.b0, e.b1
+        else:
+            pending.append(e)
+    if pending:
+        yield False, pending[0].a0, pending[-1].a1, pending[0].b0, pending[-1].b1
 
 
 def one_replaced(at: int, n: int) -> list[Edit]:

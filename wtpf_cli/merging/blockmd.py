@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from wtpf_cli.diff.sequences import Edit, diff_sequences
+from wtpf_cli.diff.sequences import diff_sequences, regions
 from wtpf_cli.markdown.spans import SourceBlock, SourceDoc
 from wtpf_cli.markdown.tokens import plain_text
 from wtpf_cli.merging.inline import (
@@ -304,8 +304,8 @@ class BlockWriter:
         base_width = len(base_rows[0].cells)
         out: list[str] = []
         header_pairs: list[tuple[int, int]] | None = None
-        for op, a0, a1, b0, b1 in _runs(diff_sequences(base_keys, word_keys)):
-            if op == "equal":
+        for equal, a0, a1, b0, b1 in regions(diff_sequences(base_keys, word_keys)):
+            if equal:
                 for k in range(a1 - a0):
                     row = base_rows[a0 + k]
                     same = width == base_width
@@ -552,15 +552,3 @@ def dice(a: Counter[str], b: Counter[str]) -> float:
     """How alike two word counts are: twice the words shared over all (1 for two empty ones)."""
     total = sum(a.values()) + sum(b.values())
     return 2 * sum((a & b).values()) / total if total else 1.0
-
-
-def _runs(edits: list[Edit]) -> list[tuple[str, int, int, int, int]]:
-    """A diff's equal runs, and between them each stretch of deletions and insertions as one change."""
-    out: list[tuple[str, int, int, int, int]] = []
-    for e in edits:
-        if e.op != "equal" and out and out[-1][0] == "change":
-            _op, a0, _a1, b0, _b1 = out[-1]
-            out[-1] = ("change", a0, e.a1, b0, e.b1)
-        else:
-            out.append(("equal" if e.op == "equal" else "change", e.a0, e.a1, e.b0, e.b1))
-    return out
