@@ -131,8 +131,8 @@ def test_the_commit_that_took_a_line_out_is_the_one_after_the_last_that_held_it(
     assert h.removed_lines(shas[0], shas[3], "sub/a.txt") == [shas[2], None]
     assert h.removed_lines(shas[0], shas[1], "sub/a.txt") == [None, None]
     assert h.removed_lines(shas[0], shas[0], "sub/a.txt") == []
-    # At the second: 'three' changed by Di.
-    assert [h.removed_by(shas[1], shas[3], "sub/a.txt", k) for k in (1, 2, 3)] == [shas[2], None, shas[3]]
+    # At the second: 'one' taken out by Cy, 'three' changed by Di.
+    assert h.removed_lines(shas[1], shas[3], "sub/a.txt") == [shas[2], None, shas[3]]
 
 
 def test_files_are_read_by_path_and_absent_paths_and_folders_give_none(repo: Path) -> None:

@@ -300,7 +300,8 @@ class _Removals:
         lines = self.before[base]
         sha = lines[line] if line < len(lines) else None
         if sha is None:  # it stood when the run began; taken out by a merge on another base: one more question
-            sha = ws.history.removed_by(base, head, ws.draft_repo_path, line + 1)
+            since = ws.history.removed_lines(base, head, ws.draft_repo_path)
+            sha = since[line] if line < len(since) else None
         return ws.source_of(ws.history.commit_info(sha).author) if sha else None
 
 

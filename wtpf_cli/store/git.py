@@ -456,18 +456,6 @@ class History:
             after.get(last[k]) if k in last and last[k] != newer else None for k in range(max(last, default=-1) + 1)
         ]
 
-    def removed_by(self, older: str, newer: str, path: str, line: int) -> str | None:
-        """The commit on the way from `older` to `newer` (a straight line of commits) that took line `line`
-        (1-based) of `path` at `older` out or changed it; None if it stands unchanged at `newer`."""
-        out = self._git_or_none(
-            "blame", "--reverse", "--porcelain", "-L", f"{line},{line}", f"{older}..{newer}", "--", path
-        )
-        last = (out or "").split(" ", 1)[0]  # the last commit where the line still stood
-        if not _SHA_RE.fullmatch(last) or last == newer:
-            return None
-        after = self._git_or_none("rev-list", "--reverse", "--ancestry-path", f"{last}..{newer}")
-        return (after or "").split("\n", 1)[0] or None
-
     def blame_authors_since(self, sha: str, path: str, since: str, earlier: list[Identity]) -> list[Identity]:
         """blame_authors(sha, path) given `earlier` = blame_authors(since, path) for `since` the parent (or an
         ancestor on a straight line) of `sha`: git blames only the commits after `since` (a diff each, not the
